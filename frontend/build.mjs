@@ -8,9 +8,12 @@ import { execFileSync } from 'node:child_process';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const dist = join(here, 'dist');
+// The page imports these by relative path; their source maps come along so browser tools find them.
 const vendor = {
   'marked.esm.js': 'node_modules/marked/lib/marked.esm.js',
+  'marked.esm.js.map': 'node_modules/marked/lib/marked.esm.js.map',
   'purify.es.mjs': 'node_modules/dompurify/dist/purify.es.mjs',
+  'purify.es.mjs.map': 'node_modules/dompurify/dist/purify.es.mjs.map',
 };
 
 if (!Object.values(vendor).every((file) => existsSync(join(root, file)))) {

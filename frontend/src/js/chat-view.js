@@ -1,0 +1,231 @@
+// The message thread: user messages as text, answers as Markdown re-rendered while they stream,
+// and a view that follows the newest text unless the person scrolled up to read.
+
+const FOLLOW_SLACK_PX = 48;
+
+const ICONS = {
+  mark: 'M12 2.5 3.5 7.2v9.6L12 21.5l8.5-4.7V7.2L12 2.5Zm0 2.3 6.4 3.5L12 11.8 5.6 8.3 12 4.8Zm-6.5 5.2 5.5 3v6.2l-5.5-3V10Zm7.5 9.2V13l5.5-3v6.2l-5.5 3Z',
+  copy: 'M8 3h10a2 2 0 0 1 2 2v12h-2V5H8V3Zm-3 4h9a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2Zm0 2v10h9V9H5Z',
+  retry: 'M12 5a7 7 0 1 0 6.7 9h-2.1A5 5 0 1 1 12 7c1.4 0 2.6.6 3.5 1.5L13 11h6V5l-2.1 2.1A7 7 0 0 0 12 5Z',
+  alert: 'M12 3 1.5 21h21L12 3Zm0 4.2L19.1 19H4.9L12 7.2ZM11 10v5h2v-5h-2Zm0 6v2h2v-2h-2Z',
+};
+
+function icon(doc, name) {
+  const svg = doc.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = doc.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute('d', ICONS[name]);
+  svg.append(path);
+  return svg;
+}
+
+function element(doc, tag, className, text) {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function createChatView({ thread, messages, welcome, jumpButton, markdown }) {
+  const doc = thread.ownerDocument;
+  const sources = new WeakMap();
+  const win = doc.defaultView;
+  let following = true;
+
+  function atBottom() {
+    return thread.scrollHeight - thread.scrollTop - thread.clientHeight < FOLLOW_SLACK_PX;
+  }
+
+  function scrollToLatest() {
+    thread.scrollTop = thread.scrollHeight;
+  }
+
+  function contentChanged() {
+    if (following) scrollToLatest();
+    jumpButton.hidden = following || atBottom();
+  }
+
+  thread.addEventListener('scroll', () => {
+    following = atBottom();
+    if (following) jumpButton.hidden = true;
+  }, { passive: true });
+
+  jumpButton.addEventListener('click', () => {
+    following = true;
+    scrollToLatest();
+    jumpButton.hidden = true;
+  });
+
+  function setWelcome(visible) {
+    welcome.hidden = !visible;
+  }
+
+  function addUser(text) {
+    setWelcome(false);
+    const article = element(doc, 'article', 'msg msg--user');
+    article.append(element(doc, 'h3', 'sr-only', 'You said:'));
+    article.append(element(doc, 'div', 'msg__bubble', text));
+    messages.append(article);
+    contentChanged();
+    return article;
+  }
+
+  /** A new answer; `streaming` shows the typing indicator until the first text arrives. */
+  function addAnswer({ streaming = true } = {}) {
+    setWelcome(false);
+    const article = element(doc, 'article', 'msg msg--assistant');
+    article.append(element(doc, 'h3', 'sr-only', 'Answer:'));
+    const avatar = element(doc, 'div', 'msg__avatar');
+    avatar.setAttribute('aria-hidden', 'true');
+    avatar.append(icon(doc, 'mark'));
+    const body = element(doc, 'div', 'msg__body');
+    const content = element(doc, 'div', 'msg__content markdown');
+    body.append(content);
+    article.append(avatar, body);
+    let typing;
+    if (streaming) {
+      article.classList.add('msg--streaming');
+      article.setAttribute('aria-busy', 'true');
+      typing = element(doc, 'div', 'typing');
+      typing.setAttribute('aria-label', 'Writing the answer');
+      typing.setAttribute('role', 'img');
+      typing.append(element(doc, 'span'), element(doc, 'span'), element(doc, 'span'));
+      body.append(typing);
+    }
+    messages.append(article);
+    contentChanged();
+
+    let source = '';
+    let frame = 0;
+
+    function render() {
+      frame = 0;
+      markdown.renderInto(content, source);
+      if (typing && source !== '') {
+        typing.remove();
+        typing = undefined;
+      }
+      contentChanged();
+    }
+
+    function settle() {
+      if (frame) win.cancelAnimationFrame(frame);
+      render();
+      typing?.remove();
+      typing = undefined;
+      article.classList.remove('msg--streaming');
+      article.removeAttribute('aria-busy');
+    }
+
+    function meta() {
+      let bar = body.querySelector('.msg__meta');
+      if (!bar) {
+        bar = element(doc, 'div', 'msg__meta');
+        body.append(bar);
+      }
+      return bar;
+    }
+
+    function copyButton() {
+      const button = element(doc, 'button', 'meta-button');
+      button.type = 'button';
+      button.dataset.action = 'copy-answer';
+      button.setAttribute('aria-label', 'Copy the answer');
+      button.append(icon(doc, 'copy'), element(doc, 'span', 'meta-button__text', 'Copy'));
+      return button;
+    }
+
+    const answer = {
+      element: article,
+      get text() { return source; },
+      /** Plain text of the rendered answer, for the screen-reader announcement. */
+      plainText: () => content.textContent.replace(/\s+/g, ' ').trim(),
+      /** Replaces the text so far; rendering waits for the next frame so fast deltas cost one render. */
+      update(markdownSoFar) {
+        source = markdownSoFar;
+        if (!frame) frame = win.requestAnimationFrame(render);
+      },
+      finish(markdownText) {
+        source = markdownText;
+        settle();
+        if (source.trim() === '') content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
+        else meta().append(copyButton());
+        sources.set(article, source);
+        contentChanged();
+      },
+      stop(markdownText) {
+        source = markdownText;
+        settle();
+        const bar = meta();
+        bar.append(element(doc, 'span', 'msg__note', 'Stopped'));
+        if (source.trim() !== '') bar.append(copyButton());
+        sources.set(article, source);
+        contentChanged();
+      },
+      /** Shows why the answer failed; `retry` (optional) gets a Retry button. */
+      fail({ message, reference }, markdownText, retry) {
+        source = markdownText;
+        settle();
+        article.classList.add('msg--failed');
+        const box = element(doc, 'div', 'msg__error');
+        box.setAttribute('role', 'alert');
+        box.append(icon(doc, 'alert'));
+        const words = element(doc, 'div', 'msg__error-text');
+        words.append(element(doc, 'p', '', message));
+        if (reference) words.append(element(doc, 'p', 'msg__reference', reference));
+        box.append(words);
+        if (retry) {
+          const button = element(doc, 'button', 'button button--small');
+          button.type = 'button';
+          button.append(icon(doc, 'retry'), element(doc, 'span', '', 'Retry'));
+          button.addEventListener('click', retry);
+          box.append(button);
+        }
+        body.append(box);
+        contentChanged();
+        return box;
+      },
+    };
+    return answer;
+  }
+
+  return {
+    addUser,
+    addAnswer,
+    setWelcome,
+    /** Empties the thread (another conversation, or a new one). */
+    clear() {
+      messages.replaceChildren();
+      thread.removeAttribute('aria-busy');
+      following = true;
+      jumpButton.hidden = true;
+    },
+    setLoading(loading) {
+      if (loading) {
+        thread.setAttribute('aria-busy', 'true');
+        const placeholder = element(doc, 'div', 'thread-loading');
+        placeholder.append(element(doc, 'span', 'thread-loading__bar'), element(doc, 'span', 'thread-loading__bar'), element(doc, 'span', 'thread-loading__bar'));
+        placeholder.setAttribute('role', 'img');
+        placeholder.setAttribute('aria-label', 'Loading the conversation');
+        messages.replaceChildren(placeholder);
+      } else {
+        thread.removeAttribute('aria-busy');
+        messages.querySelector('.thread-loading')?.remove();
+      }
+    },
+    /** Starts following again, e.g. when the person sends a message. */
+    follow() {
+      following = true;
+      scrollToLatest();
+      jumpButton.hidden = true;
+    },
+    /** The answer element a button belongs to, with its Markdown source. */
+    sourceOf(button) {
+      const article = button.closest('.msg--assistant');
+      return (article && sources.get(article)) ?? '';
+    },
+  };
+}
