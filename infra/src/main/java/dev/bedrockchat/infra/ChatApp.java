@@ -1,14 +1,57 @@
 package dev.bedrockchat.infra;
 
+import dev.bedrockchat.infra.config.ConfigException;
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.EnvironmentConfigLoader;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Validations;
+import software.amazon.jsii.JsiiException;
 
-/** The CDK app. */
+import java.nio.file.Path;
+
+/**
+ * The CDK app: {@code npx cdk synth -c env=dev|staging|prod}. Reads the environment from cdk.json, builds its
+ * stacks and checks them with cdk-nag's AWS Solutions rules; any finding that is not acknowledged with a reason fails
+ * the synth.
+ */
 public final class ChatApp {
     private ChatApp() {
     }
 
     public static void main(String[] args) {
         App app = new App();
-        app.synth();
+        try {
+            build(app, Path.of("").toAbsolutePath());
+            app.synth();
+        } catch (ConfigException problem) {
+            fail(problem.getMessage());
+        } catch (JsiiException problem) {
+            String message = String.valueOf(problem.getMessage()).strip();
+            if (!message.contains("Validation failed")) {
+                throw problem;
+            }
+            // The validation report was printed above; its summary line is enough here.
+            fail(message.lines().filter(line -> line.contains("Validation failed")).findFirst().orElse(message));
+        }
+    }
+
+    /**
+     * Adds the stacks of the environment chosen with {@code -c env=NAME} to {@code app} and registers cdk-nag.
+     *
+     * @param workingDir the folder the default artifact paths are relative to (the folder of cdk.json)
+     */
+    public static ChatStacks build(App app, Path workingDir) {
+        EnvironmentConfig config = EnvironmentConfigLoader.fromContext(app.getNode()::tryGetContext);
+        DeploymentArtifacts artifacts = DeploymentArtifacts.locate(app.getNode()::tryGetContext, workingDir,
+                config.function().streaming());
+        ChatStacks stacks = ChatStacks.create(app, config, artifacts);
+        Validations.of(app).addPlugins(AwsSolutionsChecks.Builder.create(app).verbose(true).build());
+        return stacks;
+    }
+
+    private static void fail(String message) {
+        System.err.println(message);
+        System.exit(1);
     }
 }

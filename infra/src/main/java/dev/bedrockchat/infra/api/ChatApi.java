@@ -1,0 +1,194 @@
+package dev.bedrockchat.infra.api;
+
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.nag.Acknowledge;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.apigateway.AccessLogField;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.Method;
+import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
+import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.RequestValidatorOptions;
+import software.amazon.awscdk.services.apigateway.Resource;
+import software.amazon.awscdk.services.apigateway.ResponseTransferMode;
+import software.amazon.awscdk.services.apigateway.ResponseType;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.apigateway.StageOptions;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The regional REST API in front of the chat function: {@code ANY /api/{proxy+}} as a Lambda proxy integration to
+ * the function's alias. With streaming the integration uses response transfer mode STREAM, so tokens reach the
+ * browser as the model produces them and an answer may run as long as the function (up to 15 minutes); buffered, it
+ * answers within API Gateway's 29-second integration limit.
+ *
+ * <p>The stage throttles every method, writes JSON access logs, logs errors and traces with X-Ray.
+ */
+public final class ChatApi extends Construct {
+    /** The longest a buffered (non-streaming) integration may take without a quota increase. */
+    public static final int BUFFERED_TIMEOUT_LIMIT_SECONDS = 29;
+
+    private final RestApi restApi;
+    private final Method proxyMethod;
+    private final LogGroup accessLogs;
+    private final Duration integrationTimeout;
+
+    /**
+     * @param config  the environment (stage name, throttling, streaming, timeouts, log retention)
+     * @param handler what the API invokes: the function's alias
+     */
+    public record Props(EnvironmentConfig config, IFunction handler) {
+    }
+
+    public ChatApi(Construct scope, String id, Props props) {
+        super(scope, id);
+        EnvironmentConfig config = props.config();
+        boolean streaming = config.function().streaming();
+
+        accessLogs = LogGroup.Builder.create(this, "AccessLogs")
+                .retention(LogRetention.of(config.logRetentionDays()))
+                .removalPolicy(config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .build();
+
+        restApi = RestApi.Builder.create(this, "RestApi")
+                .restApiName("chat-" + config.name())
+                .description("Bedrock chat API (" + config.name() + ")")
+                .endpointTypes(List.of(EndpointType.REGIONAL))
+                // Access and execution logging need the account's API Gateway CloudWatch role.
+                .cloudWatchRole(true)
+                .cloudWatchRoleRemovalPolicy(RemovalPolicy.RETAIN)
+                .deployOptions(StageOptions.builder()
+                        .stageName(config.name())
+                        .throttlingRateLimit(config.api().ratePerSecond())
+                        .throttlingBurstLimit(config.api().burst())
+                        .accessLogDestination(new LogGroupLogDestination(accessLogs))
+                        .accessLogFormat(accessLogFormat())
+                        .loggingLevel(MethodLoggingLevel.ERROR)
+                        .dataTraceEnabled(false)
+                        .metricsEnabled(true)
+                        .tracingEnabled(true)
+                        .build())
+                .build();
+
+        int functionTimeout = config.function().timeoutSeconds();
+        integrationTimeout = Duration.seconds(streaming
+                ? functionTimeout
+                : Math.min(functionTimeout, BUFFERED_TIMEOUT_LIMIT_SECONDS));
+        LambdaIntegration integration = LambdaIntegration.Builder.create(props.handler())
+                .proxy(true)
+                .responseTransferMode(streaming ? ResponseTransferMode.STREAM : ResponseTransferMode.BUFFERED)
+                .timeout(integrationTimeout)
+                .allowTestInvoke(false)
+                .build();
+
+        Resource proxy = restApi.getRoot().addResource("api").addResource("{proxy+}");
+        proxyMethod = proxy.addMethod("ANY", integration, MethodOptions.builder()
+                .requestParameters(Map.of("method.request.path.proxy", true))
+                .requestValidatorOptions(RequestValidatorOptions.builder()
+                        .requestValidatorName("chat-" + config.name() + "-path")
+                        .validateRequestParameters(true)
+                        .validateRequestBody(false)
+                        .build())
+                .build());
+
+        addErrorResponses();
+
+        Acknowledge.rule(restApi, "AwsSolutions-APIG2",
+                "API Gateway validates the required path parameter; request bodies are validated by the function,"
+                        + " which answers with the API's error envelope and the exact rule that failed");
+        Acknowledge.rule(proxyMethod, "AwsSolutions-APIG4",
+                "The chat is open to anyone with the page until Cognito sign-in arrives; the function accepts an"
+                        + " optional bearer token (AUTH_TOKEN) and the stage throttles every caller");
+        Acknowledge.rule(proxyMethod, "AwsSolutions-COG4",
+                "No Cognito user pool yet: sign-in is planned; until then see the APIG4 reason");
+        Acknowledge.rule(restApi.getDeploymentStage(), "AwsSolutions-APIG3",
+                "No AWS WAF web ACL: stage throttling bounds the request rate and CloudFront absorbs layer 3/4"
+                        + " attacks; a WAF rate-based rule is a later addition");
+        Acknowledge.rule(restApi, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                        + "AmazonAPIGatewayPushToCloudWatchLogs]",
+                "The account-wide API Gateway logging role must use this AWS-managed policy (API Gateway docs);"
+                        + " it only writes API Gateway's own logs");
+    }
+
+    /** API Gateway's own errors in the API's error envelope, so the page handles every error the same way. */
+    private void addErrorResponses() {
+        errorResponse(ResponseType.THROTTLED, "429", "Throttled",
+                "\"Too many requests: wait a moment and try again\"", Map.of("Retry-After", "'1'"));
+        errorResponse(ResponseType.REQUEST_TOO_LARGE, "413", "PayloadTooLarge",
+                "\"The request is too large: send a shorter message\"", Map.of());
+        errorResponse(ResponseType.MISSING_AUTHENTICATION_TOKEN, "404", "NotFound",
+                "\"No such API path: check the URL\"", Map.of());
+        errorResponse(ResponseType.INTEGRATION_TIMEOUT, "504", "ModelTimeout",
+                "\"The answer took too long: try again, perhaps asking for a shorter answer\"", Map.of());
+        errorResponse(ResponseType.DEFAULT_4_XX, null, "ValidationError", "$context.error.messageString", Map.of());
+        errorResponse(ResponseType.DEFAULT_5_XX, null, "InternalError",
+                "\"The service failed: try again in a moment\"", Map.of());
+    }
+
+    private void errorResponse(ResponseType type, String status, String code, String messageJson,
+                               Map<String, String> headers) {
+        GatewayResponseOptions.Builder response = GatewayResponseOptions.builder()
+                .type(type)
+                .templates(Map.of("application/json", "{\"error\":{\"code\":\"" + code + "\",\"message\":"
+                        + messageJson + ",\"requestId\":\"$context.requestId\"}}"))
+                .responseHeaders(headers);
+        if (status != null) {
+            response.statusCode(status);
+        }
+        restApi.addGatewayResponse(code + type.toString().replace("_", ""), response.build());
+    }
+
+    private static AccessLogFormat accessLogFormat() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("requestId", AccessLogField.contextRequestId());
+        fields.put("extendedRequestId", AccessLogField.contextExtendedRequestId());
+        fields.put("requestTime", AccessLogField.contextRequestTime());
+        fields.put("ip", AccessLogField.contextIdentitySourceIp());
+        fields.put("userAgent", AccessLogField.contextIdentityUserAgent());
+        fields.put("httpMethod", AccessLogField.contextHttpMethod());
+        fields.put("path", AccessLogField.contextPath());
+        fields.put("protocol", AccessLogField.contextProtocol());
+        fields.put("status", AccessLogField.contextStatus());
+        fields.put("responseLength", AccessLogField.contextResponseLength());
+        fields.put("responseLatency", AccessLogField.contextResponseLatency());
+        fields.put("integrationLatency", AccessLogField.contextIntegrationLatency());
+        fields.put("integrationStatus", AccessLogField.contextIntegrationStatus());
+        fields.put("integrationError", AccessLogField.contextIntegrationErrorMessage());
+        fields.put("xrayTraceId", AccessLogField.contextXrayTraceId());
+        String json = fields.entrySet().stream()
+                .map(field -> "\"" + field.getKey() + "\":\"" + field.getValue() + "\"")
+                .collect(Collectors.joining(","));
+        // $context.error.messageString comes quoted and escaped by API Gateway.
+        return AccessLogFormat.custom("{" + json + ",\"error\":" + AccessLogField.contextErrorMessageString() + "}");
+    }
+
+    public RestApi restApi() {
+        return restApi;
+    }
+
+    public Method proxyMethod() {
+        return proxyMethod;
+    }
+
+    public LogGroup accessLogs() {
+        return accessLogs;
+    }
+
+    /** How long API Gateway waits for the function. */
+    public Duration integrationTimeout() {
+        return integrationTimeout;
+    }
+}

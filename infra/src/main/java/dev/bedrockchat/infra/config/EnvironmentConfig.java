@@ -1,0 +1,150 @@
+package dev.bedrockchat.infra.config;
+
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+
+/**
+ * Everything that differs between dev, staging and prod, read from {@code context.environments.<name>} of
+ * cdk.json by {@link EnvironmentConfigLoader} and validated there. Immutable.
+ *
+ * @param name               the environment name (dev, staging, prod, ...)
+ * @param account            the AWS account; empty means the CLI's default account (laptop deploys)
+ * @param region             the AWS Region of every stack
+ * @param availabilityZones  the two Availability Zones of the VPC
+ * @param models             the Bedrock models the function may call
+ * @param function           the chat function's settings
+ * @param api                the API's throttling
+ * @param artifacts          the lifecycle of stored artifacts
+ * @param alarmEmail         where alarms and budget notifications go
+ * @param budgetUsd          the monthly cost budget in US dollars
+ * @param logRetentionDays   how long every log group keeps its events
+ * @param retainDataOnDelete whether buckets and logs survive a {@code cdk destroy} (staging, prod)
+ * @param customDomain       the page's own domain name; empty serves it on the CloudFront domain
+ */
+public record EnvironmentConfig(
+        String name,
+        Optional<String> account,
+        String region,
+        List<String> availabilityZones,
+        Models models,
+        FunctionSettings function,
+        ApiThrottle api,
+        ArtifactLifecycle artifacts,
+        String alarmEmail,
+        BigDecimal budgetUsd,
+        int logRetentionDays,
+        boolean retainDataOnDelete,
+        Optional<CustomDomain> customDomain) {
+
+    public EnvironmentConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(region, "region");
+        availabilityZones = List.copyOf(availabilityZones);
+        Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(artifacts, "artifacts");
+        Objects.requireNonNull(alarmEmail, "alarmEmail");
+        Objects.requireNonNull(budgetUsd, "budgetUsd");
+        Objects.requireNonNull(customDomain, "customDomain");
+    }
+
+    /** The name as used in stack names and titles: {@code dev} → {@code Dev}. */
+    public String title() {
+        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    }
+
+    /** The prefix of every stack of this environment, e.g. {@code Chat-Dev}. */
+    public String stackPrefix() {
+        return "Chat-" + title();
+    }
+
+    /**
+     * The Bedrock models.
+     *
+     * @param defaultModelId          the model used when a request names none
+     * @param allowedModelIds         every model a request may choose (the default among them)
+     * @param inferenceProfileRegions for each geographic inference-profile prefix ({@code us}, {@code eu},
+     *                                {@code apac}, ...), the Regions its profiles route requests to
+     */
+    public record Models(String defaultModelId, List<String> allowedModelIds,
+                         Map<String, List<String>> inferenceProfileRegions) {
+        public Models {
+            Objects.requireNonNull(defaultModelId, "defaultModelId");
+            allowedModelIds = List.copyOf(allowedModelIds);
+            Map<String, List<String>> regions = new TreeMap<>();
+            inferenceProfileRegions.forEach((prefix, list) -> regions.put(prefix, List.copyOf(list)));
+            inferenceProfileRegions = Collections.unmodifiableMap(regions);
+        }
+    }
+
+    /**
+     * The chat function.
+     *
+     * @param memoryMb               memory in MB (also sets the CPU share)
+     * @param timeoutSeconds         the invocation timeout, which also bounds a streamed answer
+     * @param reservedConcurrency    the reserved concurrency; empty leaves the function unreserved
+     * @param streaming              true: token-by-token answers through the Lambda Web Adapter and a STREAM
+     *                               integration; false: buffered answers through the plain Java handler
+     * @param snapStart              whether published versions use SnapStart
+     * @param webAdapterLayerVersion the version of the Lambda Web Adapter layer (used when streaming)
+     * @param systemPrompt           the system prompt sent with every conversation
+     * @param maxTokens              the most tokens a model may answer with
+     * @param temperature            the sampling temperature
+     * @param modelTimeoutSeconds    how long the function waits for the model
+     */
+    public record FunctionSettings(int memoryMb, int timeoutSeconds, OptionalInt reservedConcurrency,
+                                   boolean streaming, boolean snapStart, int webAdapterLayerVersion,
+                                   String systemPrompt, int maxTokens, BigDecimal temperature,
+                                   int modelTimeoutSeconds) {
+        public FunctionSettings {
+            Objects.requireNonNull(reservedConcurrency, "reservedConcurrency");
+            Objects.requireNonNull(systemPrompt, "systemPrompt");
+            Objects.requireNonNull(temperature, "temperature");
+        }
+    }
+
+    /**
+     * The API's stage-wide throttling.
+     *
+     * @param ratePerSecond steady-state requests per second
+     * @param burst         the most requests at once
+     */
+    public record ApiThrottle(BigDecimal ratePerSecond, int burst) {
+        public ApiThrottle {
+            Objects.requireNonNull(ratePerSecond, "ratePerSecond");
+        }
+    }
+
+    /**
+     * What happens to objects under {@code artifacts/} of the artifact bucket.
+     *
+     * @param infrequentAccessAfterDays         days until they move to S3 Standard-IA
+     * @param expireAfterDays                   days until they are deleted
+     * @param noncurrentVersionsExpireAfterDays days an overwritten or deleted version is kept (whole bucket)
+     */
+    public record ArtifactLifecycle(int infrequentAccessAfterDays, int expireAfterDays,
+                                    int noncurrentVersionsExpireAfterDays) {
+    }
+
+    /**
+     * A domain name of the page, served by CloudFront with TLS 1.2 or newer.
+     *
+     * @param name           the domain name, e.g. chat.example.com (its DNS record is managed outside the app)
+     * @param certificateArn an ACM certificate for the name in us-east-1, as CloudFront requires
+     */
+    public record CustomDomain(String name, String certificateArn) {
+        public CustomDomain {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(certificateArn, "certificateArn");
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.bedrockchat.infra.config;
+
+import dev.bedrockchat.infra.bedrock.ModelId;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ApiThrottle;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
+import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
+import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates an {@link EnvironmentConfig} from the CDK context (cdk.json's {@code context} plus
+ * {@code -c key=value} options).
+ *
+ * <pre>
+ * context.env                      the environment to synthesize (default dev), e.g. -c env=prod
+ * context.inferenceProfileRegions  { "us": ["us-east-1", ...], "eu": [...], "apac": [...] }
+ * context.environments.NAME        the settings of environment NAME (see EnvironmentConfig)
+ * </pre>
+ *
+ * Every problem is reported as a {@link ConfigException} whose one-line message names the setting and the fix.
+ */
+public final class EnvironmentConfigLoader {
+    public static final String ENV_KEY = "env";
+    public static final String ENVIRONMENTS_KEY = "environments";
+    public static final String PROFILE_REGIONS_KEY = "inferenceProfileRegions";
+    public static final String DEFAULT_ENVIRONMENT = "dev";
+
+    /** S3 moves objects to Standard-IA no earlier than 30 days after creation. */
+    public static final int MIN_INFREQUENT_ACCESS_DAYS = 30;
+    /** The longest a Lambda invocation (and so a streamed answer) may run. */
+    public static final int MAX_FUNCTION_TIMEOUT_SECONDS = 900;
+    /** Lambda allows 4 KB of environment variables in all; the system prompt gets at most half. */
+    public static final int MAX_SYSTEM_PROMPT_CHARS = 2048;
+
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z][a-z0-9]{1,15}");
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
+    private static final Pattern PROFILE_PREFIX = Pattern.compile("[a-z]{2,8}");
+    private static final Pattern DOMAIN_NAME =
+            Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+    private static final Pattern CLOUDFRONT_CERTIFICATE =
+            Pattern.compile("arn:aws:acm:us-east-1:\\d{12}:certificate/[0-9a-f-]{36}");
+
+    private static final Set<String> ENVIRONMENT_KEYS = Set.of("account", "region", "availabilityZones", "models",
+            "function", "api", "artifacts", "alarmEmail", "budgetUsd", "logRetentionDays", "retainDataOnDelete",
+            "customDomain");
+    private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
+    private static final Set<String> MODEL_KEYS = Set.of("default", "allowed");
+    private static final Set<String> FUNCTION_KEYS = Set.of("memoryMb", "timeoutSeconds", "reservedConcurrency",
+            "streaming", "snapStart", "webAdapterLayerVersion", "systemPrompt", "maxTokens", "temperature",
+            "modelTimeoutSeconds");
+    private static final Set<String> API_KEYS = Set.of("throttleRatePerSecond", "throttleBurst");
+    private static final Set<String> ARTIFACT_KEYS = Set.of("infrequentAccessAfterDays", "expireAfterDays",
+            "noncurrentVersionsExpireAfterDays");
+
+    private EnvironmentConfigLoader() {
+    }
+
+    /**
+     * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}).
+     *
+     * @param context looks up one context key, e.g. {@code app.getNode()::tryGetContext}
+     */
+    public static EnvironmentConfig fromContext(Function<String, Object> context) {
+        Object chosen = context.apply(ENV_KEY);
+        String name = chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
+        return load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+    }
+
+    /** The names of every environment in the context, in the order of cdk.json. */
+    public static List<String> environmentNames(Object environments) {
+        return List.copyOf(environments(environments).keys());
+    }
+
+    /**
+     * Loads environment {@code name}.
+     *
+     * @param environments   the value of {@code context.environments}
+     * @param profileRegions the value of {@code context.inferenceProfileRegions}
+     */
+    public static EnvironmentConfig load(String name, Object environments, Object profileRegions) {
+        Settings all = environments(environments);
+        if (!all.has(name)) {
+            throw new ConfigException("unknown environment '" + name + "' (-c env=" + name + "): known environments"
+                    + " are " + String.join(", ", all.keys()) + "; pick one or add it under context.environments in"
+                    + " cdk.json");
+        }
+        if (!ENVIRONMENT_NAME.matcher(name).matches()) {
+            throw new ConfigException("environments." + name + " has a name that cannot name stacks: use 2 to 16"
+                    + " lowercase letters or digits, starting with a letter, in cdk.json");
+        }
+        Map<String, List<String>> regionsByPrefix = profileRegions(profileRegions);
+        return environment(name, all.object(name), regionsByPrefix);
+    }
+
+    private static Settings environments(Object environments) {
+        if (environments == null) {
+            throw new ConfigException("context.environments is missing: cdk.json must define dev, staging and prod"
+                    + " under context.environments (run the CLI from the folder of cdk.json)");
+        }
+        return Settings.of(ENVIRONMENTS_KEY, environments);
+    }
+
+    private static Map<String, List<String>> profileRegions(Object value) {
+        if (value == null) {
+            throw new ConfigException("context.inferenceProfileRegions is missing: map each inference-profile prefix"
+                    + " to the Regions it routes to, e.g. \"us\": [\"us-east-1\", \"us-east-2\", \"us-west-2\"], in"
+                    + " cdk.json");
+        }
+        Settings table = Settings.of(PROFILE_REGIONS_KEY, value);
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (String prefix : table.keys()) {
+            if (!PROFILE_PREFIX.matcher(prefix).matches() || ModelId.GLOBAL_PREFIX.equals(prefix)) {
+                throw new ConfigException(table.pathOf(prefix) + " is not a geographic inference-profile prefix (use"
+                        + " lowercase letters like us, eu, apac; global profiles need no entry): " + Settings.FIX);
+            }
+            List<String> regions = table.strings(prefix, "a non-empty list of Regions like us-east-1");
+            for (String region : regions) {
+                requireRegion(table, prefix, region);
+            }
+            result.put(prefix, regions);
+        }
+        return result;
+    }
+
+    private static EnvironmentConfig environment(String name, Settings env, Map<String, List<String>> profiles) {
+        env.allowOnly(ENVIRONMENT_KEYS);
+        Optional<String> account = env.optionalString("account", "a 12-digit AWS account id");
+        if (account.isPresent() && !ACCOUNT.matcher(account.get()).matches()) {
+            throw env.invalid("account", "a 12-digit AWS account id (or left out to use the CLI's account)",
+                    account.get());
+        }
+        String region = env.string("region", "an AWS Region code like us-east-1");
+        requireRegion(env, "region", region);
+        List<String> zones = availabilityZones(env, region);
+        Models models = models(env.object("models"), profiles);
+
+        String email = env.string("alarmEmail", "an e-mail address for alarms and budget notifications");
+        if (!EMAIL.matcher(email).matches()) {
+            throw env.invalid("alarmEmail", "one e-mail address like ops@example.com", email);
+        }
+        BigDecimal budget = env.number("budgetUsd", "a positive number of US dollars");
+        if (budget.signum() <= 0) {
+            throw env.invalid("budgetUsd", "a positive number of US dollars", budget);
+        }
+        String retentionRule = "a number of days CloudWatch Logs accepts (" + LogRetention.allowedDays().stream()
+                .map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        int retention = env.integer("logRetentionDays", retentionRule);
+        if (!LogRetention.isAllowed(retention)) {
+            throw env.invalid("logRetentionDays", retentionRule, retention);
+        }
+        boolean retain = env.bool("retainDataOnDelete", "true (keep buckets and logs on cdk destroy) or false");
+        Optional<CustomDomain> domain = env.has("customDomain")
+                ? Optional.of(customDomain(env.object("customDomain")))
+                : Optional.empty();
+        return new EnvironmentConfig(name, account, region, zones, models, function(env.object("function")),
+                api(env.object("api")), artifacts(env.object("artifacts")), email, budget, retention, retain,
+                domain);
+    }
+
+    private static CustomDomain customDomain(Settings domain) {
+        domain.allowOnly(CUSTOM_DOMAIN_KEYS);
+        String nameRule = "a lowercase domain name like chat.example.com";
+        String name = domain.string("name", nameRule);
+        if (!DOMAIN_NAME.matcher(name).matches()) {
+            throw domain.invalid("name", nameRule, name);
+        }
+        String arnRule = "the ARN of an ACM certificate in us-east-1 (CloudFront only uses certificates there)";
+        String arn = domain.string("certificateArn", arnRule);
+        if (!CLOUDFRONT_CERTIFICATE.matcher(arn).matches()) {
+            throw domain.invalid("certificateArn", arnRule, arn);
+        }
+        return new CustomDomain(name, arn);
+    }
+
+    private static List<String> availabilityZones(Settings env, String region) {
+        if (!env.has("availabilityZones")) {
+            return List.of(region + "a", region + "b");
+        }
+        String rule = "two Availability Zones of " + region + " like " + region + "a";
+        List<String> zones = env.strings("availabilityZones", rule);
+        if (zones.size() != 2 || zones.get(0).equals(zones.get(1))) {
+            throw env.invalid("availabilityZones", rule, String.join(", ", zones));
+        }
+        for (String zone : zones) {
+            if (!zone.matches(Pattern.quote(region) + "[a-z]")) {
+                throw env.invalid("availabilityZones", rule, zone);
+            }
+        }
+        return zones;
+    }
+
+    private static Models models(Settings models, Map<String, List<String>> profiles) {
+        models.allowOnly(MODEL_KEYS);
+        String idRule = "a Bedrock model id like amazon.nova-lite-v1:0 or an inference profile id like"
+                + " us.amazon.nova-lite-v1:0";
+        List<String> allowed = models.strings("allowed", "a non-empty list of Bedrock model ids");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < allowed.size(); i++) {
+            String id = allowed.get(i);
+            String key = "allowed[" + i + "]";
+            requireModelId(models, key, id, idRule, profiles);
+            if (!seen.add(id)) {
+                throw new ConfigException(models.pathOf(key) + " repeats '" + id + "': list each model once in"
+                        + " cdk.json");
+            }
+        }
+        String defaultId = models.string("default", idRule);
+        requireModelId(models, "default", defaultId, idRule, profiles);
+        if (!allowed.contains(defaultId)) {
+            throw new ConfigException(models.pathOf("default") + " '" + defaultId + "' is not in "
+                    + models.pathOf("allowed") + " (" + String.join(", ", allowed) + "): add it there or pick one"
+                    + " of them in cdk.json");
+        }
+        return new Models(defaultId, allowed, profiles);
+    }
+
+    private static void requireModelId(Settings models, String key, String id, String rule,
+                                       Map<String, List<String>> profiles) {
+        if (!ModelId.isWellFormed(id)) {
+            throw models.invalid(key, rule, id);
+        }
+        ModelId model = ModelId.parse(id);
+        if (model.isInferenceProfile() && !model.isGlobalProfile()
+                && !profiles.containsKey(model.profilePrefix().orElseThrow())) {
+            throw new ConfigException(models.pathOf(key) + " '" + id + "' uses inference-profile prefix '"
+                    + model.profilePrefix().orElseThrow() + "' that context.inferenceProfileRegions does not list"
+                    + " (known: " + String.join(", ", profiles.keySet()) + ", global): add its Regions there in"
+                    + " cdk.json");
+        }
+    }
+
+    private static FunctionSettings function(Settings function) {
+        function.allowOnly(FUNCTION_KEYS);
+        int memory = between(function, "memoryMb", 128, 10_240, "MB");
+        int timeout = between(function, "timeoutSeconds", 1, MAX_FUNCTION_TIMEOUT_SECONDS, "seconds");
+        OptionalInt reserved = OptionalInt.empty();
+        if (function.has("reservedConcurrency")) {
+            String rule = "a whole number of at least 1 (or left out for no reservation)";
+            int value = function.integer("reservedConcurrency", rule);
+            if (value < 1) {
+                throw function.invalid("reservedConcurrency", rule, value);
+            }
+            reserved = OptionalInt.of(value);
+        }
+        boolean streaming = function.bool("streaming", "true (answers streamed token by token) or false");
+        boolean snapStart = function.bool("snapStart", "true or false");
+        int layerVersion = 0;
+        if (streaming || function.has("webAdapterLayerVersion")) {
+            layerVersion = between(function, "webAdapterLayerVersion", 1, 10_000, "(the Lambda Web Adapter layer"
+                    + " version)");
+        }
+        String prompt = function.text("systemPrompt", "a string");
+        if (prompt.length() > MAX_SYSTEM_PROMPT_CHARS) {
+            throw new ConfigException(function.pathOf("systemPrompt") + " must be at most " + MAX_SYSTEM_PROMPT_CHARS
+                    + " characters, Lambda's environment holds 4 KB in all (got " + prompt.length() + "): shorten it"
+                    + " or ship a persona file with the function");
+        }
+        int maxTokens = between(function, "maxTokens", 1, 1_000_000, "tokens");
+        BigDecimal temperature = function.number("temperature", "a number from 0 to 1");
+        if (temperature.signum() < 0 || temperature.compareTo(BigDecimal.ONE) > 0) {
+            throw function.invalid("temperature", "a number from 0 to 1", temperature);
+        }
+        int modelTimeout = between(function, "modelTimeoutSeconds", 1, MAX_FUNCTION_TIMEOUT_SECONDS, "seconds");
+        if (modelTimeout >= timeout) {
+            throw function.invalid("modelTimeoutSeconds", "less than function.timeoutSeconds (" + timeout + ") so"
+                    + " the function can answer before Lambda stops it", modelTimeout);
+        }
+        return new FunctionSettings(memory, timeout, reserved, streaming, snapStart, layerVersion, prompt, maxTokens,
+                temperature, modelTimeout);
+    }
+
+    private static ApiThrottle api(Settings api) {
+        api.allowOnly(API_KEYS);
+        BigDecimal rate = api.number("throttleRatePerSecond", "a positive number of requests per second");
+        if (rate.signum() <= 0) {
+            throw api.invalid("throttleRatePerSecond", "a positive number of requests per second", rate);
+        }
+        int burst = between(api, "throttleBurst", 1, 1_000_000, "requests");
+        if (BigDecimal.valueOf(burst).compareTo(rate) < 0) {
+            throw api.invalid("throttleBurst", "at least api.throttleRatePerSecond ("
+                    + rate.stripTrailingZeros().toPlainString() + ")", burst);
+        }
+        return new ApiThrottle(rate, burst);
+    }
+
+    private static ArtifactLifecycle artifacts(Settings artifacts) {
+        artifacts.allowOnly(ARTIFACT_KEYS);
+        int toInfrequentAccess = between(artifacts, "infrequentAccessAfterDays", MIN_INFREQUENT_ACCESS_DAYS, 36_500,
+                "days (S3 moves objects to Standard-IA after 30 days at the earliest)");
+        int expiry = between(artifacts, "expireAfterDays", 1, 36_500, "days");
+        if (expiry <= toInfrequentAccess) {
+            throw artifacts.invalid("expireAfterDays", "more than artifacts.infrequentAccessAfterDays ("
+                    + toInfrequentAccess + ")", expiry);
+        }
+        int noncurrent = between(artifacts, "noncurrentVersionsExpireAfterDays", 1, 36_500, "days");
+        return new ArtifactLifecycle(toInfrequentAccess, expiry, noncurrent);
+    }
+
+    private static int between(Settings settings, String key, int min, int max, String unit) {
+        String rule = "a whole number from " + min + " to " + max + " " + unit;
+        int value = settings.integer(key, rule);
+        if (value < min || value > max) {
+            throw settings.invalid(key, rule, value);
+        }
+        return value;
+    }
+
+    private static void requireRegion(Settings settings, String key, String region) {
+        if (!REGION.matcher(region).matches()) {
+            throw settings.invalid(key, "an AWS Region code like us-east-1", region);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.bedrockchat.infra.function;
+
+import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
+import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.nag.Acknowledge;
+import dev.bedrockchat.infra.network.Network;
+import dev.bedrockchat.infra.storage.ArtifactStorage;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
+import software.amazon.awscdk.services.lambda.LayerVersion;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The chat function with its own role, log group and the {@value #ALIAS_NAME} alias the API invokes.
+ *
+ * <p>Streaming: the Lambda Web Adapter layer runs the function's HTTP server ({@code run.sh}) and streams its
+ * responses ({@code AWS_LWA_INVOKE_MODE=response_stream}). Buffered: the plain Java handler of the same package.
+ *
+ * <p>The role can do exactly this: invoke the allowed Bedrock models, read and write objects under
+ * {@code conversations/} and {@code artifacts/} of the artifact bucket (delete conversations), write to its own log
+ * group, manage its network interfaces in the VPC and send traces.
+ */
+public final class ChatFunction extends Construct {
+    public static final String ALIAS_NAME = "live";
+    /** The handler behind the Lambda Web Adapter: the start-up script at the root of the package. */
+    public static final String STREAMING_HANDLER = "run.sh";
+    /** The handler of buffered mode. */
+    public static final String BUFFERED_HANDLER = "dev.bedrockchat.function.lambda.ApiGatewayHandler::handleRequest";
+    /** The port the function's HTTP server listens on behind the adapter. */
+    public static final String PORT = "8080";
+    public static final Architecture ARCHITECTURE = Architecture.ARM_64;
+
+    private static final List<String> NETWORK_INTERFACE_ACTIONS = List.of("ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
+
+    private final Role role;
+    private final LogGroup logGroup;
+    private final Function function;
+    private final Alias alias;
+
+    /**
+     * @param config          the environment
+     * @param functionPackage the Lambda zip ({@code run.sh} + {@code lib/function.jar})
+     * @param network         the VPC, subnets and security group the function runs in
+     * @param artifactBucket  the bucket of conversations and artifacts
+     * @param bedrock         the Bedrock resources the function may invoke
+     */
+    public record Props(EnvironmentConfig config, Path functionPackage, Network network, IBucket artifactBucket,
+                        BedrockModelAccess bedrock) {
+    }
+
+    public ChatFunction(Construct scope, String id, Props props) {
+        super(scope, id);
+        EnvironmentConfig config = props.config();
+        FunctionSettings settings = config.function();
+        RemovalPolicy removal = config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        logGroup = LogGroup.Builder.create(this, "Logs")
+                .retention(LogRetention.of(config.logRetentionDays()))
+                .removalPolicy(removal)
+                .build();
+
+        role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Chat function (" + config.name() + "): allowed Bedrock models, its bucket prefixes,"
+                        + " its log group")
+                .inlinePolicies(Map.of(
+                        "BedrockModels", PolicyDocument.Builder.create()
+                                .statements(props.bedrock().statements(null)).build(),
+                        "ArtifactBucket", PolicyDocument.Builder.create()
+                                .statements(bucketStatements(props.artifactBucket())).build(),
+                        "Logs", PolicyDocument.Builder.create()
+                                .statements(List.of(PolicyStatement.Builder.create()
+                                        .sid("WriteOwnLogGroup")
+                                        .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                                        .resources(List.of(logGroup.getLogGroupArn()))
+                                        .build()))
+                                .build(),
+                        "VpcNetworkInterfaces", PolicyDocument.Builder.create()
+                                .statements(List.of(PolicyStatement.Builder.create()
+                                        .sid("ManageNetworkInterfaces")
+                                        .actions(NETWORK_INTERFACE_ACTIONS)
+                                        .resources(List.of("*"))
+                                        .build()))
+                                .build()))
+                .build();
+        acknowledgeRoleFindings(props.artifactBucket());
+
+        Network network = props.network();
+        Function.Builder builder = Function.Builder.create(this, "Function")
+                .description("Bedrock chat (" + config.name() + ")")
+                .runtime(Runtime.JAVA_25)
+                .architecture(ARCHITECTURE)
+                .code(Code.fromAsset(props.functionPackage().toString()))
+                .handler(settings.streaming() ? STREAMING_HANDLER : BUFFERED_HANDLER)
+                .memorySize(settings.memoryMb())
+                .timeout(Duration.seconds(settings.timeoutSeconds()))
+                .role(role)
+                .logGroup(logGroup)
+                .tracing(Tracing.ACTIVE)
+                .vpc(network.vpc())
+                .vpcSubnets(network.functionSubnets())
+                .securityGroups(List.of(network.functionSecurityGroup()))
+                .environment(environment(config, props.artifactBucket()));
+        settings.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
+        if (settings.snapStart()) {
+            builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+        }
+        if (settings.streaming()) {
+            builder.layers(List.of(webAdapterLayer(config)));
+        }
+        function = builder.build();
+
+        if (settings.snapStart()) {
+            Acknowledge.rule(function, "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                    "The alias '" + ALIAS_NAME + "' points at the published current version");
+        }
+        alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .description("The version the API invokes")
+                .build();
+    }
+
+    private static List<PolicyStatement> bucketStatements(IBucket bucket) {
+        return List.of(
+                PolicyStatement.Builder.create()
+                        .sid("Conversations")
+                        .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                        .resources(List.of(bucket.arnForObjects(ArtifactStorage.CONVERSATIONS_PREFIX + "*")))
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .sid("Artifacts")
+                        .actions(List.of("s3:GetObject", "s3:PutObject"))
+                        .resources(List.of(bucket.arnForObjects(ArtifactStorage.ARTIFACTS_PREFIX + "*")))
+                        .build(),
+                // Without ListBucket a missing key reads as 403 instead of 404; listing is limited to the prefixes.
+                PolicyStatement.Builder.create()
+                        .sid("ListOwnPrefixes")
+                        .actions(List.of("s3:ListBucket"))
+                        .resources(List.of(bucket.getBucketArn()))
+                        .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(
+                                ArtifactStorage.CONVERSATIONS_PREFIX + "*",
+                                ArtifactStorage.ARTIFACTS_PREFIX + "*"))))
+                        .build());
+    }
+
+    private void acknowledgeRoleFindings(IBucket bucket) {
+        String bucketArn = "<" + Stack.of(this).getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
+                + ".Arn>";
+        for (String prefix : List.of(ArtifactStorage.CONVERSATIONS_PREFIX, ArtifactStorage.ARTIFACTS_PREFIX)) {
+            Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::" + bucketArn + "/" + prefix + "*]",
+                    "Object access is limited to the " + prefix + " key prefix of the function's own bucket");
+        }
+        Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::*]",
+                "Only for actions without resource-level permissions (AWS docs): the network-interface actions"
+                        + " Lambda needs to attach the function to its VPC, and X-Ray PutTraceSegments/"
+                        + "PutTelemetryRecords; every Bedrock, S3 and Logs statement names exact resources");
+    }
+
+    private static Map<String, String> environment(EnvironmentConfig config, IBucket bucket) {
+        FunctionSettings settings = config.function();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CHAT_MODE", "bedrock");
+        env.put("ENVIRONMENT_NAME", config.name());
+        env.put("BEDROCK_MODEL_ID", config.models().defaultModelId());
+        env.put("ALLOWED_MODEL_IDS", String.join(",", config.models().allowedModelIds()));
+        env.put("ARTIFACT_BUCKET", bucket.getBucketName());
+        if (!settings.systemPrompt().isEmpty()) {
+            env.put("SYSTEM_PROMPT", settings.systemPrompt());
+        }
+        env.put("MAX_TOKENS", Integer.toString(settings.maxTokens()));
+        env.put("TEMPERATURE", settings.temperature().stripTrailingZeros().toPlainString());
+        env.put("MODEL_TIMEOUT_SECONDS", Integer.toString(settings.modelTimeoutSeconds()));
+        if (settings.streaming()) {
+            env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
+            env.put("AWS_LWA_INVOKE_MODE", "response_stream");
+            env.put("AWS_LWA_READINESS_CHECK_PATH", "/api/health");
+            env.put("PORT", PORT);
+        }
+        return env;
+    }
+
+    private ILayerVersion webAdapterLayer(EnvironmentConfig config) {
+        return LayerVersion.fromLayerVersionArn(this, "WebAdapter",
+                WebAdapterLayer.arn(config.region(), ARCHITECTURE, config.function().webAdapterLayerVersion()));
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public LogGroup logGroup() {
+        return logGroup;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Alias alias() {
+        return alias;
+    }
+}

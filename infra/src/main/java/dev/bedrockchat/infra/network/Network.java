@@ -1,0 +1,207 @@
+package dev.bedrockchat.infra.network;
+
+import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
+import dev.bedrockchat.infra.nag.Acknowledge;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.customresources.AwsCustomResource;
+import software.amazon.awscdk.customresources.AwsCustomResourcePolicy;
+import software.amazon.awscdk.customresources.AwsSdkCall;
+import software.amazon.awscdk.customresources.PhysicalResourceId;
+import software.amazon.awscdk.customresources.SdkCallsPolicyOptions;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpoint;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The private network of the function: a VPC with isolated subnets in two Availability Zones and no NAT gateway or
+ * internet gateway. The function reaches exactly two services, both over HTTPS through VPC endpoints:
+ * Bedrock Runtime (interface endpoint, private DNS) for the allowed models only, and S3 (gateway endpoint) for the
+ * artifact bucket only.
+ */
+public final class Network extends Construct {
+    /** The S3 key prefixes the function reads and writes. */
+    public static final List<String> BUCKET_PREFIXES = List.of("conversations/", "artifacts/");
+
+    /** The id aws-cdk-lib gives the singleton function of AwsCustomResource. */
+    private static final String AWS_CUSTOM_RESOURCE_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287";
+
+    private final Vpc vpc;
+    private final SecurityGroup functionSecurityGroup;
+    private final SecurityGroup endpointSecurityGroup;
+    private final InterfaceVpcEndpoint bedrockEndpoint;
+    private final GatewayVpcEndpoint s3Endpoint;
+
+    /**
+     * @param availabilityZones the two Availability Zones of the subnets
+     * @param bedrock           the Bedrock resources the endpoint lets through
+     * @param artifactBucket    the only bucket the S3 endpoint lets through
+     * @param logRetention      how long the flow logs are kept
+     * @param removalPolicy     what happens to the flow logs when the stack is deleted
+     */
+    public record Props(List<String> availabilityZones, BedrockModelAccess bedrock, IBucket artifactBucket,
+                        RetentionDays logRetention, RemovalPolicy removalPolicy) {
+    }
+
+    public Network(Construct scope, String id, Props props) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+
+        LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
+                .retention(props.logRetention())
+                .removalPolicy(props.removalPolicy())
+                .build();
+        vpc = Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr("10.0.0.0/20"))
+                .availabilityZones(props.availabilityZones())
+                .natGateways(0)
+                .createInternetGateway(false)
+                .restrictDefaultSecurityGroup(true)
+                .subnetConfiguration(List.of(SubnetConfiguration.builder()
+                        .name("Isolated")
+                        .subnetType(SubnetType.PRIVATE_ISOLATED)
+                        .cidrMask(24)
+                        .build()))
+                .flowLogs(Map.of("All", FlowLogOptions.builder()
+                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                        .trafficType(FlowLogTrafficType.ALL)
+                        .build()))
+                .build();
+        Acknowledge.rule(vpc, "CloudFormation-Validate::W3010",
+                "The Availability Zones come from the environment's configuration on purpose: the VPC synthesizes"
+                        + " without an Availability Zone lookup");
+        SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+
+        functionSecurityGroup = SecurityGroup.Builder.create(this, "FunctionSecurityGroup")
+                .vpc(vpc)
+                .description("Chat function: HTTPS out to the Bedrock Runtime and S3 endpoints only")
+                .allowAllOutbound(false)
+                .build();
+        endpointSecurityGroup = SecurityGroup.Builder.create(this, "EndpointSecurityGroup")
+                .vpc(vpc)
+                .description("Bedrock Runtime endpoint: HTTPS in from the chat function only")
+                .allowAllOutbound(false)
+                .build();
+        endpointSecurityGroup.addIngressRule(functionSecurityGroup, Port.tcp(443), "HTTPS from the chat function");
+        functionSecurityGroup.addEgressRule(endpointSecurityGroup, Port.tcp(443), "HTTPS to Bedrock Runtime");
+
+        bedrockEndpoint = vpc.addInterfaceEndpoint("BedrockRuntime", InterfaceVpcEndpointOptions.builder()
+                .service(InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME)
+                .privateDnsEnabled(true)
+                .open(false)
+                .securityGroups(List.of(endpointSecurityGroup))
+                .subnets(isolated)
+                .build());
+        for (PolicyStatement statement : props.bedrock().statements(new AnyPrincipal())) {
+            statement.addCondition("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount()));
+            bedrockEndpoint.addToPolicy(statement);
+        }
+
+        s3Endpoint = vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3)
+                .subnets(List.of(isolated))
+                .build());
+        IBucket bucket = props.artifactBucket();
+        s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
+                .sid("ArtifactBucketObjects")
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                .resources(BUCKET_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
+                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
+                .build());
+        s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
+                .sid("ArtifactBucketListing")
+                .principals(List.of(new AnyPrincipal()))
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(bucket.getBucketArn()))
+                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
+                .build());
+
+        // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.
+        String s3PrefixListId = s3PrefixListId(stack.getRegion());
+        functionSecurityGroup.addEgressRule(Peer.prefixList(s3PrefixListId), Port.tcp(443),
+                "HTTPS to S3 through the gateway endpoint");
+    }
+
+    private String s3PrefixListId(String region) {
+        String field = "PrefixLists.0.PrefixListId";
+        AwsSdkCall describe = AwsSdkCall.builder()
+                .service("EC2")
+                .action("describeManagedPrefixLists")
+                .parameters(Map.of("Filters", List.of(Map.of(
+                        "Name", "prefix-list-name",
+                        "Values", List.of("com.amazonaws." + region + ".s3")))))
+                .physicalResourceId(PhysicalResourceId.fromResponse(field))
+                .outputPaths(List.of(field))
+                .build();
+        AwsCustomResource lookup = AwsCustomResource.Builder.create(this, "S3PrefixList")
+                .onCreate(describe)
+                .onUpdate(describe)
+                .installLatestAwsSdk(false)
+                .policy(AwsCustomResourcePolicy.fromSdkCalls(SdkCallsPolicyOptions.builder()
+                        .resources(AwsCustomResourcePolicy.ANY_RESOURCE)
+                        .build()))
+                .build();
+        Acknowledge.rule(lookup, "AwsSolutions-IAM5[Resource::*]",
+                "ec2:DescribeManagedPrefixLists supports no resource-level permissions; the call only reads the id"
+                        + " of the AWS-managed S3 prefix list");
+        // The singleton function behind every AwsCustomResource of the stack, created by aws-cdk-lib.
+        IConstruct provider = Stack.of(this).getNode().tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+        if (provider != null) {
+            Acknowledge.rule(provider, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                            + "AWSLambdaBasicExecutionRole]",
+                    "aws-cdk-lib's AwsCustomResource handler writes its logs with the AWS-managed basic execution"
+                            + " policy; its only other permission is ec2:DescribeManagedPrefixLists");
+        }
+        return lookup.getResponseField(field);
+    }
+
+    public Vpc vpc() {
+        return vpc;
+    }
+
+    /** The isolated subnets the function runs in. */
+    public SubnetSelection functionSubnets() {
+        return SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+    }
+
+    public SecurityGroup functionSecurityGroup() {
+        return functionSecurityGroup;
+    }
+
+    public SecurityGroup endpointSecurityGroup() {
+        return endpointSecurityGroup;
+    }
+
+    public InterfaceVpcEndpoint bedrockEndpoint() {
+        return bedrockEndpoint;
+    }
+
+    public GatewayVpcEndpoint s3Endpoint() {
+        return s3Endpoint;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.bedrockchat.infra.observability;
+
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.IWidget;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TextWidget;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.constructs.Construct;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code chat-<env>} dashboard (function, API, and Bedrock per allowed model) and the alarms that e-mail the
+ * operators through an encrypted SNS topic.
+ */
+public final class Observability extends Construct {
+    /** The Bedrock runtime metrics shown per model, as CloudWatch names them in namespace AWS/Bedrock. */
+    public static final List<String> BEDROCK_METRICS = List.of("Invocations", "InvocationLatency",
+            "TimeToFirstToken", "InputTokenCount", "OutputTokenCount", "InvocationThrottles",
+            "InvocationClientErrors", "InvocationServerErrors");
+    /** An alarm on latency fires when p99 reaches this share of the integration timeout. */
+    public static final double LATENCY_ALARM_SHARE_OF_TIMEOUT = 0.8;
+
+    private static final Duration PERIOD = Duration.minutes(5);
+    private static final int WIDTH = 24;
+
+    private final Topic alarmTopic;
+    private final Dashboard dashboard;
+    private final String dashboardName;
+    private final List<Alarm> alarms = new ArrayList<>();
+
+    /**
+     * @param config             the environment (name, allowed models, alarm e-mail)
+     * @param function           the chat function
+     * @param api                the chat API
+     * @param integrationTimeout how long the API waits for the function
+     */
+    public record Props(EnvironmentConfig config, Function function, RestApi api, Duration integrationTimeout) {
+    }
+
+    public Observability(Construct scope, String id, Props props) {
+        super(scope, id);
+        EnvironmentConfig config = props.config();
+        Function function = props.function();
+        RestApi api = props.api();
+
+        // CloudWatch can only publish to an encrypted topic whose customer-managed key lets it (AWS-managed keys
+        // cannot), so the topic has its own key.
+        Key topicKey = Key.Builder.create(this, "AlarmTopicKey")
+                .description("Encrypts the chat (" + config.name() + ") alarm topic")
+                .enableKeyRotation(true)
+                .removalPolicy(config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .pendingWindow(Duration.days(7))
+                .build();
+        topicKey.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarmsPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
+                .build());
+        alarmTopic = Topic.Builder.create(this, "AlarmTopic")
+                .displayName("Chat " + config.name() + " alarms")
+                .masterKey(topicKey)
+                .enforceSsl(true)
+                .build();
+        alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
+
+        Metric errors = function.metricErrors(sum());
+        Metric throttles = function.metricThrottles(sum());
+        Metric serverErrors = api.metricServerError(sum());
+        Metric latencyP99 = api.metricLatency(stat("p99"));
+        double latencyThresholdMs = props.integrationTimeout().toMilliseconds().doubleValue()
+                * LATENCY_ALARM_SHARE_OF_TIMEOUT;
+        alarm("FunctionErrors", errors, 1, "The chat function failed at least once in 5 minutes");
+        alarm("FunctionThrottles", throttles, 1,
+                "The chat function was throttled: it reached its reserved concurrency");
+        alarm("Api5xx", serverErrors, 1, "The chat API answered 5xx at least once in 5 minutes");
+        alarm("ApiLatencyP99", latencyP99, latencyThresholdMs,
+                "p99 API latency reached " + Math.round(LATENCY_ALARM_SHARE_OF_TIMEOUT * 100)
+                        + "% of the integration timeout: answers are about to be cut off");
+
+        List<IWidget> graphs = new ArrayList<>();
+        graphs.add(graph("Lambda invocations, errors, throttles",
+                function.metricInvocations(sum()), errors, throttles));
+        graphs.add(graph("Lambda duration (ms)",
+                function.metricDuration(stat("p50")), function.metricDuration(stat("p99"))));
+        graphs.add(graph("Lambda concurrent executions", function.metric("ConcurrentExecutions", stat("Maximum"))));
+        graphs.add(graph("API requests and errors",
+                api.metricCount(sum()), api.metricClientError(sum()), serverErrors));
+        graphs.add(graph("API latency (ms)",
+                api.metricLatency(stat("p50")), latencyP99, api.metricIntegrationLatency(stat("p99"))));
+        for (String metricName : BEDROCK_METRICS) {
+            graphs.add(graph("Bedrock " + metricName, bedrockMetrics(metricName, config.models().allowedModelIds())));
+        }
+        List<List<IWidget>> rows = new ArrayList<>();
+        rows.add(List.of(TextWidget.Builder.create()
+                .markdown("# Chat " + config.name() + "\nFunction, API and Bedrock models ("
+                        + String.join(", ", config.models().allowedModelIds()) + ")")
+                .width(WIDTH).height(2).build()));
+        rows.add(List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(List.copyOf(alarms))
+                .width(WIDTH).height(3).build()));
+        for (int i = 0; i < graphs.size(); i += 2) {
+            rows.add(graphs.subList(i, Math.min(i + 2, graphs.size())));
+        }
+        dashboardName = dashboardName(config);
+        dashboard = Dashboard.Builder.create(this, "Dashboard")
+                .dashboardName(dashboardName)
+                .widgets(rows)
+                .build();
+    }
+
+    public static String dashboardName(EnvironmentConfig config) {
+        return "chat-" + config.name();
+    }
+
+    private static IMetric[] bedrockMetrics(String metricName, List<String> modelIds) {
+        String statistic = switch (metricName) {
+            case "InvocationLatency", "TimeToFirstToken" -> "p90";
+            default -> "Sum";
+        };
+        return modelIds.stream()
+                .map(modelId -> Metric.Builder.create()
+                        .namespace("AWS/Bedrock")
+                        .metricName(metricName)
+                        .dimensionsMap(Map.of("ModelId", modelId))
+                        .statistic(statistic)
+                        .period(PERIOD)
+                        .label(modelId)
+                        .build())
+                .toArray(IMetric[]::new);
+    }
+
+    private void alarm(String id, Metric metric, double threshold, String description) {
+        Alarm alarm = Alarm.Builder.create(this, id)
+                .alarmDescription(description)
+                .metric(metric)
+                .threshold(threshold)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        SnsAction notify = new SnsAction(alarmTopic);
+        alarm.addAlarmAction(notify);
+        alarm.addOkAction(notify);
+        alarms.add(alarm);
+    }
+
+    private static GraphWidget graph(String title, IMetric... metrics) {
+        return GraphWidget.Builder.create().title(title).left(List.of(metrics)).width(WIDTH / 2).height(6).build();
+    }
+
+    private static MetricOptions sum() {
+        return stat("Sum");
+    }
+
+    private static MetricOptions stat(String statistic) {
+        return MetricOptions.builder().statistic(statistic).period(PERIOD).build();
+    }
+
+    public Topic alarmTopic() {
+        return alarmTopic;
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    public List<Alarm> alarms() {
+        return List.copyOf(alarms);
+    }
+
+    /** The dashboard in the CloudWatch console. */
+    public String dashboardUrl(String region) {
+        return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
+                + "#dashboards:name=" + dashboardName;
+    }
+}

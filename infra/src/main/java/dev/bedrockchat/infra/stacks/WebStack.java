@@ -1,0 +1,34 @@
+package dev.bedrockchat.infra.stacks;
+
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.web.WebDistribution;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.constructs.Construct;
+
+import java.nio.file.Path;
+
+/** The page's bucket and the CloudFront distribution in front of the page and the API: wiring only. */
+public final class WebStack extends Stack {
+    private final WebDistribution web;
+
+    public WebStack(Construct scope, String id, StackProps props, EnvironmentConfig config, Path frontendDir,
+                    RestApi api) {
+        super(scope, id, props);
+        web = new WebDistribution(this, "Web", new WebDistribution.Props(config, frontendDir, api));
+        CfnOutput.Builder.create(this, "CloudFrontUrl")
+                .description("Open this address to chat")
+                .value(web.url())
+                .build();
+        CfnOutput.Builder.create(this, "SiteBucketName")
+                .description("The bucket of the page")
+                .value(web.siteBucket().getBucketName())
+                .build();
+    }
+
+    public WebDistribution web() {
+        return web;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.bedrockchat.infra.web;
+
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
+import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.nag.Acknowledge;
+import dev.bedrockchat.infra.storage.AccessLogBucket;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.DefaultStackSynthesizer;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.apigateway.RestApi;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.cloudfront.AllowedMethods;
+import software.amazon.awscdk.services.cloudfront.BehaviorOptions;
+import software.amazon.awscdk.services.cloudfront.CachePolicy;
+import software.amazon.awscdk.services.cloudfront.Distribution;
+import software.amazon.awscdk.services.cloudfront.HeadersFrameOption;
+import software.amazon.awscdk.services.cloudfront.HeadersReferrerPolicy;
+import software.amazon.awscdk.services.cloudfront.HttpVersion;
+import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
+import software.amazon.awscdk.services.cloudfront.PriceClass;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersContentSecurityPolicy;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersContentTypeOptions;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersFrameOptions;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersPolicy;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersReferrerPolicy;
+import software.amazon.awscdk.services.cloudfront.ResponseHeadersStrictTransportSecurity;
+import software.amazon.awscdk.services.cloudfront.ResponseSecurityHeadersBehavior;
+import software.amazon.awscdk.services.cloudfront.SecurityPolicyProtocol;
+import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
+import software.amazon.awscdk.services.cloudfront.origins.RestApiOrigin;
+import software.amazon.awscdk.services.cloudfront.origins.S3BucketOrigin;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
+import software.amazon.awscdk.services.s3.deployment.Source;
+import software.constructs.Construct;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The chat page and its API behind one CloudFront distribution, so the browser talks to a single origin.
+ *
+ * <ul>
+ *   <li>default behaviour: the page from a private bucket through Origin Access Control, cached;</li>
+ *   <li>{@code /api/*}: the REST API stage, never cached, every viewer header but Host forwarded, all methods.</li>
+ * </ul>
+ * Every response carries the strict {@link SecurityHeaders}. Viewers use HTTPS (HTTP/2 and HTTP/3); the distribution
+ * writes standard logs to a log bucket.
+ *
+ * <p>Streaming through CloudFront: the origin read timeout is the longest CloudFront waits for the first byte and
+ * between two chunks of an answer. 60 seconds is the most CloudFront allows without a quota increase (up to 180 with
+ * one), and a streamed answer sends a chunk far more often; the whole answer may run as long as the function's
+ * timeout.
+ */
+public final class WebDistribution extends Construct {
+    /** The most the origin read timeout may be without a CloudFront quota increase. */
+    public static final Duration API_READ_TIMEOUT = Duration.seconds(60);
+    public static final String API_PATH_PATTERN = "/api/*";
+
+    private static final String BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier";
+
+    private final Bucket siteBucket;
+    private final Bucket logBucket;
+    private final ResponseHeadersPolicy securityHeaders;
+    private final Distribution distribution;
+    private final BucketDeployment deployment;
+    private final String url;
+
+    /**
+     * @param config      the environment
+     * @param frontendDir the built page ({@code frontend/dist})
+     * @param api         the chat API
+     */
+    public record Props(EnvironmentConfig config, Path frontendDir, RestApi api) {
+    }
+
+    public WebDistribution(Construct scope, String id, Props props) {
+        super(scope, id);
+        EnvironmentConfig config = props.config();
+        RemovalPolicy removal = config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        logBucket = new AccessLogBucket(this, "AccessLogs",
+                new AccessLogBucket.Props(config.logRetentionDays(), config.retainDataOnDelete(), true)).bucket();
+
+        // Holds only the build output of the page, which every deployment uploads again: never retained.
+        siteBucket = Bucket.Builder.create(this, "SiteBucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .minimumTlsVersion(1.2)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .serverAccessLogsBucket(logBucket)
+                .serverAccessLogsPrefix("site-bucket/")
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .autoDeleteObjects(true)
+                .build();
+
+        securityHeaders = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
+                .comment("Strict security headers of the chat (" + config.name() + ")")
+                .securityHeadersBehavior(ResponseSecurityHeadersBehavior.builder()
+                        .contentSecurityPolicy(ResponseHeadersContentSecurityPolicy.builder()
+                                .contentSecurityPolicy(SecurityHeaders.CONTENT_SECURITY_POLICY)
+                                .override(true)
+                                .build())
+                        .strictTransportSecurity(ResponseHeadersStrictTransportSecurity.builder()
+                                .accessControlMaxAge(Duration.seconds(SecurityHeaders.HSTS_MAX_AGE_SECONDS))
+                                .includeSubdomains(true)
+                                .preload(true)
+                                .override(true)
+                                .build())
+                        .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
+                        .frameOptions(ResponseHeadersFrameOptions.builder()
+                                .frameOption(HeadersFrameOption.DENY)
+                                .override(true)
+                                .build())
+                        .referrerPolicy(ResponseHeadersReferrerPolicy.builder()
+                                .referrerPolicy(HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN)
+                                .override(true)
+                                .build())
+                        .build())
+                .build();
+
+        BehaviorOptions api = BehaviorOptions.builder()
+                .origin(RestApiOrigin.Builder.create(props.api())
+                        .readTimeout(API_READ_TIMEOUT)
+                        .build())
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_ALL)
+                .cachePolicy(CachePolicy.CACHING_DISABLED)
+                .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
+                .responseHeadersPolicy(securityHeaders)
+                // Compressing would hold back the chunks of a streamed answer.
+                .compress(false)
+                .build();
+
+        Distribution.Builder distributionBuilder = Distribution.Builder.create(this, "Distribution")
+                .comment("Bedrock chat (" + config.name() + ")")
+                .defaultRootObject("index.html")
+                .defaultBehavior(BehaviorOptions.builder()
+                        .origin(S3BucketOrigin.withOriginAccessControl(siteBucket))
+                        .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
+                        .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                        .cachePolicy(CachePolicy.CACHING_OPTIMIZED)
+                        .responseHeadersPolicy(securityHeaders)
+                        .compress(true)
+                        .build())
+                .additionalBehaviors(Map.of(API_PATH_PATTERN, api))
+                .httpVersion(HttpVersion.HTTP2_AND_3)
+                .minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)
+                .priceClass(PriceClass.PRICE_CLASS_100)
+                .enableLogging(true)
+                .logBucket(logBucket)
+                .logFilePrefix("cloudfront/");
+        config.customDomain().ifPresent(domain -> distributionBuilder
+                .domainNames(List.of(domain.name()))
+                .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
+        distribution = distributionBuilder.build();
+        url = "https://" + config.customDomain().map(CustomDomain::name)
+                .orElse(distribution.getDistributionDomainName());
+
+        deployment = BucketDeployment.Builder.create(this, "Deployment")
+                .sources(List.of(Source.asset(props.frontendDir().toString())))
+                .destinationBucket(siteBucket)
+                .distribution(distribution)
+                .distributionPaths(List.of("/*"))
+                .prune(true)
+                .memoryLimit(256)
+                .logGroup(LogGroup.Builder.create(this, "DeploymentLogs")
+                        .retention(LogRetention.of(config.logRetentionDays()))
+                        .removalPolicy(removal)
+                        .build())
+                .build();
+
+        acknowledgeFindings(config);
+    }
+
+    private void acknowledgeFindings(EnvironmentConfig config) {
+        // The deployment's handler is a singleton function that aws-cdk-lib creates and keeps up to date.
+        Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
+                        + "policy/service-role/AWSLambdaBasicExecutionRole]",
+                "aws-cdk-lib's BucketDeployment handler writes its logs with the AWS-managed basic execution policy");
+        Stack stack = Stack.of(this);
+        String partition = Token.isUnresolved(stack.getPartition()) ? "<AWS::Partition>" : stack.getPartition();
+        String account = Token.isUnresolved(stack.getAccount()) ? "<AWS::AccountId>" : stack.getAccount();
+        Object qualifier = stack.getNode().tryGetContext(BOOTSTRAP_QUALIFIER_KEY);
+        String assetBucket = "arn:" + partition + ":s3:::cdk-"
+                + (qualifier == null ? DefaultStackSynthesizer.DEFAULT_QUALIFIER : qualifier) + "-assets-" + account
+                + "-" + config.region();
+        String siteBucketArn = "<" + stack.getLogicalId((CfnElement) siteBucket.getNode().getDefaultChild()) + ".Arn>";
+        for (String finding : List.of("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
+                "Action::s3:DeleteObject*", "Action::s3:Abort*", "Resource::" + siteBucketArn + "/*",
+                "Resource::" + assetBucket + "/*")) {
+            Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM5[" + finding + "]",
+                    "aws-cdk-lib's BucketDeployment grants its handler read on the CDK asset bucket and read/write"
+                            + " on the site bucket only");
+        }
+        Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM5[Resource::*]",
+                "aws-cdk-lib's BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation without"
+                        + " naming the distribution; nothing else");
+        Stack.of(this).getNode().getChildren().stream()
+                .filter(child -> child.getNode().getId().startsWith("Custom::CDKBucketDeployment"))
+                .forEach(handler -> Acknowledge.rule(handler, "AwsSolutions-L1",
+                        "aws-cdk-lib chooses and updates the runtime of its BucketDeployment handler"));
+        Acknowledge.rule(distribution, "AwsSolutions-CFR1",
+                "The chat is offered worldwide; no country is excluded");
+        Acknowledge.rule(distribution, "AwsSolutions-CFR2",
+                "No AWS WAF web ACL yet (it must live in us-east-1): the API stage throttles every caller; a WAF"
+                        + " rate-based rule is a later addition");
+        if (config.customDomain().isEmpty()) {
+            Acknowledge.rule(distribution, "AwsSolutions-CFR4",
+                    "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS"
+                            + " policy CloudFront fixes; with customDomain set the distribution requires"
+                            + " TLSv1.2_2021");
+        }
+    }
+
+    public Bucket siteBucket() {
+        return siteBucket;
+    }
+
+    public Bucket logBucket() {
+        return logBucket;
+    }
+
+    public ResponseHeadersPolicy securityHeaders() {
+        return securityHeaders;
+    }
+
+    public Distribution distribution() {
+        return distribution;
+    }
+
+    public BucketDeployment deployment() {
+        return deployment;
+    }
+
+    /** The page's address: the custom domain when configured, else the distribution's own domain. */
+    public String url() {
+        return url;
+    }
+}
