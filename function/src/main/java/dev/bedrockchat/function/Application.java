@@ -1,0 +1,273 @@
+package dev.bedrockchat.function;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.api.Api;
+import dev.bedrockchat.function.api.Authenticator;
+import dev.bedrockchat.function.aws.AwsClients;
+import dev.bedrockchat.function.aws.CredentialsProbe;
+import dev.bedrockchat.function.bedrock.BedrockChatModel;
+import dev.bedrockchat.function.chat.ArtifactRecorder;
+import dev.bedrockchat.function.chat.ArtifactStore;
+import dev.bedrockchat.function.chat.ChatModel;
+import dev.bedrockchat.function.chat.ChatService;
+import dev.bedrockchat.function.chat.ChatSettings;
+import dev.bedrockchat.function.chat.ConversationStore;
+import dev.bedrockchat.function.chat.HistoryWindow;
+import dev.bedrockchat.function.chat.ModelCatalog;
+import dev.bedrockchat.function.chat.SystemPrompt;
+import dev.bedrockchat.function.http.StaticFiles;
+import dev.bedrockchat.function.log.JsonLog;
+import dev.bedrockchat.function.offline.OfflineChatModel;
+import dev.bedrockchat.function.store.ConversationCodec;
+import dev.bedrockchat.function.store.local.LocalArtifactStore;
+import dev.bedrockchat.function.store.local.LocalConversationStore;
+import dev.bedrockchat.function.store.s3.S3ArtifactStore;
+import dev.bedrockchat.function.store.s3.S3ConversationStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Wires the function together once, at start-up: configuration → adapters (Bedrock or the offline stand-in, S3 or
+ * local files) → chat service → API. The SDK clients are created here and nowhere else.
+ */
+public final class Application implements AutoCloseable {
+    private final Config config;
+    private final Api api;
+    private final JsonLog log;
+    private final String mode;
+    private final List<AutoCloseable> resources;
+
+    private Application(Config config, Api api, JsonLog log, String mode, List<AutoCloseable> resources) {
+        this.config = config;
+        this.api = api;
+        this.log = log;
+        this.mode = mode;
+        this.resources = resources;
+    }
+
+    /** The application as configured by the process environment, with the SDK's default credentials chain. */
+    public static Application fromEnvironment() {
+        return builder(Config.fromEnvironment()).build();
+    }
+
+    public static Builder builder(Config config) {
+        return new Builder(config);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    public JsonLog log() {
+        return log;
+    }
+
+    /** {@code bedrock} or {@code offline}. */
+    public String mode() {
+        return mode;
+    }
+
+    /** The version from the jar's manifest ({@code Implementation-Version}), or {@code dev} outside the jar. */
+    public static String version() {
+        return Optional.ofNullable(Application.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // Closing at shutdown: nothing left to do about it.
+            }
+        }
+    }
+
+    /** Builds the application; tests replace the credentials, the output and the timing of the stand-in. */
+    public static final class Builder {
+        private final Config config;
+        private AwsCredentialsProvider credentials;
+        private PrintStream out = System.out;
+        private Clock clock = Clock.systemUTC();
+        private Duration offlineDeltaDelay = Duration.ofMillis(15);
+        private List<Duration> artifactBackoff = List.of(Duration.ofMillis(50), Duration.ofMillis(200));
+
+        private Builder(Config config) {
+            this.config = config;
+        }
+
+        /** Credentials to use instead of the default chain (they also count as available for the mode choice). */
+        public Builder credentialsProvider(AwsCredentialsProvider provider) {
+            this.credentials = provider;
+            return this;
+        }
+
+        /** Where the structured log lines go (stdout by default). */
+        public Builder logTo(PrintStream stream) {
+            this.out = stream;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public Builder offlineDeltaDelay(Duration delay) {
+            this.offlineDeltaDelay = delay;
+            return this;
+        }
+
+        public Builder artifactBackoff(List<Duration> backoff) {
+            this.artifactBackoff = List.copyOf(backoff);
+            return this;
+        }
+
+        /**
+         * @throws Config.ConfigException when a setting cannot be used
+         */
+        public Application build() {
+            var mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            var log = new JsonLog(out, mapper, clock);
+            var resources = new ArrayList<AutoCloseable>();
+            try {
+                return assemble(mapper, log, resources);
+            } catch (RuntimeException e) {
+                for (AutoCloseable resource : resources.reversed()) {
+                    try {
+                        resource.close();
+                    } catch (Exception ignored) {
+                        // Already failing.
+                    }
+                }
+                throw e;
+            }
+        }
+
+        private Application assemble(ObjectMapper mapper, JsonLog log, List<AutoCloseable> resources) {
+            Region region = Region.of(config.region());
+            var startup = new LinkedHashMap<String, Object>();
+            Config.ChatMode chatMode = config.chatMode().orElseGet(() -> detectMode(startup));
+            boolean needsAws = chatMode == Config.ChatMode.BEDROCK || config.artifactBucket().isPresent();
+            // The default chain is only built when something will call AWS (the offline stand-in on local files
+            // never touches it).
+            AwsCredentialsProvider provider = credentials != null ? credentials
+                    : needsAws ? DefaultCredentialsProvider.builder().build() : null;
+
+            ModelCatalog catalog;
+            try {
+                catalog = new ModelCatalog(config.defaultModelId(), config.allowedModelIds());
+            } catch (IllegalArgumentException e) {
+                throw new Config.ConfigException("BEDROCK_MODEL_ID / ALLOWED_MODEL_IDS: " + e.getMessage());
+            }
+            SystemPrompt systemPrompt;
+            try {
+                systemPrompt = SystemPrompt.load(config.systemPrompt(), config.personaDir());
+            } catch (IllegalArgumentException e) {
+                throw new Config.ConfigException(e.getMessage());
+            }
+
+            var aws = new AwsClients(region, provider);
+            resources.add(aws);
+            ChatModel model;
+            if (chatMode == Config.ChatMode.BEDROCK) {
+                model = new BedrockChatModel(aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout()),
+                        aws.bedrockRuntimeAsync(config.bedrockEndpoint()), config.region(), config.modelTimeout());
+            } else {
+                model = new OfflineChatModel(offlineDeltaDelay);
+            }
+
+            var codec = new ConversationCodec(mapper);
+            ConversationStore conversations;
+            ArtifactStore artifactStore;
+            if (config.artifactBucket().isPresent()) {
+                S3Client s3 = aws.s3(config.s3Endpoint());
+                conversations = new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
+                artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
+            } else {
+                conversations = new LocalConversationStore(config.dataDir(), codec, clock);
+                artifactStore = new LocalArtifactStore(config.dataDir());
+            }
+            var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
+            var chat = new ChatService(model, catalog, conversations, recorder, systemPrompt,
+                    new HistoryWindow(config.historyBudgetChars()),
+                    new ChatSettings(config.maxMessageChars(), config.maxTokens(), config.temperature(),
+                            config.environmentName()),
+                    clock);
+
+            Optional<StaticFiles> staticFiles = staticFiles(log);
+            var health = new Api.HealthInfo(model.mode(), catalog.defaultModelId(), config.region(),
+                    conversations.kind(), version());
+            var api = new Api(chat, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
+
+            startup.put("mode", model.mode());
+            startup.put("model", catalog.defaultModelId());
+            startup.put("allowedModels", catalog.models().size());
+            startup.put("region", config.region());
+            startup.put("storage", config.storageKind());
+            startup.put("environment", config.environmentName());
+            startup.put("version", version());
+            startup.put("auth", config.authToken().isPresent() ? "token" : "none");
+            startup.put("personaFiles", systemPrompt.personaFiles());
+            startup.put("staticDir", staticFiles.map(files -> files.root().toString()).orElse(null));
+            config.bedrockEndpoint().ifPresent(uri -> startup.put("bedrockEndpoint", uri.toString()));
+            config.s3Endpoint().ifPresent(uri -> startup.put("s3Endpoint", uri.toString()));
+            if (model.mode().equals("offline")) {
+                startup.put("notice", "Offline stand-in: answers are canned and do not come from Amazon Bedrock. "
+                        + "Provide AWS credentials or set CHAT_MODE=bedrock to use Bedrock.");
+                log.warn("startup", startup);
+            } else {
+                log.info("startup", startup);
+            }
+            return new Application(config, api, log, model.mode(), resources);
+        }
+
+        private Config.ChatMode detectMode(LinkedHashMap<String, Object> startup) {
+            if (credentials != null) {
+                startup.put("credentials", "provided");
+                return Config.ChatMode.BEDROCK;
+            }
+            var probe = new CredentialsProbe(System.getenv(), System.getProperties(),
+                    Path.of(System.getProperty("user.home", ".")), Duration.ofSeconds(2));
+            Optional<String> hint = probe.hint();
+            startup.put("credentials", hint.orElse("none found"));
+            // Resolving is only tried when a source is present, so a laptop without one never waits for IMDS.
+            return hint.isPresent() && probe.resolves(DefaultCredentialsProvider.builder().build())
+                    ? Config.ChatMode.BEDROCK : Config.ChatMode.OFFLINE;
+        }
+
+        private Optional<StaticFiles> staticFiles(JsonLog log) {
+            if (config.staticDir().isEmpty()) {
+                return Optional.empty();
+            }
+            Path dir = config.staticDir().get();
+            if (!Files.isDirectory(dir)) {
+                log.warn("startup_static_dir_missing", java.util.Map.of("staticDir", dir.toString(),
+                        "notice", "STATIC_DIR does not exist: no page is served, only the API"));
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new StaticFiles(dir));
+            } catch (IOException e) {
+                throw new Config.ConfigException("STATIC_DIR " + dir + " cannot be read: " + e.getMessage());
+            }
+        }
+    }
+}

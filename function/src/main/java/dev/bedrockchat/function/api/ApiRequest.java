@@ -1,0 +1,48 @@
+package dev.bedrockchat.function.api;
+
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * A request as any transport hands it to the {@link Api}: the JDK HTTP server, or an API Gateway proxy event.
+ *
+ * @param method        the HTTP method, upper case
+ * @param path          the raw (still percent-encoded) path, without the query string
+ * @param headers       the request headers; names are matched without regard to case
+ * @param body          the body, read at most up to the API's limit
+ * @param transportId   an id the transport already has for the request (e.g. API Gateway's), if any
+ */
+public record ApiRequest(String method, String path, Map<String, List<String>> headers, InputStream body,
+                         Optional<String> transportId) {
+
+    public ApiRequest {
+        var caseInsensitive = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> {
+            if (name != null && values != null) {
+                caseInsensitive.merge(name, List.copyOf(values), (a, b) -> {
+                    var all = new java.util.ArrayList<>(a);
+                    all.addAll(b);
+                    return List.copyOf(all);
+                });
+            }
+        });
+        headers = Collections.unmodifiableMap(caseInsensitive);
+    }
+
+    /** The first value of a header. */
+    public Optional<String> header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.getFirst());
+    }
+
+    /** The declared Content-Length, when present and valid. */
+    public OptionalLong contentLength() {
+        return header("Content-Length").map(String::trim).filter(v -> v.matches("\\d{1,18}"))
+                .map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.bedrockchat.function.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Builds the AWS SDK clients, once, at start-up, and closes them at shutdown: explicit region, one credentials
+ * provider, the AWS CRT HTTP clients. An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3,
+ * which the SDK also reads by itself) is passed on unchanged; a plain http:// endpoint (a local stand-in) gets
+ * HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to Bedrock.
+ */
+public final class AwsClients implements AutoCloseable {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private final List<AutoCloseable> created = new ArrayList<>();
+
+    public AwsClients(Region region, AwsCredentialsProvider credentials) {
+        this.region = region;
+        this.credentials = credentials;
+    }
+
+    /** The client for Converse: every call, retries included, is bounded by {@code modelTimeout}. */
+    public BedrockRuntimeClient bedrockRuntime(Optional<URI> endpoint, Duration modelTimeout) {
+        // Built here rather than by the SDK: the service's HTTP/2 default must not reach a synchronous client.
+        var builder = BedrockRuntimeClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(syncHttpClient())
+                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(modelTimeout).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return track(builder.build());
+    }
+
+    /**
+     * The client for ConverseStream. No overall call timeout: a long answer may stream for minutes; the model adapter
+     * bounds the wait for each event instead.
+     */
+    public BedrockRuntimeAsyncClient bedrockRuntimeAsync(Optional<URI> endpoint) {
+        var http = AwsCrtAsyncHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT);
+        if (endpoint.map(AwsClients::isPlainHttp).orElse(false)) {
+            http.protocol(Protocol.HTTP1_1);
+        }
+        var builder = BedrockRuntimeAsyncClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClientBuilder(http);
+        endpoint.ifPresent(builder::endpointOverride);
+        return track(builder.build());
+    }
+
+    /** The client for conversations and artifacts; a custom endpoint (S3-compatible server) uses path-style URLs. */
+    public S3Client s3(Optional<URI> endpoint) {
+        var builder = S3Client.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(syncHttpClient())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(20))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                        .build());
+        endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+        return track(builder.build());
+    }
+
+    /** Closes every client made here, newest first. */
+    @Override
+    public void close() {
+        for (AutoCloseable client : created.reversed()) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                // Shutting down: nothing left to do about it.
+            }
+        }
+        created.clear();
+    }
+
+    static boolean isPlainHttp(URI endpoint) {
+        return endpoint.getScheme() != null && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
+    }
+
+    private SdkHttpClient syncHttpClient() {
+        return track(AwsCrtHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).build());
+    }
+
+    private synchronized <T extends AutoCloseable> T track(T client) {
+        created.add(client);
+        return client;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.bedrockchat.function.bedrock;
+
+import dev.bedrockchat.function.chat.ChatException;
+import dev.bedrockchat.function.chat.ChatMessage;
+import dev.bedrockchat.function.chat.ChatModel;
+import dev.bedrockchat.function.chat.ClientDisconnectedException;
+import dev.bedrockchat.function.chat.DeltaListener;
+import dev.bedrockchat.function.chat.ModelReply;
+import dev.bedrockchat.function.chat.ModelRequest;
+import dev.bedrockchat.function.chat.Usage;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+
+/**
+ * The model port on Amazon Bedrock: Converse for whole answers, ConverseStream for streamed ones.
+ *
+ * <p>A streamed answer is handed from the SDK's event loop to the request's thread through a queue, so that the
+ * transport writes each delta on its own thread as soon as it arrives, and so that a stream which goes quiet for
+ * longer than the idle timeout is cancelled (504 ModelTimeout) instead of holding the request forever.
+ *
+ * <p>The listener hears that the stream opened when the ConverseStream response arrives (or with the first delta,
+ * should that come first), so any failure before it (throttling after the SDK's retries, access, validation, a
+ * timeout) is known to have happened before the model answered at all.
+ */
+public final class BedrockChatModel implements ChatModel {
+    private final BedrockRuntimeClient client;
+    private final BedrockRuntimeAsyncClient streamingClient;
+    private final String region;
+    private final Duration streamIdleTimeout;
+
+    /**
+     * @param streamIdleTimeout the longest wait for the first or the next event of a stream
+     */
+    public BedrockChatModel(BedrockRuntimeClient client, BedrockRuntimeAsyncClient streamingClient, String region,
+                            Duration streamIdleTimeout) {
+        this.client = client;
+        this.streamingClient = streamingClient;
+        this.region = region;
+        this.streamIdleTimeout = streamIdleTimeout;
+    }
+
+    @Override
+    public String mode() {
+        return "bedrock";
+    }
+
+    @Override
+    public ModelReply converse(ModelRequest request) {
+        ConverseResponse response;
+        try {
+            response = client.converse(ConverseRequest.builder()
+                    .modelId(request.modelId())
+                    .system(system(request))
+                    .messages(messages(request))
+                    .inferenceConfig(inference(request))
+                    .build());
+        } catch (RuntimeException e) {
+            throw BedrockErrors.translate(e, request.modelId(), region);
+        }
+        var text = new StringBuilder();
+        if (response.output() != null && response.output().message() != null) {
+            for (ContentBlock block : response.output().message().content()) {
+                if (block.text() != null) {
+                    text.append(block.text());
+                }
+            }
+        }
+        return new ModelReply(text.toString(), response.stopReasonAsString(), usage(response.usage()));
+    }
+
+    @Override
+    public ModelReply converseStream(ModelRequest request, DeltaListener listener) {
+        var events = new LinkedBlockingQueue<StreamItem>();
+        var subscription = new AtomicReference<Subscription>();
+        ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                .onResponse(response -> events.add(new StreamItem.Opened()))
+                .onEventStream(publisher -> publisher.subscribe(new QueueingSubscriber(events, subscription)))
+                // No onError: the SDK calls it for every failed attempt, also those it is about to retry. The call's
+                // future below fails once, after the retries, and the subscriber reports failures inside the stream.
+                .build();
+        CompletableFuture<Void> call;
+        try {
+            call = streamingClient.converseStream(ConverseStreamRequest.builder()
+                    .modelId(request.modelId())
+                    .system(system(request))
+                    .messages(messages(request))
+                    .inferenceConfig(inference(request))
+                    .build(), handler);
+        } catch (RuntimeException e) {
+            throw BedrockErrors.translate(e, request.modelId(), region);
+        }
+        // The end of a good stream is signalled by the subscriber (after its last event); the call's future only
+        // adds failures, e.g. an error response before the stream opened, once the SDK's retries are spent.
+        call.whenComplete((ignored, error) -> {
+            if (error != null) {
+                events.add(new StreamItem.Failed(error));
+            }
+        });
+        try {
+            return drain(events, listener, request.modelId());
+        } catch (ChatException | ClientDisconnectedException e) {
+            cancel(call, subscription);
+            throw e;
+        } catch (InterruptedException e) {
+            cancel(call, subscription);
+            Thread.currentThread().interrupt();
+            throw BedrockErrors.translate(new TimeoutException("interrupted"), request.modelId(), region);
+        } catch (RuntimeException e) {
+            cancel(call, subscription);
+            throw BedrockErrors.translate(e, request.modelId(), region);
+        }
+    }
+
+    private ModelReply drain(BlockingQueue<StreamItem> events, DeltaListener listener, String modelId)
+            throws InterruptedException {
+        var text = new StringBuilder();
+        String stopReason = null;
+        Usage usage = Usage.NONE;
+        boolean opened = false;
+        while (true) {
+            StreamItem item = events.poll(streamIdleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            switch (item) {
+                case null -> throw BedrockErrors.translate(
+                        new TimeoutException("no event for " + streamIdleTimeout), modelId, region);
+                case StreamItem.Opened ignored -> opened = open(opened, listener);
+                case StreamItem.Delta delta -> {
+                    opened = open(opened, listener);
+                    text.append(delta.text());
+                    listener.onDelta(delta.text());
+                }
+                case StreamItem.Stopped stopped -> stopReason = stopped.stopReason();
+                case StreamItem.Metadata metadata -> usage = metadata.usage();
+                case StreamItem.Failed failed -> throw BedrockErrors.translate(failed.error(), modelId, region);
+                case StreamItem.Ended ended -> {
+                    return new ModelReply(text.toString(), stopReason == null ? "end_turn" : stopReason, usage);
+                }
+            }
+        }
+    }
+
+    /** Reports the opening of the stream once; returns that it is open. */
+    private static boolean open(boolean alreadyOpen, DeltaListener listener) {
+        if (!alreadyOpen) {
+            listener.onOpen();
+        }
+        return true;
+    }
+
+    private static void cancel(CompletableFuture<Void> call, AtomicReference<Subscription> subscription) {
+        Subscription current = subscription.get();
+        if (current != null) {
+            current.cancel();
+        }
+        call.cancel(true);
+    }
+
+    private static List<SystemContentBlock> system(ModelRequest request) {
+        return request.systemPrompt().isBlank() ? List.of() : List.of(SystemContentBlock.fromText(request.systemPrompt()));
+    }
+
+    private static List<Message> messages(ModelRequest request) {
+        return request.messages().stream()
+                .map(message -> Message.builder()
+                        .role(message.role() == ChatMessage.Role.USER ? ConversationRole.USER : ConversationRole.ASSISTANT)
+                        .content(ContentBlock.fromText(message.content()))
+                        .build())
+                .toList();
+    }
+
+    private static InferenceConfiguration inference(ModelRequest request) {
+        return InferenceConfiguration.builder()
+                .maxTokens(request.maxTokens())
+                .temperature((float) request.temperature())
+                .build();
+    }
+
+    private static Usage usage(TokenUsage usage) {
+        if (usage == null) {
+            return Usage.NONE;
+        }
+        return new Usage(usage.inputTokens() == null ? 0 : usage.inputTokens(),
+                usage.outputTokens() == null ? 0 : usage.outputTokens());
+    }
+
+    /** Events of a stream, handed from the SDK's threads to the request's thread. */
+    private sealed interface StreamItem {
+        /** The ConverseStream response arrived: Bedrock accepted the call and the event stream follows. */
+        record Opened() implements StreamItem {
+        }
+
+        record Delta(String text) implements StreamItem {
+        }
+
+        record Stopped(String stopReason) implements StreamItem {
+        }
+
+        record Metadata(Usage usage) implements StreamItem {
+        }
+
+        record Failed(Throwable error) implements StreamItem {
+        }
+
+        record Ended() implements StreamItem {
+        }
+    }
+
+    private static final class QueueingSubscriber implements Subscriber<ConverseStreamOutput> {
+        private final BlockingQueue<StreamItem> events;
+        private final AtomicReference<Subscription> subscription;
+        private final ConverseStreamResponseHandler.Visitor visitor;
+
+        QueueingSubscriber(BlockingQueue<StreamItem> events, AtomicReference<Subscription> subscription) {
+            this.events = events;
+            this.subscription = subscription;
+            this.visitor = ConverseStreamResponseHandler.Visitor.builder()
+                    .onContentBlockDelta(event -> {
+                        if (event.delta() != null && event.delta().text() != null && !event.delta().text().isEmpty()) {
+                            events.add(new StreamItem.Delta(event.delta().text()));
+                        }
+                    })
+                    .onMessageStop(event -> events.add(new StreamItem.Stopped(event.stopReasonAsString())))
+                    .onMetadata(event -> events.add(new StreamItem.Metadata(usage(event.usage()))))
+                    .build();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription.set(s);
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ConverseStreamOutput event) {
+            event.accept(visitor);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            events.add(new StreamItem.Failed(error));
+        }
+
+        @Override
+        public void onComplete() {
+            events.add(new StreamItem.Ended());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bedrockchat.function.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The record of one exchange, kept whole: what was asked, what was answered, and how it went.
+ *
+ * @param error null when the exchange succeeded
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Artifact(
+        String requestId,
+        String time,
+        String environment,
+        String mode,
+        String conversationId,
+        Principal principal,
+        String model,
+        boolean streamed,
+        String message,
+        String reply,
+        String stopReason,
+        Usage usage,
+        long latencyMs,
+        Long timeToFirstTokenMs,
+        Error error) {
+
+    /** What went wrong, in the words the client was given. */
+    public record Error(String code, String message) {
+    }
+}

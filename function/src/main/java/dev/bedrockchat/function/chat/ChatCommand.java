@@ -1,0 +1,16 @@
+package dev.bedrockchat.function.chat;
+
+import java.util.Optional;
+
+/**
+ * One chat request as the transport received it, before validation.
+ *
+ * @param requestId      the request's id (logs, artifacts, error envelopes)
+ * @param message        the user's message
+ * @param conversationId an existing or client-chosen conversation id; empty starts a new conversation
+ * @param modelId        the model asked for; empty means the default model
+ * @param streamed       whether the answer is streamed (ConverseStream) or returned whole (Converse)
+ */
+public record ChatCommand(String requestId, String message, Optional<String> conversationId, Optional<String> modelId,
+                          boolean streamed) {
+}

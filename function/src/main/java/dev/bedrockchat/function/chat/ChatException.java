@@ -1,0 +1,40 @@
+package dev.bedrockchat.function.chat;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * A failure the caller is told about: an error code and a message that says what happened and what to do. The message
+ * is written for the client; it never carries exception class names or stack traces.
+ */
+public final class ChatException extends RuntimeException {
+    private final ErrorCode code;
+    private final OptionalInt retryAfterSeconds;
+
+    public ChatException(ErrorCode code, String message) {
+        this(code, message, OptionalInt.empty(), null);
+    }
+
+    public ChatException(ErrorCode code, String message, OptionalInt retryAfterSeconds, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.code = Objects.requireNonNull(code, "code");
+        this.retryAfterSeconds = Objects.requireNonNull(retryAfterSeconds, "retryAfterSeconds");
+    }
+
+    public static ChatException validation(String message) {
+        return new ChatException(ErrorCode.VALIDATION_ERROR, message);
+    }
+
+    public static ChatException notFound(String message) {
+        return new ChatException(ErrorCode.NOT_FOUND, message);
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** For {@link ErrorCode#THROTTLED}: how long the client should wait before trying again. */
+    public OptionalInt retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

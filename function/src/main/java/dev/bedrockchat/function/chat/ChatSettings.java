@@ -1,0 +1,12 @@
+package dev.bedrockchat.function.chat;
+
+/**
+ * The limits and inference settings of the chat service.
+ *
+ * @param maxMessageChars the longest user message accepted
+ * @param maxTokens       the longest answer asked of the model
+ * @param temperature     the sampling temperature
+ * @param environmentName the deployment's environment label, kept in artifacts
+ */
+public record ChatSettings(int maxMessageChars, int maxTokens, double temperature, String environmentName) {
+}

@@ -1,0 +1,37 @@
+package dev.bedrockchat.function;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses a server-sent event stream as the browser's EventSource would (event name + data lines). */
+public final class Sse {
+    /** One event: its name ({@code message} when unnamed) and its data. */
+    public record Event(String name, String data) {
+    }
+
+    private Sse() {
+    }
+
+    public static List<Event> parse(String stream) {
+        var events = new ArrayList<Event>();
+        String name = null;
+        var data = new StringBuilder();
+        for (String line : stream.split("\n", -1)) {
+            if (line.isEmpty()) {
+                if (!data.isEmpty()) {
+                    events.add(new Event(name == null ? "message" : name, data.toString()));
+                }
+                name = null;
+                data.setLength(0);
+            } else if (line.startsWith("event:")) {
+                name = line.substring(6).trim();
+            } else if (line.startsWith("data:")) {
+                if (!data.isEmpty()) {
+                    data.append('\n');
+                }
+                data.append(line.substring(5).stripLeading());
+            }
+        }
+        return events;
+    }
+}

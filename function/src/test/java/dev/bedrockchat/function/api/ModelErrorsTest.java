@@ -1,0 +1,291 @@
+package dev.bedrockchat.function.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedrockchat.function.Sse;
+import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.testing.BedrockRuntimeStub;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every row of the Bedrock error table, through the real SDK (its retries included) against the stub, for whole
+ * (JSON) and streamed (SSE) answers. A streamed answer that fails before the model's stream opened is answered like a
+ * whole one (its status and the JSON envelope); one that fails after it opened ends with an {@code error} event.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelErrorsTest {
+    private static final String MODEL = "amazon.nova-micro-v1:0";
+
+    private BedrockRuntimeStub stub;
+    private TestApp app;
+    /** The same, with a one-second model timeout. */
+    private TestApp impatientApp;
+
+    @BeforeAll
+    void start() throws Exception {
+        stub = BedrockRuntimeStub.start();
+        app = TestApp.againstStub(stub.endpoint(), Map.of("BEDROCK_MODEL_ID", MODEL, "MODEL_TIMEOUT_SECONDS", "20",
+                "AWS_REGION", "eu-west-1"));
+        impatientApp = TestApp.againstStub(stub.endpoint(), Map.of("BEDROCK_MODEL_ID", MODEL,
+                "MODEL_TIMEOUT_SECONDS", "1"));
+    }
+
+    @AfterAll
+    void stop() {
+        impatientApp.close();
+        app.close();
+        stub.close();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource({
+            "[throttle],     429, Throttled",
+            "[denied],       502, ModelAccessDenied",
+            "[notfound],     502, ModelNotFound",
+            "[validation],   502, ModelError",
+            "[modelerror],   502, ModelError",
+            "[internal],     502, ModelError",
+            "[unavailable],  503, ModelUnavailable",
+            "[notready],     503, ModelUnavailable",
+            "[modeltimeout], 504, ModelTimeout",
+            "[unexpected],   500, InternalError"})
+    void jsonAnswersCarryTheMappedStatusAndEnvelope(String keyword, int status, String code) {
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"please " + keyword + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        JsonNode error = TestApp.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception")
+                .doesNotContainPattern("\\bat [a-z]+\\.[a-z]");
+        assertThat(error.path("requestId").asText()).isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(response.body()).doesNotContain("software.amazon").doesNotContain("java.");
+        JsonNode artifact = app.awaitArtifact(error.path("requestId").asText());
+        assertThat(artifact.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(artifact.path("message").asText()).isEqualTo("please " + keyword);
+    }
+
+    @ParameterizedTest(name = "{0} streamed -> {1} {2}")
+    @CsvSource({
+            "[throttle],     429, Throttled",
+            "[denied],       502, ModelAccessDenied",
+            "[notfound],     502, ModelNotFound",
+            "[validation],   502, ModelError",
+            "[modelerror],   502, ModelError",
+            "[internal],     502, ModelError",
+            "[unavailable],  503, ModelUnavailable",
+            "[notready],     503, ModelUnavailable",
+            "[modeltimeout], 504, ModelTimeout",
+            "[unexpected],   500, InternalError"})
+    void streamedAnswersThatFailBeforeTheModelAnswersCarryTheStatusAndEnvelope(String keyword, int status, String code) {
+        String requestId = "req-pre-" + keyword.replaceAll("[^a-z]", "");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"please " + keyword + "\"}",
+                "x-request-id", requestId);
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("x-request-id")).contains(requestId);
+        assertThat(response.body()).doesNotContain("event:").doesNotContain("[DONE]").doesNotContain("software.amazon");
+        JsonNode error = TestApp.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(error.path("requestId").asText()).isEqualTo(requestId);
+        if (status == 429) {
+            assertThat(response.headers().firstValue("Retry-After")).contains(error.path("retryAfterSeconds").asText());
+        }
+        JsonNode artifact = app.awaitArtifact(requestId);
+        assertThat(artifact.path("streamed").asBoolean()).isTrue();
+        assertThat(artifact.path("message").asText()).isEqualTo("please " + keyword);
+        assertThat(artifact.path("error").path("code").asText()).isEqualTo(code);
+        JsonNode line = app.requestLog(requestId);
+        assertThat(line.path("status").asInt()).isEqualTo(status);
+        assertThat(line.path("streamed").asBoolean()).isTrue();
+        assertThat(line.path("model").asText()).isEqualTo(MODEL);
+        assertThat(line.path("errorCode").asText()).isEqualTo(code);
+    }
+
+    @Test
+    void aStreamFailingAfterItOpenedEndsWithAnErrorEventAndKeepsThePartialAnswer() {
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[midstream] go\"}", "x-request-id", "req-midstream-01");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/event-stream"));
+        List<Sse.Event> events = Sse.parse(response.body());
+        assertThat(events.getFirst().name()).isEqualTo("start");
+        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).hasSize(2);
+        Sse.Event error = events.get(events.size() - 2);
+        assertThat(error.name()).isEqualTo("error");
+        JsonNode envelope = TestApp.json(error.data()).path("error");
+        assertThat(envelope.path("code").asText()).isEqualTo("ModelError");
+        assertThat(envelope.path("message").asText()).isNotBlank().doesNotContain("Exception");
+        assertThat(envelope.path("requestId").asText()).isEqualTo("req-midstream-01");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+        assertThat(events).noneMatch(event -> event.name().equals("done"));
+        JsonNode artifact = app.awaitArtifact("req-midstream-01");
+        assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelError");
+        assertThat(artifact.path("reply").asText()).startsWith("Stub ");
+        JsonNode line = app.requestLog("req-midstream-01");
+        assertThat(line.path("status").asInt()).isEqualTo(200);
+        assertThat(line.path("errorCode").asText()).isEqualTo("ModelError");
+    }
+
+    @Test
+    void aFailedStreamedTurnLeavesTheConversationWholeForTheRetry() {
+        String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"First question\"}"))
+                .path("conversationId").asText();
+
+        HttpResponse<String> failed = app.chatStream("{\"message\":\"Second [throttle]\",\"conversationId\":\"" + id
+                + "\"}", "x-request-id", "req-pre-retry-01");
+        HttpResponse<String> retried = app.chatStream("{\"message\":\"Second again\",\"conversationId\":\"" + id
+                + "\"}");
+
+        assertThat(failed.statusCode()).isEqualTo(429);
+        assertThat(app.awaitArtifact("req-pre-retry-01").path("conversationId").asText()).isEqualTo(id);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        List<Sse.Event> events = Sse.parse(retried.body());
+        assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
+        assertThat(stub.lastRequest().conversation())
+                .containsExactly("user: First question", "assistant: Stub reply to: First question", "user: Second again");
+        JsonNode messages = TestApp.json(app.get("/api/conversations/" + id)).path("messages");
+        assertThat(messages.findValuesAsText("content")).containsExactly("First question",
+                "Stub reply to: First question", "Second again", "Stub reply to: Second again");
+    }
+
+    @Test
+    void aModelThatDoesNotAnswerInTimeIsATimeout() {
+        HttpResponse<String> response = impatientApp.postJson("/api/chat", "{\"message\":\"[hang]\"}");
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        JsonNode error = TestApp.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(error.path("message").asText()).contains("MODEL_TIMEOUT_SECONDS");
+    }
+
+    @Test
+    void aStreamThatNeverOpensIsCancelledAndAnsweredAsATimeout() {
+        long start = System.nanoTime();
+        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[hang]\"}", "x-request-id",
+                "req-hang-stream1");
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode error = TestApp.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(error.path("message").asText()).contains("MODEL_TIMEOUT_SECONDS");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
+        assertThat(impatientApp.requestLog("req-hang-stream1").path("status").asInt()).isEqualTo(504);
+        assertThat(impatientApp.awaitArtifact("req-hang-stream1").path("error").path("code").asText())
+                .isEqualTo("ModelTimeout");
+    }
+
+    @Test
+    void aStreamThatGoesQuietAfterItOpenedEndsWithATimeoutEvent() {
+        // [gated] sends one delta, then holds the rest back: longer than the impatient app's one-second wait.
+        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[gated] then silence\"}",
+                "x-request-id", "req-quiet-stream");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Sse.Event> events = Sse.parse(response.body());
+        assertThat(events.getFirst().name()).isEqualTo("start");
+        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).hasSize(1);
+        Sse.Event error = events.get(events.size() - 2);
+        assertThat(error.name()).isEqualTo("error");
+        assertThat(TestApp.json(error.data()).path("error").path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+        assertThat(impatientApp.awaitArtifact("req-quiet-stream").path("reply").asText()).startsWith("Gated reply");
+    }
+
+    @Test
+    void throttlingIsRetriedByTheSdkThenAnsweredWithRetryAfter() {
+        stub.clear();
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[throttle] now\"}");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+        assertThat(TestApp.json(response).path("error").path("retryAfterSeconds").asInt())
+                .isEqualTo(Integer.parseInt(response.headers().firstValue("Retry-After").orElseThrow()));
+        assertThat(stub.requests()).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(request -> request.lastUserMessage().equals("[throttle] now"));
+    }
+
+    @Test
+    void streamedThrottlingIsRetriedByTheSdkBeforeTheStatusIsAnswered() {
+        stub.clear();
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[throttle] streamed\"}");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(stub.requests()).hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(request -> request.operation().equals("converse-stream")
+                        && request.lastUserMessage().equals("[throttle] streamed"));
+    }
+
+    @Test
+    void accessDeniedSaysWhereToEnableTheModel() {
+        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[denied]\"}")).path("error");
+
+        assertThat(error.path("message").asText())
+                .contains("enable model access in the Bedrock console for " + MODEL + " in eu-west-1")
+                .contains("role");
+    }
+
+    @Test
+    void modelNotFoundPointsAtTheIdAndItsInferenceProfilePrefix() {
+        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[notfound]\"}")).path("error");
+
+        assertThat(error.path("message").asText()).contains("inference-profile prefix").contains("region");
+    }
+
+    @Test
+    void anUnreachableBedrockIsAnInternalErrorThatSaysSo() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (TestApp unreachable = TestApp.againstStub(java.net.URI.create("http://127.0.0.1:" + closedPort), Map.of())) {
+            HttpResponse<String> response = unreachable.postJson("/api/chat", "{\"message\":\"anyone there?\"}");
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            JsonNode error = TestApp.json(response).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("InternalError");
+            assertThat(error.path("message").asText()).contains("could not be reached");
+
+            HttpResponse<String> streamed = unreachable.chatStream("{\"message\":\"anyone there?\"}");
+            assertThat(streamed.statusCode()).isEqualTo(500);
+            assertThat(TestApp.json(streamed).path("error").path("message").asText()).contains("could not be reached");
+        }
+    }
+
+    @Test
+    void theServerStillAnswersAfterModelErrors() {
+        app.postJson("/api/chat", "{\"message\":\"[unexpected]\"}");
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"fine again\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(TestApp.json(response).path("reply").asText()).isEqualTo("Stub reply to: fine again");
+    }
+
+    @Test
+    void unexpectedFailuresAreLoggedWithTheRequestIdButNotShown() {
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[unexpected]\"}",
+                "x-request-id", "req-unexpected-1");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        JsonNode line = app.awaitLogLine(l -> l.path("type").asText().equals("unexpected_error")
+                && l.path("requestId").asText().equals("req-unexpected-1"));
+        assertThat(line.path("level").asText()).isEqualTo("error");
+        assertThat(line.path("exception").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain(line.path("exception").asText());
+    }
+}

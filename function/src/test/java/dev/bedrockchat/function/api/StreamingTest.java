@@ -1,0 +1,107 @@
+package dev.bedrockchat.function.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.testing.BedrockRuntimeStub;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Deltas travel to the client as the model produces them, and a client that leaves stops the model call. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamingTest {
+    private BedrockRuntimeStub stub;
+    private TestApp app;
+
+    @BeforeAll
+    void start() throws Exception {
+        stub = BedrockRuntimeStub.start();
+        app = TestApp.againstStub(stub.endpoint(), Map.of());
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+        stub.close();
+    }
+
+    private InputStream openStream(String message, String requestId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(app.uri("/api/chat"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .header("x-request-id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"" + message + "\"}"))
+                .build();
+        HttpResponse<InputStream> response = app.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Reads lines up to (and including) the first one that starts with the prefix. */
+    private static List<String> readUntil(BufferedReader reader, String prefix) throws Exception {
+        var lines = new ArrayList<String>();
+        String line;
+        while ((line = reader.readLine()) != null) {
+            lines.add(line);
+            if (line.startsWith(prefix)) {
+                return lines;
+            }
+        }
+        throw new AssertionError("Stream ended before a line starting with " + prefix + ": " + lines);
+    }
+
+    @Test
+    void theFirstDeltaArrivesWhileTheModelIsStillAnswering() throws Exception {
+        try (InputStream body = openStream("[gated] go", "req-gated-000001");
+             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            List<String> head = readUntil(reader, "data: {\"content\"");
+
+            // The stub holds the rest of its reply until released: this delta cannot have been buffered to the end.
+            assertThat(head).contains("event: start");
+            assertThat(head.getLast()).isEqualTo("data: {\"content\":\"Gated reply: first part. \"}");
+            stub.releaseGate();
+
+            List<String> rest = readUntil(reader, "data: [DONE]");
+            assertThat(rest).contains("data: {\"content\":\"second part \"}", "event: done");
+        }
+        JsonNode artifact = app.awaitArtifact("req-gated-000001");
+        assertThat(artifact.path("reply").asText()).isEqualTo("Gated reply: first part. second part arrives after the release.");
+        assertThat(artifact.path("timeToFirstTokenMs").asLong()).isLessThan(artifact.path("latencyMs").asLong());
+    }
+
+    @Test
+    void aClientThatLeavesStopsTheModelCallAndThePartialTurnIsKept() throws Exception {
+        String conversationId;
+        try (InputStream body = openStream("[slow] long answer", "req-leaving-00001");
+             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            List<String> head = readUntil(reader, "data: {\"content\"");
+            conversationId = TestApp.json(head.get(head.indexOf("event: start") + 1).substring(6))
+                    .path("conversationId").asText();
+        }
+        long start = System.nanoTime();
+
+        JsonNode line = app.requestLog("req-leaving-00001");
+        assertThat(line.path("clientClosed").asBoolean()).isTrue();
+        // Far sooner than the 9 s the slow reply takes in full.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        JsonNode artifact = app.awaitArtifact("req-leaving-00001");
+        assertThat(artifact.path("error").path("code").asText()).isEqualTo("ClientDisconnected");
+        assertThat(artifact.path("reply").asText()).startsWith("Slow part 1.");
+        JsonNode conversation = TestApp.json(app.get("/api/conversations/" + conversationId));
+        assertThat(conversation.path("messages").findValuesAsText("role")).containsExactly("user", "assistant");
+        assertThat(conversation.path("messages").get(1).path("content").asText()).startsWith("Slow part 1.");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.bedrockchat.function.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.log.JsonLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ArtifactRecorderTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC());
+
+    /** A store that fails a given number of times, then keeps what it is given. */
+    private static final class FlakyStore implements ArtifactStore {
+        final AtomicInteger failuresLeft;
+        final AtomicInteger calls = new AtomicInteger();
+        final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+
+        FlakyStore(int failures) {
+            failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public void put(String key, byte[] json) throws IOException {
+            calls.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IOException("store unavailable");
+            }
+            kept.put(key, json);
+        }
+    }
+
+    private static Artifact artifact() {
+        return new Artifact("req-1234567890", "2025-12-31T23:59:58.765Z", "dev", "offline", "c", Principal.ANONYMOUS,
+                "m", true, "q", "a", "end_turn", new Usage(1, 2), 5, 3L, null);
+    }
+
+    @Test
+    void aPassingWriteIsRetriedUntilItSucceeds() {
+        var store = new FlakyStore(2);
+        var recorder = new ArtifactRecorder(store, mapper, log, List.of(Duration.ofMillis(1), Duration.ofMillis(1)));
+
+        recorder.record(artifact());
+
+        assertThat(store.calls.get()).isEqualTo(3);
+        assertThat(store.kept).containsOnlyKeys("artifacts/date=2025-12-31/235958.765Z-req-1234567890.json");
+        assertThat(recorder.failures()).isZero();
+        assertThat(logged.size()).isZero();
+    }
+
+    @Test
+    void aWriteThatKeepsFailingEndsInTheLogWhole() throws Exception {
+        var store = new FlakyStore(Integer.MAX_VALUE);
+        var recorder = new ArtifactRecorder(store, mapper, log, List.of(Duration.ofMillis(1), Duration.ofMillis(1)));
+
+        recorder.record(artifact());
+
+        assertThat(store.calls.get()).isEqualTo(3);
+        assertThat(recorder.failures()).isEqualTo(1);
+        var line = mapper.readTree(logged.toString(StandardCharsets.UTF_8));
+        assertThat(line.path("type").asText()).isEqualTo("artifact_fallback");
+        assertThat(line.path("artifactWriteFailures").asInt()).isEqualTo(1);
+        assertThat(mapper.treeToValue(line.path("artifact"), Artifact.class)).isEqualTo(artifact());
+    }
+
+    @Test
+    void keysAreDatedInUtc() {
+        assertThat(ArtifactRecorder.keyFor(Instant.parse("2025-01-02T03:04:05.006Z"), "abc"))
+                .isEqualTo("artifacts/date=2025-01-02/030405.006Z-abc.json");
+    }
+}

@@ -1,0 +1,196 @@
+package dev.bedrockchat.function.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.Application;
+import dev.bedrockchat.function.Config;
+import dev.bedrockchat.function.Sse;
+import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.testing.BedrockRuntimeStub;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** API Gateway REST proxy events in, proxy responses out, through the same API as the HTTP server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiGatewayHandlerTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private BedrockRuntimeStub stub;
+    private Application application;
+    private ApiGatewayHandler handler;
+
+    @BeforeAll
+    void start() throws Exception {
+        stub = BedrockRuntimeStub.start();
+        Path data = Files.createTempDirectory("lambda-data");
+        Path site = Files.createDirectories(data.resolve("site"));
+        Files.write(site.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+        Config config = Config.from(Map.of(
+                "CHAT_MODE", "bedrock",
+                "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stub.endpoint().toString(),
+                "CHAT_DATA_DIR", data.toString(),
+                "STATIC_DIR", site.toString(),
+                "AUTH_TOKEN", "lambda-token"), new Properties(), data);
+        application = Application.builder(config).credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                .logTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build();
+        handler = new ApiGatewayHandler(application.api(), mapper);
+    }
+
+    @AfterAll
+    void stop() {
+        application.close();
+        stub.close();
+    }
+
+    private JsonNode invoke(String event) throws Exception {
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return mapper.readTree(out.toByteArray());
+    }
+
+    @Test
+    void theConsoleTestEventGetsTheHealth() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/api/health\"}");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("isBase64Encoded").asBoolean()).isFalse();
+        assertThat(response.path("headers").path("Content-Type").asText()).isEqualTo("application/json; charset=utf-8");
+        assertThat(response.path("headers").path("x-request-id").asText()).isNotBlank();
+        JsonNode body = mapper.readTree(response.path("body").asText());
+        assertThat(body.path("status").asText()).isEqualTo("ok");
+        assertThat(body.path("mode").asText()).isEqualTo("bedrock");
+    }
+
+    @Test
+    void aProxyEventForChatGetsTheWholeAnswer() throws Exception {
+        JsonNode response = invoke("""
+                {"resource":"/{proxy+}","path":"/api/chat","httpMethod":"POST",
+                 "headers":{"content-type":"application/json","Authorization":"Bearer lambda-token"},
+                 "multiValueHeaders":{"content-type":["application/json"],"Authorization":["Bearer lambda-token"]},
+                 "queryStringParameters":null,"pathParameters":{"proxy":"api/chat"},
+                 "requestContext":{"requestId":"c6af9ac6-7b61-11e6-9a41-93e8deadbeef","stage":"prod"},
+                 "body":"{\\"message\\":\\"Hello Lambda\\"}","isBase64Encoded":false}
+                """);
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+        JsonNode body = mapper.readTree(response.path("body").asText());
+        assertThat(body.path("reply").asText()).isEqualTo("Stub reply to: Hello Lambda");
+        assertThat(stub.lastRequest().operation()).isEqualTo("converse");
+    }
+
+    @Test
+    void aBase64BodyIsDecoded() throws Exception {
+        String encoded = Base64.getEncoder().encodeToString("{\"message\":\"Encoded hello\"}".getBytes(StandardCharsets.UTF_8));
+        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"authorization\":\"Bearer lambda-token\"},\"body\":\"" + encoded
+                + "\",\"isBase64Encoded\":true}");
+
+        assertThat(mapper.readTree(response.path("body").asText()).path("reply").asText())
+                .isEqualTo("Stub reply to: Encoded hello");
+    }
+
+    @Test
+    void aStreamRequestGetsTheCompleteEventStreamInOneBody() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Accept\":\"text/event-stream\",\"Authorization\":\"Bearer lambda-token\"},"
+                + "\"body\":\"{\\\"message\\\":\\\"Stream me\\\"}\"}");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("headers").path("Content-Type").asText()).startsWith("text/event-stream");
+        List<Sse.Event> events = Sse.parse(response.path("body").asText());
+        assertThat(events.getFirst().name()).isEqualTo("start");
+        assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+    }
+
+    private JsonNode invokeStream(String message) throws Exception {
+        return invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Accept\":\"text/event-stream\",\"Authorization\":\"Bearer lambda-token\"},"
+                + "\"body\":\"{\\\"message\\\":\\\"" + message + "\\\"}\"}");
+    }
+
+    @Test
+    void aStreamRequestThatFailsBeforeTheModelAnswersGetsTheErrorStatusAndEnvelope() throws Exception {
+        JsonNode response = invokeStream("[throttle] stream");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(429);
+        assertThat(response.path("headers").path("Content-Type").asText()).startsWith("application/json");
+        JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("Throttled");
+        assertThat(response.path("headers").path("Retry-After").asText())
+                .isEqualTo(error.path("retryAfterSeconds").asText()).isNotBlank();
+    }
+
+    @Test
+    void aStreamRequestThatFailsMidAnswerGetsTheEventsUpToTheErrorEvent() throws Exception {
+        JsonNode response = invokeStream("[midstream] stream");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("headers").path("Content-Type").asText()).startsWith("text/event-stream");
+        List<Sse.Event> events = Sse.parse(response.path("body").asText());
+        assertThat(events.getFirst().name()).isEqualTo("start");
+        assertThat(events.get(events.size() - 2).name()).isEqualTo("error");
+        assertThat(mapper.readTree(events.get(events.size() - 2).data()).path("error").path("code").asText())
+                .isEqualTo("ModelError");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void errorsAreProxyResponsesWithTheEnvelope() throws Exception {
+        JsonNode unauthorized = invoke("{\"path\":\"/api/models\",\"httpMethod\":\"GET\"}");
+        assertThat(unauthorized.path("statusCode").asInt()).isEqualTo(401);
+        assertThat(unauthorized.path("headers").path("WWW-Authenticate").asText()).startsWith("Bearer");
+
+        JsonNode notFound = invoke("{\"path\":\"/api/nothing\",\"httpMethod\":\"GET\",\"headers\":"
+                + "{\"Authorization\":\"Bearer lambda-token\"}}");
+        assertThat(notFound.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(mapper.readTree(notFound.path("body").asText()).path("error").path("code").asText()).isEqualTo("NotFound");
+
+        String big = "x".repeat(300 * 1024);
+        JsonNode tooLarge = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\",\"Content-Length\":\"5\"},"
+                + "\"body\":\"" + big + "\"}");
+        assertThat(tooLarge.path("statusCode").asInt()).isEqualTo(413);
+
+        JsonNode denied = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},\"body\":\"{\\\"message\\\":\\\"[denied]\\\"}\"}");
+        assertThat(denied.path("statusCode").asInt()).isEqualTo(502);
+    }
+
+    @Test
+    void aMalformedOrTraversingConversationIdIsAValidationError() throws Exception {
+        for (String path : List.of("/api/conversations/%ZZ", "/api/conversations/..%2F..%2Fetc%2Fpasswd",
+                "/api/conversations/%2e%2e")) {
+            JsonNode response = invoke("{\"path\":\"" + path + "\",\"httpMethod\":\"GET\",\"headers\":"
+                    + "{\"Authorization\":\"Bearer lambda-token\"}}");
+            assertThat(response.path("statusCode").asInt()).as(path).isEqualTo(400);
+            assertThat(mapper.readTree(response.path("body").asText()).path("error").path("code").asText())
+                    .isEqualTo("ValidationError");
+        }
+    }
+
+    @Test
+    void binaryFilesAreBase64Encoded() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/logo.png\",\"httpMethod\":\"GET\"}");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("isBase64Encoded").asBoolean()).isTrue();
+        assertThat(Base64.getDecoder().decode(response.path("body").asText()))
+                .containsExactly((byte) 0x89, 'P', 'N', 'G', 0, 1, 2);
+        assertThat(response.path("headers").path("Content-Security-Policy").asText()).startsWith("default-src 'self'");
+    }
+}

@@ -1,0 +1,201 @@
+package dev.bedrockchat.function.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.Sse;
+import dev.bedrockchat.function.testing.BedrockRuntimeStub;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/** The built artifacts: the shaded jar runs as the server, and the Lambda zip is laid out as the runtime needs. */
+class FunctionPackageIT {
+    private static final Path TARGET = Path.of("target");
+    private static final Path JAR = TARGET.resolve("function.jar");
+    private static final Path ZIP = TARGET.resolve("function-lambda.zip");
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Test
+    void theShadedJarHasTheManifestAndOnlyTheLambdaPlatformNatives() throws Exception {
+        try (var jar = new JarFile(JAR.toFile())) {
+            var attributes = jar.getManifest().getMainAttributes();
+            assertThat(attributes.getValue("Main-Class")).isEqualTo("dev.bedrockchat.function.Main");
+            assertThat(attributes.getValue("Implementation-Version")).isEqualTo(System.getProperty("project.version"));
+            List<String> names = jar.stream().map(ZipEntry::getName).toList();
+            assertThat(names.stream().filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll")))
+                    .containsExactlyInAnyOrder("linux/x86_64/glibc/libaws-crt-jni.so", "linux/armv8/glibc/libaws-crt-jni.so");
+            assertThat(names).contains("dev/bedrockchat/function/lambda/ApiGatewayHandler.class",
+                    "software/amazon/awssdk/http/crt/AwsCrtHttpClient.class",
+                    "software/amazon/awssdk/eventstream/MessageDecoder.class");
+            assertThat(names).noneMatch(n -> n.startsWith("io/netty/") || n.startsWith("org/apache/http")
+                    || n.startsWith("org/apache/hc/") || n.startsWith("software/amazon/awssdk/http/apache")
+                    || n.startsWith("software/amazon/awssdk/http/nio/netty") || n.startsWith("dev/bedrockchat/function/testing"));
+        }
+    }
+
+    @Test
+    void theLambdaZipHoldsAnExecutableRunScriptAndTheJar() throws Exception {
+        Map<String, Integer> modes = unixModes(ZIP);
+        assertThat(modes.keySet()).filteredOn(name -> !name.endsWith("/")).containsExactlyInAnyOrder("run.sh", "lib/function.jar");
+        assertThat(modes.get("run.sh") & 0777).isEqualTo(0755);
+        assertThat(modes.get("lib/function.jar") & 0777).isEqualTo(0644);
+        try (var zip = new ZipFile(ZIP.toFile())) {
+            String script = new String(zip.getInputStream(zip.getEntry("run.sh")).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(script).startsWith("#!/bin/sh\n").doesNotContain("\r")
+                    .contains("exec java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                            "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"", "dev.bedrockchat.function.Main");
+            assertThat(zip.getEntry("lib/function.jar").getSize()).isEqualTo(Files.size(JAR));
+        }
+    }
+
+    @Test
+    void theJarServesTheApiAndStreamsFromTheStub() throws Exception {
+        Path data = Files.createTempDirectory("jar-data");
+        try (BedrockRuntimeStub stub = BedrockRuntimeStub.start()) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            var builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString()).directory(data.toFile());
+            builder.environment().putAll(Map.of(
+                    "PORT", "0", "CHAT_MODE", "bedrock", "CHAT_DATA_DIR", data.toString(),
+                    "AWS_ACCESS_KEY_ID", "AKIDTESTTESTTESTTEST", "AWS_SECRET_ACCESS_KEY", "test-secret-key",
+                    "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stub.endpoint().toString()));
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process process = builder.start();
+            var stdout = new CopyOnWriteArrayList<String>();
+            try {
+                var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                int port = -1;
+                String line;
+                while (port < 0 && (line = reader.readLine()) != null) {
+                    stdout.add(line);
+                    JsonNode json = mapper.readTree(line);
+                    if (json.path("type").asText().equals("listening")) {
+                        port = json.path("port").asInt();
+                    }
+                }
+                assertThat(port).as("listening line in " + stdout).isPositive();
+                Thread.ofVirtual().start(() -> reader.lines().forEach(stdout::add));
+
+                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                JsonNode health = mapper.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(health.path("mode").asText()).isEqualTo("bedrock");
+                assertThat(health.path("version").asText()).isEqualTo(System.getProperty("project.version"));
+
+                HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                                + "/api/chat")).header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"from the jar\"}"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                List<Sse.Event> events = Sse.parse(stream.body());
+                assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
+                var text = new StringBuilder();
+                events.stream().filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                        .forEach(e -> text.append(readContent(e.data())));
+                assertThat(text.toString()).isEqualTo("Stub reply to: from the jar");
+            } finally {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            // stdout carries nothing but the JSON log lines (no SDK or CRT chatter).
+            assertThat(stdout).isNotEmpty().allSatisfy(line -> assertThat(mapper.readTree(line).isObject()).isTrue());
+        }
+    }
+
+    @Test
+    void theStubRunsStandaloneFromTheTestJarAndTheShadedJar() throws Exception {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String classpath = TARGET.resolve("function-tests.jar").toAbsolutePath() + File.pathSeparator
+                + JAR.toAbsolutePath();
+        Process process = new ProcessBuilder(javaCommand, "-cp", classpath, "dev.bedrockchat.function.testing.BedrockRuntimeStub")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line = reader.readLine();
+            assertThat(line).matches("BEDROCK_STUB_PORT=\\d+");
+            int port = Integer.parseInt(line.substring(line.indexOf('=') + 1));
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/model/amazon.nova-lite-v1:0/converse"))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"ping\"}]}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(mapper.readTree(reply.body()).at("/output/message/content/0/text").asText())
+                    .isEqualTo("Stub reply to: ping");
+        } finally {
+            process.destroy();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the stub stops on SIGTERM").isTrue();
+        }
+    }
+
+    private String readContent(String data) {
+        try {
+            return mapper.readTree(data).path("content").asText();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The Unix file modes recorded in a zip's central directory, by entry name. */
+    private static Map<String, Integer> unixModes(Path zip) throws IOException {
+        var modes = new LinkedHashMap<String, Integer>();
+        try (var file = new RandomAccessFile(zip.toFile(), "r")) {
+            long length = file.length();
+            int tail = (int) Math.min(length, 65_557);
+            byte[] end = new byte[tail];
+            file.seek(length - tail);
+            file.readFully(end);
+            ByteBuffer buffer = ByteBuffer.wrap(end).order(ByteOrder.LITTLE_ENDIAN);
+            int eocd = -1;
+            for (int i = tail - 22; i >= 0; i--) {
+                if (buffer.getInt(i) == 0x06054b50) {
+                    eocd = i;
+                    break;
+                }
+            }
+            assertThat(eocd).as("end of central directory").isNotNegative();
+            int entries = Short.toUnsignedInt(buffer.getShort(eocd + 10));
+            long offset = Integer.toUnsignedLong(buffer.getInt(eocd + 16));
+            int size = buffer.getInt(eocd + 12);
+            byte[] directory = new byte[size];
+            file.seek(offset);
+            file.readFully(directory);
+            ByteBuffer dir = ByteBuffer.wrap(directory).order(ByteOrder.LITTLE_ENDIAN);
+            int at = 0;
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < entries; i++) {
+                assertThat(dir.getInt(at)).isEqualTo(0x02014b50);
+                int nameLength = Short.toUnsignedInt(dir.getShort(at + 28));
+                int extraLength = Short.toUnsignedInt(dir.getShort(at + 30));
+                int commentLength = Short.toUnsignedInt(dir.getShort(at + 32));
+                int external = dir.getInt(at + 38);
+                String name = new String(directory, at + 46, nameLength, StandardCharsets.UTF_8);
+                seen.add(name);
+                modes.put(name, external >>> 16);
+                at += 46 + nameLength + extraLength + commentLength;
+            }
+        }
+        return modes;
+    }
+}

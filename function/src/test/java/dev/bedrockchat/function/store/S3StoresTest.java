@@ -1,0 +1,242 @@
+package dev.bedrockchat.function.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.S3ProxyServer;
+import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.chat.Artifact;
+import dev.bedrockchat.function.chat.ArtifactRecorder;
+import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.Principal;
+import dev.bedrockchat.function.chat.StoredMessage;
+import dev.bedrockchat.function.chat.Usage;
+import dev.bedrockchat.function.log.JsonLog;
+import dev.bedrockchat.function.store.s3.S3ArtifactStore;
+import dev.bedrockchat.function.store.s3.S3ConversationStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The S3 adapters against an S3-compatible server, through the real SDK: conditional writes keep every turn.
+ *
+ * <p>Races are staged deterministically (another writer updates the document just before a conditional write
+ * leaves), because s3proxy checks If-Match apart from the write itself: unlike S3, it does not apply it atomically
+ * under truly simultaneous writes, so a free-running stress test would measure s3proxy rather than the store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class S3StoresTest {
+    private static final String BUCKET = "chat-artifacts";
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ConversationCodec codec = new ConversationCodec(mapper);
+    private S3ProxyServer s3proxy;
+    private S3Client s3;
+
+    @BeforeAll
+    void start() throws Exception {
+        s3proxy = S3ProxyServer.start();
+        s3 = client(null);
+        s3.createBucket(b -> b.bucket(BUCKET));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        s3.close();
+        s3proxy.close();
+    }
+
+    /** A client set up as the function sets it up (CRT HTTP client, path-style), with an optional interceptor. */
+    private S3Client client(ExecutionInterceptor interceptor) {
+        var builder = S3Client.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                .httpClient(AwsCrtHttpClient.create())
+                .endpointOverride(s3proxy.endpoint())
+                .forcePathStyle(true);
+        if (interceptor != null) {
+            builder.overrideConfiguration(o -> o.addExecutionInterceptor(interceptor));
+        }
+        return builder.build();
+    }
+
+    private S3ConversationStore store(S3Client client) {
+        return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
+    }
+
+    private static List<StoredMessage> turn(String question) {
+        String now = Instant.now().toString();
+        return List.of(new StoredMessage("user", question, now), new StoredMessage("assistant", "re: " + question, now));
+    }
+
+    @Test
+    void aConversationIsCreatedAppendedReadAndDeleted() throws Exception {
+        var store = store(s3);
+        String id = UUID.randomUUID().toString();
+        Principal owner = new Principal("token", "shared-token");
+
+        assertThat(store.find(id)).isEmpty();
+        store.append(id, owner, turn("one"));
+        Conversation conversation = store.append(id, owner, turn("two"));
+
+        assertThat(conversation.messages()).extracting(StoredMessage::content)
+                .containsExactly("one", "re: one", "two", "re: two");
+        assertThat(store.find(id)).contains(conversation);
+        JsonNode object = mapper.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + id + ".json"))
+                .asByteArray());
+        assertThat(object.path("owner").path("kind").asText()).isEqualTo("token");
+        assertThat(object.path("conversationId").asText()).isEqualTo(id);
+
+        store.delete(id);
+        assertThat(store.find(id)).isEmpty();
+        store.delete(id);
+    }
+
+    @Test
+    void aTurnThatLosesTheRaceIsRetriedFromAFreshReadAndBothAreKept() {
+        String id = UUID.randomUUID().toString();
+        var other = store(s3);
+        other.append(id, Principal.ANONYMOUS, turn("first"));
+        var conflicts = new AtomicInteger();
+        var raced = new AtomicBoolean();
+        // Just before this store's conditional write leaves, another writer updates the document: the ETag is stale.
+        S3Client racing = client(new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put && put.ifMatch() != null
+                        && raced.compareAndSet(false, true)) {
+                    other.append(id, Principal.ANONYMOUS, turn("concurrent"));
+                }
+            }
+
+            @Override
+            public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                if (context.exception() instanceof S3Exception e && e.statusCode() == 412) {
+                    conflicts.incrementAndGet();
+                }
+            }
+        });
+
+        Conversation result = store(racing).append(id, Principal.ANONYMOUS, turn("mine"));
+
+        assertThat(raced).isTrue();
+        assertThat(conflicts.get()).isEqualTo(1);
+        assertThat(result.messages()).extracting(StoredMessage::content)
+                .containsExactly("first", "re: first", "concurrent", "re: concurrent", "mine", "re: mine");
+        assertThat(store(s3).find(id).orElseThrow()).isEqualTo(result);
+        racing.close();
+    }
+
+    @Test
+    void twoCreatesOfTheSameConversationAreBothKept() {
+        String id = UUID.randomUUID().toString();
+        var other = store(s3);
+        var raced = new AtomicBoolean();
+        S3Client racing = client(new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put && "*".equals(put.ifNoneMatch())
+                        && raced.compareAndSet(false, true)) {
+                    other.append(id, Principal.ANONYMOUS, turn("created elsewhere"));
+                }
+            }
+        });
+
+        Conversation result = store(racing).append(id, Principal.ANONYMOUS, turn("created here"));
+
+        assertThat(result.messages()).extracting(StoredMessage::content)
+                .containsExactly("created elsewhere", "re: created elsewhere", "created here", "re: created here");
+        racing.close();
+    }
+
+    @Test
+    void aConflictThatNeverClearsGivesUpAfterTheBoundedAttempts() {
+        String id = UUID.randomUUID().toString();
+        var other = store(s3);
+        other.append(id, Principal.ANONYMOUS, turn("first"));
+        var attempts = new AtomicInteger();
+        S3Client alwaysRaced = client(new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest) {
+                    attempts.incrementAndGet();
+                    other.append(id, Principal.ANONYMOUS, turn("interloper"));
+                }
+            }
+        });
+        var store = new S3ConversationStore(alwaysRaced, BUCKET, codec, Clock.systemUTC(), 3);
+
+        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("never")))
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+        assertThat(attempts.get()).isEqualTo(3);
+        alwaysRaced.close();
+    }
+
+    @Test
+    void artifactsAreWrittenUnderTheirDatedKey() throws Exception {
+        var log = new ByteArrayOutputStream();
+        var recorder = new ArtifactRecorder(new S3ArtifactStore(s3, BUCKET), mapper,
+                new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()));
+        Artifact artifact = artifact("req-s3-artifact-1", Instant.parse("2025-03-04T05:06:07.089Z"));
+
+        recorder.record(artifact);
+
+        JsonNode stored = mapper.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET)
+                .key("artifacts/date=2025-03-04/050607.089Z-req-s3-artifact-1.json")).asByteArray());
+        assertThat(stored.path("message").asText()).isEqualTo("the question");
+        assertThat(stored.path("reply").asText()).isEqualTo("the answer");
+        assertThat(recorder.failures()).isZero();
+        assertThat(log.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void anArtifactThatCannotBeStoredGoesWholeToTheLogAndIsCounted() throws Exception {
+        var log = new ByteArrayOutputStream();
+        var recorder = new ArtifactRecorder(new S3ArtifactStore(s3, "no-such-bucket"), mapper,
+                new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()),
+                List.of(Duration.ofMillis(1), Duration.ofMillis(2)));
+
+        recorder.record(artifact("req-lost-000001", Instant.now()));
+        recorder.record(artifact("req-lost-000002", Instant.now()));
+
+        assertThat(recorder.failures()).isEqualTo(2);
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonNode line = mapper.readTree(lines.get(1));
+        assertThat(line.path("type").asText()).isEqualTo("artifact_fallback");
+        assertThat(line.path("level").asText()).isEqualTo("error");
+        assertThat(line.path("artifactWriteFailures").asInt()).isEqualTo(2);
+        assertThat(line.path("artifact").path("requestId").asText()).isEqualTo("req-lost-000002");
+        assertThat(line.path("artifact").path("message").asText()).isEqualTo("the question");
+        assertThat(line.path("artifact").path("reply").asText()).isEqualTo("the answer");
+        assertThat(line.path("reason").asText()).contains("NoSuchBucket");
+    }
+
+    private static Artifact artifact(String requestId, Instant time) {
+        return new Artifact(requestId, time.toString(), "test", "bedrock", UUID.randomUUID().toString(),
+                Principal.ANONYMOUS, "amazon.nova-lite-v1:0", false, "the question", "the answer", "end_turn",
+                new Usage(3, 4), 120, null, null);
+    }
+}

@@ -1,0 +1,426 @@
+package dev.bedrockchat.function.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.eventstream.HeaderValue;
+import software.amazon.awssdk.eventstream.Message;
+
+/**
+ * A local stand-in for the Amazon Bedrock Runtime API, for tests: it speaks the real wire protocol, so the real AWS
+ * SDK talks to it unchanged (endpoint override {@link #endpoint()}).
+ *
+ * <ul>
+ *   <li>{@code POST /model/{modelId}/converse}: rest-json answer, or a Bedrock error response ({@code x-amzn-ErrorType}
+ *       header and {@code {"message":…}} body).</li>
+ *   <li>{@code POST /model/{modelId}/converse-stream}: {@code application/vnd.amazon.eventstream} frames
+ *       {@code messageStart}, {@code contentBlockDelta}…, {@code contentBlockStop}, {@code messageStop},
+ *       {@code metadata}; an in-stream failure is a frame with {@code :message-type exception}.</li>
+ * </ul>
+ *
+ * <p>Behaviour is chosen by a keyword in the last user message:
+ * <table>
+ *   <caption>Keywords</caption>
+ *   <tr><td>(none)</td><td>"Stub reply to: &lt;message&gt;", streamed in several deltas ~20 ms apart</td></tr>
+ *   <tr><td>[slow]</td><td>a long reply of 60 deltas, 150 ms apart</td></tr>
+ *   <tr><td>[markdown]</td><td>a heading, a list, a table and a fenced code block</td></tr>
+ *   <tr><td>[xss]</td><td>an {@code <img onerror>} and a {@code <script>} in the text</td></tr>
+ *   <tr><td>[gated]</td><td>one delta, then waits for {@link #releaseGate()} before the rest</td></tr>
+ *   <tr><td>[throttle]</td><td>ThrottlingException, HTTP 429, on every attempt</td></tr>
+ *   <tr><td>[denied]</td><td>AccessDeniedException, 403</td></tr>
+ *   <tr><td>[notfound]</td><td>ResourceNotFoundException, 404</td></tr>
+ *   <tr><td>[validation]</td><td>ValidationException, 400</td></tr>
+ *   <tr><td>[modelerror]</td><td>ModelErrorException, 424</td></tr>
+ *   <tr><td>[internal]</td><td>InternalServerException, 500 (retried by the SDK)</td></tr>
+ *   <tr><td>[unavailable]</td><td>ServiceUnavailableException, 503 (retried by the SDK)</td></tr>
+ *   <tr><td>[notready]</td><td>ModelNotReadyException, 429</td></tr>
+ *   <tr><td>[modeltimeout]</td><td>ModelTimeoutException, 408</td></tr>
+ *   <tr><td>[unexpected]</td><td>an error type the SDK does not know, 418</td></tr>
+ *   <tr><td>[midstream]</td><td>stream: two deltas, then a modelStreamErrorException event (Converse: normal reply)</td></tr>
+ *   <tr><td>[hang]</td><td>no answer for ten minutes (or until closed): for timeouts</td></tr>
+ * </table>
+ *
+ * <p>Every request is recorded ({@link #requests()}), retries included, for assertions on what the SDK sent.
+ */
+public final class BedrockRuntimeStub implements AutoCloseable {
+    private static final Pattern ROUTE = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+    private static final String ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+    private static final long DEFAULT_GAP_MS = 20;
+    private static final long SLOW_GAP_MS = 150;
+
+    /** One request received, as the SDK sent it. */
+    public record RecordedRequest(String operation, String modelId, JsonNode body, Map<String, List<String>> headers) {
+        /** The text of the last user message. */
+        public String lastUserMessage() {
+            return BedrockRuntimeStub.lastUserMessage(body);
+        }
+
+        /** The system prompt text (all system blocks joined), or an empty string. */
+        public String systemPrompt() {
+            var text = new StringBuilder();
+            body.path("system").forEach(block -> text.append(block.path("text").asText("")));
+            return text.toString();
+        }
+
+        /** The messages sent, as {@code role: text} lines, oldest first. */
+        public List<String> conversation() {
+            var lines = new ArrayList<String>();
+            body.path("messages").forEach(message -> {
+                var text = new StringBuilder();
+                message.path("content").forEach(block -> text.append(block.path("text").asText("")));
+                lines.add(message.path("role").asText() + ": " + text);
+            });
+            return lines;
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
+    }
+
+    private record Failure(int status, String type, String message) {
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final Semaphore gate = new Semaphore(0);
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private BedrockRuntimeStub(int port) throws IOException {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                handle(exchange);
+            } catch (IOException | RuntimeException e) {
+                // The client went away (a cancelled stream, a timeout): nothing to answer.
+            }
+        });
+        server.start();
+    }
+
+    /** Starts the stub on a random loopback port. */
+    public static BedrockRuntimeStub start() throws IOException {
+        return new BedrockRuntimeStub(0);
+    }
+
+    /** Starts the stub on the given loopback port (0: random). */
+    public static BedrockRuntimeStub start(int port) throws IOException {
+        return new BedrockRuntimeStub(port);
+    }
+
+    /** Runs the stub as a process: {@code BEDROCK_STUB_PORT=<port>} is printed once it listens. */
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        BedrockRuntimeStub stub = start(port);
+        Runtime.getRuntime().addShutdownHook(new Thread(stub::close, "stub-shutdown"));
+        System.out.println("BEDROCK_STUB_PORT=" + stub.port());
+        System.out.flush();
+        stub.closed.await();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The endpoint to give the SDK (endpointOverride, or AWS_ENDPOINT_URL_BEDROCK_RUNTIME). */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    /** Every request received so far, oldest first. */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public RecordedRequest lastRequest() {
+        if (requests.isEmpty()) {
+            throw new IllegalStateException("The stub has received no request");
+        }
+        return requests.getLast();
+    }
+
+    public void clear() {
+        requests.clear();
+    }
+
+    /** Lets one waiting {@code [gated]} stream send the rest of its reply. */
+    public void releaseGate() {
+        gate.release();
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Matcher route = ROUTE.matcher(exchange.getRequestURI().getPath());
+        if (!exchange.getRequestMethod().equals("POST") || !route.matches()) {
+            sendError(exchange, new Failure(404, "UnknownOperationException", "Unknown operation"));
+            return;
+        }
+        String modelId = route.group(1);
+        boolean streaming = route.group(2).equals("converse-stream");
+        JsonNode body = mapper.readTree(exchange.getRequestBody().readAllBytes());
+        var headers = new LinkedHashMap<String, List<String>>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        requests.add(new RecordedRequest(route.group(2), modelId, body, headers));
+
+        String message = lastUserMessage(body);
+        String keyword = keyword(message);
+        if (keyword.equals("[hang]")) {
+            awaitClose(TimeUnit.MINUTES.toMillis(10));
+            return;
+        }
+        Failure failure = failureFor(keyword);
+        if (failure != null) {
+            sendError(exchange, failure);
+            return;
+        }
+        List<String> deltas = replyFor(keyword, message);
+        int inputTokens = Math.max(1, (body.toString().length() + 3) / 4);
+        if (streaming) {
+            stream(exchange, keyword, deltas, inputTokens);
+        } else {
+            converse(exchange, String.join("", deltas), deltas.size(), inputTokens);
+        }
+    }
+
+    private void converse(HttpExchange exchange, String text, int outputTokens, int inputTokens) throws IOException {
+        ObjectNode response = mapper.createObjectNode();
+        response.putObject("output").putObject("message").put("role", "assistant")
+                .putArray("content").addObject().put("text", text);
+        response.put("stopReason", "end_turn");
+        response.set("usage", usage(inputTokens, outputTokens));
+        response.putObject("metrics").put("latencyMs", 42);
+        byte[] bytes = mapper.writeValueAsBytes(response);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private void stream(HttpExchange exchange, String keyword, List<String> deltas, int inputTokens)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/vnd.amazon.eventstream");
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        long gap = keyword.equals("[slow]") ? SLOW_GAP_MS : DEFAULT_GAP_MS;
+
+        event(out, "messageStart", mapper.createObjectNode().put("role", "assistant"));
+        for (int i = 0; i < deltas.size(); i++) {
+            if (i > 0) {
+                pause(gap);
+            }
+            ObjectNode delta = mapper.createObjectNode().put("contentBlockIndex", 0);
+            delta.putObject("delta").put("text", deltas.get(i));
+            event(out, "contentBlockDelta", delta);
+            if (keyword.equals("[gated]") && i == 0) {
+                awaitGate();
+            }
+            if (keyword.equals("[midstream]") && i == 1) {
+                exception(out, "modelStreamErrorException", "The model stream failed mid-answer (stub)");
+                return;
+            }
+        }
+        event(out, "contentBlockStop", mapper.createObjectNode().put("contentBlockIndex", 0));
+        event(out, "messageStop", mapper.createObjectNode().put("stopReason", "end_turn"));
+        ObjectNode metadata = mapper.createObjectNode();
+        metadata.set("usage", usage(inputTokens, deltas.size()));
+        metadata.putObject("metrics").put("latencyMs", 42);
+        event(out, "metadata", metadata);
+        out.close();
+    }
+
+    private void event(OutputStream out, String type, JsonNode payload) throws IOException {
+        var headers = new LinkedHashMap<String, HeaderValue>();
+        headers.put(":event-type", HeaderValue.fromString(type));
+        headers.put(":content-type", HeaderValue.fromString("application/json"));
+        headers.put(":message-type", HeaderValue.fromString("event"));
+        frame(out, headers, mapper.writeValueAsBytes(payload));
+    }
+
+    private void exception(OutputStream out, String type, String message) throws IOException {
+        var headers = new LinkedHashMap<String, HeaderValue>();
+        headers.put(":exception-type", HeaderValue.fromString(type));
+        headers.put(":content-type", HeaderValue.fromString("application/json"));
+        headers.put(":message-type", HeaderValue.fromString("exception"));
+        frame(out, headers, mapper.writeValueAsBytes(mapper.createObjectNode().put("message", message)));
+        out.close();
+    }
+
+    private static void frame(OutputStream out, Map<String, HeaderValue> headers, byte[] payload) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        new Message(headers, payload).encode(bytes);
+        out.write(bytes.toByteArray());
+        out.flush();
+    }
+
+    private void sendError(HttpExchange exchange, Failure failure) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(mapper.createObjectNode().put("message", failure.message()));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", failure.type() + ERROR_TYPE_SUFFIX);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.sendResponseHeaders(failure.status(), bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private ObjectNode usage(int inputTokens, int outputTokens) {
+        return mapper.createObjectNode().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
+                .put("totalTokens", inputTokens + outputTokens);
+    }
+
+    private static Failure failureFor(String keyword) {
+        return switch (keyword) {
+            case "[throttle]" -> new Failure(429, "ThrottlingException",
+                    "Too many requests, please wait before trying again.");
+            case "[denied]" -> new Failure(403, "AccessDeniedException",
+                    "You don't have access to the model with the specified model ID.");
+            case "[notfound]" -> new Failure(404, "ResourceNotFoundException", "Could not resolve the foundation model "
+                    + "from the provided model identifier.");
+            case "[validation]" -> new Failure(400, "ValidationException",
+                    "The provided model identifier is invalid.");
+            case "[modelerror]" -> new Failure(424, "ModelErrorException", "The model failed to process the request.");
+            case "[internal]" -> new Failure(500, "InternalServerException", "An internal server error occurred.");
+            case "[unavailable]" -> new Failure(503, "ServiceUnavailableException", "The service is unavailable.");
+            case "[notready]" -> new Failure(429, "ModelNotReadyException", "The model is not ready to serve requests.");
+            case "[modeltimeout]" -> new Failure(408, "ModelTimeoutException", "The model took too long to answer.");
+            case "[unexpected]" -> new Failure(418, "TeapotException", "An error no client knows about.");
+            default -> null;
+        };
+    }
+
+    private static List<String> replyFor(String keyword, String message) {
+        return switch (keyword) {
+            case "[slow]" -> {
+                var parts = new ArrayList<String>();
+                for (int i = 1; i <= 60; i++) {
+                    parts.add("Slow part " + i + ". ");
+                }
+                yield parts;
+            }
+            case "[markdown]" -> words("""
+                    # Stub heading
+
+                    Here is a list:
+
+                    - first item
+                    - second item
+
+                    | Name | Value |
+                    | ---- | ----- |
+                    | alpha | 1 |
+                    | beta | 2 |
+
+                    ```java
+                    System.out.println("hello");
+                    ```
+                    """);
+            case "[xss]" -> words("Careful: <img src=x onerror=\"window.__xss=1\"> and "
+                    + "<script>window.__xss=2</script> end of reply.");
+            case "[gated]" -> List.of("Gated reply: first part. ", "second part ", "arrives after the release.");
+            default -> words("Stub reply to: " + message);
+        };
+    }
+
+    /** Cuts a text after each space or newline, in at most a dozen pieces that join back to it. */
+    private static List<String> words(String text) {
+        var pieces = new ArrayList<String>();
+        int target = Math.max(1, text.length() / 12);
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == ' ' || c == '\n') && i + 1 - start >= target) {
+                pieces.add(text.substring(start, i + 1));
+                start = i + 1;
+            }
+        }
+        if (start < text.length()) {
+            pieces.add(text.substring(start));
+        }
+        return pieces;
+    }
+
+    private static String keyword(String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        for (String keyword : List.of("[slow]", "[markdown]", "[xss]", "[gated]", "[throttle]", "[denied]",
+                "[notfound]", "[validation]", "[modelerror]", "[internal]", "[unavailable]", "[notready]",
+                "[modeltimeout]", "[unexpected]", "[midstream]", "[hang]")) {
+            if (lower.contains(keyword)) {
+                return keyword;
+            }
+        }
+        return "";
+    }
+
+    private static String lastUserMessage(JsonNode body) {
+        JsonNode messages = body.path("messages");
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode message = messages.get(i);
+            if (message.path("role").asText().equals("user")) {
+                var text = new StringBuilder();
+                message.path("content").forEach(block -> text.append(block.path("text").asText("")));
+                return text.toString();
+            }
+        }
+        return "";
+    }
+
+    private void awaitGate() {
+        try {
+            gate.tryAcquire(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitClose(long millis) {
+        try {
+            closed.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
