@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds what the local chat needs and starts it on http://localhost:${PORT:-8080}:
+# on Amazon Bedrock when AWS credentials are found, on the clearly labelled offline stand-in otherwise.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+. scripts/java-home.sh
+use_jdk21_or_newer || { echo "local.sh: needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 1; }
+command -v node >/dev/null || { echo "local.sh: needs Node.js 20 or newer on PATH" >&2; exit 1; }
+
+echo "local.sh: building the page and the function (JDK at $JAVA_HOME)…" >&2
+./mvnw -B -q -ntp package -DskipTests -pl frontend,function >&2
+exec "$JAVA_HOME/bin/java" -jar function/target/function.jar "$@"

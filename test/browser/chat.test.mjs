@@ -1,0 +1,423 @@
+// The chat page in Chromium against the real local server, whose Bedrock is the keyword-scripted stub.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_URL, PHONE, answerSettled, assertClean, gotoChat, lastAnswer, launchBrowser, openPage, screenshot, send } from './support.mjs';
+
+const TIMEOUT = { timeout: 90_000 };
+
+describe('chat page', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+    // The server's first model call pays for its client's warm-up and delivers its pieces in one burst;
+    // one call ahead of the tests lets the streaming test see answers arrive at their real pace.
+    const warmUp = await fetch(`${BASE_URL}/api/chat`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: 'Warm-up before the browser tests' }),
+    });
+    assert.equal(warmUp.status, 200);
+  });
+  after(async () => { await browser?.close(); });
+
+  /** Runs a test body with a fresh page and checks CSP and script errors afterwards. */
+  async function withPage(options, body) {
+    const { context, page, problems } = await openPage(browser, options);
+    try {
+      await body(page, context);
+      await assertClean(page, problems);
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('loads with its models and service status, and no offline badge in bedrock mode', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    const health = await (await fetch(`${BASE_URL}/api/health`)).json();
+    const models = await (await fetch(`${BASE_URL}/api/models`)).json();
+    assert.equal(health.mode, 'bedrock');
+    assert.deepEqual(await page.locator('#model-select option').evaluateAll((options) => options.map((o) => o.value)),
+      models.models.map((m) => m.id));
+    assert.equal(await page.locator('#model-select').inputValue(), models.default);
+    await page.locator('#health[data-state="ok"]').waitFor();
+    assert.match(await page.locator('#health-text').textContent(), /Amazon Bedrock/);
+    assert.equal(await page.locator('#offline-badge').isVisible(), false);
+    assert.equal(await page.getByRole('heading', { name: 'How can I help today?' }).isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input');
+  }));
+
+  test('a message is answered token by token, then listed and announced', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await page.evaluate(() => {
+      window.__observed = [];
+      const messages = document.getElementById('messages');
+      new MutationObserver(() => {
+        const answers = messages.querySelectorAll('.msg--assistant');
+        const last = answers[answers.length - 1];
+        if (!last) return;
+        window.__observed.push({ length: last.querySelector('.msg__content').textContent.length, busy: last.hasAttribute('aria-busy') });
+      }).observe(messages, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    const message = 'Hello from the browser test, please answer';
+    await send(page, message);
+    assert.equal(await page.locator('.msg--user .msg__bubble').last().textContent(), message);
+    const answer = await answerSettled(page);
+    const finalText = await answer.locator('.msg__content').textContent();
+    assert.equal(finalText.trim(), `Stub reply to: ${message}`);
+
+    const observed = await page.evaluate(() => window.__observed);
+    const whileStreaming = [...new Set(observed.filter((o) => o.busy && o.length > 0).map((o) => o.length))];
+    assert.ok(whileStreaming.length >= 2, `the answer grew in several steps before it was done: ${JSON.stringify(whileStreaming)}`);
+    for (let i = 1; i < whileStreaming.length; i += 1) assert.ok(whileStreaming[i] > whileStreaming[i - 1], 'it only grew');
+    assert.ok(whileStreaming.at(-1) <= finalText.length);
+
+    const item = page.locator('#conversation-list .conversation__open');
+    assert.equal(await item.count(), 1);
+    assert.equal((await item.textContent()).trim(), message);
+    assert.equal(await item.getAttribute('aria-current'), 'page');
+    assert.match(page.url(), /#\/c\/[^/]+$/);
+    assert.equal(await page.locator('#chat-title').textContent(), message);
+    await page.waitForFunction(() => document.getElementById('announcer').textContent.startsWith('Answer: Stub reply to:'));
+    assert.equal(await page.locator('#send').isVisible(), true);
+    assert.equal(await page.locator('#stop').isVisible(), false);
+  }));
+
+  test('Shift+Enter adds a line and the box grows; Enter sends', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    const input = page.getByRole('textbox', { name: 'Message' });
+    const before = (await input.boundingBox()).height;
+    await input.click();
+    await page.keyboard.type('first line');
+    for (let i = 2; i <= 4; i += 1) {
+      await page.keyboard.press('Shift+Enter');
+      await page.keyboard.type(`line ${i}`);
+    }
+    assert.equal(await input.inputValue(), 'first line\nline 2\nline 3\nline 4');
+    assert.equal(await page.locator('.msg').count(), 0, 'nothing sent yet');
+    assert.ok((await input.boundingBox()).height > before * 2, 'the box grew with its text');
+    await page.keyboard.press('Enter');
+    await answerSettled(page);
+    assert.equal(await page.locator('.msg--user .msg__bubble').textContent(), 'first line\nline 2\nline 3\nline 4');
+    assert.equal(await input.inputValue(), '');
+    assert.ok((await input.boundingBox()).height <= before + 1, 'and shrank back when emptied');
+  }));
+
+  test('the stop button ends a running answer and keeps what was written', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Tell me a long story [slow]');
+    const answer = lastAnswer(page);
+    const content = answer.locator('.msg__content');
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
+    const first = (await content.textContent()).length;
+    await page.waitForFunction((n) => document.querySelector('.msg--assistant .msg__content').textContent.length > n, first);
+    assert.equal(await answer.getAttribute('aria-busy'), 'true', 'it grows while still being written');
+    const stop = page.getByRole('button', { name: 'Stop the answer' });
+    assert.equal(await stop.isVisible(), true);
+    await stop.click();
+    await answer.locator('.msg__note', { hasText: 'Stopped' }).waitFor();
+    assert.equal(await answer.getAttribute('aria-busy'), null);
+    const stoppedAt = (await answer.locator('.msg__content').textContent()).length;
+    assert.ok(stoppedAt > 10);
+    await page.waitForTimeout(800); // the stub would send five more pieces in this time
+    assert.equal((await answer.locator('.msg__content').textContent()).length, stoppedAt, 'nothing arrives after stopping');
+    assert.equal(await page.locator('#send').isVisible(), true);
+    await page.waitForFunction(() => document.getElementById('announcer').textContent === 'Answer stopped.');
+
+    await send(page, 'Are you still there?');
+    const next = await answerSettled(page);
+    assert.match(await next.locator('.msg__content').textContent(), /Stub reply to: Are you still there\?/);
+  }));
+
+  test('the view follows a growing answer until the person scrolls up, and can jump back', TIMEOUT, () => withPage({ viewport: { width: 1000, height: 480 } }, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Some history first [markdown]');
+    await answerSettled(page);
+    await send(page, 'Now a long one [slow]');
+    const thread = page.locator('#thread');
+    const distanceFromBottom = () => thread.evaluate((t) => t.scrollHeight - t.scrollTop - t.clientHeight);
+    await page.waitForFunction(() => document.querySelector('.msg--assistant:last-of-type .msg__content')?.textContent.length > 200);
+    assert.ok(await distanceFromBottom() < 48, 'following the stream');
+
+    await thread.evaluate((t) => { t.scrollTop = 0; });
+    const heightBefore = await thread.evaluate((t) => t.scrollHeight);
+    await page.waitForFunction((h) => document.getElementById('thread').scrollHeight > h + 20, heightBefore);
+    assert.equal(await thread.evaluate((t) => t.scrollTop), 0, 'the view stays where the person scrolled');
+    const jump = page.getByRole('button', { name: 'Jump to latest' });
+    await jump.waitFor();
+    await jump.click();
+    assert.ok(await distanceFromBottom() < 48);
+    const heightAfterJump = await thread.evaluate((t) => t.scrollHeight);
+    await page.waitForFunction((h) => document.getElementById('thread').scrollHeight > h + 20, heightAfterJump);
+    assert.ok(await distanceFromBottom() < 48, 'following again after the jump');
+    assert.equal(await jump.isVisible(), false);
+    await page.getByRole('button', { name: 'Stop the answer' }).click();
+  }));
+
+  test('Escape in the message box stops the answer too', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Another long one [slow]');
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 0);
+    await page.getByRole('textbox', { name: 'Message' }).press('Escape');
+    await lastAnswer(page).locator('.msg__note', { hasText: 'Stopped' }).waitFor();
+  }));
+
+  test('after a reload the conversation reopens from the side list with its history', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Remember the word harbour');
+    await answerSettled(page);
+    await send(page, 'And the word lantern');
+    await answerSettled(page);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+
+    await page.reload();
+    await page.locator('.msg--assistant').nth(1).waitFor();
+    assert.equal(await page.locator('.msg').count(), 4, 'the address reopens the conversation');
+
+    await gotoChat(page, '/');
+    assert.equal(await page.locator('.msg').count(), 0);
+    assert.equal(await page.locator('#welcome').isVisible(), true);
+    await page.getByRole('link', { name: 'Remember the word harbour' }).click();
+    await page.locator('.msg--assistant').nth(1).waitFor();
+    assert.deepEqual(await page.locator('.msg--user .msg__bubble').allTextContents(), ['Remember the word harbour', 'And the word lantern']);
+    assert.match(await page.locator('.msg--assistant').first().textContent(), /Stub reply to: Remember the word harbour/);
+    assert.equal(decodeURIComponent(page.url().split('#/c/')[1]), id);
+    assert.equal(await page.locator('#chat-title').textContent(), 'Remember the word harbour');
+
+    // The next message continues the same conversation.
+    await send(page, 'What were the words?');
+    await answerSettled(page);
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 1);
+    const history = await (await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(id)}`)).json();
+    assert.deepEqual(history.messages.filter((m) => m.role === 'user').map((m) => m.content),
+      ['Remember the word harbour', 'And the word lantern', 'What were the words?']);
+  }));
+
+  test('a Markdown answer shows a table and a code block whose copy button copies the code', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Show me some [markdown]');
+    const answer = await answerSettled(page);
+    const content = answer.locator('.msg__content');
+    assert.ok(await content.locator('h1, h2, h3').count() >= 1, 'a heading');
+    assert.ok(await content.locator('ul li, ol li').count() >= 2, 'a list');
+    assert.ok(await content.locator('.table-wrap table tbody tr').count() >= 1, 'a table with rows');
+    assert.ok(await content.locator('table th').count() >= 2, 'a table header');
+    const block = content.locator('.code-block').first();
+    const code = await block.locator('pre code').textContent();
+    assert.ok(code.trim().length > 0);
+    const copy = block.getByRole('button', { name: /^Copy .*code$/ });
+    await copy.click();
+    await block.locator('.code-block__copy', { hasText: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);
+    assert.equal(await content.locator('[style]').count(), 0);
+  }));
+
+  test('HTML in an answer is shown as text and never runs', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Try to break out [xss]');
+    const answer = await answerSettled(page);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator('img[onerror], [onerror], #messages script, #messages img').count(), 0);
+    assert.match(await answer.locator('.msg__content').textContent(), /<img src=x onerror=/, 'the markup is visible as text');
+  }));
+
+  test('a throttled request shows a readable message and a retry button', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Too fast [throttle]');
+    const error = lastAnswer(page).locator('.msg__error');
+    await error.waitFor({ timeout: 30_000 });
+    const text = await error.textContent();
+    assert.match(text, /Too many requests — try again in (\d+ s|a moment)\./);
+    assert.doesNotMatch(text, /[{}]|"error"|Exception/);
+    assert.equal(await error.getAttribute('role'), 'alert');
+    assert.equal(await error.getByRole('button', { name: 'Retry' }).isVisible(), true);
+  }));
+
+  test('an error in the middle of an answer keeps the text, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Break halfway [midstream]');
+    const error = lastAnswer(page).locator('.msg__error');
+    await error.waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await error.textContent(), /[{}]/);
+    assert.equal(await page.locator('.msg--assistant').count(), 1);
+    await error.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('.msg--assistant .msg__error').last().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.msg--user').count(), 1, 'retry does not repeat the question in the thread');
+    assert.equal(await page.locator('.msg--assistant').count(), 1, 'the failed answer was replaced');
+  }));
+
+  test('a message the server refuses is explained and handed back to edit', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    const tooLong = 'word '.repeat(1700).trim(); // 8499 characters, over the server's default limit
+    await send(page, tooLong);
+    const error = lastAnswer(page).locator('.msg__error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /limit is \d+/);
+    assert.equal(await error.getByRole('button', { name: 'Retry' }).count(), 0, 'sending it again as is would fail again');
+    assert.equal(await page.getByRole('textbox', { name: 'Message' }).inputValue(), tooLong);
+  }));
+
+  test('a lost connection is explained in words', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await page.route('**/api/chat', (route) => route.abort('internetdisconnected'));
+    await send(page, 'Is anyone there?');
+    const error = lastAnswer(page).locator('.msg__error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /Can’t reach the chat service\. Check your connection, then try again\./);
+    await page.unroute('**/api/chat');
+    await error.getByRole('button', { name: 'Retry' }).click();
+    const answer = await answerSettled(page);
+    assert.match(await answer.textContent(), /Stub reply to: Is anyone there\?/);
+  }));
+
+  test('works from the keyboard alone: skip link, send, reach the list, open a conversation', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input', 'the message box has focus on arrival');
+    const skip = page.getByRole('link', { name: 'Skip to the message box' });
+    assert.equal(await page.evaluate(() => document.querySelector('a, button, textarea, select, input') === document.querySelector('.skip-link')), true,
+      'the skip link comes first');
+    await skip.focus();
+    assert.ok((await skip.boundingBox()).y >= 0, 'and shows when focused');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input');
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await answerSettled(page);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input', 'focus stays in the message box');
+
+    await page.evaluate(() => document.getElementById('new-chat').focus());
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.msg').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input', 'a new chat puts focus in the message box');
+    await page.keyboard.press('Shift+Tab'); // back through the page: top bar picker, then the list
+    while (!(await page.evaluate(() => document.activeElement?.classList.contains('conversation__open')))) {
+      await page.keyboard.press('Shift+Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.msg--assistant').first().waitFor();
+    assert.equal(await page.locator('.msg--user .msg__bubble').textContent(), 'Typed without a mouse');
+  }));
+
+  test('a conversation the server no longer knows leaves the list with a notice', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await page.evaluate(() => localStorage.setItem('bedrock-chat.conversations', JSON.stringify({
+      version: 1, conversations: [{ id: '00000000-0000-4000-8000-000000000000', title: 'A forgotten chat', updatedAt: Date.now() }],
+    })));
+    await page.reload();
+    await page.getByRole('link', { name: 'A forgotten chat' }).click();
+    await page.locator('.toast', { hasText: 'no longer on the server' }).waitFor();
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('bedrock-chat.conversations')).conversations.length), 0);
+    assert.equal(await page.locator('#welcome').isVisible(), true);
+  }));
+
+  test('deleting a conversation asks first, then removes it here and on the server', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Keep this one');
+    await answerSettled(page);
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await send(page, 'Delete this one');
+    await answerSettled(page);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+
+    await page.getByRole('button', { name: 'Delete “Delete this one”' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 2);
+
+    await page.getByRole('button', { name: 'Delete “Delete this one”' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 1);
+    assert.equal(await page.locator('#conversation-list .conversation__title').textContent(), 'Keep this one');
+    assert.equal(await page.locator('#welcome').isVisible(), true, 'the open conversation was the deleted one');
+    assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(id)}`)).status, 404);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Keep this one', 'focus moved to the next item');
+  }));
+
+  test('on a phone the list is a drawer that opens, traps the page and closes with Escape', TIMEOUT, () => withPage({ viewport: PHONE, isMobile: true }, async (page) => {
+    await gotoChat(page);
+    const sidebar = page.locator('#sidebar');
+    assert.equal(await sidebar.isVisible(), false);
+    const toggle = page.getByRole('button', { name: 'Open the conversation list' });
+    await toggle.click();
+    await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'visible');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.evaluate(() => document.getElementById('main').inert), true);
+    assert.equal(await page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement)), true);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'hidden');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-drawer');
+  }));
+
+  test('a protected API asks for the access token once in a dialog and retries with it', TIMEOUT, () => withPage({}, async (page) => {
+    const seen = [];
+    await page.route('**/api/**', async (route) => {
+      const authorization = route.request().headers().authorization ?? null;
+      seen.push(authorization);
+      if (authorization === 'Bearer open-sesame') return route.continue();
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'Unauthorized', message: 'Send the access token.', requestId: 'r-auth' } }),
+      });
+    });
+    await page.goto('/');
+    const dialog = page.getByRole('dialog', { name: 'Access token needed' });
+    await dialog.waitFor();
+    const field = dialog.getByLabel('Access token');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'token-input');
+    await field.fill('wrong');
+    await field.press('Enter');
+    await dialog.locator('#token-error').waitFor();
+    await field.fill('open-sesame');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#model-select option').first().waitFor({ state: 'attached' });
+    await page.locator('#health[data-state="ok"]').waitFor();
+    assert.equal(await dialog.isVisible(), false);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('bedrock-chat.access-token')), 'open-sesame');
+    await send(page, 'With a token');
+    await answerSettled(page);
+    assert.match(await lastAnswer(page).textContent(), /Stub reply to: With a token/);
+    assert.ok(seen.includes('Bearer wrong'));
+    assert.equal(seen.at(-1), 'Bearer open-sesame');
+  }));
+
+  test('the offline stand-in is clearly labelled', TIMEOUT, () => withPage({}, async (page) => {
+    await page.route('**/api/health', async (route) => {
+      const response = await route.fetch();
+      const health = await response.json();
+      await route.fulfill({ response, json: { ...health, mode: 'offline' } });
+    });
+    await gotoChat(page);
+    const badge = page.locator('#offline-badge');
+    await badge.waitFor();
+    assert.equal(await badge.textContent(), 'Offline stand-in — not Bedrock');
+    assert.equal(await page.locator('#health').getAttribute('data-state'), 'offline');
+    await screenshot(page, 'desktop-light-offline');
+  }));
+
+  for (const colorScheme of ['light', 'dark']) {
+    test(`screenshots in ${colorScheme}: desktop and phone`, TIMEOUT, () => withPage({ colorScheme, reducedMotion: 'reduce' }, async (page) => {
+      await gotoChat(page);
+      await page.locator('#health[data-state="ok"]').waitFor();
+      await screenshot(page, `desktop-${colorScheme}-welcome`);
+      await send(page, 'Compare a few options for me [markdown]');
+      await answerSettled(page);
+      await send(page, 'And one that fails [throttle]');
+      await lastAnswer(page).locator('.msg__error').waitFor({ timeout: 30_000 });
+      await page.mouse.move(0, 0);
+      await screenshot(page, `desktop-${colorScheme}-chat`);
+      await page.setViewportSize(PHONE);
+      await page.locator('#thread').evaluate((thread) => { thread.scrollTop = thread.scrollHeight; });
+      await screenshot(page, `phone-${colorScheme}-chat`);
+      await page.getByRole('button', { name: 'Open the conversation list' }).click();
+      await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'visible');
+      await screenshot(page, `phone-${colorScheme}-drawer`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'New chat' }).waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Open the conversation list' }).click();
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await screenshot(page, `phone-${colorScheme}-welcome`);
+    }));
+  }
+});

@@ -1,0 +1,51 @@
+package dev.bedrockchat.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedrockchat.system.support.CdkCli;
+import dev.bedrockchat.system.support.Http;
+import dev.bedrockchat.system.support.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code npx cdk synth -c env=NAME} as an operator runs it, for every environment in cdk.json: the pinned CDK CLI, the
+ * app command of cdk.json, no AWS credentials, no network.
+ */
+class CdkCliSynthTest {
+
+    static List<String> environments() throws IOException {
+        JsonNode cdkJson = Http.parse(Files.readString(Repo.root().resolve("cdk.json")));
+        List<String> names = new ArrayList<>();
+        cdkJson.path("context").path("environments").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @ParameterizedTest
+    @MethodSource("environments")
+    void synthesizesEveryStackOfTheEnvironmentOffline(String environment) throws IOException {
+        CdkCli.Synth synth = CdkCli.synth(environment, Repo.outputDir("synth").resolve(environment + ".log"));
+
+        assertThat(synth.exitCode()).as("cdk synth exit code; output:%n%s", synth.output()).isZero();
+        JsonNode manifest = Http.parse(Files.readString(synth.outputDir().resolve("manifest.json")));
+        List<String> templates = new ArrayList<>();
+        manifest.path("artifacts").properties().forEach(artifact -> {
+            if (artifact.getValue().path("type").asText().equals("aws:cloudformation:stack")) {
+                templates.add(artifact.getValue().path("properties").path("templateFile").asText());
+            }
+        });
+        assertThat(templates).as("stacks of %s", environment).hasSize(3)
+                .allSatisfy(name -> assertThat(name).startsWith("Chat-"));
+        for (String template : templates) {
+            JsonNode body = Http.parse(Files.readString(synth.outputDir().resolve(template)));
+            assertThat(body.path("Resources").size()).as(template).isPositive();
+        }
+        System.out.printf("cdk synth -c env=%s: %d stacks in %.1f s%n",
+                environment, templates.size(), synth.elapsed().toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bedrockchat.system.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The project's pinned CDK CLI ({@code node_modules/aws-cdk}) run as an operator runs it, from the repository root with
+ * cdk.json's app command, but with no AWS credentials or settings at all and a home folder of its own. Its build step
+ * is replaced by {@code true}: callers run after the Maven build that prepared the app.
+ */
+public final class CdkCli {
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    private CdkCli() {
+    }
+
+    /** What one synth did. */
+    public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {
+    }
+
+    public static Synth synth(String environment, Path log) {
+        try {
+            Path out = Files.createTempDirectory("cdk-out-" + environment + "-");
+            Path home = Files.createTempDirectory("cdk-home-");
+            ProcessBuilder builder = new ProcessBuilder(
+                    "node", Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
+                    "synth", "--quiet", "--build", "true", "--no-notices",
+                    "-c", "env=" + environment, "--output", out.toString())
+                    .directory(Repo.root().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("CDK_"));
+            env.put("HOME", home.toString());
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            env.put("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
+            Path javaHome = Path.of(Repo.javaExecutable()).getParent().getParent();
+            env.put("JAVA_HOME", javaHome.toString());
+            env.put("PATH", javaHome.resolve("bin") + File.pathSeparator + env.get("PATH"));
+
+            long started = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroyForcibly();
+                throw new IllegalStateException("cdk synth -c env=" + environment + " did not finish in " + TIMEOUT);
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            return new Synth(process.exitValue(), out, Files.readString(log), elapsed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
