@@ -10,4 +10,12 @@ command -v node >/dev/null || { echo "local.sh: needs Node.js 20 or newer on PAT
 
 echo "local.sh: building the page and the function (JDK at $JAVA_HOME)…" >&2
 ./mvnw -B -q -ntp package -DskipTests -pl frontend,function >&2
-exec "$JAVA_HOME/bin/java" -jar function/target/function.jar "$@"
+
+if [ "$(uname -s)" = Linux ]; then
+  # The Lambda artifact itself.
+  exec "$JAVA_HOME/bin/java" -jar function/target/function.jar "$@"
+else
+  # function.jar carries only Linux's AWS CRT natives; elsewhere run the same classes with every platform's.
+  exec "$JAVA_HOME/bin/java" -cp "function/target/classes:$(cat function/target/classpath.txt)" \
+    dev.bedrockchat.function.Main "$@"
+fi

@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.api;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -38,9 +39,6 @@ import java.util.stream.Collectors;
  * <p>The stage throttles every method, writes JSON access logs, logs errors and traces with X-Ray.
  */
 public final class ChatApi extends Construct {
-    /** The longest a buffered (non-streaming) integration may take without a quota increase. */
-    public static final int BUFFERED_TIMEOUT_LIMIT_SECONDS = 29;
-
     private final RestApi restApi;
     private final Method proxyMethod;
     private final LogGroup accessLogs;
@@ -86,7 +84,7 @@ public final class ChatApi extends Construct {
         int functionTimeout = config.function().timeoutSeconds();
         integrationTimeout = Duration.seconds(streaming
                 ? functionTimeout
-                : Math.min(functionTimeout, BUFFERED_TIMEOUT_LIMIT_SECONDS));
+                : Math.min(functionTimeout, ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS));
         LambdaIntegration integration = LambdaIntegration.Builder.create(props.handler())
                 .proxy(true)
                 .responseTransferMode(streaming ? ResponseTransferMode.STREAM : ResponseTransferMode.BUFFERED)

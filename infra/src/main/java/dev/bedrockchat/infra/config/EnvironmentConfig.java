@@ -17,7 +17,10 @@ import java.util.TreeMap;
  * @param name               the environment name (dev, staging, prod, ...)
  * @param account            the AWS account; empty means the CLI's default account (laptop deploys)
  * @param region             the AWS Region of every stack
- * @param availabilityZones  the two Availability Zones of the VPC
+ * @param availabilityZones  the two Availability Zones of the VPC, by default the Region's {@code a} and {@code b};
+ *                           they must offer the Bedrock Runtime endpoint, which not every zone of every account
+ *                           does: list the zones that offer it with {@code aws ec2 describe-vpc-endpoint-services
+ *                           --service-names com.amazonaws.<region>.bedrock-runtime} and set two of them
  * @param models             the Bedrock models the function may call
  * @param function           the chat function's settings
  * @param api                the API's throttling
@@ -99,7 +102,10 @@ public record EnvironmentConfig(
      * @param systemPrompt           the system prompt sent with every conversation
      * @param maxTokens              the most tokens a model may answer with
      * @param temperature            the sampling temperature
-     * @param modelTimeoutSeconds    how long the function waits for the model
+     * @param modelTimeoutSeconds    how long the function waits for the model's next event (the stream's idle
+     *                               timeout) before it answers ModelTimeout; less than {@code timeoutSeconds} and
+     *                               within CloudFront's read timeout (streaming) or API Gateway's buffered
+     *                               integration limit, see {@link ServiceLimits}
      */
     public record FunctionSettings(int memoryMb, int timeoutSeconds, OptionalInt reservedConcurrency,
                                    boolean streaming, boolean snapStart, int webAdapterLayerVersion,

@@ -29,6 +29,10 @@ import java.util.stream.Collectors;
  * context.environments.NAME        the settings of environment NAME (see EnvironmentConfig)
  * </pre>
  *
+ * Timeouts are checked against the {@link ServiceLimits} of CloudFront and API Gateway, and the Availability Zones
+ * against the Region; whether the zones offer the Bedrock Runtime endpoint can only be checked in the account (see
+ * {@link EnvironmentConfig#availabilityZones()}).
+ *
  * Every problem is reported as a {@link ConfigException} whose one-line message names the setting and the fix.
  */
 public final class EnvironmentConfigLoader {
@@ -186,6 +190,13 @@ public final class EnvironmentConfigLoader {
         return new CustomDomain(name, arn);
     }
 
+    /**
+     * The two Availability Zones of the VPC; by default the Region's {@code a} and {@code b}. Zone names map to
+     * different physical zones in each account, and the Bedrock Runtime endpoint is not offered in every zone: list
+     * the zones that offer it in an account with
+     * {@code aws ec2 describe-vpc-endpoint-services --service-names com.amazonaws.<region>.bedrock-runtime} (field
+     * {@code ServiceDetails[0].AvailabilityZones}) and set two of them in cdk.json.
+     */
     private static List<String> availabilityZones(Settings env, String region) {
         if (!env.has("availabilityZones")) {
             return List.of(region + "a", region + "b");
@@ -278,6 +289,19 @@ public final class EnvironmentConfigLoader {
         if (modelTimeout >= timeout) {
             throw function.invalid("modelTimeoutSeconds", "less than function.timeoutSeconds (" + timeout + ") so"
                     + " the function can answer before Lambda stops it", modelTimeout);
+        }
+        if (streaming && modelTimeout > ServiceLimits.maxStreamingModelTimeoutSeconds()) {
+            throw function.invalid("modelTimeoutSeconds", "at most "
+                    + ServiceLimits.maxStreamingModelTimeoutSeconds() + " when streaming, CloudFront's "
+                    + ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS + "-second origin read timeout less "
+                    + ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS + " seconds, so the browser gets the API's"
+                    + " ModelTimeout event instead of CloudFront's error page", modelTimeout);
+        }
+        if (!streaming && modelTimeout >= ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS) {
+            throw function.invalid("modelTimeoutSeconds", "less than "
+                    + ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS + " when function.streaming is false,"
+                    + " API Gateway's limit for a buffered integration, so the browser gets the API's ModelTimeout"
+                    + " error instead of API Gateway's", modelTimeout);
         }
         return new FunctionSettings(memory, timeout, reserved, streaming, snapStart, layerVersion, prompt, maxTokens,
                 temperature, modelTimeout);

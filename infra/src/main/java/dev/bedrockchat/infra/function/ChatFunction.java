@@ -163,16 +163,14 @@ public final class ChatFunction extends Construct {
                         .sid("ListOwnPrefixes")
                         .actions(List.of("s3:ListBucket"))
                         .resources(List.of(bucket.getBucketArn()))
-                        .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(
-                                ArtifactStorage.CONVERSATIONS_PREFIX + "*",
-                                ArtifactStorage.ARTIFACTS_PREFIX + "*"))))
+                        .conditions(Map.of("StringLike", Map.of("s3:prefix", ArtifactStorage.listablePrefixes())))
                         .build());
     }
 
     private void acknowledgeRoleFindings(IBucket bucket) {
         String bucketArn = "<" + Stack.of(this).getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
                 + ".Arn>";
-        for (String prefix : List.of(ArtifactStorage.CONVERSATIONS_PREFIX, ArtifactStorage.ARTIFACTS_PREFIX)) {
+        for (String prefix : ArtifactStorage.KEY_PREFIXES) {
             Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::" + bucketArn + "/" + prefix + "*]",
                     "Object access is limited to the " + prefix + " key prefix of the function's own bucket");
         }

@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.network;
 
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
 import dev.bedrockchat.infra.nag.Acknowledge;
+import dev.bedrockchat.infra.storage.ArtifactStorage;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.customresources.AwsCustomResource;
@@ -41,12 +42,9 @@ import java.util.Map;
  * The private network of the function: a VPC with isolated subnets in two Availability Zones and no NAT gateway or
  * internet gateway. The function reaches exactly two services, both over HTTPS through VPC endpoints:
  * Bedrock Runtime (interface endpoint, private DNS) for the allowed models only, and S3 (gateway endpoint) for the
- * artifact bucket only.
+ * key prefixes of the artifact bucket only.
  */
 public final class Network extends Construct {
-    /** The S3 key prefixes the function reads and writes. */
-    public static final List<String> BUCKET_PREFIXES = List.of("conversations/", "artifacts/");
-
     /** The id aws-cdk-lib gives the singleton function of AwsCustomResource. */
     private static final String AWS_CUSTOM_RESOURCE_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287";
 
@@ -130,7 +128,7 @@ public final class Network extends Construct {
                 .sid("ArtifactBucketObjects")
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
-                .resources(BUCKET_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
+                .resources(ArtifactStorage.KEY_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
                 .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
                 .build());
         s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
@@ -138,7 +136,9 @@ public final class Network extends Construct {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("s3:ListBucket"))
                 .resources(List.of(bucket.getBucketArn()))
-                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount()),
+                        "StringLike", Map.of("s3:prefix", ArtifactStorage.listablePrefixes())))
                 .build());
 
         // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.

@@ -1,6 +1,8 @@
 package dev.bedrockchat.infra.observability;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -63,6 +65,7 @@ public final class Observability extends Construct {
         EnvironmentConfig config = props.config();
         Function function = props.function();
         RestApi api = props.api();
+        Stack stack = Stack.of(this);
 
         // CloudWatch can only publish to an encrypted topic whose customer-managed key lets it (AWS-managed keys
         // cannot), so the topic has its own key.
@@ -77,13 +80,29 @@ public final class Observability extends Construct {
                 .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
                 .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
                 .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount())))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
                 .build());
         alarmTopic = Topic.Builder.create(this, "AlarmTopic")
                 .displayName("Chat " + config.name() + " alarms")
                 .masterKey(topicKey)
                 .enforceSsl(true)
                 .build();
+        // enforceSsl gives the topic a resource policy, which then has to let CloudWatch publish this account's
+        // alarms explicitly.
+        alarmTopic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchAlarmsPublish")
+                .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(alarmTopic.getTopicArn()))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                        "ArnLike", Map.of("aws:SourceArn", stack.formatArn(ArnComponents.builder()
+                                .service("cloudwatch")
+                                .resource("alarm")
+                                .resourceName("*")
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                .build()))))
+                .build());
         alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
 
         Metric errors = function.metricErrors(sum());

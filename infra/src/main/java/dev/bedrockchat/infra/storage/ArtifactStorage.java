@@ -27,6 +27,8 @@ import java.util.List;
 public final class ArtifactStorage extends Construct {
     public static final String CONVERSATIONS_PREFIX = "conversations/";
     public static final String ARTIFACTS_PREFIX = "artifacts/";
+    /** Every key prefix the function uses: nothing outside them is read, written or listed. */
+    public static final List<String> KEY_PREFIXES = List.of(CONVERSATIONS_PREFIX, ARTIFACTS_PREFIX);
 
     private final Bucket bucket;
     private final AccessLogBucket accessLogs;
@@ -73,6 +75,11 @@ public final class ArtifactStorage extends Construct {
                 .removalPolicy(props.retainOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
                 .autoDeleteObjects(!props.retainOnDelete())
                 .build();
+    }
+
+    /** The values of the {@code s3:prefix} condition key that limit s3:ListBucket to {@link #KEY_PREFIXES}. */
+    public static List<String> listablePrefixes() {
+        return KEY_PREFIXES.stream().map(prefix -> prefix + "*").toList();
     }
 
     public Bucket bucket() {

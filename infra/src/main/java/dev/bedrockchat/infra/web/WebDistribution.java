@@ -3,6 +3,7 @@ package dev.bedrockchat.infra.web;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
 import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.AccessLogBucket;
 import software.amazon.awscdk.CfnElement;
@@ -59,11 +60,13 @@ import java.util.Map;
  * <p>Streaming through CloudFront: the origin read timeout is the longest CloudFront waits for the first byte and
  * between two chunks of an answer. 60 seconds is the most CloudFront allows without a quota increase (up to 180 with
  * one), and a streamed answer sends a chunk far more often; the whole answer may run as long as the function's
- * timeout.
+ * timeout. The function gives up on a silent model well before CloudFront does (see {@link ServiceLimits}), so the
+ * browser gets the API's ModelTimeout event rather than CloudFront's error page.
  */
 public final class WebDistribution extends Construct {
-    /** The most the origin read timeout may be without a CloudFront quota increase. */
-    public static final Duration API_READ_TIMEOUT = Duration.seconds(60);
+    /** How long CloudFront waits for the API's first byte and between two chunks of a streamed answer. */
+    public static final Duration API_READ_TIMEOUT =
+            Duration.seconds(ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS);
     public static final String API_PATH_PATTERN = "/api/*";
 
     private static final String BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier";

@@ -121,6 +121,23 @@ class EnvironmentConfigLoaderTest {
                         "environments.prod.function.modelTimeoutSeconds must be less than function.timeoutSeconds"
                                 + " (300) so the function can answer before Lambda stops it (got 300): fix it in"
                                 + " cdk.json"),
+                arguments("function timeout not above model timeout", in("function",
+                                set("timeoutSeconds", 40).andThen(set("modelTimeoutSeconds", 45))),
+                        "environments.prod.function.modelTimeoutSeconds must be less than function.timeoutSeconds"
+                                + " (40) so the function can answer before Lambda stops it (got 45): fix it in"
+                                + " cdk.json"),
+                arguments("streamed model timeout racing CloudFront", in("function",
+                                set("modelTimeoutSeconds", 51)),
+                        "environments.prod.function.modelTimeoutSeconds must be at most 50 when streaming,"
+                                + " CloudFront's 60-second origin read timeout less 10 seconds, so the browser gets"
+                                + " the API's ModelTimeout event instead of CloudFront's error page (got 51): fix it"
+                                + " in cdk.json"),
+                arguments("buffered model timeout racing API Gateway", in("function",
+                                set("streaming", false).andThen(set("modelTimeoutSeconds", 29))),
+                        "environments.prod.function.modelTimeoutSeconds must be less than 29 when"
+                                + " function.streaming is false, API Gateway's limit for a buffered integration, so"
+                                + " the browser gets the API's ModelTimeout error instead of API Gateway's (got 29):"
+                                + " fix it in cdk.json"),
                 arguments("temperature", in("function", set("temperature", 1.5)),
                         "environments.prod.function.temperature must be a number from 0 to 1 (got 1.5): fix it in"
                                 + " cdk.json"),
@@ -213,7 +230,7 @@ class EnvironmentConfigLoaderTest {
         assertThat(prod.function().systemPrompt()).isEqualTo("Be brief.");
         assertThat(prod.function().maxTokens()).isEqualTo(2048);
         assertThat(prod.function().temperature()).isEqualByComparingTo(new BigDecimal("0.3"));
-        assertThat(prod.function().modelTimeoutSeconds()).isEqualTo(90);
+        assertThat(prod.function().modelTimeoutSeconds()).isEqualTo(45);
         assertThat(prod.api().ratePerSecond()).isEqualByComparingTo(new BigDecimal("50"));
         assertThat(prod.api().burst()).isEqualTo(100);
         assertThat(prod.artifacts()).isEqualTo(new EnvironmentConfig.ArtifactLifecycle(30, 365, 30));
@@ -236,6 +253,7 @@ class EnvironmentConfigLoaderTest {
         function.remove("systemPrompt");
         function.put("streaming", false);
         function.remove("webAdapterLayerVersion");
+        function.put("modelTimeoutSeconds", 25);
 
         EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions());
 
@@ -244,6 +262,29 @@ class EnvironmentConfigLoaderTest {
         assertThat(config.function().reservedConcurrency()).isEmpty();
         assertThat(config.function().systemPrompt()).isEmpty();
         assertThat(config.function().webAdapterLayerVersion()).isZero();
+    }
+
+    @Test
+    void aModelTimeoutAtItsLimitIsAccepted() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> function = child(env(environments, "prod"), "function");
+
+        function.put("modelTimeoutSeconds", ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS
+                - ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions()).function()
+                .modelTimeoutSeconds()).isEqualTo(50);
+
+        function.put("streaming", false);
+        function.put("modelTimeoutSeconds", ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS - 1);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions()).function()
+                .modelTimeoutSeconds()).isEqualTo(28);
+    }
+
+    @Test
+    void stagingAndProdOfTheRealCdkJsonPinTheirAvailabilityZones() {
+        for (String name : List.of("staging", "prod")) {
+            assertThat(CdkJson.environment(name)).as(name).containsKey("availabilityZones");
+        }
     }
 
     @Test
@@ -298,7 +339,7 @@ class EnvironmentConfigLoaderTest {
                 "allowed", List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0"))));
         env.put("function", new HashMap<>(Map.of("memoryMb", 2048, "timeoutSeconds", 300,
                 "reservedConcurrency", 50, "streaming", true, "snapStart", true, "webAdapterLayerVersion", 26,
-                "systemPrompt", "Be brief.", "maxTokens", 2048, "temperature", 0.3, "modelTimeoutSeconds", 90)));
+                "systemPrompt", "Be brief.", "maxTokens", 2048, "temperature", 0.3, "modelTimeoutSeconds", 45)));
         env.put("api", new HashMap<>(Map.of("throttleRatePerSecond", rate, "throttleBurst", burst)));
         env.put("artifacts", new HashMap<>(Map.of("infrequentAccessAfterDays", 30, "expireAfterDays", 365,
                 "noncurrentVersionsExpireAfterDays", 30)));

@@ -299,6 +299,30 @@ class BackendStackTest {
     }
 
     @Test
+    void theS3EndpointListsOnlyTheFunctionsPrefixesLikeTheRole() {
+        String bucket = template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
+                Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+
+        template.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", "s3:ListBucket",
+                        "Resource", Map.of("Fn::GetAtt", List.of(bucket, "Arn")),
+                        "Condition", Map.of(
+                                "StringEquals", Map.of("aws:PrincipalAccount", ACCOUNT),
+                                "StringLike", Map.of("s3:prefix", List.of("conversations/*", "artifacts/*"))))))))));
+        Map<String, Object> roleListing = rolePolicy("ArtifactBucket").stream()
+                .filter(statement -> strings(statement.get("Action")).contains("s3:ListBucket"))
+                .findFirst().orElseThrow();
+        Map<String, Object> endpoint = properties(only(template.findResources("AWS::EC2::VPCEndpoint", Map.of(
+                "Properties", Map.of("VpcEndpointType", "Gateway")))));
+        Map<String, Object> endpointListing = statements(endpoint.get("PolicyDocument")).stream()
+                .filter(statement -> strings(statement.get("Action")).contains("s3:ListBucket"))
+                .findFirst().orElseThrow();
+        assertThat(map(endpointListing.get("Condition")).get("StringLike"))
+                .isEqualTo(map(roleListing.get("Condition")).get("StringLike"));
+    }
+
+    @Test
     void securityGroupsAllowOnlyHttpsFromTheFunctionToTheEndpoints() {
         String functionGroup = template.getResourceId("AWS::EC2::SecurityGroup", Map.of("Properties",
                 Map.of("GroupDescription", Match.stringLikeRegexp("Chat function.*"))));
@@ -441,6 +465,33 @@ class BackendStackTest {
                         "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email",
                 "Endpoint", config.alarmEmail(), "TopicArn", Map.of("Ref", topic)));
+    }
+
+    @Test
+    void cloudWatchMayPublishThisAccountsAlarmsToTheTopic() {
+        String topic = template.getResourceId("AWS::SNS::Topic");
+        Map<String, Object> policy = properties(only(template.findResources("AWS::SNS::TopicPolicy")));
+        assertThat(policy.get("Topics")).isEqualTo(List.of(Map.of("Ref", topic)));
+
+        List<Map<String, Object>> allows = statements(policy.get("PolicyDocument")).stream()
+                .filter(statement -> "Allow".equals(statement.get("Effect"))).toList();
+        assertThat(allows).hasSize(1);
+        Map<String, Object> publish = allows.getFirst();
+        assertThat(publish).containsEntry("Principal", Map.of("Service", "cloudwatch.amazonaws.com"))
+                .containsEntry("Action", "sns:Publish")
+                .containsEntry("Resource", Map.of("Ref", topic));
+        Map<String, Object> condition = map(publish.get("Condition"));
+        assertThat(condition).containsOnlyKeys("StringEquals", "ArnLike");
+        assertThat(map(condition.get("StringEquals"))).containsExactly(Map.entry("aws:SourceAccount", ACCOUNT));
+        assertThat(flatten(map(condition.get("ArnLike")).get("aws:SourceArn")))
+                .isEqualTo("arn:aws:cloudwatch:us-east-1:" + ACCOUNT + ":alarm:*");
+
+        // The key still lets CloudWatch encrypt what it publishes.
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT)))))))));
     }
 
     @Test

@@ -25,6 +25,7 @@ class VariantsTest {
             Map<String, Object> function = (Map<String, Object>) dev.get("function");
             function.put("streaming", false);
             function.remove("webAdapterLayerVersion");
+            function.put("modelTimeoutSeconds", 25);
         }).backend();
 
         Map<String, Object> function = properties(only(backend.findResources("AWS::Lambda::Function",
