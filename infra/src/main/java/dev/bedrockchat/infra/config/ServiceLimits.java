@@ -18,7 +18,23 @@ public final class ServiceLimits {
      */
     public static final int MODEL_TIMEOUT_MARGIN_SECONDS = 10;
 
+    /**
+     * The time the function keeps, at the end of its invocation, to save a cut-off answer and send the error that
+     * ends it, before Lambda (or the buffered integration) ends the request.
+     */
+    public static final int ANSWER_DEADLINE_MARGIN_SECONDS = 5;
+
     private ServiceLimits() {
+    }
+
+    /**
+     * The longest a whole answer may take ({@code ANSWER_TIMEOUT_SECONDS} of the function): the function's timeout
+     * when streamed, API Gateway's buffered limit otherwise, less the margin to save the answer and say why it ended.
+     */
+    public static int answerTimeoutSeconds(boolean streaming, int functionTimeoutSeconds) {
+        int limit = streaming ? functionTimeoutSeconds
+                : Math.min(functionTimeoutSeconds, API_GATEWAY_BUFFERED_TIMEOUT_SECONDS);
+        return Math.max(1, limit - ANSWER_DEADLINE_MARGIN_SECONDS);
     }
 
     /** The longest {@code function.modelTimeoutSeconds} may be when answers are streamed through CloudFront. */

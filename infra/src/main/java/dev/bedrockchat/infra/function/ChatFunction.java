@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.function;
 
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.LogRetention;
 import dev.bedrockchat.infra.nag.Acknowledge;
@@ -158,12 +159,14 @@ public final class ChatFunction extends Construct {
                         .actions(List.of("s3:GetObject", "s3:PutObject"))
                         .resources(List.of(bucket.arnForObjects(ArtifactStorage.ARTIFACTS_PREFIX + "*")))
                         .build(),
-                // Without ListBucket a missing key reads as 403 instead of 404; listing is limited to the prefixes.
+                // Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and an unknown
+                // conversation could not be told from a denied one. No s3:prefix condition: a GetObject request
+                // carries no prefix, so a conditional grant would not count for it. The bucket holds only this
+                // function's own conversations/ and artifacts/.
                 PolicyStatement.Builder.create()
-                        .sid("ListOwnPrefixes")
+                        .sid("ListOwnBucket")
                         .actions(List.of("s3:ListBucket"))
                         .resources(List.of(bucket.getBucketArn()))
-                        .conditions(Map.of("StringLike", Map.of("s3:prefix", ArtifactStorage.listablePrefixes())))
                         .build());
     }
 
@@ -194,6 +197,8 @@ public final class ChatFunction extends Construct {
         env.put("MAX_TOKENS", Integer.toString(settings.maxTokens()));
         env.put("TEMPERATURE", settings.temperature().stripTrailingZeros().toPlainString());
         env.put("MODEL_TIMEOUT_SECONDS", Integer.toString(settings.modelTimeoutSeconds()));
+        env.put("ANSWER_TIMEOUT_SECONDS",
+                Integer.toString(ServiceLimits.answerTimeoutSeconds(settings.streaming(), settings.timeoutSeconds())));
         if (settings.streaming()) {
             env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
             env.put("AWS_LWA_INVOKE_MODE", "response_stream");

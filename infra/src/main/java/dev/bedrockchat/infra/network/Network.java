@@ -136,9 +136,8 @@ public final class Network extends Construct {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("s3:ListBucket"))
                 .resources(List.of(bucket.getBucketArn()))
-                .conditions(Map.of(
-                        "StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount()),
-                        "StringLike", Map.of("s3:prefix", ArtifactStorage.listablePrefixes())))
+                // Like the role's grant: what lets S3 answer 404 for a missing key (no s3:prefix on a GetObject).
+                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
                 .build());
 
         // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.

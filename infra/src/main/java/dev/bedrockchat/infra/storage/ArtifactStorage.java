@@ -78,9 +78,6 @@ public final class ArtifactStorage extends Construct {
     }
 
     /** The values of the {@code s3:prefix} condition key that limit s3:ListBucket to {@link #KEY_PREFIXES}. */
-    public static List<String> listablePrefixes() {
-        return KEY_PREFIXES.stream().map(prefix -> prefix + "*").toList();
-    }
 
     public Bucket bucket() {
         return bucket;

@@ -34,7 +34,9 @@ class VariantsTest {
                 .doesNotContainKey("Layers");
         assertThat(map(map(function.get("Environment")).get("Variables")))
                 .doesNotContainKeys("AWS_LAMBDA_EXEC_WRAPPER", "AWS_LWA_INVOKE_MODE", "PORT")
-                .containsEntry("CHAT_MODE", "bedrock");
+                .containsEntry("CHAT_MODE", "bedrock")
+                // A whole answer ends (saved, with its error) before API Gateway's 29 s limit cuts it off.
+                .containsEntry("ANSWER_TIMEOUT_SECONDS", "24");
 
         Map<String, Object> integration = map(properties(only(backend.findResources("AWS::ApiGateway::Method")))
                 .get("Integration"));
