@@ -107,7 +107,7 @@ public final class Application implements AutoCloseable {
         private PrintStream out = System.out;
         private Clock clock = Clock.systemUTC();
         private Duration offlineDeltaDelay = Duration.ofMillis(15);
-        private List<Duration> artifactBackoff = List.of(Duration.ofMillis(50), Duration.ofMillis(200));
+        private List<Duration> artifactBackoff = ArtifactRecorder.BACKOFF;
 
         private Builder(Config config) {
             this.config = config;
@@ -200,7 +200,8 @@ public final class Application implements AutoCloseable {
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
                 conversations = new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
-                artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
+                artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get(),
+                        ArtifactRecorder.ATTEMPT_TIMEOUT);
             } else {
                 conversations = new LocalConversationStore(config.dataDir(), codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
@@ -209,7 +210,7 @@ public final class Application implements AutoCloseable {
             var chat = new ChatService(model, catalog, conversations, recorder, systemPrompt,
                     new HistoryWindow(config.historyBudgetChars()),
                     new ChatSettings(config.maxMessageChars(), config.maxTokens(), config.temperature(),
-                            config.environmentName()),
+                            config.environmentName(), config.answerTimeout()),
                     clock);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
@@ -223,6 +224,8 @@ public final class Application implements AutoCloseable {
             startup.put("region", config.region());
             startup.put("storage", config.storageKind());
             startup.put("environment", config.environmentName());
+            startup.put("modelTimeoutSeconds", config.modelTimeout().toSeconds());
+            startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
             startup.put("version", version());
             startup.put("auth", config.authToken().isPresent() ? "token" : "none");
             startup.put("personaFiles", systemPrompt.personaFiles());

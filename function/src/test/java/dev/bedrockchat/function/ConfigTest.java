@@ -32,6 +32,7 @@ class ConfigTest {
         assertThat(config.temperature()).isEqualTo(0.5);
         assertThat(config.historyBudgetChars()).isEqualTo(24000);
         assertThat(config.modelTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.answerTimeout()).isEqualTo(Duration.ofSeconds(600));
         assertThat(config.authToken()).isEmpty();
         assertThat(config.staticDir()).isEmpty();
         assertThat(config.bedrockEndpoint()).isEmpty();
@@ -48,7 +49,8 @@ class ConfigTest {
                 Map.entry("CHAT_DATA_DIR", "/var/data"), Map.entry("SYSTEM_PROMPT", "Hi"),
                 Map.entry("PERSONA_DIR", "persona"), Map.entry("MAX_MESSAGE_CHARS", "10"),
                 Map.entry("MAX_TOKENS", "20"), Map.entry("TEMPERATURE", "0.9"), Map.entry("HISTORY_BUDGET_CHARS", "30"),
-                Map.entry("MODEL_TIMEOUT_SECONDS", "40"), Map.entry("AUTH_TOKEN", "t"),
+                Map.entry("MODEL_TIMEOUT_SECONDS", "40"), Map.entry("ANSWER_TIMEOUT_SECONDS", "27"),
+                Map.entry("AUTH_TOKEN", "t"),
                 Map.entry("ENVIRONMENT_NAME", "prod"),
                 Map.entry("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://127.0.0.1:4000")), new Properties(), dir);
 
@@ -61,6 +63,7 @@ class ConfigTest {
         assertThat(config.personaDir()).contains(dir.resolve("persona"));
         assertThat(config.temperature()).isEqualTo(0.9);
         assertThat(config.modelTimeout()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(config.answerTimeout()).isEqualTo(Duration.ofSeconds(27));
         assertThat(config.staticDir()).contains(dir.resolve("frontend/dist"));
         assertThat(config.environmentName()).isEqualTo("prod");
         assertThat(config.bedrockEndpoint()).contains(URI.create("http://127.0.0.1:4000"));
@@ -92,6 +95,8 @@ class ConfigTest {
                 .hasMessageContaining("CHAT_MODE");
         assertThatThrownBy(() -> Config.from(Map.of("MODEL_TIMEOUT_SECONDS", "0"), new Properties(), dir))
                 .hasMessageContaining("MODEL_TIMEOUT_SECONDS");
+        assertThatThrownBy(() -> Config.from(Map.of("ANSWER_TIMEOUT_SECONDS", "ten"), new Properties(), dir))
+                .hasMessageContaining("ANSWER_TIMEOUT_SECONDS");
         assertThatThrownBy(() -> Config.from(Map.of("AWS_ENDPOINT_URL_S3", "not a url"), new Properties(), dir))
                 .hasMessageContaining("AWS_ENDPOINT_URL_S3");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bedrockchat.function.aws.ServiceErrors;
 import dev.bedrockchat.function.chat.ChatCommand;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatListener;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
  * {@link ResponseSink}. Both the local/Lambda Web Adapter server and the API Gateway handler use this one router.
  *
  * <p>Every response carries {@code x-request-id} and the security headers; every error is the JSON envelope
- * {@code {"error":{"code","message","requestId"}}}; every request ends with one structured log line.
+ * {@code {"error":{"code","message","requestId"}}}; every request ends with one structured log line, which for a
+ * 5xx error also names the cause's class and, when AWS answered, its error code and request id.
  */
 public final class Api {
     /** The largest request body read; beyond it the answer is 413 and the rest is not read. */
@@ -85,7 +88,24 @@ public final class Api {
         } catch (RuntimeException e) {
             logUnexpected(exchange, e);
             exchange.fail(new ChatException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; try again, "
-                    + "and quote the request id if it keeps happening"));
+                    + "and quote the request id if it keeps happening", OptionalInt.empty(), e));
+        } finally {
+            exchange.logLine();
+        }
+    }
+
+    /**
+     * Answers a request that its transport could not read (e.g. a Lambda event that is not valid JSON, or whose body
+     * is not valid base64) with 400 ValidationError, the envelope and {@code x-request-id}, and writes its log line;
+     * never throws.
+     *
+     * @param request what the transport could read of it (method, path, ids), with an empty body
+     * @param message what is wrong and what to send instead
+     */
+    public void refuse(ApiRequest request, String message, ResponseSink sink) {
+        var exchange = new Exchange(request, requestIdFor(request), sink);
+        try {
+            exchange.fail(ChatException.validation(message));
         } finally {
             exchange.logLine();
         }
@@ -202,7 +222,8 @@ public final class Api {
         boolean streamed = x.request.header("Accept").map(a -> a.toLowerCase(Locale.ROOT).contains("text/event-stream"))
                 .orElse(false);
         var command = new ChatCommand(x.requestId, optionalText(json, "message").orElse(null),
-                optionalText(json, "conversationId"), optionalText(json, "modelId"), streamed);
+                optionalText(json, "conversationId"), optionalText(json, "modelId"), streamed,
+                x.request.timeLimit());
         x.streamed = streamed;
         if (streamed) {
             chatStream(x, command);
@@ -325,6 +346,7 @@ public final class Api {
         boolean clientClosed;
         Integer status;
         String errorCode;
+        Throwable errorCause;
         ChatResult result;
         ResponseSink.EventSink events;
 
@@ -407,6 +429,9 @@ public final class Api {
          */
         void fail(ChatException e) {
             errorCode = e.code().code();
+            if (e.code().status() >= 500) {
+                errorCause = e.getCause();
+            }
             ObjectNode envelope = mapper.createObjectNode();
             ObjectNode error = envelope.putObject("error")
                     .put("code", e.code().code())
@@ -460,6 +485,7 @@ public final class Api {
                 }
             }
             line.put("errorCode", errorCode);
+            line.putAll(ServiceErrors.logFields(errorCause));
             if (clientClosed) {
                 line.put("clientClosed", true);
             }

@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.api;
 
+import dev.bedrockchat.function.chat.Deadline;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.List;
@@ -16,9 +17,17 @@ import java.util.TreeMap;
  * @param headers       the request headers; names are matched without regard to case
  * @param body          the body, read at most up to the API's limit
  * @param transportId   an id the transport already has for the request (e.g. API Gateway's), if any
+ * @param timeLimit     when the transport must have the whole response (e.g. before the Lambda invocation ends), if
+ *                      it has such a limit; an answer is cut off by it as by ANSWER_TIMEOUT_SECONDS
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> headers, InputStream body,
-                         Optional<String> transportId) {
+                         Optional<String> transportId, Optional<Deadline> timeLimit) {
+
+    /** A request whose transport sets no time limit of its own. */
+    public ApiRequest(String method, String path, Map<String, List<String>> headers, InputStream body,
+                      Optional<String> transportId) {
+        this(method, path, headers, body, transportId, Optional.empty());
+    }
 
     public ApiRequest {
         var caseInsensitive = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);

@@ -4,7 +4,9 @@ import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatMessage;
 import dev.bedrockchat.function.chat.ChatModel;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
+import dev.bedrockchat.function.chat.Deadline;
 import dev.bedrockchat.function.chat.DeltaListener;
+import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.ModelReply;
 import dev.bedrockchat.function.chat.ModelRequest;
 import dev.bedrockchat.function.chat.Usage;
@@ -37,7 +39,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  *
  * <p>A streamed answer is handed from the SDK's event loop to the request's thread through a queue, so that the
  * transport writes each delta on its own thread as soon as it arrives, and so that a stream which goes quiet for
- * longer than the idle timeout is cancelled (504 ModelTimeout) instead of holding the request forever.
+ * longer than the idle timeout, or is not complete by the answer's deadline, is cancelled (ModelTimeout) instead of
+ * holding the request forever. A whole answer's call is bounded by the model timeout and by the deadline.
  *
  * <p>The listener hears that the stream opened when the ConverseStream response arrives (or with the first delta,
  * should that come first), so any failure before it (throttling after the SDK's retries, access, validation, a
@@ -47,17 +50,18 @@ public final class BedrockChatModel implements ChatModel {
     private final BedrockRuntimeClient client;
     private final BedrockRuntimeAsyncClient streamingClient;
     private final String region;
-    private final Duration streamIdleTimeout;
+    private final Duration modelTimeout;
 
     /**
-     * @param streamIdleTimeout the longest wait for the first or the next event of a stream
+     * @param modelTimeout MODEL_TIMEOUT_SECONDS: the bound of a whole answer's call (also set on {@code client}) and
+     *                     the longest wait for the first or the next event of a stream
      */
     public BedrockChatModel(BedrockRuntimeClient client, BedrockRuntimeAsyncClient streamingClient, String region,
-                            Duration streamIdleTimeout) {
+                            Duration modelTimeout) {
         this.client = client;
         this.streamingClient = streamingClient;
         this.region = region;
-        this.streamIdleTimeout = streamIdleTimeout;
+        this.modelTimeout = modelTimeout;
     }
 
     @Override
@@ -67,16 +71,29 @@ public final class BedrockChatModel implements ChatModel {
 
     @Override
     public ModelReply converse(ModelRequest request) {
+        Duration left = request.deadline().remaining();
+        if (left.isZero()) {
+            throw ChatException.answerTimeout(request.modelId(), new TimeoutException("answer deadline passed"));
+        }
+        // The client bounds every call by the model timeout; a nearer deadline shortens this one.
+        boolean deadlineFirst = left.compareTo(modelTimeout) < 0;
+        var call = ConverseRequest.builder()
+                .modelId(request.modelId())
+                .system(system(request))
+                .messages(messages(request))
+                .inferenceConfig(inference(request));
+        if (deadlineFirst) {
+            call.overrideConfiguration(override -> override.apiCallTimeout(left));
+        }
         ConverseResponse response;
         try {
-            response = client.converse(ConverseRequest.builder()
-                    .modelId(request.modelId())
-                    .system(system(request))
-                    .messages(messages(request))
-                    .inferenceConfig(inference(request))
-                    .build());
+            response = client.converse(call.build());
         } catch (RuntimeException e) {
-            throw BedrockErrors.translate(e, request.modelId(), region);
+            ChatException failure = BedrockErrors.translate(e, request.modelId(), region);
+            if (deadlineFirst && failure.code() == ErrorCode.MODEL_TIMEOUT && request.deadline().passed()) {
+                throw ChatException.answerTimeout(request.modelId(), e);
+            }
+            throw failure;
         }
         var text = new StringBuilder();
         if (response.output() != null && response.output().message() != null) {
@@ -118,7 +135,7 @@ public final class BedrockChatModel implements ChatModel {
             }
         });
         try {
-            return drain(events, listener, request.modelId());
+            return drain(events, listener, request.modelId(), request.deadline());
         } catch (ChatException | ClientDisconnectedException e) {
             cancel(call, subscription);
             throw e;
@@ -132,17 +149,29 @@ public final class BedrockChatModel implements ChatModel {
         }
     }
 
-    private ModelReply drain(BlockingQueue<StreamItem> events, DeltaListener listener, String modelId)
-            throws InterruptedException {
+    private ModelReply drain(BlockingQueue<StreamItem> events, DeltaListener listener, String modelId,
+                             Deadline deadline) throws InterruptedException {
         var text = new StringBuilder();
         String stopReason = null;
         Usage usage = Usage.NONE;
         boolean opened = false;
         while (true) {
-            StreamItem item = events.poll(streamIdleTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Checked before every event too, as a steady stream never leaves the queue empty.
+            Duration left = deadline.remaining();
+            if (left.isZero()) {
+                throw ChatException.answerTimeout(modelId, new TimeoutException("answer deadline passed"));
+            }
+            boolean deadlineFirst = left.compareTo(modelTimeout) < 0;
+            StreamItem item = events.poll(deadlineFirst ? left.toNanos() : modelTimeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
             switch (item) {
-                case null -> throw BedrockErrors.translate(
-                        new TimeoutException("no event for " + streamIdleTimeout), modelId, region);
+                case null -> {
+                    if (deadlineFirst) {
+                        throw ChatException.answerTimeout(modelId, new TimeoutException("answer deadline passed"));
+                    }
+                    throw BedrockErrors.translate(new TimeoutException("no event for " + modelTimeout), modelId,
+                            region);
+                }
                 case StreamItem.Opened ignored -> opened = open(opened, listener);
                 case StreamItem.Delta delta -> {
                     opened = open(opened, listener);

@@ -63,6 +63,7 @@ final class BedrockErrors {
                     OptionalInt.empty(), s);
             case ServiceUnavailableException u -> unavailable(modelId, u);
             case ModelNotReadyException n -> unavailable(modelId, n);
+            case AwsServiceException other -> byStatus(other, modelId, region);
             case ApiCallTimeoutException t -> timeout(modelId, t);
             case ApiCallAttemptTimeoutException t -> timeout(modelId, t);
             case TimeoutException t -> timeout(modelId, t);
@@ -77,6 +78,36 @@ final class BedrockErrors {
             default -> new ChatException(ErrorCode.INTERNAL_ERROR,
                     "The model call failed unexpectedly; try again, and report the request id if it persists",
                     OptionalInt.empty(), e);
+        };
+    }
+
+    /**
+     * An error type this version of the SDK does not model (Bedrock adds them): its HTTP status says what kind of
+     * failure it is.
+     */
+    private static ChatException byStatus(AwsServiceException e, String modelId, String region) {
+        int status = e.statusCode();
+        return switch (status) {
+            case 429 -> throttled(e, "Amazon Bedrock is throttling requests to " + modelId
+                    + "; wait a few seconds and try again (or ask for a higher quota)");
+            case 403 -> new ChatException(ErrorCode.MODEL_ACCESS_DENIED, "Amazon Bedrock refused access to "
+                    + modelId + " in " + region + ": check the model access in the Bedrock console and the "
+                    + "function's role", OptionalInt.empty(), e);
+            case 404 -> new ChatException(ErrorCode.MODEL_NOT_FOUND, "Amazon Bedrock does not know the model "
+                    + modelId + " in " + region + ": check the model id and the region", OptionalInt.empty(), e);
+            case 408, 504 -> timeout(modelId, e);
+            default -> {
+                if (status >= 500 && status < 600) {
+                    yield unavailable(modelId, e);
+                }
+                if (status >= 400 && status < 500) {
+                    yield new ChatException(ErrorCode.MODEL_ERROR, "Amazon Bedrock rejected the request to "
+                            + modelId + "; try again, or choose another model", OptionalInt.empty(), e);
+                }
+                yield new ChatException(ErrorCode.INTERNAL_ERROR,
+                        "The model call failed unexpectedly; try again, and report the request id if it persists",
+                        OptionalInt.empty(), e);
+            }
         };
     }
 

@@ -10,7 +10,15 @@ import java.util.Optional;
  * @param conversationId an existing or client-chosen conversation id; empty starts a new conversation
  * @param modelId        the model asked for; empty means the default model
  * @param streamed       whether the answer is streamed (ConverseStream) or returned whole (Converse)
+ * @param timeLimit      a limit the transport sets on the answer (the time left in a Lambda invocation), on top of the
+ *                       service's own answer timeout; empty for none
  */
 public record ChatCommand(String requestId, String message, Optional<String> conversationId, Optional<String> modelId,
-                          boolean streamed) {
+                          boolean streamed, Optional<Deadline> timeLimit) {
+
+    /** A command without a limit of its transport. */
+    public ChatCommand(String requestId, String message, Optional<String> conversationId, Optional<String> modelId,
+                       boolean streamed) {
+        this(requestId, message, conversationId, modelId, streamed, Optional.empty());
+    }
 }

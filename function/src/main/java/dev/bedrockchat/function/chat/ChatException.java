@@ -29,6 +29,16 @@ public final class ChatException extends RuntimeException {
         return new ChatException(ErrorCode.NOT_FOUND, message);
     }
 
+    /**
+     * The answer was not complete by its deadline (ANSWER_TIMEOUT_SECONDS, or the time left to the invocation) and
+     * was cancelled.
+     */
+    public static ChatException answerTimeout(String modelId, Throwable cause) {
+        return new ChatException(ErrorCode.MODEL_TIMEOUT, "The answer of " + modelId + " was not complete within the "
+                + "time allowed for one answer (ANSWER_TIMEOUT_SECONDS) and was stopped; ask for a shorter answer, or "
+                + "split the question", OptionalInt.empty(), cause);
+    }
+
     public ErrorCode code() {
         return code;
     }

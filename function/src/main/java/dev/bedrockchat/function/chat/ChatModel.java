@@ -1,6 +1,10 @@
 package dev.bedrockchat.function.chat;
 
-/** The port to a language model: Amazon Bedrock, or the offline stand-in. */
+/**
+ * The port to a language model: Amazon Bedrock, or the offline stand-in. Every call ends by the request's
+ * {@linkplain ModelRequest#deadline() deadline}: past it the call is cancelled and
+ * {@link ChatException#answerTimeout} is thrown (also after some deltas of a stream).
+ */
 public interface ChatModel {
 
     /** {@code bedrock} or {@code offline}: reported by health, logs and artifacts. */

@@ -48,16 +48,25 @@ public final class ChatService {
     /**
      * Runs one turn.
      *
+     * <p>The answer must be complete by its deadline: ANSWER_TIMEOUT_SECONDS from now, or the transport's own limit
+     * when that comes first. Past it the model call is cancelled (ModelTimeout); a streamed answer cut off that way
+     * keeps the part already sent, as when the client leaves.
+     *
      * @throws ChatException for invalid input (before anything is called) or when the model or storage fails
      * @throws ClientDisconnectedException when the listener reports that the client went away
      */
     public ChatResult chat(Principal principal, ChatCommand command, ChatListener listener) {
+        Deadline ownLimit = Deadline.in(settings.answerTimeout());
+        Deadline deadline = command.timeLimit().map(ownLimit::earliest).orElse(ownLimit);
         String message = validMessage(command.message());
         String modelId = catalog.resolve(command.modelId());
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         String conversationId = requestedId.orElseGet(ConversationIds::newId);
-        List<ChatMessage> history = requestedId
-                .flatMap(conversations::find)
+        Optional<Conversation> existing = requestedId.flatMap(conversations::find);
+        // Only a conversation's first turn may start it: one deleted while a later turn runs stays deleted.
+        ConversationStore.Creation creation = existing.isPresent()
+                ? ConversationStore.Creation.MUST_EXIST : ConversationStore.Creation.MAY_CREATE;
+        List<ChatMessage> history = existing
                 .map(conversation -> {
                     if (!conversation.isOwnedBy(principal)) {
                         throw unknownConversation();
@@ -67,8 +76,9 @@ public final class ChatService {
                 .orElse(List.of());
 
         var request = new ModelRequest(modelId, systemPrompt.text(), historyWindow.messagesFor(history, message),
-                settings.maxTokens(), settings.temperature());
+                settings.maxTokens(), settings.temperature(), deadline);
         var turn = new Turn(command, principal, conversationId, modelId, message, clock.instant(), System.nanoTime());
+        turn.creation = creation;
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -94,14 +104,17 @@ public final class ChatService {
             turn.reply = reply;
             ChatResult result = new ChatResult(conversationId, modelId, reply.text(), reply.stopReason(),
                     reply.usage(), turn.elapsedMs(), turn.firstTokenMs);
-            conversations.append(conversationId, principal, List.of(
-                    new StoredMessage(ChatMessage.Role.USER.wireName(), message, turn.startedAt.toString()),
-                    new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), reply.text(), now())));
+            // Empty when the conversation was deleted during the turn: the answer still goes out, the artifact keeps it.
+            conversations.append(conversationId, principal, turn.messages(reply.text()), turn.creation);
             turn.saved = true;
             listener.completed(result);
             return result;
         } catch (ChatException e) {
             turn.error = new Artifact.Error(e.code().code(), e.getMessage());
+            if (e.code() == ErrorCode.MODEL_TIMEOUT && deadline.passed()) {
+                // Cut off by the answer's deadline: what was streamed so far stays, as when the client leaves.
+                keepPartialAnswer(turn);
+            }
             throw e;
         } catch (ClientDisconnectedException e) {
             turn.error = new Artifact.Error("ClientDisconnected", e.getMessage());
@@ -151,15 +164,18 @@ public final class ChatService {
         return message;
     }
 
-    /** When the client left mid-answer, the part it already saw is saved with the question, so the pair stays whole. */
+    /**
+     * When the answer stopped mid-way (the client left, or its deadline passed), the part already streamed is saved
+     * with the question, so the pair stays whole.
+     */
     private void keepPartialAnswer(Turn turn) {
         if (turn.saved || turn.partial.isEmpty() || turn.partial.toString().isBlank()) {
             return;
         }
         try {
-            conversations.append(turn.conversationId, turn.principal, List.of(
-                    new StoredMessage(ChatMessage.Role.USER.wireName(), turn.message, turn.startedAt.toString()),
-                    new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), turn.partial.toString(), now())));
+            conversations.append(turn.conversationId, turn.principal, turn.messages(turn.partial.toString()),
+                    turn.creation);
+            turn.saved = true;
         } catch (RuntimeException e) {
             // The artifact still keeps the exchange.
         }
@@ -188,6 +204,7 @@ public final class ChatService {
         boolean opened;
         ModelReply reply;
         boolean saved;
+        ConversationStore.Creation creation = ConversationStore.Creation.MAY_CREATE;
         Artifact.Error error;
 
         Turn(ChatCommand command, Principal principal, String conversationId, String modelId, String message,
@@ -214,6 +231,14 @@ public final class ChatService {
                 firstTokenMs = elapsedMs();
             }
             partial.append(text);
+        }
+
+        /** The question and the answer as stored, marked with the turn's request id. */
+        List<StoredMessage> messages(String answer) {
+            return List.of(
+                    new StoredMessage(ChatMessage.Role.USER.wireName(), message, startedAt.toString(),
+                            command.requestId()),
+                    new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), answer, now(), command.requestId()));
         }
 
         long elapsedMs() {

@@ -26,6 +26,14 @@ public record Conversation(String conversationId, Principal owner, String create
         return new Conversation(conversationId, owner, createdAt, now, all);
     }
 
+    /**
+     * Whether the document already holds these messages: the same turn (a message with the same turn id, role, text
+     * and time), as after a write that succeeded although its reply was lost and was then repeated.
+     */
+    public boolean holds(List<StoredMessage> added) {
+        return !added.isEmpty() && added.getFirst().turn() != null && messages.contains(added.getFirst());
+    }
+
     public boolean isOwnedBy(Principal principal) {
         return owner.equals(principal);
     }

@@ -2,6 +2,7 @@ package dev.bedrockchat.function.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import dev.bedrockchat.function.Application;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.ApiRequest;
 import dev.bedrockchat.function.api.ResponseSink;
+import dev.bedrockchat.function.chat.Deadline;
 import dev.bedrockchat.function.http.ContentTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The buffered Lambda entry point ({@code streaming: false}): takes an API Gateway REST API proxy event, routes it
@@ -30,9 +34,22 @@ import java.util.Optional;
  * answer arrives as one complete {@code text/event-stream} body). A console test event such as
  * {@code {"path":"/api/health"}} works too: without {@code httpMethod} the request is a GET.
  *
+ * <p>An event that cannot be read (not a JSON object, or a body marked base64 that is not) is answered 400 with the
+ * error envelope, like any bad request. When Lambda gives a context, an answer must be complete
+ * {@link #RESPONSE_MARGIN} before the invocation's time runs out (or sooner, by ANSWER_TIMEOUT_SECONDS), so that the
+ * turn, its artifact and the response still get out.
+ *
  * <p>The application (SDK clients included) is built once, when Lambda creates the handler.
  */
 public final class ApiGatewayHandler implements RequestStreamHandler {
+    /**
+     * The time kept back from the invocation's remaining time for what follows an answer: saving the turn, recording
+     * its artifact (bounded to about three seconds) and returning the response.
+     */
+    public static final Duration RESPONSE_MARGIN = Duration.ofSeconds(4);
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private final Api api;
     private final ObjectMapper mapper;
 
@@ -48,16 +65,25 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode event = mapper.readTree(input);
         var sink = new BufferedSink();
-        if (event == null || !event.isObject()) {
-            event = mapper.createObjectNode();
+        JsonNode event;
+        try {
+            event = mapper.readTree(input);
+        } catch (JsonProcessingException e) {
+            event = null;
         }
-        api.handle(toRequest(event, context), sink);
+        if (event == null || !event.isObject()) {
+            var unreadable = new ApiRequest("UNKNOWN", "/", Map.of(), InputStream.nullInputStream(),
+                    lambdaRequestId(context));
+            api.refuse(unreadable, "The Lambda event is not a JSON object: invoke the function through API Gateway "
+                    + "(a REST API proxy event), or test it with an event such as {\"path\":\"/api/health\"}", sink);
+        } else {
+            handleEvent(event, context, sink);
+        }
         mapper.writeValue(output, sink.toProxyResponse(mapper));
     }
 
-    private static ApiRequest toRequest(JsonNode event, Context context) {
+    private void handleEvent(JsonNode event, Context context, BufferedSink sink) {
         String method = text(event, "httpMethod").orElse("GET").toUpperCase(Locale.ROOT);
         String path = text(event, "path").orElse("/");
         var headers = new LinkedHashMap<String, List<String>>();
@@ -77,19 +103,40 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                 }
             });
         }
+        Optional<String> transportId = text(event.path("requestContext"), "requestId")
+                .or(() -> lambdaRequestId(context));
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Length"));
         byte[] body = new byte[0];
         Optional<String> bodyText = text(event, "body");
         if (bodyText.isPresent()) {
-            body = event.path("isBase64Encoded").asBoolean(false)
-                    ? Base64.getMimeDecoder().decode(bodyText.get())
-                    : bodyText.get().getBytes(StandardCharsets.UTF_8);
+            if (event.path("isBase64Encoded").asBoolean(false)) {
+                try {
+                    body = Base64.getDecoder().decode(WHITESPACE.matcher(bodyText.get()).replaceAll(""));
+                } catch (IllegalArgumentException e) {
+                    api.refuse(new ApiRequest(method, path, headers, InputStream.nullInputStream(), transportId),
+                            "The event's body is marked isBase64Encoded but is not valid base64", sink);
+                    return;
+                }
+            } else {
+                body = bodyText.get().getBytes(StandardCharsets.UTF_8);
+            }
         }
-        Optional<String> transportId = text(event.path("requestContext"), "requestId")
-                .or(() -> context == null ? Optional.empty() : Optional.ofNullable(context.getAwsRequestId()));
         // The header reflects the real body size, so that the API's size limit applies as for HTTP.
-        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Length"));
         headers.put("Content-Length", List.of(Integer.toString(body.length)));
-        return new ApiRequest(method, path, headers, new ByteArrayInputStream(body), transportId);
+        api.handle(new ApiRequest(method, path, headers, new ByteArrayInputStream(body), transportId,
+                timeLimit(context)), sink);
+    }
+
+    private static Optional<String> lambdaRequestId(Context context) {
+        return context == null ? Optional.empty() : Optional.ofNullable(context.getAwsRequestId());
+    }
+
+    /** The invocation's remaining time less the margin for what follows the answer; none without a context. */
+    private static Optional<Deadline> timeLimit(Context context) {
+        if (context == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN)));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

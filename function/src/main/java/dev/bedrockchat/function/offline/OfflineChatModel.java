@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.offline;
 
+import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatMessage;
 import dev.bedrockchat.function.chat.ChatModel;
 import dev.bedrockchat.function.chat.DeltaListener;
@@ -9,6 +10,7 @@ import dev.bedrockchat.function.chat.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The local stand-in for Amazon Bedrock, used when no AWS credentials are available or {@code CHAT_MODE=offline}.
@@ -46,6 +48,9 @@ public final class OfflineChatModel implements ChatModel {
         List<String> pieces = pieces(reply);
         listener.onOpen(); // nothing can fail here: the answer begins at once
         for (String piece : pieces) {
+            if (request.deadline().passed()) {
+                throw ChatException.answerTimeout(request.modelId(), new TimeoutException("answer deadline passed"));
+            }
             listener.onDelta(piece);
             pause();
         }

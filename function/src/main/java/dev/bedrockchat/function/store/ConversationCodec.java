@@ -6,8 +6,14 @@ import dev.bedrockchat.function.chat.Conversation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Reads and writes conversation documents as JSON. */
+/**
+ * Reads and writes conversation documents as JSON. A deleted conversation leaves a tombstone in its place
+ * ({@code {"conversationId":…,"deletedAt":…}}, no messages), so that a turn still running when it was deleted cannot
+ * bring it back.
+ */
 public final class ConversationCodec {
+    private static final String DELETED_AT = "deletedAt";
+
     private final ObjectMapper mapper;
 
     public ConversationCodec(ObjectMapper mapper) {
@@ -15,10 +21,27 @@ public final class ConversationCodec {
     }
 
     public byte[] write(Conversation conversation) {
+        return write((Object) conversation);
+    }
+
+    private byte[] write(Object document) {
         try {
-            return mapper.writeValueAsBytes(conversation);
+            return mapper.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] tombstone(String conversationId, String deletedAt) {
+        return write(mapper.createObjectNode().put("conversationId", conversationId).put(DELETED_AT, deletedAt));
+    }
+
+    /** Whether the document is the tombstone of a deleted conversation. */
+    public boolean isTombstone(byte[] json) {
+        try {
+            return mapper.readTree(json).has(DELETED_AT);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Conversation document cannot be read", e);
         }
     }
 

@@ -153,10 +153,13 @@ class ChatApiTest {
                 "My name is Ada.", "Stub reply to: My name is Ada.",
                 "What is my name?", "Stub reply to: What is my name?");
         assertThat(body.path("messages").get(0).path("at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        // The turn id kept with each stored message (for idempotent appends) is storage only.
+        body.path("messages").forEach(message -> assertThat(message.fieldNames()).toIterable()
+                .containsExactly("role", "content", "at"));
     }
 
     @Test
-    void aConversationCanBeDeleted() {
+    void aConversationCanBeDeleted() throws Exception {
         String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Forget me\"}")).path("conversationId").asText();
         assertThat(Files.exists(app.dataDir().resolve("conversations/" + id + ".json"))).isTrue();
 
@@ -165,7 +168,9 @@ class ChatApiTest {
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(deleted.body()).isEmpty();
         assertThat(app.get("/api/conversations/" + id).statusCode()).isEqualTo(404);
-        assertThat(Files.exists(app.dataDir().resolve("conversations/" + id + ".json"))).isFalse();
+        // The messages are gone; only a tombstone keeps the id, so that no late turn can bring them back.
+        assertThat(Files.readString(app.dataDir().resolve("conversations/" + id + ".json")))
+                .doesNotContain("Forget me").contains("deletedAt");
         assertThat(app.delete("/api/conversations/" + id).statusCode()).isEqualTo(204);
     }
 

@@ -9,12 +9,15 @@ import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every row of the Bedrock error table, through the real SDK (its retries included) against the stub, for whole
@@ -46,18 +49,32 @@ class ModelErrorsTest {
         stub.close();
     }
 
+    /** Every row of the error table that Bedrock can cause: the stand-in's keyword, the status, the error code. */
+    static Stream<Arguments> modelFailures() {
+        return Stream.of(
+                Arguments.of("[throttle]", 429, "Throttled"),
+                Arguments.of("[denied]", 502, "ModelAccessDenied"),
+                Arguments.of("[notfound]", 502, "ModelNotFound"),
+                Arguments.of("[validation]", 502, "ModelError"),
+                Arguments.of("[modelerror]", 502, "ModelError"),
+                Arguments.of("[internal]", 502, "ModelError"),
+                Arguments.of("[unavailable]", 503, "ModelUnavailable"),
+                Arguments.of("[notready]", 503, "ModelUnavailable"),
+                Arguments.of("[modeltimeout]", 504, "ModelTimeout"),
+                // Error types the SDK does not model: classed by their HTTP status.
+                Arguments.of("[unexpected]", 502, "ModelError"),
+                Arguments.of("[error:429]", 429, "Throttled"),
+                Arguments.of("[error:403]", 502, "ModelAccessDenied"),
+                Arguments.of("[error:404]", 502, "ModelNotFound"),
+                Arguments.of("[error:408]", 504, "ModelTimeout"),
+                Arguments.of("[error:504]", 504, "ModelTimeout"),
+                Arguments.of("[error:500]", 503, "ModelUnavailable"),
+                Arguments.of("[error:502]", 503, "ModelUnavailable"),
+                Arguments.of("[error:400]", 502, "ModelError"));
+    }
+
     @ParameterizedTest(name = "{0} -> {1} {2}")
-    @CsvSource({
-            "[throttle],     429, Throttled",
-            "[denied],       502, ModelAccessDenied",
-            "[notfound],     502, ModelNotFound",
-            "[validation],   502, ModelError",
-            "[modelerror],   502, ModelError",
-            "[internal],     502, ModelError",
-            "[unavailable],  503, ModelUnavailable",
-            "[notready],     503, ModelUnavailable",
-            "[modeltimeout], 504, ModelTimeout",
-            "[unexpected],   500, InternalError"})
+    @MethodSource("modelFailures")
     void jsonAnswersCarryTheMappedStatusAndEnvelope(String keyword, int status, String code) {
         HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"please " + keyword + "\"}");
 
@@ -74,19 +91,9 @@ class ModelErrorsTest {
     }
 
     @ParameterizedTest(name = "{0} streamed -> {1} {2}")
-    @CsvSource({
-            "[throttle],     429, Throttled",
-            "[denied],       502, ModelAccessDenied",
-            "[notfound],     502, ModelNotFound",
-            "[validation],   502, ModelError",
-            "[modelerror],   502, ModelError",
-            "[internal],     502, ModelError",
-            "[unavailable],  503, ModelUnavailable",
-            "[notready],     503, ModelUnavailable",
-            "[modeltimeout], 504, ModelTimeout",
-            "[unexpected],   500, InternalError"})
+    @MethodSource("modelFailures")
     void streamedAnswersThatFailBeforeTheModelAnswersCarryTheStatusAndEnvelope(String keyword, int status, String code) {
-        String requestId = "req-pre-" + keyword.replaceAll("[^a-z]", "");
+        String requestId = "req-pre-" + keyword.replaceAll("[^a-z0-9]", "");
         HttpResponse<String> response = app.chatStream("{\"message\":\"please " + keyword + "\"}",
                 "x-request-id", requestId);
 
@@ -111,6 +118,15 @@ class ModelErrorsTest {
         assertThat(line.path("streamed").asBoolean()).isTrue();
         assertThat(line.path("model").asText()).isEqualTo(MODEL);
         assertThat(line.path("errorCode").asText()).isEqualTo(code);
+        if (status >= 500) {
+            // For the operators: what failed, with AWS's own error code and request id, never the message text.
+            assertThat(line.path("errorCause").asText()).startsWith("software.amazon.awssdk.");
+            assertThat(line.path("awsErrorCode").asText()).isNotBlank();
+            assertThat(line.path("awsRequestId").asText()).isNotBlank();
+        } else {
+            assertThat(line.has("errorCause")).isFalse();
+            assertThat(line.has("awsErrorCode")).isFalse();
+        }
     }
 
     @Test
@@ -278,7 +294,7 @@ class ModelErrorsTest {
 
     @Test
     void unexpectedFailuresAreLoggedWithTheRequestIdButNotShown() {
-        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[unexpected]\"}",
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[garbled]\"}",
                 "x-request-id", "req-unexpected-1");
 
         assertThat(response.statusCode()).isEqualTo(500);
@@ -287,5 +303,36 @@ class ModelErrorsTest {
         assertThat(line.path("level").asText()).isEqualTo("error");
         assertThat(line.path("exception").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain(line.path("exception").asText());
+        JsonNode request = app.requestLog("req-unexpected-1");
+        assertThat(request.path("errorCause").asText()).isEqualTo(line.path("exception").asText());
+        assertThat(request.has("awsErrorCode")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[error:503]", "[error:418]", "[internal]"})
+    void theRequestLineOfAModelFailureNamesItsCauseAwsErrorCodeAndRequestIdButNoText(String keyword) {
+        String requestId = "req-cause-" + keyword.replaceAll("[^a-z0-9]", "");
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"secret words " + keyword + "\"}",
+                "x-request-id", requestId);
+
+        assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
+        JsonNode line = app.requestLog(requestId);
+        assertThat(line.path("status").asInt()).isEqualTo(response.statusCode());
+        assertThat(line.path("errorCause").asText()).startsWith("software.amazon.awssdk.services.bedrockruntime.model.");
+        assertThat(line.path("awsErrorCode").asText())
+                .isEqualTo(keyword.equals("[internal]") ? "InternalServerException" : "UnmodeledFailureException");
+        assertThat(line.path("awsRequestId").asText()).matches("[0-9a-f-]{36}");
+        assertThat(line.toString()).doesNotContain("secret words").doesNotContain("stub")
+                .doesNotContain("internal server error");
+    }
+
+    @Test
+    void aStreamedFailureAfterTheStartNamesItsCauseToo() {
+        app.chatStream("{\"message\":\"[midstream] cause\"}", "x-request-id", "req-cause-midstream");
+
+        JsonNode line = app.requestLog("req-cause-midstream");
+        assertThat(line.path("status").asInt()).isEqualTo(200);
+        assertThat(line.path("errorCode").asText()).isEqualTo("ModelError");
+        assertThat(line.path("errorCause").asText()).endsWith("ModelStreamErrorException");
     }
 }

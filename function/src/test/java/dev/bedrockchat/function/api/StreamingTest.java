@@ -39,11 +39,15 @@ class StreamingTest {
     }
 
     private InputStream openStream(String message, String requestId) throws Exception {
+        return openStreamWith("{\"message\":\"" + message + "\"}", requestId);
+    }
+
+    private InputStream openStreamWith(String json, String requestId) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(app.uri("/api/chat"))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .header("x-request-id", requestId)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"" + message + "\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         HttpResponse<InputStream> response = app.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -103,5 +107,25 @@ class StreamingTest {
         JsonNode conversation = TestApp.json(app.get("/api/conversations/" + conversationId));
         assertThat(conversation.path("messages").findValuesAsText("role")).containsExactly("user", "assistant");
         assertThat(conversation.path("messages").get(1).path("content").asText()).startsWith("Slow part 1.");
+    }
+    @Test
+    void aConversationDeletedWhileItsNextTurnRunsStaysDeleted() throws Exception {
+        String conversationId = TestApp.json(app.postJson("/api/chat", "{\"message\":\"first turn\"}"))
+                .path("conversationId").asText();
+
+        try (InputStream body = openStreamWith("{\"message\":\"[gated] second turn\",\"conversationId\":\""
+                        + conversationId + "\"}", "req-deleted-00001");
+             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            readUntil(reader, "data: {\"content\"");
+            assertThat(app.delete("/api/conversations/" + conversationId).statusCode()).isEqualTo(204);
+            stub.releaseGate();
+            assertThat(readUntil(reader, "data: [DONE]")).contains("event: done");
+        }
+
+        // The answer went out and its artifact keeps it, but the deleted conversation did not come back.
+        assertThat(app.get("/api/conversations/" + conversationId).statusCode()).isEqualTo(404);
+        JsonNode artifact = app.awaitArtifact("req-deleted-00001");
+        assertThat(artifact.path("conversationId").asText()).isEqualTo(conversationId);
+        assertThat(artifact.path("reply").asText()).startsWith("Gated reply");
     }
 }

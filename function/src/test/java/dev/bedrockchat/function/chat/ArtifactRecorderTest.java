@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -73,6 +74,84 @@ class ArtifactRecorderTest {
         assertThat(line.path("type").asText()).isEqualTo("artifact_fallback");
         assertThat(line.path("artifactWriteFailures").asInt()).isEqualTo(1);
         assertThat(mapper.treeToValue(line.path("artifact"), Artifact.class)).isEqualTo(artifact());
+    }
+
+    /** A store that does not answer for a minute, the given number of times, then keeps what it is given. */
+    private static final class HangingStore implements ArtifactStore {
+        final AtomicInteger hangsLeft;
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger interrupted = new AtomicInteger();
+        final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+
+        HangingStore(int hangs) {
+            hangsLeft = new AtomicInteger(hangs);
+        }
+
+        @Override
+        public void put(String key, byte[] json) throws IOException {
+            calls.incrementAndGet();
+            if (hangsLeft.getAndDecrement() > 0) {
+                try {
+                    Thread.sleep(Duration.ofMinutes(1));
+                } catch (InterruptedException e) {
+                    interrupted.incrementAndGet();
+                    throw new InterruptedIOException("abandoned");
+                }
+            }
+            kept.put(key, json);
+        }
+    }
+
+    @Test
+    void aStoreThatHangsIsAbandonedWithinTheBudgetAndTheArtifactGoesToTheLog() throws Exception {
+        var store = new HangingStore(Integer.MAX_VALUE);
+        var recorder = new ArtifactRecorder(store, mapper, log, List.of(Duration.ofMillis(10), Duration.ofMillis(10)),
+                Duration.ofMillis(200), Duration.ofMillis(500));
+        long start = System.nanoTime();
+
+        recorder.record(artifact());
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(5));
+        assertThat(store.calls.get()).isEqualTo(3);
+        assertThat(recorder.failures()).isEqualTo(1);
+        var line = mapper.readTree(logged.toString(StandardCharsets.UTF_8));
+        assertThat(line.path("type").asText()).isEqualTo("artifact_fallback");
+        assertThat(line.path("reason").asText()).contains("TimeoutException").contains("within");
+        assertThat(mapper.treeToValue(line.path("artifact"), Artifact.class)).isEqualTo(artifact());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (store.interrupted.get() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.interrupted.get()).as("every abandoned write is interrupted").isEqualTo(3);
+    }
+
+    @Test
+    void theBudgetBoundsTheAttemptsWhateverTheirNumber() {
+        var store = new HangingStore(Integer.MAX_VALUE);
+        var recorder = new ArtifactRecorder(store, mapper, log,
+                List.of(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10)),
+                Duration.ofMillis(300), Duration.ofMillis(450));
+
+        recorder.record(artifact());
+
+        // 300 ms, a pause, then what is left of the 450 ms: the other attempts never start.
+        assertThat(store.calls.get()).isEqualTo(2);
+        assertThat(recorder.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThatHangsOnceIsRetriedAndKept() {
+        var store = new HangingStore(1);
+        var recorder = new ArtifactRecorder(store, mapper, log, List.of(Duration.ofMillis(10)),
+                Duration.ofMillis(200), Duration.ofSeconds(3));
+
+        recorder.record(artifact());
+
+        assertThat(store.calls.get()).isEqualTo(2);
+        assertThat(store.kept).containsOnlyKeys("artifacts/date=2025-12-31/235958.765Z-req-1234567890.json");
+        assertThat(recorder.failures()).isZero();
+        assertThat(logged.size()).isZero();
     }
 
     @Test

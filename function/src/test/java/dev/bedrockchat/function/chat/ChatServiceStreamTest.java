@@ -63,9 +63,13 @@ class ChatServiceStreamTest {
         }
 
         @Override
-        public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
-            return conversations.compute(conversationId, (id, existing) ->
-                    (existing == null ? Conversation.start(id, owner, "now") : existing).withAppended(messages, "now"));
+        public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
+                                             Creation creation) {
+            if (creation == Creation.MUST_EXIST && !conversations.containsKey(conversationId)) {
+                return Optional.empty();
+            }
+            return Optional.of(conversations.compute(conversationId, (id, existing) ->
+                    (existing == null ? Conversation.start(id, owner, "now") : existing).withAppended(messages, "now")));
         }
 
         @Override
@@ -102,7 +106,7 @@ class ChatServiceStreamTest {
         ArtifactStore artifactStore = (key, json) -> artifacts.put(key, json);
         return new ChatService(model, new ModelCatalog(MODEL, List.of(MODEL)), store,
                 new ArtifactRecorder(artifactStore, mapper, log, List.of(Duration.ofMillis(1))),
-                SystemPrompt.of("Be brief."), new HistoryWindow(10_000), new ChatSettings(1000, 100, 0.5, "test"),
+                SystemPrompt.of("Be brief."), new HistoryWindow(10_000), new ChatSettings(1000, 100, 0.5, "test", Duration.ofMinutes(1)),
                 Clock.systemUTC());
     }
 

@@ -2,6 +2,10 @@ package dev.bedrockchat.function.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.Application;
@@ -15,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +61,136 @@ class ApiGatewayHandlerTest {
     }
 
     private JsonNode invoke(String event) throws Exception {
+        return invoke(event, null);
+    }
+
+    private JsonNode invoke(String event, Context context) throws Exception {
         var out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
         return mapper.readTree(out.toByteArray());
+    }
+
+    /** The invocation's context as Lambda gives it: an id and the time left. */
+    private record LambdaContext(String awsRequestId, Duration remaining) implements Context {
+        @Override
+        public String getAwsRequestId() {
+            return awsRequestId;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return (int) remaining.toMillis();
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/chat";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "2025/01/01/[$LATEST]0123456789abcdef";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "chat";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:chat";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return null;
+        }
+    }
+
+    @Test
+    void anEventThatIsNotJsonIsABadRequestWithTheEnvelopeAndTheLambdaRequestId() throws Exception {
+        for (String event : List.of("{\"path\":\"/api/chat\",", "not json at all", "[1,2,3]", "\"text\"", "")) {
+            JsonNode response = invoke(event, new LambdaContext("lambda-invocation-0001", Duration.ofMinutes(1)));
+
+            assertThat(response.path("statusCode").asInt()).as(event).isEqualTo(400);
+            assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("lambda-invocation-0001");
+            assertThat(response.path("headers").path("Content-Type").asText()).startsWith("application/json");
+            JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("ValidationError");
+            assertThat(error.path("message").asText()).contains("not a JSON object").doesNotContain("Exception");
+            assertThat(error.path("requestId").asText()).isEqualTo("lambda-invocation-0001");
+        }
+    }
+
+    @Test
+    void aBodyMarkedBase64ThatIsNotIsABadRequest() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},\"body\":\"{not base64}!\","
+                + "\"isBase64Encoded\":true,\"requestContext\":{\"requestId\":\"bad-base64-000001\"}}");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(400);
+        assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("bad-base64-000001");
+        assertThat(response.path("headers").path("Content-Security-Policy").asText()).startsWith("default-src 'self'");
+        JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("ValidationError");
+        assertThat(error.path("message").asText()).contains("base64");
+        assertThat(error.path("requestId").asText()).isEqualTo("bad-base64-000001");
+    }
+
+    @Test
+    void anAnswerEndsBeforeTheInvocationRunsOutOfTime() throws Exception {
+        // Two seconds left for the answer once the margin is kept back; the slow answer would take nine.
+        var context = new LambdaContext("lambda-short-0001",
+                ApiGatewayHandler.RESPONSE_MARGIN.plus(Duration.ofSeconds(2)));
+        long start = System.nanoTime();
+
+        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Accept\":\"text/event-stream\",\"Authorization\":\"Bearer lambda-token\"},"
+                + "\"body\":\"{\\\"message\\\":\\\"[slow] in Lambda\\\"}\"}", context);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("lambda-short-0001");
+        List<Sse.Event> events = Sse.parse(response.path("body").asText());
+        assertThat(events.getFirst().name()).isEqualTo("start");
+        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).isNotEmpty();
+        Sse.Event error = events.get(events.size() - 2);
+        assertThat(error.name()).isEqualTo("error");
+        assertThat(mapper.readTree(error.data()).path("error").path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void anInvocationWithTimeToSpareAnswersInFull() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},"
+                + "\"body\":\"{\\\"message\\\":\\\"plenty of time\\\"}\"}",
+                new LambdaContext("lambda-long-00001", Duration.ofMinutes(5)));
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(mapper.readTree(response.path("body").asText()).path("reply").asText())
+                .isEqualTo("Stub reply to: plenty of time");
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The built artifacts: the shaded jar runs as the server, and the Lambda zip is laid out as the runtime needs. */
 class FunctionPackageIT {
@@ -66,9 +67,58 @@ class FunctionPackageIT {
         try (var zip = new ZipFile(ZIP.toFile())) {
             String script = new String(zip.getInputStream(zip.getEntry("run.sh")).readAllBytes(), StandardCharsets.UTF_8);
             assertThat(script).startsWith("#!/bin/sh\n").doesNotContain("\r")
-                    .contains("exec java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    .contains("exec java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60",
                             "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"", "dev.bedrockchat.function.Main");
             assertThat(zip.getEntry("lib/function.jar").getSize()).isEqualTo(Files.size(JAR));
+        }
+    }
+
+    /** The script as the Lambda Web Adapter runs it: from the unpacked zip, with LAMBDA_TASK_ROOT pointing there. */
+    @Test
+    void theRunScriptStartsTheServerFromTheUnpackedZipWithItsJvmSettings(@TempDir Path root) throws Exception {
+        try (var zip = new ZipFile(ZIP.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                Path target = root.resolve(entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        Path data = Files.createDirectories(root.resolve("data"));
+        // The `java` the script finds is this test's own (the runtime's in Lambda).
+        Path javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
+        var builder = new ProcessBuilder("/bin/sh", root.resolve("run.sh").toString()).directory(data.toFile());
+        builder.environment().putAll(Map.of("LAMBDA_TASK_ROOT", root.toString(),
+                "PATH", javaHome + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                "PORT", "0", "CHAT_MODE", "offline", "CHAT_DATA_DIR", data.toString()));
+        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        try {
+            var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            int port = -1;
+            String line;
+            while (port < 0 && (line = reader.readLine()) != null) {
+                JsonNode json = mapper.readTree(line);
+                if (json.path("type").asText().equals("listening")) {
+                    port = json.path("port").asInt();
+                }
+            }
+            assertThat(port).as("the server started").isPositive();
+            // The script execs java: the process is the JVM, with the script's settings.
+            assertThat(process.info().arguments()).hasValueSatisfying(arguments -> assertThat(arguments)
+                    .contains("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                            "dev.bedrockchat.function.Main"));
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(mapper.readTree(health.body()).path("mode").asText()).isEqualTo("offline");
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
@@ -26,9 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalStoresTest {
     private final ConversationCodec codec = new ConversationCodec(new ObjectMapper());
 
+    /** One turn's two messages, marked with a fresh request id. */
     private static List<StoredMessage> turn(String question) {
         String now = Instant.now().toString();
-        return List.of(new StoredMessage("user", question, now), new StoredMessage("assistant", "re: " + question, now));
+        String requestId = UUID.randomUUID().toString();
+        return List.of(new StoredMessage("user", question, now, requestId),
+                new StoredMessage("assistant", "re: " + question, now, requestId));
     }
 
     @Test
@@ -60,6 +64,69 @@ class LocalStoresTest {
         try (var files = Files.list(dir.resolve("conversations"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(id + ".json");
         }
+    }
+
+    @Test
+    void aTurnAppendedTwiceIsStoredOnceAndAnotherTurnAfterItStillIs(@TempDir Path dir) throws Exception {
+        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
+        String id = UUID.randomUUID().toString();
+        List<StoredMessage> once = turn("once");
+
+        store.append(id, Principal.ANONYMOUS, once);
+        var again = store.append(id, Principal.ANONYMOUS, once);
+        store.append(id, Principal.ANONYMOUS, turn("once"));
+
+        assertThat(again.messages()).containsExactlyElementsOf(once);
+        assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+                .containsExactly("once", "re: once", "once", "re: once");
+        String json = Files.readString(dir.resolve("conversations/" + id + ".json"));
+        assertThat(json).contains("\"turn\":\"" + once.getFirst().turn() + "\"");
+    }
+
+    @Test
+    void aDeletedConversationStaysDeletedAndOthersStillStart(@TempDir Path dir) {
+        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
+        String id = UUID.randomUUID().toString();
+        store.append(id, Principal.ANONYMOUS, turn("first"));
+        store.delete(id);
+
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MUST_EXIST)).isEmpty();
+        assertThat(store.find(id)).isEmpty();
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("again"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        String other = UUID.randomUUID().toString();
+        assertThat(store.append(other, Principal.ANONYMOUS, turn("new"), ConversationStore.Creation.MAY_CREATE))
+                .hasValueSatisfying(c -> assertThat(c.messages()).extracting(StoredMessage::content)
+                        .containsExactly("new", "re: new"));
+    }
+
+    @Test
+    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack(@TempDir Path dir) throws Exception {
+        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
+        String id = UUID.randomUUID().toString();
+
+        store.delete(id);
+
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        assertThat(store.find(id)).isEmpty();
+        assertThat(Files.readString(dir.resolve("conversations/" + id + ".json"))).doesNotContain("late");
+    }
+
+    @Test
+    void aDocumentWrittenBeforeTurnIdsExistedIsReadAndAppendedTo(@TempDir Path dir) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Files.createDirectories(dir.resolve("conversations"));
+        Files.writeString(dir.resolve("conversations/" + id + ".json"), "{\"conversationId\":\"" + id + "\","
+                + "\"owner\":{\"kind\":\"anonymous\",\"id\":\"anonymous\"},\"createdAt\":\"2025-01-01T00:00:00Z\","
+                + "\"updatedAt\":\"2025-01-01T00:00:00Z\",\"messages\":[{\"role\":\"user\",\"content\":\"old\","
+                + "\"at\":\"2025-01-01T00:00:00Z\"},{\"role\":\"assistant\",\"content\":\"re: old\","
+                + "\"at\":\"2025-01-01T00:00:00Z\"}]}");
+        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
+
+        store.append(id, Principal.ANONYMOUS, turn("new"));
+
+        assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+                .containsExactly("old", "re: old", "new", "re: new");
+        assertThat(store.find(id).orElseThrow().messages().getFirst().turn()).isNull();
     }
 
     @Test

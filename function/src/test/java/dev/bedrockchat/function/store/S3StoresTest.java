@@ -10,6 +10,7 @@ import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.chat.Artifact;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
@@ -18,6 +19,9 @@ import dev.bedrockchat.function.store.s3.S3ArtifactStore;
 import dev.bedrockchat.function.store.s3.S3ConversationStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +34,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -85,9 +92,12 @@ class S3StoresTest {
         return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
     }
 
+    /** One turn's two messages, marked with a fresh request id. */
     private static List<StoredMessage> turn(String question) {
         String now = Instant.now().toString();
-        return List.of(new StoredMessage("user", question, now), new StoredMessage("assistant", "re: " + question, now));
+        String requestId = UUID.randomUUID().toString();
+        return List.of(new StoredMessage("user", question, now, requestId),
+                new StoredMessage("assistant", "re: " + question, now, requestId));
     }
 
     @Test
@@ -146,6 +156,96 @@ class S3StoresTest {
                 .containsExactly("first", "re: first", "concurrent", "re: concurrent", "mine", "re: mine");
         assertThat(store(s3).find(id).orElseThrow()).isEqualTo(result);
         racing.close();
+    }
+
+    @Test
+    void aLaterTurnDoesNotBringBackADeletedConversation() {
+        var store = store(s3);
+        String id = UUID.randomUUID().toString();
+        store.append(id, Principal.ANONYMOUS, turn("first"));
+        store.delete(id);
+
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MUST_EXIST)).isEmpty();
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("first again"), ConversationStore.Creation.MAY_CREATE))
+                .isEmpty();
+        assertThat(store.find(id)).isEmpty();
+    }
+
+    @Test
+    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack() {
+        var store = store(s3);
+        String id = UUID.randomUUID().toString();
+
+        store.delete(id);
+
+        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        assertThat(store.find(id)).isEmpty();
+    }
+
+    @Test
+    void aTurnAppendedTwiceIsStoredOnce() {
+        var store = store(s3);
+        String id = UUID.randomUUID().toString();
+        List<StoredMessage> once = turn("once");
+
+        store.append(id, Principal.ANONYMOUS, once);
+        Conversation again = store.append(id, Principal.ANONYMOUS, once);
+
+        assertThat(again.messages()).containsExactlyElementsOf(once);
+        assertThat(store.find(id).orElseThrow().messages()).containsExactlyElementsOf(once);
+    }
+
+    /**
+     * S3 stores the write but its reply is lost (here: turned into a 500): the SDK sends the same conditional PUT
+     * again, which now fails its condition (412). The fresh read finds the turn already there.
+     */
+    @ParameterizedTest(name = "existing document: {0}")
+    @ValueSource(booleans = {true, false})
+    void aWriteWhoseReplyWasLostIsNotRepeatedByTheRetry(boolean existing) {
+        String id = UUID.randomUUID().toString();
+        if (existing) {
+            store(s3).append(id, Principal.ANONYMOUS, turn("first"));
+        }
+        var puts = new AtomicInteger();
+        var conflicts = new AtomicInteger();
+        var replyLost = new AtomicBoolean();
+        S3Client lossy = client(new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest) {
+                    puts.incrementAndGet();
+                }
+            }
+
+            @Override
+            public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
+                                                      ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest && context.httpResponse().isSuccessful()
+                        && replyLost.compareAndSet(false, true)) {
+                    return context.httpResponse().toBuilder().statusCode(500).build();
+                }
+                return context.httpResponse();
+            }
+
+            @Override
+            public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+                if (context.exception() instanceof S3Exception e && e.statusCode() == 412) {
+                    conflicts.incrementAndGet();
+                }
+            }
+        });
+        List<StoredMessage> mine = turn("mine");
+
+        Conversation result = store(lossy).append(id, Principal.ANONYMOUS, mine);
+
+        assertThat(replyLost).isTrue();
+        assertThat(puts.get()).as("the SDK repeated the PUT").isEqualTo(2);
+        assertThat(conflicts.get()).isEqualTo(1);
+        List<String> expected = existing ? List.of("first", "re: first", "mine", "re: mine") : List.of("mine", "re: mine");
+        assertThat(result.messages()).extracting(StoredMessage::content).containsExactlyElementsOf(expected);
+        assertThat(store(s3).find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+                .containsExactlyElementsOf(expected);
+        lossy.close();
     }
 
     @Test
@@ -232,6 +332,35 @@ class S3StoresTest {
         assertThat(line.path("artifact").path("message").asText()).isEqualTo("the question");
         assertThat(line.path("artifact").path("reply").asText()).isEqualTo("the answer");
         assertThat(line.path("reason").asText()).contains("NoSuchBucket");
+    }
+
+    @Test
+    void anArtifactStoreThatDoesNotAnswerIsLeftWithinTheBudgetAndTheArtifactIsLogged() throws Exception {
+        // A listening socket that never accepts: the connection is made, the request sent, and no reply ever comes.
+        try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             S3Client client = S3Client.builder()
+                     .region(Region.US_EAST_1)
+                     .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                     .httpClient(AwsCrtHttpClient.create())
+                     .endpointOverride(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
+                     .forcePathStyle(true)
+                     .build()) {
+            var log = new ByteArrayOutputStream();
+            var recorder = new ArtifactRecorder(new S3ArtifactStore(client, BUCKET, Duration.ofMillis(400)), mapper,
+                    new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()),
+                    List.of(Duration.ofMillis(50)), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            long start = System.nanoTime();
+
+            recorder.record(artifact("req-silent-00001", Instant.now()));
+
+            // Both attempts end by the store's own call timeout, long before the recorder's limits.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(recorder.failures()).isEqualTo(1);
+            JsonNode line = mapper.readTree(log.toString(StandardCharsets.UTF_8));
+            assertThat(line.path("type").asText()).isEqualTo("artifact_fallback");
+            assertThat(line.path("reason").asText()).contains("ApiCallTimeoutException");
+            assertThat(line.path("artifact").path("requestId").asText()).isEqualTo("req-silent-00001");
+        }
     }
 
     private static Artifact artifact(String requestId, Instant time) {

@@ -59,6 +59,9 @@ import software.amazon.awssdk.eventstream.Message;
  *   <tr><td>[notready]</td><td>ModelNotReadyException, 429</td></tr>
  *   <tr><td>[modeltimeout]</td><td>ModelTimeoutException, 408</td></tr>
  *   <tr><td>[unexpected]</td><td>an error type the SDK does not know, 418</td></tr>
+ *   <tr><td>[error:NNN]</td><td>an error type the SDK does not know ({@code UnmodeledFailureException}), with the
+ *       HTTP status NNN (e.g. {@code [error:503]})</td></tr>
+ *   <tr><td>[garbled]</td><td>status 200 with a body that is neither JSON nor event-stream frames</td></tr>
  *   <tr><td>[midstream]</td><td>stream: two deltas, then a modelStreamErrorException event (Converse: normal reply)</td></tr>
  *   <tr><td>[hang]</td><td>no answer for ten minutes (or until closed): for timeouts</td></tr>
  * </table>
@@ -67,6 +70,7 @@ import software.amazon.awssdk.eventstream.Message;
  */
 public final class BedrockRuntimeStub implements AutoCloseable {
     private static final Pattern ROUTE = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+    private static final Pattern ERROR_STATUS = Pattern.compile("\\[error:([1-5]\\d\\d)]");
     private static final String ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
     private static final long DEFAULT_GAP_MS = 20;
     private static final long SLOW_GAP_MS = 150;
@@ -210,6 +214,14 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             sendError(exchange, failure);
             return;
         }
+        if (keyword.equals("[garbled]")) {
+            byte[] garbage = "<html>502 Bad Gateway</html>\n".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", streaming ? "application/vnd.amazon.eventstream"
+                    : "application/json");
+            exchange.sendResponseHeaders(200, garbage.length);
+            exchange.getResponseBody().write(garbage);
+            return;
+        }
         List<String> deltas = replyFor(keyword, message);
         int inputTokens = Math.max(1, (body.toString().length() + 3) / 4);
         if (streaming) {
@@ -305,6 +317,11 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     }
 
     private static Failure failureFor(String keyword) {
+        Matcher status = ERROR_STATUS.matcher(keyword);
+        if (status.matches()) {
+            return new Failure(Integer.parseInt(status.group(1)), "UnmodeledFailureException",
+                    "A failure of a kind this client does not model (stub).");
+        }
         return switch (keyword) {
             case "[throttle]" -> new Failure(429, "ThrottlingException",
                     "Too many requests, please wait before trying again.");
@@ -377,9 +394,13 @@ public final class BedrockRuntimeStub implements AutoCloseable {
 
     private static String keyword(String message) {
         String lower = message.toLowerCase(Locale.ROOT);
+        Matcher status = ERROR_STATUS.matcher(lower);
+        if (status.find()) {
+            return status.group();
+        }
         for (String keyword : List.of("[slow]", "[markdown]", "[xss]", "[gated]", "[throttle]", "[denied]",
                 "[notfound]", "[validation]", "[modelerror]", "[internal]", "[unavailable]", "[notready]",
-                "[modeltimeout]", "[unexpected]", "[midstream]", "[hang]")) {
+                "[modeltimeout]", "[unexpected]", "[midstream]", "[hang]", "[garbled]")) {
             if (lower.contains(keyword)) {
                 return keyword;
             }

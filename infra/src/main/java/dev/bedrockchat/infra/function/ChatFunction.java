@@ -151,7 +151,7 @@ public final class ChatFunction extends Construct {
         return List.of(
                 PolicyStatement.Builder.create()
                         .sid("Conversations")
-                        .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                        .actions(List.of("s3:GetObject", "s3:PutObject"))
                         .resources(List.of(bucket.arnForObjects(ArtifactStorage.CONVERSATIONS_PREFIX + "*")))
                         .build(),
                 PolicyStatement.Builder.create()

@@ -127,7 +127,7 @@ public final class Network extends Construct {
         s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
                 .sid("ArtifactBucketObjects")
                 .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"))
+                .actions(List.of("s3:GetObject", "s3:PutObject"))
                 .resources(ArtifactStorage.KEY_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
                 .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
                 .build());

@@ -110,7 +110,7 @@ class BackendStackTest {
                         List.of(bucketArn + "/artifacts/*"),
                         List.of(bucketArn));
         assertThat(strings(statements.get(0).get("Action")))
-                .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+                .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
         assertThat(strings(statements.get(1).get("Action"))).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
         assertThat(strings(statements.get(2).get("Action"))).containsExactly("s3:ListBucket");
         // Unconditional, so that a missing key is a 404 (a GetObject request carries no s3:prefix).

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Conversations as files under {@code <dataDir>/conversations/<id>.json}, the same layout as in S3. Appends hold a
- * per-conversation lock (striped) and replace the file atomically, so concurrent turns are all kept.
+ * per-conversation lock (striped) and replace the file atomically, so concurrent turns are all kept; a turn the
+ * document already holds is not added again.
  */
 public final class LocalConversationStore implements ConversationStore {
     private static final int LOCK_STRIPES = 64;
@@ -43,8 +44,12 @@ public final class LocalConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
+        return document(conversationId).filter(json -> !codec.isTombstone(json)).map(codec::read);
+    }
+
+    private Optional<byte[]> document(String conversationId) {
         try {
-            return Optional.of(codec.read(Files.readAllBytes(file(conversationId))));
+            return Optional.of(Files.readAllBytes(file(conversationId)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -53,15 +58,25 @@ public final class LocalConversationStore implements ConversationStore {
     }
 
     @Override
-    public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
+    public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
+                                         Creation creation) {
         ReentrantLock lock = lockFor(conversationId);
         lock.lock();
         try {
             String now = clock.instant().toString();
-            Conversation current = find(conversationId).orElseGet(() -> Conversation.start(conversationId, owner, now));
+            Optional<byte[]> document = document(conversationId);
+            boolean deleted = document.filter(codec::isTombstone).isPresent();
+            if (deleted || (document.isEmpty() && creation == Creation.MUST_EXIST)) {
+                return Optional.empty();
+            }
+            Optional<Conversation> existing = document.map(codec::read);
+            Conversation current = existing.orElseGet(() -> Conversation.start(conversationId, owner, now));
+            if (current.holds(messages)) {
+                return Optional.of(current);
+            }
             Conversation updated = current.withAppended(messages, now);
             LocalFiles.writeAtomically(file(conversationId), codec.write(updated));
-            return updated;
+            return Optional.of(updated);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -74,7 +89,8 @@ public final class LocalConversationStore implements ConversationStore {
         ReentrantLock lock = lockFor(conversationId);
         lock.lock();
         try {
-            Files.deleteIfExists(file(conversationId));
+            LocalFiles.writeAtomically(file(conversationId),
+                    codec.tombstone(conversationId, clock.instant().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

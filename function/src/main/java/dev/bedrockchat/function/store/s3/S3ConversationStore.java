@@ -5,11 +5,11 @@ import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.store.ConversationCodec;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,6 +22,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Conversations as S3 objects {@code conversations/<id>.json}. Appends are optimistic: the document is re-read and
  * written with {@code If-Match: <ETag>} (or {@code If-None-Match: *} when creating it); when another turn won the
  * race (412, or 409 for a concurrent create), the append is retried from a fresh read, a bounded number of times.
+ *
+ * <p>A 412 may also be this very turn's write: when S3 stored it but its reply was lost, the SDK repeats the request,
+ * whose condition no longer holds. The fresh read then already holds the turn (its messages carry the turn's id), and
+ * the append ends there instead of adding the turn twice.
  */
 public final class S3ConversationStore implements ConversationStore {
     private static final String PREFIX = "conversations/";
@@ -51,16 +55,24 @@ public final class S3ConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
-        return read(conversationId).map(Versioned::conversation);
+        return read(conversationId).filter(version -> !version.deleted()).map(Versioned::conversation);
     }
 
     @Override
-    public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
+    public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
+                                         Creation creation) {
         for (int attempt = 1; ; attempt++) {
             String now = clock.instant().toString();
             Optional<Versioned> current = read(conversationId);
+            boolean deleted = current.filter(Versioned::deleted).isPresent();
+            if (deleted || (current.isEmpty() && creation == Creation.MUST_EXIST)) {
+                return Optional.empty();
+            }
             Conversation base = current.map(Versioned::conversation)
                     .orElseGet(() -> Conversation.start(conversationId, owner, now));
+            if (base.holds(messages)) {
+                return Optional.of(base);
+            }
             Conversation updated = base.withAppended(messages, now);
             var put = PutObjectRequest.builder()
                     .bucket(bucket)
@@ -69,9 +81,11 @@ public final class S3ConversationStore implements ConversationStore {
             current.ifPresentOrElse(version -> put.ifMatch(version.eTag()), () -> put.ifNoneMatch("*"));
             try {
                 s3.putObject(put.build(), RequestBody.fromBytes(codec.write(updated)));
-                return updated;
+                return Optional.of(updated);
             } catch (S3Exception e) {
-                boolean lostRace = e.statusCode() == 412 || e.statusCode() == 409;
+                // 412/409: another turn wrote first; 404 on If-Match: the conversation was deleted meanwhile.
+                boolean lostRace = e.statusCode() == 412 || e.statusCode() == 409
+                        || (e.statusCode() == 404 && current.isPresent());
                 if (!lostRace || attempt >= maxAttempts) {
                     throw e;
                 }
@@ -82,14 +96,18 @@ public final class S3ConversationStore implements ConversationStore {
 
     @Override
     public void delete(String conversationId) {
-        s3.deleteObject(request -> request.bucket(bucket).key(key(conversationId)));
+        // A tombstone, not a DeleteObject: a turn still running on this conversation must not bring it back.
+        s3.putObject(request -> request.bucket(bucket).key(key(conversationId)).contentType("application/json"),
+                RequestBody.fromBytes(codec.tombstone(conversationId, clock.instant().toString())));
     }
 
     private Optional<Versioned> read(String conversationId) {
         try {
             ResponseBytes<GetObjectResponse> object =
                     s3.getObjectAsBytes(request -> request.bucket(bucket).key(key(conversationId)));
-            return Optional.of(new Versioned(codec.read(object.asByteArray()), object.response().eTag()));
+            byte[] json = object.asByteArray();
+            String eTag = object.response().eTag();
+            return Optional.of(codec.isTombstone(json) ? new Versioned(null, eTag) : new Versioned(codec.read(json), eTag));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
@@ -99,17 +117,29 @@ public final class S3ConversationStore implements ConversationStore {
         return PREFIX + conversationId + ".json";
     }
 
-    /** A short jittered wait before re-reading, growing with the attempt. */
-    private static void pause(int attempt) {
+    /**
+     * The wait before the attempt after {@code attempt}: random (so that racing writers part), growing with the
+     * attempt, at most half a second. The randomness comes from a {@link SecureRandom} made for the call, not from a
+     * generator seeded at start-up, which a SnapStart snapshot would hand identically to every restored environment.
+     */
+    static Duration pauseAfter(int attempt) {
         long bound = Math.min(20L * (1L << Math.min(attempt, 5)), 500L);
+        return Duration.ofMillis(new SecureRandom().nextLong(5, bound + 1));
+    }
+
+    private static void pause(int attempt) {
         try {
-            Thread.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(5, bound + 1)));
+            Thread.sleep(pauseAfter(attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while retrying a conversation update", e);
         }
     }
 
+    /** A document as read, with its ETag; a tombstone has no conversation. */
     private record Versioned(Conversation conversation, String eTag) {
+        boolean deleted() {
+            return conversation == null;
+        }
     }
 }
