@@ -64,6 +64,22 @@ test('a CR at the end of one chunk and LF at the start of the next make one line
   assert.deepEqual(events.map((e) => e.data), ['one\ntwo']);
 });
 
+test('an empty chunk between a CR and its LF keeps them one line break', () => {
+  const { events } = parseAll(['event: done\r', '', '\ndata: {"stopReason":"end_turn"}\r\n\r\n']);
+  assert.deepEqual(events, [{ event: 'done', data: '{"stopReason":"end_turn"}', id: '' }]);
+  const several = parseAll(['data: one\r', '', '', '\n\r', '', '\n']);
+  assert.deepEqual(several.events.map((e) => e.data), ['one']);
+  assert.equal(several.ending.incomplete, false);
+});
+
+test('readSse keeps the event name when an empty byte chunk falls between CR and LF', async () => {
+  const encode = (text) => new TextEncoder().encode(text);
+  const chunks = [encode('event: done\r'), new Uint8Array(0), encode('\ndata: {"conversationId":"c-1"}\r\n\r\n')];
+  const seen = [];
+  for await (const event of readSse(streamOf(chunks))) seen.push([event.event, event.data]);
+  assert.deepEqual(seen, [['done', '{"conversationId":"c-1"}']]);
+});
+
 test('several data lines join with a newline; an empty data line adds an empty line', () => {
   const { events } = parseAll(['data: first\ndata:second\ndata\ndata:  indented\n\n']);
   assert.equal(events[0].data, 'first\nsecond\n\n indented');

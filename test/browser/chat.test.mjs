@@ -228,16 +228,48 @@ describe('chat page', () => {
     assert.match(text, /Too many requests — try again in (\d+ s|a moment)\./);
     assert.doesNotMatch(text, /[{}]|"error"|Exception/);
     assert.equal(await error.getAttribute('role'), 'alert');
-    assert.equal(await error.getByRole('button', { name: 'Retry' }).isVisible(), true);
+    const retry = error.getByRole('button', { name: 'Retry' });
+    assert.equal(await retry.isVisible(), true);
+
+    await retry.click();
+    assert.equal(await page.evaluate(() => document.activeElement === [...document.querySelectorAll('.msg--assistant')].at(-1)), true,
+      'focus moves to the new answer, not to <body>');
+    await lastAnswer(page).locator('.msg__error').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.msg--user').count(), 1);
+    assert.equal(await page.locator('.msg__retry').count(), 1);
+    await send(page, 'Something else then');
+    await answerSettled(page);
+    assert.equal(await page.locator('.msg__retry').count(), 0, 'a newer message retires the old Retry button');
+    assert.match(await page.locator('.msg--assistant').first().textContent(), /Too many requests/, 'the explanation stays');
   }));
 
   test('an error in the middle of an answer keeps the text, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
+    await page.addInitScript(() => {
+      window.__addresses = [];
+      const replaceState = history.replaceState.bind(history);
+      history.replaceState = (state, unused, url) => {
+        window.__addresses.push(String(url));
+        return replaceState(state, unused, url);
+      };
+    });
     await gotoChat(page);
-    await send(page, 'Break halfway [midstream]');
+    const message = 'Break halfway [midstream]';
+    await send(page, message);
     const error = lastAnswer(page).locator('.msg__error');
     await error.waitFor({ timeout: 30_000 });
     assert.doesNotMatch(await error.textContent(), /[{}]/);
     assert.equal(await page.locator('.msg--assistant').count(), 1);
+    const kept = (await lastAnswer(page).locator('.msg__content').textContent()).trim();
+    const whole = `Stub reply to: ${message}`;
+    assert.ok(kept.length > 0 && kept.length < whole.length && whole.startsWith(kept), `the part that arrived stays visible: “${kept}”`);
+
+    // Listed at its first text, then dropped: the server reported the failure and kept nothing of this first turn.
+    const address = (await page.evaluate(() => window.__addresses)).find((url) => url.includes('#/c/'));
+    assert.ok(address, 'the conversation was shown as open once text arrived');
+    const conversationId = decodeURIComponent(address.split('#/c/')[1]);
+    assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(conversationId)}`)).status, 404);
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
+    assert.doesNotMatch(page.url(), /#\/c\//);
     await error.getByRole('button', { name: 'Retry' }).click();
     await page.locator('.msg--assistant .msg__error').last().waitFor({ timeout: 30_000 });
     assert.equal(await page.locator('.msg--user').count(), 1, 'retry does not repeat the question in the thread');
@@ -335,18 +367,123 @@ describe('chat page', () => {
 
   test('on a phone the list is a drawer that opens, traps the page and closes with Escape', TIMEOUT, () => withPage({ viewport: PHONE, isMobile: true }, async (page) => {
     await gotoChat(page);
+    await page.getByRole('textbox', { name: 'Message' }).fill('Something to list');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    await answerSettled(page);
     const sidebar = page.locator('#sidebar');
     assert.equal(await sidebar.isVisible(), false);
     const toggle = page.getByRole('button', { name: 'Open the conversation list' });
     await toggle.click();
     await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'visible');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-    assert.equal(await page.evaluate(() => document.getElementById('main').inert), true);
-    assert.equal(await page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement)), true);
+    assert.deepEqual(await page.evaluate(() => ['main', 'toasts'].map((id) => document.getElementById(id).inert)
+      .concat(document.querySelector('.skip-link').inert)), [true, true, true], 'the page behind the drawer is inert');
+    const focusInDrawer = () => page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement));
+    assert.equal(await focusInDrawer(), true);
+    const controls = await page.evaluate(() => [...document.querySelectorAll('#sidebar a[href], #sidebar button')].map((c) => c.outerHTML));
+    assert.equal(controls.length, 4, 'close, new chat, and the conversation with its delete button');
+    const reached = new Set();
+    for (const key of [...Array(controls.length * 2).fill('Tab'), ...Array(controls.length * 2).fill('Shift+Tab')]) {
+      await page.keyboard.press(key);
+      const focused = await page.evaluate(() => document.activeElement?.outerHTML ?? '');
+      assert.equal(await focusInDrawer(), true, `focus stays in the drawer after ${key}: ${focused.slice(0, 80)}`);
+      reached.add(focused);
+    }
+    assert.deepEqual([...reached].sort(), [...controls].sort(), 'Tab goes round all of the drawer\'s controls');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'hidden');
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'open-drawer');
+    assert.equal(await page.locator('[inert]').count(), 0, 'and the page is usable again');
+  }));
+
+  test('on a phone, choosing the open conversation in the drawer only closes it: the answer goes on', TIMEOUT, () => withPage({ viewport: PHONE, isMobile: true }, async (page) => {
+    await gotoChat(page);
+    const loads = [];
+    page.on('request', (request) => { if (request.url().includes('/api/conversations/')) loads.push(request.method()); });
+    const message = 'Keep talking [slow]';
+    await page.getByRole('textbox', { name: 'Message' }).fill(message);
+    await page.getByRole('button', { name: 'Send message' }).click(); // on a touch screen Enter is a new line
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
+    await page.getByRole('button', { name: 'Open the conversation list' }).click();
+    await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'visible');
+    await page.getByRole('link', { name: message }).click();
+    await page.waitForFunction(() => getComputedStyle(document.getElementById('sidebar')).visibility === 'hidden');
+    const answer = lastAnswer(page);
+    const length = (await answer.locator('.msg__content').textContent()).length;
+    await page.waitForFunction((n) => document.querySelector('.msg--assistant .msg__content').textContent.length > n, length);
+    assert.equal(await answer.getAttribute('aria-busy'), 'true', 'still being written');
+    assert.equal(await page.locator('.msg__note', { hasText: 'Stopped' }).count(), 0);
+    assert.deepEqual(loads, [], 'nothing was reloaded');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input');
+    await page.getByRole('button', { name: 'Stop the answer' }).click();
+  }));
+
+  test('while a conversation loads, sending waits and keeps the text; then its history comes first', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'An earlier question');
+    await answerSettled(page);
+    const address = page.url();
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route('**/api/conversations/*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('about:blank');
+    await page.goto(address);
+    await page.locator('.thread-loading').waitFor();
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill('A later question');
+    assert.equal(await page.locator('#send').isDisabled(), true, 'send waits for the history');
+    await input.press('Enter');
+    assert.equal(await input.inputValue(), 'A later question', 'the text stays');
+    assert.equal(await page.locator('.msg--user').count(), 0);
+
+    release();
+    await page.locator('.msg--user').first().waitFor();
+    assert.equal(await page.locator('#send').isDisabled(), false);
+    await input.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.msg--user').length === 2);
+    await answerSettled(page);
+    assert.deepEqual(await page.locator('.msg--user .msg__bubble').allTextContents(), ['An earlier question', 'A later question']);
+    assert.equal(await input.inputValue(), '');
+  }));
+
+  test('deleting the open conversation while its answer streams stops the answer before the DELETE', TIMEOUT, () => withPage({}, async (page) => {
+    await page.addInitScript(() => {
+      window.__order = [];
+      const fetchOriginal = window.fetch.bind(window);
+      window.fetch = (resource, init = {}) => {
+        const url = String(resource);
+        if (url.endsWith('/api/chat')) init.signal?.addEventListener('abort', () => window.__order.push('chat stopped'));
+        if (init.method === 'DELETE') window.__order.push('DELETE');
+        return fetchOriginal(resource, init);
+      };
+    });
+    await gotoChat(page);
+    const message = 'Delete me mid-answer [slow]';
+    await send(page, message);
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
+    await page.getByRole('button', { name: `Delete “${message}”` }).click();
+    await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#welcome').waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__order), ['chat stopped', 'DELETE']);
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
+    assert.equal(await page.locator('.msg').count(), 0);
+  }));
+
+  test('a conversation deleted while its answer streams stays deleted on the server', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    const message = 'Delete me for good [slow]';
+    await send(page, message);
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+    await page.getByRole('button', { name: `Delete “${message}”` }).click();
+    await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#welcome').waitFor();
+    await page.waitForTimeout(1000); // longer than the stub's gap between two pieces, when the server writes again
+    assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(id)}`)).status, 404);
   }));
 
   test('a protected API asks for the access token once in a dialog and retries with it', TIMEOUT, () => withPage({}, async (page) => {

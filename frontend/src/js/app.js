@@ -2,10 +2,11 @@
 import { Marked } from '../vendor/marked.esm.js';
 import DOMPurify from '../vendor/purify.es.mjs';
 import { createApi, createTokenStore } from './api.js';
-import { ApiError, NetworkError, describeError } from './errors.js';
+import { ApiError, describeError } from './errors.js';
 import { createMarkdown } from './markdown.js';
-import { createConversationStore, STORAGE_KEY, titleFrom } from './conversations.js';
+import { createConversationStore, STORAGE_KEY } from './conversations.js';
 import { createChatView } from './chat-view.js';
+import { createChatSession } from './chat-session.js';
 import { createSidebar, conversationHref, conversationIdFromHash } from './sidebar.js';
 import { createConfirm, createTokenPrompt } from './dialogs.js';
 import { createAnnouncer, createNotices } from './notices.js';
@@ -27,7 +28,6 @@ const local = safeStorage('localStorage');
 const ui = {
   app: $('app'),
   sidebar: $('sidebar'),
-  main: $('main'),
   title: $('chat-title'),
   offlineBadge: $('offline-badge'),
   modelPicker: $('model-picker'),
@@ -54,23 +54,16 @@ const view = createChatView({ thread: ui.thread, messages: ui.messages, welcome:
 const sidebar = createSidebar({
   app: ui.app,
   sidebar: ui.sidebar,
-  main: ui.main,
   list: $('conversation-list'),
   empty: $('conversations-empty'),
   openButton: $('open-drawer'),
   closeButton: $('close-drawer'),
   backdrop: $('backdrop'),
-  onOpen: (id) => openConversation(id, { focusComposer: true }),
+  // Everything else stays usable while the phone drawer is open: the live region, and the dialogs it may open.
+  keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog')],
+  onOpen: (id) => session.open(id, { focusComposer: true }),
   onDelete: (id, title) => deleteConversation(id, title),
 });
-
-const state = {
-  conversationId: null,
-  /** The answer being streamed: { controller, answer }. */
-  running: null,
-  /** Increases on every navigation, so late answers for a conversation left behind are ignored. */
-  navigation: 0,
-};
 
 // ---- Title, address and list ------------------------------------------------------------------------------
 
@@ -79,8 +72,7 @@ function showTitle(title) {
   document.title = title === 'New chat' ? APP_NAME : `${title} — ${APP_NAME}`;
 }
 
-function setCurrent(id) {
-  state.conversationId = id;
+function showConversation(id) {
   sidebar.setActive(id);
   const address = id ? conversationHref(id) : window.location.pathname + window.location.search;
   if (window.location.hash !== (id ? address : '')) history.replaceState(null, '', address);
@@ -89,7 +81,7 @@ function setCurrent(id) {
 
 store.subscribe((conversations) => {
   sidebar.render(conversations);
-  sidebar.setActive(state.conversationId);
+  sidebar.setActive(session.conversationId);
 });
 sidebar.render(store.list());
 
@@ -106,8 +98,16 @@ function resizeInput() {
   ui.input.style.height = `${ui.input.scrollHeight}px`;
 }
 
+let loadingConversation = false;
+
 function updateSendButton() {
-  ui.send.disabled = ui.input.value.trim() === '';
+  // While a conversation loads, sending waits (the typed text stays): its history must come first.
+  ui.send.disabled = ui.input.value.trim() === '' || loadingConversation;
+}
+
+function setLoading(loading) {
+  loadingConversation = loading;
+  updateSendButton();
 }
 
 function setRunning(running) {
@@ -130,9 +130,9 @@ ui.input.addEventListener('input', () => {
 });
 
 ui.input.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && state.running) {
+  if (event.key === 'Escape' && session.running) {
     event.preventDefault();
-    stopAnswer();
+    session.stop();
     return;
   }
   if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
@@ -144,12 +144,12 @@ ui.input.addEventListener('keydown', (event) => {
 ui.composer.addEventListener('submit', (event) => {
   event.preventDefault();
   const text = ui.input.value.trim();
-  if (text === '' || state.running) return;
+  if (text === '' || !session.canSend()) return;
   setComposerText('');
-  sendMessage(text);
+  session.send(text);
 });
 
-ui.stop.addEventListener('click', () => stopAnswer());
+ui.stop.addEventListener('click', () => session.stop());
 
 for (const button of document.querySelectorAll('[data-suggestion]')) {
   button.addEventListener('click', () => {
@@ -161,161 +161,43 @@ for (const button of document.querySelectorAll('[data-suggestion]')) {
 
 if (touchOnly.matches) ui.input.setAttribute('enterkeyhint', 'enter');
 
-// ---- Sending and streaming -----------------------------------------------------------------------------------
-
-function stopAnswer() {
-  state.running?.controller.abort();
-}
-
-async function sendMessage(text, { userMessage } = {}) {
-  if (state.running) return;
-  const navigation = state.navigation;
-  const controller = new AbortController();
-  if (!userMessage) view.addUser(text);
-  view.follow();
-  const answer = view.addAnswer();
-  state.running = { controller, answer };
-  setRunning(true);
-  let sofar = '';
-  const current = () => state.navigation === navigation;
-  try {
-    await api.chat({
-      message: text,
-      conversationId: state.conversationId,
-      modelId: ui.modelPicker.hidden ? undefined : ui.modelSelect.value || undefined,
-      signal: controller.signal,
-      onStart: ({ conversationId }) => {
-        if (!current() || typeof conversationId !== 'string' || conversationId === '') return;
-        if (store.has(conversationId)) store.touch(conversationId);
-        else store.save({ id: conversationId, title: titleFrom(text) });
-        if (state.conversationId !== conversationId) setCurrent(conversationId);
-      },
-      onDelta: (piece) => {
-        if (!current()) return;
-        sofar += piece;
-        answer.update(sofar);
-      },
-    });
-    if (!current()) return;
-    answer.finish(sofar);
-    announce(`Answer: ${answer.plainText()}`);
-  } catch (error) {
-    if (!current()) return;
-    const problem = describeError(error);
-    if (problem.stopped) {
-      answer.stop(sofar);
-      announce('Answer stopped.');
-      return;
-    }
-    const retry = problem.retryable ? () => {
-      if (state.running) {
-        notify('An answer is still being written: wait for it or stop it, then retry.');
-        return;
-      }
-      answer.element.remove();
-      sendMessage(text, { userMessage: true });
-    } : undefined;
-    answer.fail(problem, sofar, retry);
-    if (!problem.retryable && ui.input.value.trim() === '') {
-      // Nothing to retry as is (e.g. too long): give the text back to edit.
-      setComposerText(text);
-    }
-    if (error instanceof NetworkError) checkHealth();
-  } finally {
-    if (state.running?.controller === controller) {
-      state.running = null;
-      setRunning(false);
-    }
-  }
-}
-
 // ---- Conversations -----------------------------------------------------------------------------------------
 
-function leaveCurrent() {
-  if (state.running) {
-    state.running.controller.abort();
-    state.running = null;
-    setRunning(false);
-  }
-  state.navigation += 1;
-  view.clear();
-}
-
-function newConversation({ focusComposer = true } = {}) {
-  leaveCurrent();
-  setCurrent(null);
-  view.setWelcome(true);
-  if (focusComposer) ui.input.focus();
-}
-
-async function openConversation(id, { focusComposer = false } = {}) {
-  leaveCurrent();
-  const navigation = state.navigation;
-  setCurrent(id);
-  view.setWelcome(false);
-  view.setLoading(true);
-  if (focusComposer) ui.input.focus();
-  try {
-    const conversation = await api.conversation(id);
-    if (navigation !== state.navigation) return;
-    view.setLoading(false);
-    const messages = Array.isArray(conversation?.messages) ? conversation.messages : [];
-    for (const message of messages) {
-      if (typeof message?.content !== 'string') continue;
-      if (message.role === 'user') view.addUser(message.content);
-      else view.addAnswer({ streaming: false }).finish(message.content);
-    }
-    if (messages.length === 0) view.setWelcome(true);
-    if (!store.has(id)) {
-      const first = messages.find((message) => message.role === 'user');
-      store.save({ id, title: titleFrom(first?.content) });
-      showTitle(store.get(id).title);
-    }
-    view.follow();
-    announce(`Opened “${store.get(id)?.title ?? 'conversation'}”, ${messages.length} messages.`);
-  } catch (error) {
-    if (navigation !== state.navigation) return;
-    view.setLoading(false);
-    if (error instanceof ApiError && error.status === 404) {
-      store.remove(id);
-      newConversation({ focusComposer });
-      notify('That conversation is no longer on the server, so it was removed from your list.');
-      return;
-    }
-    const problem = describeError(error);
-    view.addAnswer({ streaming: false }).fail(problem, '', () => openConversation(id, { focusComposer: true }));
-  }
-}
+const session = createChatSession({
+  api,
+  store,
+  view,
+  composer: {
+    setRunning,
+    setLoading,
+    giveBack(text) {
+      if (ui.input.value.trim() === '') setComposerText(text);
+    },
+    focus: () => ui.input.focus(),
+  },
+  showConversation,
+  modelId: () => (ui.modelPicker.hidden ? undefined : ui.modelSelect.value || undefined),
+  confirm,
+  notify,
+  announce,
+  onNetworkError: () => checkHealth(),
+});
 
 async function deleteConversation(id, title) {
-  const confirmed = await confirm({
-    heading: 'Delete this conversation?',
-    message: `“${title}” will be deleted from the server and from this list. This cannot be undone.`,
-    confirmLabel: 'Delete',
-  });
-  if (!confirmed) return;
   const neighbour = sidebar.neighbourOf(id);
-  try {
-    await api.deleteConversation(id);
-  } catch (error) {
-    notify(`Could not delete the conversation. ${describeError(error).message}`, { tone: 'error' });
-    return;
-  }
-  store.remove(id);
-  if (state.conversationId === id) newConversation({ focusComposer: false });
-  announce(`Deleted “${title}”.`);
+  if (!(await session.remove(id, title))) return;
   if (!(neighbour && sidebar.focusItem(neighbour))) ui.newChat.focus();
 }
 
 ui.newChat.addEventListener('click', () => {
   sidebar.closeDrawer({ restoreFocus: false });
-  newConversation();
+  session.startNew();
 });
 
 window.addEventListener('hashchange', () => {
   const id = conversationIdFromHash(window.location.hash);
-  if (id && id !== state.conversationId) openConversation(id);
-  else if (!id && state.conversationId) newConversation({ focusComposer: false });
+  if (id && id !== session.conversationId) session.open(id);
+  else if (!id && session.conversationId) session.startNew({ focusComposer: false });
 });
 
 // ---- Copy buttons ---------------------------------------------------------------------------------------------
@@ -399,6 +281,6 @@ ui.modelSelect.addEventListener('change', () => {
   // The models call runs first so a token dialog (401) comes up once, before the rest.
   await loadModels();
   checkHealth();
-  if (fromAddress) openConversation(fromAddress);
-  else newConversation({ focusComposer: !touchOnly.matches });
+  if (fromAddress) session.open(fromAddress);
+  else session.startNew({ focusComposer: !touchOnly.matches });
 })();

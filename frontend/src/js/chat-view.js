@@ -1,26 +1,9 @@
 // The message thread: user messages as text, answers as Markdown re-rendered while they stream,
 // and a view that follows the newest text unless the person scrolled up to read.
 
+import { icon } from './icons.js';
+
 const FOLLOW_SLACK_PX = 48;
-
-const ICONS = {
-  mark: 'M12 2.5 3.5 7.2v9.6L12 21.5l8.5-4.7V7.2L12 2.5Zm0 2.3 6.4 3.5L12 11.8 5.6 8.3 12 4.8Zm-6.5 5.2 5.5 3v6.2l-5.5-3V10Zm7.5 9.2V13l5.5-3v6.2l-5.5 3Z',
-  copy: 'M8 3h10a2 2 0 0 1 2 2v12h-2V5H8V3Zm-3 4h9a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2Zm0 2v10h9V9H5Z',
-  retry: 'M12 5a7 7 0 1 0 6.7 9h-2.1A5 5 0 1 1 12 7c1.4 0 2.6.6 3.5 1.5L13 11h6V5l-2.1 2.1A7 7 0 0 0 12 5Z',
-  alert: 'M12 3 1.5 21h21L12 3Zm0 4.2L19.1 19H4.9L12 7.2ZM11 10v5h2v-5h-2Zm0 6v2h2v-2h-2Z',
-};
-
-function icon(doc, name) {
-  const svg = doc.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  const path = doc.createElementNS('http://www.w3.org/2000/svg', 'path');
-  path.setAttribute('fill', 'currentColor');
-  path.setAttribute('d', ICONS[name]);
-  svg.append(path);
-  return svg;
-}
 
 function element(doc, tag, className, text) {
   const node = doc.createElement(tag);
@@ -178,7 +161,7 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         if (reference) words.append(element(doc, 'p', 'msg__reference', reference));
         box.append(words);
         if (retry) {
-          const button = element(doc, 'button', 'button button--small');
+          const button = element(doc, 'button', 'button button--small msg__retry');
           button.type = 'button';
           button.append(icon(doc, 'retry'), element(doc, 'span', '', 'Retry'));
           button.addEventListener('click', retry);
@@ -187,6 +170,11 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         body.append(box);
         contentChanged();
         return box;
+      },
+      /** Moves focus to this answer (e.g. after the control that asked for it went away). */
+      focus() {
+        article.tabIndex = -1;
+        article.focus({ preventScroll: true });
       },
     };
     return answer;
@@ -215,6 +203,10 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         thread.removeAttribute('aria-busy');
         messages.querySelector('.thread-loading')?.remove();
       }
+    },
+    /** Removes every Retry button: once the thread moved on, asking an older question again would misplace it. */
+    removeRetries() {
+      for (const button of messages.querySelectorAll('.msg__retry')) button.remove();
     },
     /** Starts following again, e.g. when the person sends a message. */
     follow() {

@@ -1,7 +1,8 @@
 // The side list of this browser's conversations; on narrow screens it is a drawer over the chat.
 
+import { icon } from './icons.js';
+
 const DRAWER_QUERY = '(max-width: 860px)';
-const TRASH = 'M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 11a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2L6 9Zm4 2v8h1.5v-8H10Zm2.5 0v8H14v-8h-1.5Z';
 
 export function conversationHref(id) {
   return `#/c/${encodeURIComponent(id)}`;
@@ -18,11 +19,36 @@ export function conversationIdFromHash(hash) {
   }
 }
 
-export function createSidebar({ app, sidebar, main, list, empty, openButton, closeButton, backdrop, onOpen, onDelete }) {
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Everything on the page outside `inside`: the siblings of `inside` and of each of its ancestors up to <body>,
+ * minus the elements in `keep` (and <script>/<template>, which hold nothing to reach).
+ */
+export function elementsOutside(inside, keep = []) {
+  const body = inside.ownerDocument.body;
+  const outside = [];
+  for (let node = inside; node !== body && node.parentElement; node = node.parentElement) {
+    for (const sibling of node.parentElement.children) {
+      if (sibling === node || keep.includes(sibling) || sibling.localName === 'script' || sibling.localName === 'template') continue;
+      outside.push(sibling);
+    }
+  }
+  return outside;
+}
+
+/**
+ * @param {object} parts
+ * @param {Element[]} [parts.keepActive] elements outside the drawer that stay usable while it is open (a live
+ *   region, dialogs the drawer opens); the backdrop always does, since a tap on it closes the drawer.
+ */
+export function createSidebar({ app, sidebar, list, empty, openButton, closeButton, backdrop, keepActive = [], onOpen, onDelete }) {
   const doc = sidebar.ownerDocument;
   const win = doc.defaultView;
   const drawerMedia = win.matchMedia(DRAWER_QUERY);
   let activeId = null;
+  /** What the open drawer made inert, to give back exactly that when it closes. */
+  let madeInert = [];
 
   function drawerOpen() {
     return app.classList.contains('app--drawer-open');
@@ -34,9 +60,10 @@ export function createSidebar({ app, sidebar, main, list, empty, openButton, clo
     backdrop.hidden = false;
     sidebar.setAttribute('role', 'dialog');
     sidebar.setAttribute('aria-modal', 'true');
-    // Focus moves into the drawer before the page behind it becomes inert, so it never falls back to <body>.
+    // Focus moves into the drawer before the rest of the page becomes inert, so it never falls back to <body>.
     (list.querySelector('[aria-current="page"]') ?? sidebar.querySelector('.new-chat')).focus();
-    main.inert = true;
+    madeInert = elementsOutside(sidebar, [backdrop, ...keepActive]).filter((element) => !element.hasAttribute('inert'));
+    for (const element of madeInert) element.setAttribute('inert', '');
   }
 
   function closeDrawer({ restoreFocus = true } = {}) {
@@ -44,19 +71,41 @@ export function createSidebar({ app, sidebar, main, list, empty, openButton, clo
     app.classList.remove('app--drawer-open');
     openButton.setAttribute('aria-expanded', 'false');
     backdrop.hidden = true;
-    main.inert = false;
+    for (const element of madeInert) element.removeAttribute('inert');
+    madeInert = [];
     sidebar.removeAttribute('role');
     sidebar.removeAttribute('aria-modal');
     if (restoreFocus) openButton.focus();
+  }
+
+  /** The drawer's controls a person can reach with Tab, in order. */
+  function reachable() {
+    return [...sidebar.querySelectorAll(FOCUSABLE)].filter((element) => !element.closest('[hidden], [inert]')
+      && (typeof element.checkVisibility !== 'function' || element.checkVisibility({ visibilityProperty: true })));
   }
 
   openButton.addEventListener('click', openDrawer);
   closeButton.addEventListener('click', () => closeDrawer());
   backdrop.addEventListener('click', () => closeDrawer());
   sidebar.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && drawerOpen()) {
+    if (!drawerOpen()) return;
+    if (event.key === 'Escape') {
       event.preventDefault();
       closeDrawer();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    // Tab goes round inside the open drawer instead of leaving the page for the browser's own controls.
+    const controls = reachable();
+    if (controls.length === 0) return;
+    const first = controls[0];
+    const last = controls[controls.length - 1];
+    if (event.shiftKey && doc.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && doc.activeElement === last) {
+      event.preventDefault();
+      first.focus();
     }
   });
   drawerMedia.addEventListener('change', () => {
@@ -95,15 +144,7 @@ export function createSidebar({ app, sidebar, main, list, empty, openButton, clo
     remove.type = 'button';
     remove.className = 'conversation__delete';
     remove.setAttribute('aria-label', `Delete “${conversation.title}”`);
-    const svg = doc.createElementNS('http://www.w3.org/2000/svg', 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('focusable', 'false');
-    const path = doc.createElementNS('http://www.w3.org/2000/svg', 'path');
-    path.setAttribute('fill', 'currentColor');
-    path.setAttribute('d', TRASH);
-    svg.append(path);
-    remove.append(svg);
+    remove.append(icon(doc, 'trash'));
     li.append(link, remove);
     return li;
   }

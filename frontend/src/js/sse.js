@@ -29,8 +29,9 @@ export class SseParser {
       this.#started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    if (this.#pendingCr) {
+    if (this.#pendingCr && chunk.length > 0) {
       // The previous chunk ended with CR: a leading LF here belongs to the same line break.
+      // An empty chunk (e.g. a decoder holding back half a character) leaves the question open.
       this.#pendingCr = false;
       if (chunk.startsWith('\n')) chunk = chunk.slice(1);
     }
