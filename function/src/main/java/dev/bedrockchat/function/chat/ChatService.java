@@ -62,11 +62,8 @@ public final class ChatService {
         String modelId = catalog.resolve(command.modelId());
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         String conversationId = requestedId.orElseGet(ConversationIds::newId);
-        Optional<Conversation> existing = requestedId.flatMap(conversations::find);
-        // Only a conversation's first turn may start it: one deleted while a later turn runs stays deleted.
-        ConversationStore.Creation creation = existing.isPresent()
-                ? ConversationStore.Creation.MUST_EXIST : ConversationStore.Creation.MAY_CREATE;
-        List<ChatMessage> history = existing
+        List<ChatMessage> history = requestedId
+                .flatMap(conversations::find)
                 .map(conversation -> {
                     if (!conversation.isOwnedBy(principal)) {
                         throw unknownConversation();
@@ -78,7 +75,6 @@ public final class ChatService {
         var request = new ModelRequest(modelId, systemPrompt.text(), historyWindow.messagesFor(history, message),
                 settings.maxTokens(), settings.temperature(), deadline);
         var turn = new Turn(command, principal, conversationId, modelId, message, clock.instant(), System.nanoTime());
-        turn.creation = creation;
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -104,8 +100,11 @@ public final class ChatService {
             turn.reply = reply;
             ChatResult result = new ChatResult(conversationId, modelId, reply.text(), reply.stopReason(),
                     reply.usage(), turn.elapsedMs(), turn.firstTokenMs);
-            // Empty when the conversation was deleted during the turn: the answer still goes out, the artifact keeps it.
-            conversations.append(conversationId, principal, turn.messages(reply.text()), turn.creation);
+            try {
+                conversations.append(conversationId, principal, turn.messages(reply.text()));
+            } catch (ConversationDeletedException e) {
+                // Deleted while this turn ran: it stays deleted; the answer still goes out and the artifact keeps it.
+            }
             turn.saved = true;
             listener.completed(result);
             return result;
@@ -173,8 +172,7 @@ public final class ChatService {
             return;
         }
         try {
-            conversations.append(turn.conversationId, turn.principal, turn.messages(turn.partial.toString()),
-                    turn.creation);
+            conversations.append(turn.conversationId, turn.principal, turn.messages(turn.partial.toString()));
             turn.saved = true;
         } catch (RuntimeException e) {
             // The artifact still keeps the exchange.
@@ -204,7 +202,6 @@ public final class ChatService {
         boolean opened;
         ModelReply reply;
         boolean saved;
-        ConversationStore.Creation creation = ConversationStore.Creation.MAY_CREATE;
         Artifact.Error error;
 
         Turn(ChatCommand command, Principal principal, String conversationId, String modelId, String message,

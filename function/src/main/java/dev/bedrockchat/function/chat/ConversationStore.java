@@ -14,31 +14,16 @@ public interface ConversationStore {
 
     Optional<Conversation> find(String conversationId);
 
-    /** Whether an append may start the conversation. */
-    enum Creation {
-        /** The conversation's first turn: starts it when it does not exist (and was not deleted). */
-        MAY_CREATE,
-        /** A later turn: a conversation deleted meanwhile stays deleted, and the turn is not stored. */
-        MUST_EXIST
-    }
-
     /**
-     * Appends messages to a conversation, creating it (owned by {@code owner}) if it does not exist yet and
-     * {@code creation} allows it. Appending is idempotent per turn: when the document already
-     * {@linkplain Conversation#holds holds} the messages (a write that is repeated after it had in fact succeeded), it
-     * is left as it is.
+     * Appends messages to a conversation, creating it (owned by {@code owner}) if it does not exist yet. Appending is
+     * idempotent per turn: when the document already {@linkplain Conversation#holds holds} the messages (a write that
+     * is repeated after it had in fact succeeded), it is left as it is.
      *
      * @param messages the messages of one turn, which carry the turn's id
-     * @return the document as written (or as found, when it already held the turn); empty when the conversation does
-     *     not exist and {@code creation} is {@link Creation#MUST_EXIST}
+     * @return the document as written (or as found, when it already held the turn)
+     * @throws ConversationDeletedException when the conversation was deleted (its tombstone is never appended to)
      */
-    Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
-                                  Creation creation);
-
-    /** Appends a conversation's messages, starting the conversation when it does not exist yet. */
-    default Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
-        return append(conversationId, owner, messages, Creation.MAY_CREATE).orElseThrow();
-    }
+    Conversation append(String conversationId, Principal owner, List<StoredMessage> messages);
 
     /**
      * Deletes a conversation's messages for good. Its id stays taken by a tombstone, so that no append (not even a

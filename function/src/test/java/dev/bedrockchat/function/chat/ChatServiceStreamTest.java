@@ -63,13 +63,9 @@ class ChatServiceStreamTest {
         }
 
         @Override
-        public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
-                                             Creation creation) {
-            if (creation == Creation.MUST_EXIST && !conversations.containsKey(conversationId)) {
-                return Optional.empty();
-            }
-            return Optional.of(conversations.compute(conversationId, (id, existing) ->
-                    (existing == null ? Conversation.start(id, owner, "now") : existing).withAppended(messages, "now")));
+        public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
+            return conversations.compute(conversationId, (id, existing) ->
+                    (existing == null ? Conversation.start(id, owner, "now") : existing).withAppended(messages, "now"));
         }
 
         @Override

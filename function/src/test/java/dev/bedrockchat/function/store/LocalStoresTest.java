@@ -1,10 +1,11 @@
 package dev.bedrockchat.function.store;
 
+import static dev.bedrockchat.function.store.Turns.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bedrockchat.function.chat.ConversationStore;
+import dev.bedrockchat.function.chat.ConversationDeletedException;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,14 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalStoresTest {
     private final ConversationCodec codec = new ConversationCodec(new ObjectMapper());
-
-    /** One turn's two messages, marked with a fresh request id. */
-    private static List<StoredMessage> turn(String question) {
-        String now = Instant.now().toString();
-        String requestId = UUID.randomUUID().toString();
-        return List.of(new StoredMessage("user", question, now, requestId),
-                new StoredMessage("assistant", "re: " + question, now, requestId));
-    }
 
     @Test
     void concurrentTurnsOnOneConversationAreAllKeptAndNoTemporaryFileRemains(@TempDir Path dir) throws Exception {
@@ -84,31 +76,32 @@ class LocalStoresTest {
     }
 
     @Test
-    void aDeletedConversationStaysDeletedAndOthersStillStart(@TempDir Path dir) {
+    void aDeletedConversationStaysDeletedAndOthersStillStart(@TempDir Path dir) throws Exception {
         var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
         String id = UUID.randomUUID().toString();
         store.append(id, Principal.ANONYMOUS, turn("first"));
         store.delete(id);
 
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MUST_EXIST)).isEmpty();
+        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
+                .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(id)).isEmpty();
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("again"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        assertThat(Files.readString(dir.resolve("conversations/" + id + ".json")))
+                .doesNotContain("first").doesNotContain("late");
         String other = UUID.randomUUID().toString();
-        assertThat(store.append(other, Principal.ANONYMOUS, turn("new"), ConversationStore.Creation.MAY_CREATE))
-                .hasValueSatisfying(c -> assertThat(c.messages()).extracting(StoredMessage::content)
-                        .containsExactly("new", "re: new"));
+        assertThat(store.append(other, Principal.ANONYMOUS, turn("new")).messages()).extracting(StoredMessage::content)
+                .containsExactly("new", "re: new");
     }
 
     @Test
-    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack(@TempDir Path dir) throws Exception {
+    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack(@TempDir Path dir) {
         var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
         String id = UUID.randomUUID().toString();
 
         store.delete(id);
 
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
+                .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(id)).isEmpty();
-        assertThat(Files.readString(dir.resolve("conversations/" + id + ".json"))).doesNotContain("late");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.store;
 
+import static dev.bedrockchat.function.store.Turns.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,7 @@ import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.chat.Artifact;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.Conversation;
-import dev.bedrockchat.function.chat.ConversationStore;
+import dev.bedrockchat.function.chat.ConversationDeletedException;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
@@ -92,14 +93,6 @@ class S3StoresTest {
         return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
     }
 
-    /** One turn's two messages, marked with a fresh request id. */
-    private static List<StoredMessage> turn(String question) {
-        String now = Instant.now().toString();
-        String requestId = UUID.randomUUID().toString();
-        return List.of(new StoredMessage("user", question, now, requestId),
-                new StoredMessage("assistant", "re: " + question, now, requestId));
-    }
-
     @Test
     void aConversationIsCreatedAppendedReadAndDeleted() throws Exception {
         var store = store(s3);
@@ -159,16 +152,17 @@ class S3StoresTest {
     }
 
     @Test
-    void aLaterTurnDoesNotBringBackADeletedConversation() {
+    void aDeletedConversationStaysDeleted() {
         var store = store(s3);
         String id = UUID.randomUUID().toString();
         store.append(id, Principal.ANONYMOUS, turn("first"));
         store.delete(id);
 
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MUST_EXIST)).isEmpty();
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("first again"), ConversationStore.Creation.MAY_CREATE))
-                .isEmpty();
+        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
+                .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(id)).isEmpty();
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + id + ".json")).asUtf8String())
+                .doesNotContain("first").contains("deletedAt");
     }
 
     @Test
@@ -178,7 +172,8 @@ class S3StoresTest {
 
         store.delete(id);
 
-        assertThat(store.append(id, Principal.ANONYMOUS, turn("late"), ConversationStore.Creation.MAY_CREATE)).isEmpty();
+        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
+                .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(id)).isEmpty();
     }
 

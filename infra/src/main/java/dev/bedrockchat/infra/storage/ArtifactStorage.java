@@ -77,8 +77,6 @@ public final class ArtifactStorage extends Construct {
                 .build();
     }
 
-    /** The values of the {@code s3:prefix} condition key that limit s3:ListBucket to {@link #KEY_PREFIXES}. */
-
     public Bucket bucket() {
         return bucket;
     }

@@ -1,6 +1,7 @@
 package dev.bedrockchat.function.store.local;
 
 import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ConversationDeletedException;
 import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
@@ -58,25 +59,23 @@ public final class LocalConversationStore implements ConversationStore {
     }
 
     @Override
-    public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
-                                         Creation creation) {
+    public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
         ReentrantLock lock = lockFor(conversationId);
         lock.lock();
         try {
             String now = clock.instant().toString();
             Optional<byte[]> document = document(conversationId);
-            boolean deleted = document.filter(codec::isTombstone).isPresent();
-            if (deleted || (document.isEmpty() && creation == Creation.MUST_EXIST)) {
-                return Optional.empty();
+            if (document.filter(codec::isTombstone).isPresent()) {
+                throw new ConversationDeletedException(conversationId);
             }
             Optional<Conversation> existing = document.map(codec::read);
             Conversation current = existing.orElseGet(() -> Conversation.start(conversationId, owner, now));
             if (current.holds(messages)) {
-                return Optional.of(current);
+                return current;
             }
             Conversation updated = current.withAppended(messages, now);
             LocalFiles.writeAtomically(file(conversationId), codec.write(updated));
-            return Optional.of(updated);
+            return updated;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -1,6 +1,7 @@
 package dev.bedrockchat.function.store.s3;
 
 import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ConversationDeletedException;
 import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
@@ -59,19 +60,17 @@ public final class S3ConversationStore implements ConversationStore {
     }
 
     @Override
-    public Optional<Conversation> append(String conversationId, Principal owner, List<StoredMessage> messages,
-                                         Creation creation) {
+    public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
         for (int attempt = 1; ; attempt++) {
             String now = clock.instant().toString();
             Optional<Versioned> current = read(conversationId);
-            boolean deleted = current.filter(Versioned::deleted).isPresent();
-            if (deleted || (current.isEmpty() && creation == Creation.MUST_EXIST)) {
-                return Optional.empty();
+            if (current.filter(Versioned::deleted).isPresent()) {
+                throw new ConversationDeletedException(conversationId);
             }
             Conversation base = current.map(Versioned::conversation)
                     .orElseGet(() -> Conversation.start(conversationId, owner, now));
             if (base.holds(messages)) {
-                return Optional.of(base);
+                return base;
             }
             Conversation updated = base.withAppended(messages, now);
             var put = PutObjectRequest.builder()
@@ -81,11 +80,9 @@ public final class S3ConversationStore implements ConversationStore {
             current.ifPresentOrElse(version -> put.ifMatch(version.eTag()), () -> put.ifNoneMatch("*"));
             try {
                 s3.putObject(put.build(), RequestBody.fromBytes(codec.write(updated)));
-                return Optional.of(updated);
+                return updated;
             } catch (S3Exception e) {
-                // 412/409: another turn wrote first; 404 on If-Match: the conversation was deleted meanwhile.
-                boolean lostRace = e.statusCode() == 412 || e.statusCode() == 409
-                        || (e.statusCode() == 404 && current.isPresent());
+                boolean lostRace = e.statusCode() == 412 || e.statusCode() == 409;
                 if (!lostRace || attempt >= maxAttempts) {
                     throw e;
                 }
