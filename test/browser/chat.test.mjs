@@ -29,7 +29,7 @@ describe('chat page', () => {
     }
   }
 
-  test('loads with its models and service status, and no offline badge in bedrock mode', TIMEOUT, () => withPage({}, async (page) => {
+  test('loads with its models and service status, naming the local Bedrock stand-in, and no offline badge', TIMEOUT, () => withPage({}, async (page) => {
     await gotoChat(page);
     const health = await (await fetch(`${BASE_URL}/api/health`)).json();
     const models = await (await fetch(`${BASE_URL}/api/models`)).json();
@@ -38,7 +38,9 @@ describe('chat page', () => {
       models.models.map((m) => m.id));
     assert.equal(await page.locator('#model-select').inputValue(), models.default);
     await page.locator('#health[data-state="ok"]').waitFor();
-    assert.match(await page.locator('#health-text').textContent(), /Amazon Bedrock/);
+    // The tests' Bedrock is a local stand-in behind an endpoint override: the page must not call it Amazon Bedrock.
+    const endpointHost = new URL(health.bedrockEndpoint).host;
+    assert.equal(await page.locator('#health-text').textContent(), `Bedrock endpoint override: ${endpointHost} · ${health.region}`);
     assert.equal(await page.locator('#offline-badge').isVisible(), false);
     assert.equal(await page.getByRole('heading', { name: 'How can I help today?' }).isVisible(), true);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'composer-input');

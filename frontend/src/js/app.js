@@ -11,6 +11,7 @@ import { createSidebar, conversationHref, conversationIdFromHash } from './sideb
 import { createConfirm, createTokenPrompt } from './dialogs.js';
 import { createAnnouncer, createNotices } from './notices.js';
 import { copyText } from './clipboard.js';
+import { healthLine } from './health.js';
 
 const MODEL_KEY = 'bedrock-chat.model';
 const APP_NAME = 'Bedrock Chat';
@@ -233,7 +234,7 @@ async function checkHealth() {
     const offline = health?.mode === 'offline';
     ui.offlineBadge.hidden = !offline;
     ui.health.dataset.state = offline ? 'offline' : 'ok';
-    ui.healthText.textContent = offline ? 'Offline stand-in — not Bedrock' : ['Amazon Bedrock', health?.region].filter(Boolean).join(' · ');
+    ui.healthText.textContent = healthLine(health);
     ui.health.title = [health?.model && `Default model: ${health.model}`, health?.storage && `Storage: ${health.storage}`, health?.version && `Version: ${health.version}`]
       .filter(Boolean).join('\n');
   } catch (error) {

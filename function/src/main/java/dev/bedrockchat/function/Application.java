@@ -26,6 +26,7 @@ import dev.bedrockchat.function.store.s3.S3ArtifactStore;
 import dev.bedrockchat.function.store.s3.S3ConversationStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -215,7 +216,7 @@ public final class Application implements AutoCloseable {
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
             var health = new Api.HealthInfo(model.mode(), catalog.defaultModelId(), config.region(),
-                    conversations.kind(), version());
+                    conversations.kind(), version(), config.bedrockEndpoint().map(URI::toString));
             var api = new Api(chat, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
 
             startup.put("mode", model.mode());

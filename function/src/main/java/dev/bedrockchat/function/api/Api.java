@@ -49,8 +49,16 @@ public final class Api {
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{8,64}");
     private static final String CONVERSATIONS = "/api/conversations/";
 
-    /** What the health endpoint reports. */
-    public record HealthInfo(String mode, String model, String region, String storage, String version) {
+    /**
+     * What the health endpoint reports. {@code bedrockEndpoint} is set when Bedrock calls go to an endpoint override
+     * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), such as a local stand-in: the page shows it, so nobody mistakes it for
+     * Amazon Bedrock itself.
+     */
+    public record HealthInfo(String mode, String model, String region, String storage, String version,
+                             Optional<String> bedrockEndpoint) {
+        public HealthInfo(String mode, String model, String region, String storage, String version) {
+            this(mode, model, region, storage, version, Optional.empty());
+        }
     }
 
     private final ChatService chat;
@@ -179,6 +187,9 @@ public final class Api {
                 .put("region", health.region())
                 .put("storage", health.storage())
                 .put("version", health.version());
+        if (health.mode().equals("bedrock")) {
+            health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
+        }
         x.sendJson(200, body);
     }
 

@@ -61,6 +61,8 @@ class ChatApiTest {
         assertThat(body.path("region").asText()).isEqualTo("us-east-1");
         assertThat(body.path("storage").asText()).isEqualTo("local");
         assertThat(body.path("version").asText()).isNotBlank();
+        // Bedrock behind an endpoint override (here the local stand-in) says where it really is.
+        assertThat(body.path("bedrockEndpoint").asText()).isEqualTo(stub.endpoint().toString());
         assertThat(response.headers().firstValue("x-request-id")).isPresent();
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
     }
