@@ -31,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -48,15 +47,17 @@ public final class Application implements AutoCloseable {
     private final Config config;
     private final Api api;
     private final JsonLog log;
+    private final ObjectMapper mapper;
     private final String mode;
-    private final List<AutoCloseable> resources;
+    private final AwsClients aws;
 
-    private Application(Config config, Api api, JsonLog log, String mode, List<AutoCloseable> resources) {
+    private Application(Config config, Api api, JsonLog log, ObjectMapper mapper, String mode, AwsClients aws) {
         this.config = config;
         this.api = api;
         this.log = log;
+        this.mapper = mapper;
         this.mode = mode;
-        this.resources = resources;
+        this.aws = aws;
     }
 
     /** The application as configured by the process environment, with the SDK's default credentials chain. */
@@ -80,6 +81,11 @@ public final class Application implements AutoCloseable {
         return log;
     }
 
+    /** The JSON mapper the API uses (unknown properties are ignored). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
     /** {@code bedrock} or {@code offline}. */
     public String mode() {
         return mode;
@@ -92,13 +98,7 @@ public final class Application implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable resource : resources.reversed()) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                // Closing at shutdown: nothing left to do about it.
-            }
-        }
+        aws.close();
     }
 
     /** Builds the application; tests replace the credentials, the output and the timing of the stand-in. */
@@ -147,31 +147,42 @@ public final class Application implements AutoCloseable {
         public Application build() {
             var mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
             var log = new JsonLog(out, mapper, clock);
-            var resources = new ArrayList<AutoCloseable>();
-            try {
-                return assemble(mapper, log, resources);
-            } catch (RuntimeException e) {
-                for (AutoCloseable resource : resources.reversed()) {
-                    try {
-                        resource.close();
-                    } catch (Exception ignored) {
-                        // Already failing.
-                    }
+            Region region = Region.of(config.region());
+            var startup = new LinkedHashMap<String, Object>();
+            AwsCredentialsProvider provider = credentials;
+            Config.ChatMode chatMode;
+            if (config.chatMode().isPresent()) {
+                chatMode = config.chatMode().get();
+            } else if (provider != null) {
+                startup.put("credentials", "provided");
+                chatMode = Config.ChatMode.BEDROCK;
+            } else {
+                var probe = new CredentialsProbe(System.getenv(), System.getProperties(),
+                        Path.of(System.getProperty("user.home", ".")), Duration.ofSeconds(2));
+                startup.put("credentials", probe.hint().orElse("none found"));
+                // Resolving is only tried when a source is present, so a laptop without one never waits for IMDS.
+                if (probe.hint().isPresent()) {
+                    provider = DefaultCredentialsProvider.builder().build();
                 }
+                chatMode = provider != null && probe.resolves(provider) ? Config.ChatMode.BEDROCK
+                        : Config.ChatMode.OFFLINE;
+            }
+            // The default chain is only built when something will call AWS or it was probed (the offline stand-in
+            // on local files never touches it).
+            if (provider == null && (chatMode == Config.ChatMode.BEDROCK || config.artifactBucket().isPresent())) {
+                provider = DefaultCredentialsProvider.builder().build();
+            }
+            var aws = new AwsClients(region, provider);
+            try {
+                return assemble(mapper, log, startup, chatMode, aws);
+            } catch (RuntimeException e) {
+                aws.close();
                 throw e;
             }
         }
 
-        private Application assemble(ObjectMapper mapper, JsonLog log, List<AutoCloseable> resources) {
-            Region region = Region.of(config.region());
-            var startup = new LinkedHashMap<String, Object>();
-            Config.ChatMode chatMode = config.chatMode().orElseGet(() -> detectMode(startup));
-            boolean needsAws = chatMode == Config.ChatMode.BEDROCK || config.artifactBucket().isPresent();
-            // The default chain is only built when something will call AWS (the offline stand-in on local files
-            // never touches it).
-            AwsCredentialsProvider provider = credentials != null ? credentials
-                    : needsAws ? DefaultCredentialsProvider.builder().build() : null;
-
+        private Application assemble(ObjectMapper mapper, JsonLog log, LinkedHashMap<String, Object> startup,
+                                     Config.ChatMode chatMode, AwsClients aws) {
             ModelCatalog catalog;
             try {
                 catalog = new ModelCatalog(config.defaultModelId(), config.allowedModelIds());
@@ -185,8 +196,6 @@ public final class Application implements AutoCloseable {
                 throw new Config.ConfigException(e.getMessage());
             }
 
-            var aws = new AwsClients(region, provider);
-            resources.add(aws);
             ChatModel model;
             if (chatMode == Config.ChatMode.BEDROCK) {
                 model = new BedrockChatModel(aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout()),
@@ -201,8 +210,7 @@ public final class Application implements AutoCloseable {
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
                 conversations = new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
-                artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get(),
-                        ArtifactRecorder.ATTEMPT_TIMEOUT);
+                artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
             } else {
                 conversations = new LocalConversationStore(config.dataDir(), codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
@@ -216,14 +224,15 @@ public final class Application implements AutoCloseable {
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
             var health = new Api.HealthInfo(model.mode(), catalog.defaultModelId(), config.region(),
-                    conversations.kind(), version(), config.bedrockEndpoint().map(URI::toString));
+                    conversations.kind(), version(), chatMode == Config.ChatMode.BEDROCK
+                            ? config.bedrockEndpoint().map(URI::toString) : Optional.empty());
             var api = new Api(chat, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
 
             startup.put("mode", model.mode());
             startup.put("model", catalog.defaultModelId());
             startup.put("allowedModels", catalog.models().size());
             startup.put("region", config.region());
-            startup.put("storage", config.storageKind());
+            startup.put("storage", conversations.kind());
             startup.put("environment", config.environmentName());
             startup.put("modelTimeoutSeconds", config.modelTimeout().toSeconds());
             startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
@@ -233,28 +242,14 @@ public final class Application implements AutoCloseable {
             startup.put("staticDir", staticFiles.map(files -> files.root().toString()).orElse(null));
             config.bedrockEndpoint().ifPresent(uri -> startup.put("bedrockEndpoint", uri.toString()));
             config.s3Endpoint().ifPresent(uri -> startup.put("s3Endpoint", uri.toString()));
-            if (model.mode().equals("offline")) {
+            if (chatMode == Config.ChatMode.OFFLINE) {
                 startup.put("notice", "Offline stand-in: answers are canned and do not come from Amazon Bedrock. "
                         + "Provide AWS credentials or set CHAT_MODE=bedrock to use Bedrock.");
                 log.warn("startup", startup);
             } else {
                 log.info("startup", startup);
             }
-            return new Application(config, api, log, model.mode(), resources);
-        }
-
-        private Config.ChatMode detectMode(LinkedHashMap<String, Object> startup) {
-            if (credentials != null) {
-                startup.put("credentials", "provided");
-                return Config.ChatMode.BEDROCK;
-            }
-            var probe = new CredentialsProbe(System.getenv(), System.getProperties(),
-                    Path.of(System.getProperty("user.home", ".")), Duration.ofSeconds(2));
-            Optional<String> hint = probe.hint();
-            startup.put("credentials", hint.orElse("none found"));
-            // Resolving is only tried when a source is present, so a laptop without one never waits for IMDS.
-            return hint.isPresent() && probe.resolves(DefaultCredentialsProvider.builder().build())
-                    ? Config.ChatMode.BEDROCK : Config.ChatMode.OFFLINE;
+            return new Application(config, api, log, mapper, model.mode(), aws);
         }
 
         private Optional<StaticFiles> staticFiles(JsonLog log) {

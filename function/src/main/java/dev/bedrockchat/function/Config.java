@@ -4,7 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,11 +41,7 @@ public record Config(
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
-        BEDROCK, OFFLINE;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        BEDROCK, OFFLINE
     }
 
     public static final String DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0";
@@ -70,17 +66,9 @@ public record Config(
 
     public static Config from(Map<String, String> env, Properties systemProperties, Path workingDir) {
         var reader = new Reader(env);
-        String defaultModel = reader.text("BEDROCK_MODEL_ID").orElse(DEFAULT_MODEL_ID);
-        var allowed = new ArrayList<String>();
-        allowed.add(defaultModel);
-        reader.text("ALLOWED_MODEL_IDS").ifPresent(list -> {
-            for (String id : list.split(",")) {
-                String trimmed = id.trim();
-                if (!trimmed.isEmpty() && !allowed.contains(trimmed)) {
-                    allowed.add(trimmed);
-                }
-            }
-        });
+        List<String> allowed = reader.text("ALLOWED_MODEL_IDS").stream()
+                .flatMap(list -> Arrays.stream(list.split(","))).map(String::trim).filter(id -> !id.isEmpty())
+                .toList();
         Optional<Path> staticDir = reader.text("STATIC_DIR").map(workingDir::resolve);
         if (staticDir.isEmpty()) {
             Path builtPage = workingDir.resolve("frontend/dist");
@@ -92,7 +80,7 @@ public record Config(
                 reader.text("HOST").orElse("127.0.0.1"),
                 reader.integer("PORT", 8080, 0, 65535),
                 reader.text("CHAT_MODE").map(Config::chatMode),
-                defaultModel,
+                reader.text("BEDROCK_MODEL_ID").orElse(DEFAULT_MODEL_ID),
                 allowed,
                 reader.text("AWS_REGION").or(() -> reader.text("AWS_DEFAULT_REGION")).orElse("us-east-1"),
                 reader.text("ARTIFACT_BUCKET"),
@@ -115,11 +103,6 @@ public record Config(
     /** {@code .chat-data} under the working directory; in Lambda, where only /tmp is writable, under /tmp. */
     private static String defaultDataDir(Map<String, String> env) {
         return env.containsKey("AWS_LAMBDA_FUNCTION_NAME") ? "/tmp/chat-data" : ".chat-data";
-    }
-
-    /** The storage kind reported by the health endpoint. */
-    public String storageKind() {
-        return artifactBucket.isPresent() ? "s3" : "local";
     }
 
     private static ChatMode chatMode(String value) {

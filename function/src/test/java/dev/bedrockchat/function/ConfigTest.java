@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +21,9 @@ class ConfigTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.chatMode()).isEmpty();
         assertThat(config.defaultModelId()).isEqualTo(Config.DEFAULT_MODEL_ID);
-        assertThat(config.allowedModelIds()).containsExactly(Config.DEFAULT_MODEL_ID);
+        assertThat(config.allowedModelIds()).isEmpty();
         assertThat(config.region()).isEqualTo("us-east-1");
         assertThat(config.artifactBucket()).isEmpty();
-        assertThat(config.storageKind()).isEqualTo("local");
         assertThat(config.dataDir()).isEqualTo(dir.resolve(".chat-data"));
         assertThat(config.maxMessageChars()).isEqualTo(8000);
         assertThat(config.maxTokens()).isEqualTo(1024);
@@ -56,14 +54,20 @@ class ConfigTest {
 
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.chatMode()).contains(Config.ChatMode.OFFLINE);
-        assertThat(config.allowedModelIds()).containsExactly("us.amazon.nova-pro-v1:0", "amazon.nova-micro-v1:0");
+        assertThat(config.defaultModelId()).isEqualTo("us.amazon.nova-pro-v1:0");
+        assertThat(config.allowedModelIds()).containsExactly("amazon.nova-micro-v1:0", "us.amazon.nova-pro-v1:0");
         assertThat(config.region()).isEqualTo("eu-central-1");
-        assertThat(config.storageKind()).isEqualTo("s3");
+        assertThat(config.artifactBucket()).contains("bucket");
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/data"));
+        assertThat(config.systemPrompt()).isEqualTo("Hi");
         assertThat(config.personaDir()).contains(dir.resolve("persona"));
+        assertThat(config.maxMessageChars()).isEqualTo(10);
+        assertThat(config.maxTokens()).isEqualTo(20);
         assertThat(config.temperature()).isEqualTo(0.9);
+        assertThat(config.historyBudgetChars()).isEqualTo(30);
         assertThat(config.modelTimeout()).isEqualTo(Duration.ofSeconds(40));
         assertThat(config.answerTimeout()).isEqualTo(Duration.ofSeconds(27));
+        assertThat(config.authToken()).contains("t");
         assertThat(config.staticDir()).contains(dir.resolve("frontend/dist"));
         assertThat(config.environmentName()).isEqualTo("prod");
         assertThat(config.bedrockEndpoint()).contains(URI.create("http://127.0.0.1:4000"));
@@ -108,6 +112,5 @@ class ConfigTest {
 
         assertThatThrownBy(() -> Application.builder(config).build())
                 .isInstanceOf(Config.ConfigException.class).hasMessageContaining("ALLOWED_MODEL_IDS");
-        assertThat(Optional.of(config.defaultModelId())).contains(Config.DEFAULT_MODEL_ID);
     }
 }

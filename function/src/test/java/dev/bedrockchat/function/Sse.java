@@ -1,5 +1,6 @@
 package dev.bedrockchat.function;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,24 @@ public final class Sse {
     }
 
     private Sse() {
+    }
+
+    /**
+     * The text the deltas of a stream carry: the {@code content} of every unnamed event but the {@code [DONE]}
+     * marker, joined in order (events of other names, such as start, done or error, are left out).
+     */
+    public static String text(List<Event> events) {
+        var text = new StringBuilder();
+        for (Event event : events) {
+            if (event.name().equals("message") && !event.data().equals("[DONE]")) {
+                JsonNode content = TestApp.json(event.data()).path("content");
+                if (!content.isTextual()) {
+                    throw new AssertionError("A delta without text content: " + event.data());
+                }
+                text.append(content.asText());
+            }
+        }
+        return text.toString();
     }
 
     public static List<Event> parse(String stream) {

@@ -25,7 +25,6 @@ import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -56,9 +55,6 @@ public final class Api {
      */
     public record HealthInfo(String mode, String model, String region, String storage, String version,
                              Optional<String> bedrockEndpoint) {
-        public HealthInfo(String mode, String model, String region, String storage, String version) {
-            this(mode, model, region, storage, version, Optional.empty());
-        }
     }
 
     private final ChatService chat;
@@ -187,9 +183,7 @@ public final class Api {
                 .put("region", health.region())
                 .put("storage", health.storage())
                 .put("version", health.version());
-        if (health.mode().equals("bedrock")) {
-            health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
-        }
+        health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
         x.sendJson(200, body);
     }
 
@@ -239,12 +233,7 @@ public final class Api {
         if (streamed) {
             chatStream(x, command);
         } else {
-            ChatResult result = chat.chat(x.principal, command, new ChatListener() {
-                @Override
-                public void accepted(String conversationId, String modelId) {
-                    x.model = modelId;
-                }
-            });
+            ChatResult result = chat.chat(x.principal, command, new TurnListener(x));
             x.record(result);
             ObjectNode answer = mapper.createObjectNode()
                     .put("conversationId", result.conversationId())
@@ -261,12 +250,7 @@ public final class Api {
      * access, a timeout before the first event) is answered with its own status and envelope, as for JSON.
      */
     private void chatStream(Exchange x, ChatCommand command) throws IOException {
-        ChatResult result = chat.chat(x.principal, command, new ChatListener() {
-            @Override
-            public void accepted(String conversationId, String modelId) {
-                x.model = modelId;
-            }
-
+        ChatResult result = chat.chat(x.principal, command, new TurnListener(x) {
             @Override
             public void started(String conversationId, String modelId) {
                 x.startEvents();
@@ -341,6 +325,20 @@ public final class Api {
         return request.header("x-request-id").filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
                 .or(() -> request.transportId().filter(id -> CLIENT_REQUEST_ID.matcher(id).matches()))
                 .orElseGet(() -> UUID.randomUUID().toString());
+    }
+
+    /** Notes the model of the turn for the request's log line; a streamed answer adds its events. */
+    private static class TurnListener implements ChatListener {
+        private final Exchange x;
+
+        TurnListener(Exchange x) {
+            this.x = x;
+        }
+
+        @Override
+        public void accepted(String conversationId, String modelId) {
+            x.model = modelId;
+        }
     }
 
     /** One request in flight: its sink, what has been sent, and what goes into its log line. */
@@ -452,8 +450,7 @@ public final class Api {
             try {
                 if (events != null) {
                     events.send("error", mapper.writeValueAsString(envelope));
-                    events.send(null, "[DONE]");
-                    events.close();
+                    finishEvents();
                     return;
                 }
                 if (status != null) {

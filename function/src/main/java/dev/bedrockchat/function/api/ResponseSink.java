@@ -1,6 +1,7 @@
 package dev.bedrockchat.function.api;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -28,5 +29,11 @@ public interface ResponseSink {
         void send(String event, String data) throws IOException;
 
         void close() throws IOException;
+
+        /** One event as sent: an {@code event:} line when it is named, the {@code data:} line, a blank line. */
+        static byte[] format(String event, String data) {
+            String named = event == null ? "" : "event: " + event + "\n";
+            return (named + "data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        }
     }
 }

@@ -19,9 +19,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Builds the AWS SDK clients, once, at start-up, and closes them at shutdown: explicit region, one credentials
- * provider, the AWS CRT HTTP clients. An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3,
- * which the SDK also reads by itself) is passed on unchanged; a plain http:// endpoint (a local stand-in) gets
- * HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to Bedrock.
+ * provider, the AWS CRT HTTP clients (one synchronous client shared by Bedrock and S3). An endpoint override
+ * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3, which the SDK also reads by itself) is passed on unchanged;
+ * a plain http:// endpoint (a local stand-in) gets HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to
+ * Bedrock.
  */
 public final class AwsClients implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -29,6 +30,7 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> created = new ArrayList<>();
+    private SdkHttpClient syncHttpClient;
 
     public AwsClients(Region region, AwsCredentialsProvider credentials) {
         this.region = region;
@@ -95,8 +97,11 @@ public final class AwsClients implements AutoCloseable {
         return endpoint.getScheme() != null && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
     }
 
-    private SdkHttpClient syncHttpClient() {
-        return track(AwsCrtHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).build());
+    private synchronized SdkHttpClient syncHttpClient() {
+        if (syncHttpClient == null) {
+            syncHttpClient = track(AwsCrtHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).build());
+        }
+        return syncHttpClient;
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {

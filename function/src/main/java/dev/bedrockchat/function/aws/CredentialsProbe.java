@@ -20,20 +20,45 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * instance metadata service, so a laptop without credentials starts at once.
  */
 public final class CredentialsProbe {
-    private final Map<String, String> env;
-    private final Properties systemProperties;
-    private final Path home;
+    private final Optional<String> hint;
     private final Duration timeout;
 
     public CredentialsProbe(Map<String, String> env, Properties systemProperties, Path home, Duration timeout) {
-        this.env = env;
-        this.systemProperties = systemProperties;
-        this.home = home;
+        this.hint = hint(env, systemProperties, home);
         this.timeout = timeout;
     }
 
-    /** The source that suggests credentials exist, if any (for the start-up log). */
+    /** The source that suggests credentials exist, if any (for the start-up log); looked for once, when made. */
     public Optional<String> hint() {
+        return hint;
+    }
+
+    /** Whether the provider yields credentials within the timeout (only tried when a source is present). */
+    public boolean resolves(AwsCredentialsProvider provider) {
+        if (hint.isEmpty()) {
+            return false;
+        }
+        var attempt = new CompletableFuture<Boolean>();
+        // A virtual (daemon) thread: if resolving hangs, start-up goes on without it.
+        Thread.ofVirtual().name("credentials-probe").start(() -> {
+            try {
+                provider.resolveCredentials();
+                attempt.complete(true);
+            } catch (RuntimeException e) {
+                attempt.complete(false);
+            }
+        });
+        try {
+            return attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Optional<String> hint(Map<String, String> env, Properties systemProperties, Path home) {
         if (has(env.get("AWS_ACCESS_KEY_ID")) && has(env.get("AWS_SECRET_ACCESS_KEY"))) {
             return Optional.of("environment variables");
         }
@@ -57,31 +82,6 @@ public final class CredentialsProbe {
             return Optional.of("shared profile files");
         }
         return Optional.empty();
-    }
-
-    /** Whether the provider yields credentials within the timeout (only tried when a source is present). */
-    public boolean resolves(AwsCredentialsProvider provider) {
-        if (hint().isEmpty()) {
-            return false;
-        }
-        var attempt = new CompletableFuture<Boolean>();
-        // A virtual (daemon) thread: if resolving hangs, start-up goes on without it.
-        Thread.ofVirtual().name("credentials-probe").start(() -> {
-            try {
-                provider.resolveCredentials();
-                attempt.complete(true);
-            } catch (RuntimeException e) {
-                attempt.complete(false);
-            }
-        });
-        try {
-            return attempt.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static boolean has(String value) {

@@ -42,9 +42,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * longer than the idle timeout, or is not complete by the answer's deadline, is cancelled (ModelTimeout) instead of
  * holding the request forever. A whole answer's call is bounded by the model timeout and by the deadline.
  *
- * <p>The listener hears that the stream opened when the ConverseStream response arrives (or with the first delta,
- * should that come first), so any failure before it (throttling after the SDK's retries, access, validation, a
- * timeout) is known to have happened before the model answered at all.
+ * <p>The listener hears that the stream opened when the ConverseStream response arrives (the first delta, should
+ * that come first, counts as the opening too), so any failure before it (throttling after the SDK's retries, access,
+ * validation, a timeout) is known to have happened before the model answered at all.
  */
 public final class BedrockChatModel implements ChatModel {
     private final BedrockRuntimeClient client;
@@ -73,7 +73,7 @@ public final class BedrockChatModel implements ChatModel {
     public ModelReply converse(ModelRequest request) {
         Duration left = request.deadline().remaining();
         if (left.isZero()) {
-            throw ChatException.answerTimeout(request.modelId(), new TimeoutException("answer deadline passed"));
+            throw ChatException.answerTimeout(request.modelId());
         }
         // The client bounds every call by the model timeout; a nearer deadline shortens this one.
         boolean deadlineFirst = left.compareTo(modelTimeout) < 0;
@@ -154,12 +154,11 @@ public final class BedrockChatModel implements ChatModel {
         var text = new StringBuilder();
         String stopReason = null;
         Usage usage = Usage.NONE;
-        boolean opened = false;
         while (true) {
             // Checked before every event too, as a steady stream never leaves the queue empty.
             Duration left = deadline.remaining();
             if (left.isZero()) {
-                throw ChatException.answerTimeout(modelId, new TimeoutException("answer deadline passed"));
+                throw ChatException.answerTimeout(modelId);
             }
             boolean deadlineFirst = left.compareTo(modelTimeout) < 0;
             StreamItem item = events.poll(deadlineFirst ? left.toNanos() : modelTimeout.toNanos(),
@@ -167,14 +166,13 @@ public final class BedrockChatModel implements ChatModel {
             switch (item) {
                 case null -> {
                     if (deadlineFirst) {
-                        throw ChatException.answerTimeout(modelId, new TimeoutException("answer deadline passed"));
+                        throw ChatException.answerTimeout(modelId);
                     }
                     throw BedrockErrors.translate(new TimeoutException("no event for " + modelTimeout), modelId,
                             region);
                 }
-                case StreamItem.Opened ignored -> opened = open(opened, listener);
+                case StreamItem.Opened ignored -> listener.onOpen();
                 case StreamItem.Delta delta -> {
-                    opened = open(opened, listener);
                     text.append(delta.text());
                     listener.onDelta(delta.text());
                 }
@@ -186,14 +184,6 @@ public final class BedrockChatModel implements ChatModel {
                 }
             }
         }
-    }
-
-    /** Reports the opening of the stream once; returns that it is open. */
-    private static boolean open(boolean alreadyOpen, DeltaListener listener) {
-        if (!alreadyOpen) {
-            listener.onOpen();
-        }
-        return true;
     }
 
     private static void cancel(CompletableFuture<Void> call, AtomicReference<Subscription> subscription) {

@@ -2,6 +2,7 @@ package dev.bedrockchat.function.chat;
 
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A failure the caller is told about: an error code and a message that says what happened and what to do. The message
@@ -27,6 +28,11 @@ public final class ChatException extends RuntimeException {
 
     public static ChatException notFound(String message) {
         return new ChatException(ErrorCode.NOT_FOUND, message);
+    }
+
+    /** {@link #answerTimeout(String, Throwable)} found by the model adapter's own check of the deadline. */
+    public static ChatException answerTimeout(String modelId) {
+        return answerTimeout(modelId, new TimeoutException("answer deadline passed"));
     }
 
     /**

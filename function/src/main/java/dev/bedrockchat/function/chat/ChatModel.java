@@ -18,7 +18,7 @@ public interface ChatModel {
     ModelReply converse(ModelRequest request);
 
     /**
-     * Answers as a stream, reported to the listener on the calling thread: {@link DeltaListener#onOpen()} once the
+     * Answers as a stream, reported to the listener on the calling thread: {@link DeltaListener#onOpen()} when the
      * model's stream has opened, then every text delta as soon as it arrives; the call returns when the answer is
      * complete.
      *

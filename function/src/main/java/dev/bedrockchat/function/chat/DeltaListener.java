@@ -10,8 +10,9 @@ public interface DeltaListener {
 
     /**
      * The model accepted the call and its answer stream has opened (for Amazon Bedrock: the ConverseStream response
-     * arrived). Called at most once, before any delta. A failure reported before it means that the model never
-     * answered; a failure after it happened mid-answer.
+     * arrived). A model may report it more than once, or after the first delta, or not at all: the caller takes the
+     * first of {@code onOpen} and {@link #onDelta} as the opening. A failure reported before the opening means that
+     * the model never answered; a failure after it happened mid-answer.
      */
     default void onOpen() {
     }

@@ -12,8 +12,6 @@ public final class SecurityHeaders {
     public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
-    /** Sent by CloudFront only: a local server on http:// must not pin HTTPS for localhost. */
-    public static final String STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains; preload";
     public static final String X_CONTENT_TYPE_OPTIONS = "nosniff";
     public static final String X_FRAME_OPTIONS = "DENY";
     public static final String REFERRER_POLICY = "strict-origin-when-cross-origin";
@@ -21,7 +19,7 @@ public final class SecurityHeaders {
     private SecurityHeaders() {
     }
 
-    /** The headers the local server adds to its responses (all of the above except HSTS). */
+    /** The headers the local server adds to its responses (not HSTS: it must not pin HTTPS for localhost). */
     public static Map<String, String> local() {
         var headers = new LinkedHashMap<String, String>();
         headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);

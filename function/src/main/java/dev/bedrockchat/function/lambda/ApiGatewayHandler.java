@@ -55,7 +55,11 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
 
     /** Used by the Lambda runtime: configuration from the environment. */
     public ApiGatewayHandler() {
-        this(Application.fromEnvironment().api(), new ObjectMapper());
+        this(Application.fromEnvironment());
+    }
+
+    private ApiGatewayHandler(Application application) {
+        this(application.api(), application.mapper());
     }
 
     public ApiGatewayHandler(Api api, ObjectMapper mapper) {
@@ -164,12 +168,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             return new EventSink() {
                 @Override
                 public void send(String event, String data) {
-                    var text = new StringBuilder();
-                    if (event != null) {
-                        text.append("event: ").append(event).append('\n');
-                    }
-                    text.append("data: ").append(data).append("\n\n");
-                    body.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
+                    body.writeBytes(EventSink.format(event, data));
                 }
 
                 @Override

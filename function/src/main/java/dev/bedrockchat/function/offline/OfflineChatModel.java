@@ -10,7 +10,6 @@ import dev.bedrockchat.function.chat.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The local stand-in for Amazon Bedrock, used when no AWS credentials are available or {@code CHAT_MODE=offline}.
@@ -49,7 +48,7 @@ public final class OfflineChatModel implements ChatModel {
         listener.onOpen(); // nothing can fail here: the answer begins at once
         for (String piece : pieces) {
             if (request.deadline().passed()) {
-                throw ChatException.answerTimeout(request.modelId(), new TimeoutException("answer deadline passed"));
+                throw ChatException.answerTimeout(request.modelId());
             }
             listener.onDelta(piece);
             pause();

@@ -8,7 +8,6 @@ import dev.bedrockchat.function.api.ResponseSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -97,12 +96,7 @@ public final class HttpTransport implements AutoCloseable {
             return new EventSink() {
                 @Override
                 public void send(String event, String data) throws IOException {
-                    var text = new StringBuilder();
-                    if (event != null) {
-                        text.append("event: ").append(event).append('\n');
-                    }
-                    text.append("data: ").append(data).append("\n\n");
-                    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+                    out.write(EventSink.format(event, data));
                     out.flush();
                 }
 

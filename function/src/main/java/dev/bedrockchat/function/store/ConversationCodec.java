@@ -1,10 +1,12 @@
 package dev.bedrockchat.function.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.chat.Conversation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * Reads and writes conversation documents as JSON. A deleted conversation leaves a tombstone in its place
@@ -36,18 +38,12 @@ public final class ConversationCodec {
         return write(mapper.createObjectNode().put("conversationId", conversationId).put(DELETED_AT, deletedAt));
     }
 
-    /** Whether the document is the tombstone of a deleted conversation. */
-    public boolean isTombstone(byte[] json) {
+    /** The conversation in the document; empty when it is the tombstone of a deleted conversation. */
+    public Optional<Conversation> decode(byte[] json) {
         try {
-            return mapper.readTree(json).has(DELETED_AT);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Conversation document cannot be read", e);
-        }
-    }
-
-    public Conversation read(byte[] json) {
-        try {
-            return mapper.readValue(json, Conversation.class);
+            JsonNode document = mapper.readTree(json);
+            return document.has(DELETED_AT) ? Optional.empty()
+                    : Optional.of(mapper.treeToValue(document, Conversation.class));
         } catch (IOException e) {
             throw new UncheckedIOException("Conversation document cannot be read", e);
         }

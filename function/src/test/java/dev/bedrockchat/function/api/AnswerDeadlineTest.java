@@ -51,7 +51,7 @@ class AnswerDeadlineTest {
         List<Sse.Event> deltas = events.stream()
                 .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]")).toList();
         assertThat(deltas).hasSizeBetween(3, 59);
-        String sent = String.join("", deltas.stream().map(e -> TestApp.json(e.data()).path("content").asText()).toList());
+        String sent = Sse.text(events);
         Sse.Event error = events.get(events.size() - 2);
         assertThat(error.name()).isEqualTo("error");
         JsonNode envelope = TestApp.json(error.data()).path("error");

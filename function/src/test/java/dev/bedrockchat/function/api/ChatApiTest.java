@@ -117,8 +117,7 @@ class ChatApiTest {
 
         List<Sse.Event> deltas = events.subList(1, events.size() - 2);
         assertThat(deltas).hasSizeGreaterThan(2).allMatch(event -> event.name().equals("message"));
-        String text = String.join("", deltas.stream().map(e -> TestApp.json(e.data()).path("content").asText()).toList());
-        assertThat(text).isEqualTo("Stub reply to: Tell me more");
+        assertThat(Sse.text(events)).isEqualTo("Stub reply to: Tell me more");
 
         Sse.Event done = events.get(events.size() - 2);
         assertThat(done.name()).isEqualTo("done");
@@ -126,6 +125,7 @@ class ChatApiTest {
         assertThat(doneData.path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(doneData.path("stopReason").asText()).isEqualTo("end_turn");
         assertThat(doneData.path("usage").path("outputTokens").asInt()).isEqualTo(deltas.size());
+        assertThat(doneData.path("latencyMs").isIntegralNumber()).as("done carries latencyMs").isTrue();
         assertThat(doneData.path("latencyMs").asLong()).isNotNegative();
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
@@ -201,6 +201,8 @@ class ChatApiTest {
         assertThat(artifact.path("principal").path("kind").asText()).isEqualTo("anonymous");
         assertThat(artifact.path("stopReason").asText()).isEqualTo("end_turn");
         assertThat(artifact.path("usage").path("outputTokens").asInt()).isPositive();
+        assertThat(artifact.path("latencyMs").isIntegralNumber()).as("artifact latencyMs").isTrue();
+        assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber()).as("artifact timeToFirstTokenMs").isTrue();
         assertThat(artifact.path("latencyMs").asLong()).isNotNegative();
         assertThat(artifact.path("timeToFirstTokenMs").asLong()).isNotNegative()
                 .isLessThanOrEqualTo(artifact.path("latencyMs").asLong());
@@ -227,6 +229,7 @@ class ChatApiTest {
         assertThat(line.path("mode").asText()).isEqualTo("bedrock");
         assertThat(line.path("inputTokens").asInt()).isPositive();
         assertThat(line.path("outputTokens").asInt()).isPositive();
+        assertThat(line.path("latencyMs").isIntegralNumber()).as("log line latencyMs").isTrue();
         assertThat(line.path("latencyMs").asLong()).isNotNegative();
         assertThat(app.rawLog()).doesNotContain("secret words");
     }

@@ -149,7 +149,7 @@ class ModelErrorsTest {
         assertThat(events).noneMatch(event -> event.name().equals("done"));
         JsonNode artifact = app.awaitArtifact("req-midstream-01");
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelError");
-        assertThat(artifact.path("reply").asText()).startsWith("Stub ");
+        assertThat(artifact.path("reply").asText()).isEqualTo(Sse.text(events)).startsWith("Stub ");
         JsonNode line = app.requestLog("req-midstream-01");
         assertThat(line.path("status").asInt()).isEqualTo(200);
         assertThat(line.path("errorCode").asText()).isEqualTo("ModelError");
@@ -170,6 +170,7 @@ class ModelErrorsTest {
         assertThat(retried.statusCode()).isEqualTo(200);
         List<Sse.Event> events = Sse.parse(retried.body());
         assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
+        assertThat(Sse.text(events)).isEqualTo("Stub reply to: Second again");
         assertThat(stub.lastRequest().conversation())
                 .containsExactly("user: First question", "assistant: Stub reply to: First question", "user: Second again");
         JsonNode messages = TestApp.json(app.get("/api/conversations/" + id)).path("messages");
@@ -219,7 +220,8 @@ class ModelErrorsTest {
         assertThat(error.name()).isEqualTo("error");
         assertThat(TestApp.json(error.data()).path("error").path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
-        assertThat(impatientApp.awaitArtifact("req-quiet-stream").path("reply").asText()).startsWith("Gated reply");
+        assertThat(impatientApp.awaitArtifact("req-quiet-stream").path("reply").asText())
+                .isEqualTo(Sse.text(events)).isEqualTo("Gated reply: first part. ");
     }
 
     @Test

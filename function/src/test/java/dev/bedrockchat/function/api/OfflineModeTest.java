@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.function.TestApp;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,19 +52,22 @@ class OfflineModeTest {
 
     @Test
     void theJsonReplyIsTheSameTextAndIsKeptInTheConversation() {
-        JsonNode reply = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Hello offline\"}"));
+        JsonNode reply = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Hello offline\"}",
+                "x-request-id", "req-offline-json1"));
 
         assertThat(reply.path("reply").asText()).isEqualTo(streamedText("Hello offline"));
         String id = reply.path("conversationId").asText();
         assertThat(TestApp.json(app.get("/api/conversations/" + id)).path("messages")).hasSize(2);
-        assertThat(app.awaitArtifact(app.logLines().stream()
-                .filter(l -> l.path("type").asText().equals("request") && l.path("route").asText().equals("/api/chat"))
-                .findFirst().orElseThrow().path("requestId").asText()).path("mode").asText()).isEqualTo("offline");
+        JsonNode line = app.requestLog("req-offline-json1");
+        assertThat(line.path("route").asText()).isEqualTo("/api/chat");
+        assertThat(line.path("mode").asText()).isEqualTo("offline");
+        JsonNode artifact = app.awaitArtifact("req-offline-json1");
+        assertThat(artifact.path("mode").asText()).isEqualTo("offline");
+        assertThat(artifact.path("streamed").asBoolean()).isFalse();
+        assertThat(artifact.path("reply").asText()).isEqualTo(reply.path("reply").asText());
     }
 
     private String streamedText(String question) {
-        List<Sse.Event> events = Sse.parse(app.chatStream("{\"message\":\"" + question + "\"}").body());
-        return String.join("", events.stream().filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
-                .map(e -> TestApp.json(e.data()).path("content").asText()).toList());
+        return Sse.text(Sse.parse(app.chatStream("{\"message\":\"" + question + "\"}").body()));
     }
 }

@@ -19,10 +19,12 @@ class DeadlineTest {
 
     @Test
     void theOfflineStandInStopsStreamingAtTheDeadline() {
-        var model = new OfflineChatModel(Duration.ofMillis(20));
+        // Half a second leaves the first delta room on a busy machine; the whole reply (some 38 pieces, 50 ms apart)
+        // takes well over a second, so the deadline always comes first.
+        var model = new OfflineChatModel(Duration.ofMillis(50));
         var heard = new ArrayList<String>();
 
-        assertThatThrownBy(() -> model.converseStream(request(Deadline.in(Duration.ofMillis(100))), heard::add))
+        assertThatThrownBy(() -> model.converseStream(request(Deadline.in(Duration.ofMillis(500))), heard::add))
                 .isInstanceOfSatisfying(ChatException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_TIMEOUT);
                     assertThat(e.getMessage()).contains("ANSWER_TIMEOUT_SECONDS");

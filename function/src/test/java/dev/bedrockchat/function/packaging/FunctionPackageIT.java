@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.Sse;
+import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import java.io.BufferedReader;
 import java.io.File;
@@ -99,16 +100,7 @@ class FunctionPackageIT {
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         try {
-            var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            int port = -1;
-            String line;
-            while (port < 0 && (line = reader.readLine()) != null) {
-                JsonNode json = mapper.readTree(line);
-                if (json.path("type").asText().equals("listening")) {
-                    port = json.path("port").asInt();
-                }
-            }
-            assertThat(port).as("the server started").isPositive();
+            int port = awaitListening(process, new CopyOnWriteArrayList<>());
             // The script execs java: the process is the JVM, with the script's settings.
             assertThat(process.info().arguments()).hasValueSatisfying(arguments -> assertThat(arguments)
                     .contains("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -136,18 +128,7 @@ class FunctionPackageIT {
             Process process = builder.start();
             var stdout = new CopyOnWriteArrayList<String>();
             try {
-                var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                int port = -1;
-                String line;
-                while (port < 0 && (line = reader.readLine()) != null) {
-                    stdout.add(line);
-                    JsonNode json = mapper.readTree(line);
-                    if (json.path("type").asText().equals("listening")) {
-                        port = json.path("port").asInt();
-                    }
-                }
-                assertThat(port).as("listening line in " + stdout).isPositive();
-                Thread.ofVirtual().start(() -> reader.lines().forEach(stdout::add));
+                int port = awaitListening(process, stdout);
 
                 var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 JsonNode health = mapper.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
@@ -161,10 +142,7 @@ class FunctionPackageIT {
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 List<Sse.Event> events = Sse.parse(stream.body());
                 assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
-                var text = new StringBuilder();
-                events.stream().filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
-                        .forEach(e -> text.append(readContent(e.data())));
-                assertThat(text.toString()).isEqualTo("Stub reply to: from the jar");
+                assertThat(Sse.text(events)).isEqualTo("Stub reply to: from the jar");
             } finally {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -199,12 +177,24 @@ class FunctionPackageIT {
         }
     }
 
-    private String readContent(String data) {
-        try {
-            return mapper.readTree(data).path("content").asText();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * Reads the server's stdout until its {@code listening} line and returns the port it names; the lines read, and
+     * those that follow (read on from a thread of their own, so the pipe never fills), are added to {@code stdout}.
+     */
+    private static int awaitListening(Process process, List<String> stdout) throws IOException {
+        var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        int port = -1;
+        String line;
+        while (port < 0 && (line = reader.readLine()) != null) {
+            stdout.add(line);
+            JsonNode json = TestApp.json(line);
+            if (json.path("type").asText().equals("listening")) {
+                port = json.path("port").asInt();
+            }
         }
+        assertThat(port).as("a listening line in " + stdout).isPositive();
+        Thread.ofVirtual().start(() -> reader.lines().forEach(stdout::add));
+        return port;
     }
 
     /** The Unix file modes recorded in a zip's central directory, by entry name. */

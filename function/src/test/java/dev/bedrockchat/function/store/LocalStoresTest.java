@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bedrockchat.function.chat.ConversationDeletedException;
+import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
@@ -24,8 +24,20 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalStoresTest {
+class LocalStoresTest extends ConversationStoreContract {
     private final ConversationCodec codec = new ConversationCodec(new ObjectMapper());
+    @TempDir
+    Path dataDir;
+
+    @Override
+    ConversationStore store() {
+        return new LocalConversationStore(dataDir, codec, Clock.systemUTC());
+    }
+
+    @Override
+    String storedDocument(String conversationId) throws IOException {
+        return Files.readString(dataDir.resolve("conversations/" + conversationId + ".json"));
+    }
 
     @Test
     void concurrentTurnsOnOneConversationAreAllKeptAndNoTemporaryFileRemains(@TempDir Path dir) throws Exception {
@@ -59,52 +71,6 @@ class LocalStoresTest {
     }
 
     @Test
-    void aTurnAppendedTwiceIsStoredOnceAndAnotherTurnAfterItStillIs(@TempDir Path dir) throws Exception {
-        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
-        String id = UUID.randomUUID().toString();
-        List<StoredMessage> once = turn("once");
-
-        store.append(id, Principal.ANONYMOUS, once);
-        var again = store.append(id, Principal.ANONYMOUS, once);
-        store.append(id, Principal.ANONYMOUS, turn("once"));
-
-        assertThat(again.messages()).containsExactlyElementsOf(once);
-        assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
-                .containsExactly("once", "re: once", "once", "re: once");
-        String json = Files.readString(dir.resolve("conversations/" + id + ".json"));
-        assertThat(json).contains("\"turn\":\"" + once.getFirst().turn() + "\"");
-    }
-
-    @Test
-    void aDeletedConversationStaysDeletedAndOthersStillStart(@TempDir Path dir) throws Exception {
-        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
-        String id = UUID.randomUUID().toString();
-        store.append(id, Principal.ANONYMOUS, turn("first"));
-        store.delete(id);
-
-        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
-                .isInstanceOf(ConversationDeletedException.class);
-        assertThat(store.find(id)).isEmpty();
-        assertThat(Files.readString(dir.resolve("conversations/" + id + ".json")))
-                .doesNotContain("first").doesNotContain("late");
-        String other = UUID.randomUUID().toString();
-        assertThat(store.append(other, Principal.ANONYMOUS, turn("new")).messages()).extracting(StoredMessage::content)
-                .containsExactly("new", "re: new");
-    }
-
-    @Test
-    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack(@TempDir Path dir) {
-        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
-        String id = UUID.randomUUID().toString();
-
-        store.delete(id);
-
-        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
-                .isInstanceOf(ConversationDeletedException.class);
-        assertThat(store.find(id)).isEmpty();
-    }
-
-    @Test
     void aDocumentWrittenBeforeTurnIdsExistedIsReadAndAppendedTo(@TempDir Path dir) throws Exception {
         String id = UUID.randomUUID().toString();
         Files.createDirectories(dir.resolve("conversations"));
@@ -120,18 +86,6 @@ class LocalStoresTest {
         assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
                 .containsExactly("old", "re: old", "new", "re: new");
         assertThat(store.find(id).orElseThrow().messages().getFirst().turn()).isNull();
-    }
-
-    @Test
-    void theDocumentRecordsItsOwner(@TempDir Path dir) throws Exception {
-        var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
-        String id = UUID.randomUUID().toString();
-        store.append(id, Principal.SHARED_TOKEN, turn("mine"));
-
-        String json = Files.readString(dir.resolve("conversations/" + id + ".json"));
-        assertThat(json).contains("\"owner\":{\"kind\":\"token\",\"id\":\"shared-token\"}");
-        assertThat(store.find(id).orElseThrow().isOwnedBy(Principal.SHARED_TOKEN)).isTrue();
-        assertThat(store.find(id).orElseThrow().isOwnedBy(Principal.ANONYMOUS)).isFalse();
     }
 
     @Test

@@ -62,7 +62,7 @@ class S3ChatApiTest {
         // Both turns read the conversation, then wait inside the model call: neither has been saved yet.
         var first = CompletableFuture.supplyAsync(() -> app.chatStream(
                 "{\"message\":\"turn A [gated]\",\"conversationId\":\"" + id + "\"}"));
-        var second = CompletableFuture.supplyAsync(() -> app.postJson("/api/chat",
+        var second = CompletableFuture.supplyAsync(() -> app.chatStream(
                 "{\"message\":\"turn B [gated]\",\"conversationId\":\"" + id + "\"}"));
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (stub.requests().size() < 2 && System.nanoTime() < deadline) {

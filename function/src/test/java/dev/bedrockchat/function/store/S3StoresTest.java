@@ -11,7 +11,7 @@ import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.chat.Artifact;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.Conversation;
-import dev.bedrockchat.function.chat.ConversationDeletedException;
+import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * under truly simultaneous writes, so a free-running stress test would measure s3proxy rather than the store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class S3StoresTest {
+class S3StoresTest extends ConversationStoreContract {
     private static final String BUCKET = "chat-artifacts";
     private final ObjectMapper mapper = new ObjectMapper();
     private final ConversationCodec codec = new ConversationCodec(mapper);
@@ -89,31 +89,18 @@ class S3StoresTest {
         return builder.build();
     }
 
-    private S3ConversationStore store(S3Client client) {
-        return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
+    @Override
+    ConversationStore store() {
+        return store(s3);
     }
 
-    @Test
-    void aConversationIsCreatedAppendedReadAndDeleted() throws Exception {
-        var store = store(s3);
-        String id = UUID.randomUUID().toString();
-        Principal owner = new Principal("token", "shared-token");
+    @Override
+    String storedDocument(String conversationId) {
+        return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + conversationId + ".json")).asUtf8String();
+    }
 
-        assertThat(store.find(id)).isEmpty();
-        store.append(id, owner, turn("one"));
-        Conversation conversation = store.append(id, owner, turn("two"));
-
-        assertThat(conversation.messages()).extracting(StoredMessage::content)
-                .containsExactly("one", "re: one", "two", "re: two");
-        assertThat(store.find(id)).contains(conversation);
-        JsonNode object = mapper.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + id + ".json"))
-                .asByteArray());
-        assertThat(object.path("owner").path("kind").asText()).isEqualTo("token");
-        assertThat(object.path("conversationId").asText()).isEqualTo(id);
-
-        store.delete(id);
-        assertThat(store.find(id)).isEmpty();
-        store.delete(id);
+    private S3ConversationStore store(S3Client client) {
+        return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
     }
 
     @Test
@@ -149,45 +136,6 @@ class S3StoresTest {
                 .containsExactly("first", "re: first", "concurrent", "re: concurrent", "mine", "re: mine");
         assertThat(store(s3).find(id).orElseThrow()).isEqualTo(result);
         racing.close();
-    }
-
-    @Test
-    void aDeletedConversationStaysDeleted() {
-        var store = store(s3);
-        String id = UUID.randomUUID().toString();
-        store.append(id, Principal.ANONYMOUS, turn("first"));
-        store.delete(id);
-
-        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
-                .isInstanceOf(ConversationDeletedException.class);
-        assertThat(store.find(id)).isEmpty();
-        assertThat(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + id + ".json")).asUtf8String())
-                .doesNotContain("first").contains("deletedAt");
-    }
-
-    @Test
-    void aFirstTurnStillRunningWhenItsConversationWasDeletedDoesNotBringItBack() {
-        var store = store(s3);
-        String id = UUID.randomUUID().toString();
-
-        store.delete(id);
-
-        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
-                .isInstanceOf(ConversationDeletedException.class);
-        assertThat(store.find(id)).isEmpty();
-    }
-
-    @Test
-    void aTurnAppendedTwiceIsStoredOnce() {
-        var store = store(s3);
-        String id = UUID.randomUUID().toString();
-        List<StoredMessage> once = turn("once");
-
-        store.append(id, Principal.ANONYMOUS, once);
-        Conversation again = store.append(id, Principal.ANONYMOUS, once);
-
-        assertThat(again.messages()).containsExactlyElementsOf(once);
-        assertThat(store.find(id).orElseThrow().messages()).containsExactlyElementsOf(once);
     }
 
     /**

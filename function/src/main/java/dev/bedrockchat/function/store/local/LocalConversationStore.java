@@ -45,7 +45,7 @@ public final class LocalConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
-        return document(conversationId).filter(json -> !codec.isTombstone(json)).map(codec::read);
+        return document(conversationId).flatMap(codec::decode);
     }
 
     private Optional<byte[]> document(String conversationId) {
@@ -65,10 +65,10 @@ public final class LocalConversationStore implements ConversationStore {
         try {
             String now = clock.instant().toString();
             Optional<byte[]> document = document(conversationId);
-            if (document.filter(codec::isTombstone).isPresent()) {
+            Optional<Conversation> existing = document.flatMap(codec::decode);
+            if (document.isPresent() && existing.isEmpty()) {
                 throw new ConversationDeletedException(conversationId);
             }
-            Optional<Conversation> existing = document.map(codec::read);
             Conversation current = existing.orElseGet(() -> Conversation.start(conversationId, owner, now));
             if (current.holds(messages)) {
                 return current;

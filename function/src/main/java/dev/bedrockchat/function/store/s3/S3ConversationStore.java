@@ -102,9 +102,8 @@ public final class S3ConversationStore implements ConversationStore {
         try {
             ResponseBytes<GetObjectResponse> object =
                     s3.getObjectAsBytes(request -> request.bucket(bucket).key(key(conversationId)));
-            byte[] json = object.asByteArray();
-            String eTag = object.response().eTag();
-            return Optional.of(codec.isTombstone(json) ? new Versioned(null, eTag) : new Versioned(codec.read(json), eTag));
+            Conversation conversation = codec.decode(object.asByteArray()).orElse(null);
+            return Optional.of(new Versioned(conversation, object.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         }
