@@ -1,7 +1,7 @@
 package dev.bedrockchat.infra.api;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import software.amazon.awscdk.Duration;
@@ -40,9 +40,6 @@ import java.util.stream.Collectors;
  */
 public final class ChatApi extends Construct {
     private final RestApi restApi;
-    private final Method proxyMethod;
-    private final LogGroup accessLogs;
-    private final Duration integrationTimeout;
 
     /**
      * @param config  the environment (stage name, throttling, streaming, timeouts, log retention)
@@ -56,10 +53,7 @@ public final class ChatApi extends Construct {
         EnvironmentConfig config = props.config();
         boolean streaming = config.function().streaming();
 
-        accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                .retention(LogRetention.of(config.logRetentionDays()))
-                .removalPolicy(config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
-                .build();
+        LogGroup accessLogs = Retention.logGroup(this, "AccessLogs", config);
 
         restApi = RestApi.Builder.create(this, "RestApi")
                 .restApiName("chat-" + config.name())
@@ -81,19 +75,16 @@ public final class ChatApi extends Construct {
                         .build())
                 .build();
 
-        int functionTimeout = config.function().timeoutSeconds();
-        integrationTimeout = Duration.seconds(streaming
-                ? functionTimeout
-                : Math.min(functionTimeout, ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS));
         LambdaIntegration integration = LambdaIntegration.Builder.create(props.handler())
                 .proxy(true)
                 .responseTransferMode(streaming ? ResponseTransferMode.STREAM : ResponseTransferMode.BUFFERED)
-                .timeout(integrationTimeout)
+                .timeout(Duration.seconds(ServiceLimits.requestLimitSeconds(streaming,
+                        config.function().timeoutSeconds())))
                 .allowTestInvoke(false)
                 .build();
 
         Resource proxy = restApi.getRoot().addResource("api").addResource("{proxy+}");
-        proxyMethod = proxy.addMethod("ANY", integration, MethodOptions.builder()
+        Method proxyMethod = proxy.addMethod("ANY", integration, MethodOptions.builder()
                 .requestParameters(Map.of("method.request.path.proxy", true))
                 .requestValidatorOptions(RequestValidatorOptions.builder()
                         .requestValidatorName("chat-" + config.name() + "-path")
@@ -146,7 +137,8 @@ public final class ChatApi extends Construct {
         if (status != null) {
             response.statusCode(status);
         }
-        restApi.addGatewayResponse(code + type.toString().replace("_", ""), response.build());
+        // Named by the code: ResponseType's toString is an identity hash, which renamed the resource at every change.
+        restApi.addGatewayResponse(code, response.build());
     }
 
     private static AccessLogFormat accessLogFormat() {
@@ -175,18 +167,5 @@ public final class ChatApi extends Construct {
 
     public RestApi restApi() {
         return restApi;
-    }
-
-    public Method proxyMethod() {
-        return proxyMethod;
-    }
-
-    public LogGroup accessLogs() {
-        return accessLogs;
-    }
-
-    /** How long API Gateway waits for the function. */
-    public Duration integrationTimeout() {
-        return integrationTimeout;
     }
 }

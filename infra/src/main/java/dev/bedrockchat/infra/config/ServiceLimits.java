@@ -28,13 +28,20 @@ public final class ServiceLimits {
     }
 
     /**
-     * The longest a whole answer may take ({@code ANSWER_TIMEOUT_SECONDS} of the function): the function's timeout
-     * when streamed, API Gateway's buffered limit otherwise, less the margin to save the answer and say why it ended.
+     * How long API Gateway waits for the function (the integration timeout): the function's timeout when streamed,
+     * at most API Gateway's buffered limit otherwise.
+     */
+    public static int requestLimitSeconds(boolean streaming, int functionTimeoutSeconds) {
+        return streaming ? functionTimeoutSeconds
+                : Math.min(functionTimeoutSeconds, API_GATEWAY_BUFFERED_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * The longest a whole answer may take ({@code ANSWER_TIMEOUT_SECONDS} of the function): the
+     * {@linkplain #requestLimitSeconds request limit} less the margin to save the answer and say why it ended.
      */
     public static int answerTimeoutSeconds(boolean streaming, int functionTimeoutSeconds) {
-        int limit = streaming ? functionTimeoutSeconds
-                : Math.min(functionTimeoutSeconds, API_GATEWAY_BUFFERED_TIMEOUT_SECONDS);
-        return Math.max(1, limit - ANSWER_DEADLINE_MARGIN_SECONDS);
+        return Math.max(1, requestLimitSeconds(streaming, functionTimeoutSeconds) - ANSWER_DEADLINE_MARGIN_SECONDS);
     }
 
     /** The longest {@code function.modelTimeoutSeconds} may be when answers are streamed through CloudFront. */

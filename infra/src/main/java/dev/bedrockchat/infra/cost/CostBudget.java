@@ -22,8 +22,6 @@ public final class CostBudget extends Construct {
     public static final int ACTUAL_ALERT_PERCENT = 80;
     public static final int FORECAST_ALERT_PERCENT = 100;
 
-    private final CfnBudget budget;
-
     /**
      * @param name      the budget's name
      * @param amountUsd the monthly limit in US dollars
@@ -34,7 +32,7 @@ public final class CostBudget extends Construct {
 
     public CostBudget(Construct scope, String id, Props props) {
         super(scope, id);
-        budget = CfnBudget.Builder.create(this, "Budget")
+        CfnBudget.Builder.create(this, "Budget")
                 .budget(BudgetDataProperty.builder()
                         .budgetName(props.name())
                         .budgetType("COST")
@@ -60,9 +58,5 @@ public final class CostBudget extends Construct {
                         .address(email)
                         .build()))
                 .build();
-    }
-
-    public CfnBudget budget() {
-        return budget;
     }
 }

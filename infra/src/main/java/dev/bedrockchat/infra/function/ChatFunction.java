@@ -1,17 +1,15 @@
 package dev.bedrockchat.infra.function;
 
+import dev.bedrockchat.infra.DeploymentArtifacts;
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
-import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
-import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -46,9 +44,7 @@ import java.util.Map;
  */
 public final class ChatFunction extends Construct {
     public static final String ALIAS_NAME = "live";
-    /** The handler behind the Lambda Web Adapter: the start-up script at the root of the package. */
-    public static final String STREAMING_HANDLER = "run.sh";
-    /** The handler of buffered mode. */
+    /** The handler of buffered mode; streaming, the handler is the package's start-up script. */
     public static final String BUFFERED_HANDLER = "dev.bedrockchat.function.lambda.ApiGatewayHandler::handleRequest";
     /** The port the function's HTTP server listens on behind the adapter. */
     public static final String PORT = "8080";
@@ -58,8 +54,6 @@ public final class ChatFunction extends Construct {
             "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
             "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
 
-    private final Role role;
-    private final LogGroup logGroup;
     private final Function function;
     private final Alias alias;
 
@@ -67,10 +61,10 @@ public final class ChatFunction extends Construct {
      * @param config          the environment
      * @param functionPackage the Lambda zip ({@code run.sh} + {@code lib/function.jar})
      * @param network         the VPC, subnets and security group the function runs in
-     * @param artifactBucket  the bucket of conversations and artifacts
+     * @param storage         the bucket of conversations and artifacts
      * @param bedrock         the Bedrock resources the function may invoke
      */
-    public record Props(EnvironmentConfig config, Path functionPackage, Network network, IBucket artifactBucket,
+    public record Props(EnvironmentConfig config, Path functionPackage, Network network, ArtifactStorage storage,
                         BedrockModelAccess bedrock) {
     }
 
@@ -78,14 +72,11 @@ public final class ChatFunction extends Construct {
         super(scope, id);
         EnvironmentConfig config = props.config();
         FunctionSettings settings = config.function();
-        RemovalPolicy removal = config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+        IBucket bucket = props.storage().bucket();
 
-        logGroup = LogGroup.Builder.create(this, "Logs")
-                .retention(LogRetention.of(config.logRetentionDays()))
-                .removalPolicy(removal)
-                .build();
+        LogGroup logGroup = Retention.logGroup(this, "Logs", config);
 
-        role = Role.Builder.create(this, "Role")
+        Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Chat function (" + config.name() + "): allowed Bedrock models, its bucket prefixes,"
                         + " its log group")
@@ -93,7 +84,7 @@ public final class ChatFunction extends Construct {
                         "BedrockModels", PolicyDocument.Builder.create()
                                 .statements(props.bedrock().statements(null)).build(),
                         "ArtifactBucket", PolicyDocument.Builder.create()
-                                .statements(bucketStatements(props.artifactBucket())).build(),
+                                .statements(props.storage().statements(null)).build(),
                         "Logs", PolicyDocument.Builder.create()
                                 .statements(List.of(PolicyStatement.Builder.create()
                                         .sid("WriteOwnLogGroup")
@@ -109,7 +100,7 @@ public final class ChatFunction extends Construct {
                                         .build()))
                                 .build()))
                 .build();
-        acknowledgeRoleFindings(props.artifactBucket());
+        acknowledgeRoleFindings(role, bucket);
 
         Network network = props.network();
         Function.Builder builder = Function.Builder.create(this, "Function")
@@ -117,7 +108,7 @@ public final class ChatFunction extends Construct {
                 .runtime(Runtime.JAVA_25)
                 .architecture(ARCHITECTURE)
                 .code(Code.fromAsset(props.functionPackage().toString()))
-                .handler(settings.streaming() ? STREAMING_HANDLER : BUFFERED_HANDLER)
+                .handler(settings.streaming() ? DeploymentArtifacts.START_SCRIPT : BUFFERED_HANDLER)
                 .memorySize(settings.memoryMb())
                 .timeout(Duration.seconds(settings.timeoutSeconds()))
                 .role(role)
@@ -126,7 +117,7 @@ public final class ChatFunction extends Construct {
                 .vpc(network.vpc())
                 .vpcSubnets(network.functionSubnets())
                 .securityGroups(List.of(network.functionSecurityGroup()))
-                .environment(environment(config, props.artifactBucket()));
+                .environment(environment(config, bucket));
         settings.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
         if (settings.snapStart()) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
@@ -147,32 +138,8 @@ public final class ChatFunction extends Construct {
                 .build();
     }
 
-    private static List<PolicyStatement> bucketStatements(IBucket bucket) {
-        return List.of(
-                PolicyStatement.Builder.create()
-                        .sid("Conversations")
-                        .actions(List.of("s3:GetObject", "s3:PutObject"))
-                        .resources(List.of(bucket.arnForObjects(ArtifactStorage.CONVERSATIONS_PREFIX + "*")))
-                        .build(),
-                PolicyStatement.Builder.create()
-                        .sid("Artifacts")
-                        .actions(List.of("s3:GetObject", "s3:PutObject"))
-                        .resources(List.of(bucket.arnForObjects(ArtifactStorage.ARTIFACTS_PREFIX + "*")))
-                        .build(),
-                // Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and an unknown
-                // conversation could not be told from a denied one. No s3:prefix condition: a GetObject request
-                // carries no prefix, so a conditional grant would not count for it. The bucket holds only this
-                // function's own conversations/ and artifacts/.
-                PolicyStatement.Builder.create()
-                        .sid("ListOwnBucket")
-                        .actions(List.of("s3:ListBucket"))
-                        .resources(List.of(bucket.getBucketArn()))
-                        .build());
-    }
-
-    private void acknowledgeRoleFindings(IBucket bucket) {
-        String bucketArn = "<" + Stack.of(this).getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
-                + ".Arn>";
+    private static void acknowledgeRoleFindings(Role role, IBucket bucket) {
+        String bucketArn = Acknowledge.arnOf(bucket);
         for (String prefix : ArtifactStorage.KEY_PREFIXES) {
             Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::" + bucketArn + "/" + prefix + "*]",
                     "Object access is limited to the " + prefix + " key prefix of the function's own bucket");
@@ -211,14 +178,6 @@ public final class ChatFunction extends Construct {
     private ILayerVersion webAdapterLayer(EnvironmentConfig config) {
         return LayerVersion.fromLayerVersionArn(this, "WebAdapter",
                 WebAdapterLayer.arn(config.region(), ARCHITECTURE, config.function().webAdapterLayerVersion()));
-    }
-
-    public Role role() {
-        return role;
-    }
-
-    public LogGroup logGroup() {
-        return logGroup;
     }
 
     public Function function() {

@@ -1,6 +1,8 @@
 package dev.bedrockchat.infra.nag;
 
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.constructs.IConstruct;
 
@@ -32,5 +34,10 @@ public final class Acknowledge {
             return;
         }
         Validations.of(scope).acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
+    }
+
+    /** How a finding names the ARN of {@code resource} (an L2 construct), e.g. {@code <Bucket83908E77.Arn>}. */
+    public static String arnOf(IConstruct resource) {
+        return "<" + Stack.of(resource).getLogicalId((CfnElement) resource.getNode().getDefaultChild()) + ".Arn>";
     }
 }

@@ -1,9 +1,10 @@
 package dev.bedrockchat.infra.network;
 
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsCustomResourcePolicy;
@@ -13,10 +14,8 @@ import software.amazon.awscdk.customresources.SdkCallsPolicyOptions;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
-import software.amazon.awscdk.services.ec2.GatewayVpcEndpoint;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
-import software.amazon.awscdk.services.ec2.InterfaceVpcEndpoint;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.InterfaceVpcEndpointOptions;
 import software.amazon.awscdk.services.ec2.IpAddresses;
@@ -27,11 +26,9 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcEndpoint;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -47,35 +44,28 @@ import java.util.Map;
 public final class Network extends Construct {
     /** The id aws-cdk-lib gives the singleton function of AwsCustomResource. */
     private static final String AWS_CUSTOM_RESOURCE_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287";
+    /** The isolated subnets: the function and the endpoints live there. */
+    private static final SubnetSelection ISOLATED =
+            SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
 
     private final Vpc vpc;
     private final SecurityGroup functionSecurityGroup;
-    private final SecurityGroup endpointSecurityGroup;
-    private final InterfaceVpcEndpoint bedrockEndpoint;
-    private final GatewayVpcEndpoint s3Endpoint;
 
     /**
-     * @param availabilityZones the two Availability Zones of the subnets
-     * @param bedrock           the Bedrock resources the endpoint lets through
-     * @param artifactBucket    the only bucket the S3 endpoint lets through
-     * @param logRetention      how long the flow logs are kept
-     * @param removalPolicy     what happens to the flow logs when the stack is deleted
+     * @param config  the environment (Availability Zones, log retention, whether logs are retained)
+     * @param bedrock the Bedrock resources the endpoint lets through
+     * @param storage the only bucket the S3 endpoint lets through, as far as the function may use it
      */
-    public record Props(List<String> availabilityZones, BedrockModelAccess bedrock, IBucket artifactBucket,
-                        RetentionDays logRetention, RemovalPolicy removalPolicy) {
+    public record Props(EnvironmentConfig config, BedrockModelAccess bedrock, ArtifactStorage storage) {
     }
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
         Stack stack = Stack.of(this);
 
-        LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
-                .retention(props.logRetention())
-                .removalPolicy(props.removalPolicy())
-                .build();
         vpc = Vpc.Builder.create(this, "Vpc")
                 .ipAddresses(IpAddresses.cidr("10.0.0.0/20"))
-                .availabilityZones(props.availabilityZones())
+                .availabilityZones(props.config().availabilityZones())
                 .natGateways(0)
                 .createInternetGateway(false)
                 .restrictDefaultSecurityGroup(true)
@@ -85,21 +75,21 @@ public final class Network extends Construct {
                         .cidrMask(24)
                         .build()))
                 .flowLogs(Map.of("All", FlowLogOptions.builder()
-                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                        .destination(FlowLogDestination.toCloudWatchLogs(
+                                Retention.logGroup(this, "FlowLogs", props.config())))
                         .trafficType(FlowLogTrafficType.ALL)
                         .build()))
                 .build();
         Acknowledge.rule(vpc, "CloudFormation-Validate::W3010",
                 "The Availability Zones come from the environment's configuration on purpose: the VPC synthesizes"
                         + " without an Availability Zone lookup");
-        SubnetSelection isolated = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
 
         functionSecurityGroup = SecurityGroup.Builder.create(this, "FunctionSecurityGroup")
                 .vpc(vpc)
                 .description("Chat function: HTTPS out to the Bedrock Runtime and S3 endpoints only")
                 .allowAllOutbound(false)
                 .build();
-        endpointSecurityGroup = SecurityGroup.Builder.create(this, "EndpointSecurityGroup")
+        SecurityGroup endpointSecurityGroup = SecurityGroup.Builder.create(this, "EndpointSecurityGroup")
                 .vpc(vpc)
                 .description("Bedrock Runtime endpoint: HTTPS in from the chat function only")
                 .allowAllOutbound(false)
@@ -107,43 +97,34 @@ public final class Network extends Construct {
         endpointSecurityGroup.addIngressRule(functionSecurityGroup, Port.tcp(443), "HTTPS from the chat function");
         functionSecurityGroup.addEgressRule(endpointSecurityGroup, Port.tcp(443), "HTTPS to Bedrock Runtime");
 
-        bedrockEndpoint = vpc.addInterfaceEndpoint("BedrockRuntime", InterfaceVpcEndpointOptions.builder()
+        VpcEndpoint bedrockEndpoint = vpc.addInterfaceEndpoint("BedrockRuntime", InterfaceVpcEndpointOptions.builder()
                 .service(InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME)
                 .privateDnsEnabled(true)
                 .open(false)
                 .securityGroups(List.of(endpointSecurityGroup))
-                .subnets(isolated)
+                .subnets(ISOLATED)
                 .build());
-        for (PolicyStatement statement : props.bedrock().statements(new AnyPrincipal())) {
-            statement.addCondition("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount()));
-            bedrockEndpoint.addToPolicy(statement);
-        }
+        allowThisAccount(bedrockEndpoint, props.bedrock().statements(new AnyPrincipal()));
 
-        s3Endpoint = vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
+        VpcEndpoint s3Endpoint = vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
                 .service(GatewayVpcEndpointAwsService.S3)
-                .subnets(List.of(isolated))
+                .subnets(List.of(ISOLATED))
                 .build());
-        IBucket bucket = props.artifactBucket();
-        s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ArtifactBucketObjects")
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("s3:GetObject", "s3:PutObject"))
-                .resources(ArtifactStorage.KEY_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList())
-                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
-                .build());
-        s3Endpoint.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ArtifactBucketListing")
-                .principals(List.of(new AnyPrincipal()))
-                .actions(List.of("s3:ListBucket"))
-                .resources(List.of(bucket.getBucketArn()))
-                // Like the role's grant: what lets S3 answer 404 for a missing key (no s3:prefix on a GetObject).
-                .conditions(Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.getAccount())))
-                .build());
+        // The same access as the function's role.
+        allowThisAccount(s3Endpoint, props.storage().statements(new AnyPrincipal()));
 
         // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.
         String s3PrefixListId = s3PrefixListId(stack.getRegion());
         functionSecurityGroup.addEgressRule(Peer.prefixList(s3PrefixListId), Port.tcp(443),
                 "HTTPS to S3 through the gateway endpoint");
+    }
+
+    /** Lets {@code statements} through {@code endpoint} for principals of this stack's account only. */
+    private static void allowThisAccount(VpcEndpoint endpoint, List<PolicyStatement> statements) {
+        for (PolicyStatement statement : statements) {
+            statement.addCondition("StringEquals", Map.of("aws:PrincipalAccount", Stack.of(endpoint).getAccount()));
+            endpoint.addToPolicy(statement);
+        }
     }
 
     private String s3PrefixListId(String region) {
@@ -185,22 +166,10 @@ public final class Network extends Construct {
 
     /** The isolated subnets the function runs in. */
     public SubnetSelection functionSubnets() {
-        return SubnetSelection.builder().subnetType(SubnetType.PRIVATE_ISOLATED).build();
+        return ISOLATED;
     }
 
     public SecurityGroup functionSecurityGroup() {
         return functionSecurityGroup;
-    }
-
-    public SecurityGroup endpointSecurityGroup() {
-        return endpointSecurityGroup;
-    }
-
-    public InterfaceVpcEndpoint bedrockEndpoint() {
-        return bedrockEndpoint;
-    }
-
-    public GatewayVpcEndpoint s3Endpoint() {
-        return s3Endpoint;
     }
 }

@@ -1,10 +1,11 @@
 package dev.bedrockchat.infra.observability;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.config.ServiceLimits;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -47,17 +48,15 @@ public final class Observability extends Construct {
     private static final int WIDTH = 24;
 
     private final Topic alarmTopic;
-    private final Dashboard dashboard;
     private final String dashboardName;
     private final List<Alarm> alarms = new ArrayList<>();
 
     /**
-     * @param config             the environment (name, allowed models, alarm e-mail)
-     * @param function           the chat function
-     * @param api                the chat API
-     * @param integrationTimeout how long the API waits for the function
+     * @param config   the environment (name, allowed models, alarm e-mail, the function's timeout)
+     * @param function the chat function
+     * @param api      the chat API
      */
-    public record Props(EnvironmentConfig config, Function function, RestApi api, Duration integrationTimeout) {
+    public record Props(EnvironmentConfig config, Function function, RestApi api) {
     }
 
     public Observability(Construct scope, String id, Props props) {
@@ -72,7 +71,7 @@ public final class Observability extends Construct {
         Key topicKey = Key.Builder.create(this, "AlarmTopicKey")
                 .description("Encrypts the chat (" + config.name() + ") alarm topic")
                 .enableKeyRotation(true)
-                .removalPolicy(config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .removalPolicy(Retention.removalPolicy(config))
                 .pendingWindow(Duration.days(7))
                 .build();
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -109,8 +108,8 @@ public final class Observability extends Construct {
         Metric throttles = function.metricThrottles(sum());
         Metric serverErrors = api.metricServerError(sum());
         Metric latencyP99 = api.metricLatency(stat("p99"));
-        double latencyThresholdMs = props.integrationTimeout().toMilliseconds().doubleValue()
-                * LATENCY_ALARM_SHARE_OF_TIMEOUT;
+        double latencyThresholdMs = ServiceLimits.requestLimitSeconds(config.function().streaming(),
+                config.function().timeoutSeconds()) * 1000.0 * LATENCY_ALARM_SHARE_OF_TIMEOUT;
         alarm("FunctionErrors", errors, 1, "The chat function failed at least once in 5 minutes");
         alarm("FunctionThrottles", throttles, 1,
                 "The chat function was throttled: it reached its reserved concurrency");
@@ -142,15 +141,11 @@ public final class Observability extends Construct {
         for (int i = 0; i < graphs.size(); i += 2) {
             rows.add(graphs.subList(i, Math.min(i + 2, graphs.size())));
         }
-        dashboardName = dashboardName(config);
-        dashboard = Dashboard.Builder.create(this, "Dashboard")
+        dashboardName = "chat-" + config.name();
+        Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(dashboardName)
                 .widgets(rows)
                 .build();
-    }
-
-    public static String dashboardName(EnvironmentConfig config) {
-        return "chat-" + config.name();
     }
 
     private static IMetric[] bedrockMetrics(String metricName, List<String> modelIds) {
@@ -195,18 +190,6 @@ public final class Observability extends Construct {
 
     private static MetricOptions stat(String statistic) {
         return MetricOptions.builder().statistic(statistic).period(PERIOD).build();
-    }
-
-    public Topic alarmTopic() {
-        return alarmTopic;
-    }
-
-    public Dashboard dashboard() {
-        return dashboard;
-    }
-
-    public List<Alarm> alarms() {
-        return List.copyOf(alarms);
     }
 
     /** The dashboard in the CloudWatch console. */

@@ -8,15 +8,9 @@ import software.constructs.Construct;
 
 /** The environment's monthly cost budget: wiring only. */
 public final class CostStack extends Stack {
-    private final CostBudget budget;
-
     public CostStack(Construct scope, String id, StackProps props, EnvironmentConfig config) {
         super(scope, id, props);
-        budget = new CostBudget(this, "Budget", new CostBudget.Props("chat-" + config.name() + "-monthly",
+        new CostBudget(this, "Budget", new CostBudget.Props("chat-" + config.name() + "-monthly",
                 config.budgetUsd(), config.alarmEmail()));
-    }
-
-    public CostBudget budget() {
-        return budget;
     }
 }

@@ -12,12 +12,10 @@ import java.nio.file.Path;
 
 /** The page's bucket and the CloudFront distribution in front of the page and the API: wiring only. */
 public final class WebStack extends Stack {
-    private final WebDistribution web;
-
     public WebStack(Construct scope, String id, StackProps props, EnvironmentConfig config, Path frontendDir,
                     RestApi api) {
         super(scope, id, props);
-        web = new WebDistribution(this, "Web", new WebDistribution.Props(config, frontendDir, api));
+        WebDistribution web = new WebDistribution(this, "Web", new WebDistribution.Props(config, frontendDir, api));
         CfnOutput.Builder.create(this, "CloudFrontUrl")
                 .description("Open this address to chat")
                 .value(web.url())
@@ -26,9 +24,5 @@ public final class WebStack extends Stack {
                 .description("The bucket of the page")
                 .value(web.siteBucket().getBucketName())
                 .build();
-    }
-
-    public WebDistribution web() {
-        return web;
     }
 }

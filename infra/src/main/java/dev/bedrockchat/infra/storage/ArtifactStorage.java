@@ -1,13 +1,13 @@
 package dev.bedrockchat.infra.storage;
 
+import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
+import dev.bedrockchat.infra.config.Retention;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.Bucket;
-import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
 import software.constructs.Construct;
@@ -17,12 +17,12 @@ import java.util.List;
 /**
  * The artifact bucket: conversations under {@code conversations/}, generated artifacts under {@code artifacts/}.
  *
- * <p>Encryption is S3-managed (SSE-S3): data is encrypted at rest with no per-request KMS cost, no key policy to keep
- * in step with the function role, and no KMS endpoint needed in a VPC without internet access. A customer-managed
- * KMS key can replace it when an audit trail of key use or crypto-shredding is required.
+ * <p>A {@link PrivateBucket}. Its encryption is S3-managed (SSE-S3): data is encrypted at rest with no per-request KMS
+ * cost, no key policy to keep in step with the function role, and no KMS endpoint needed in a VPC without internet
+ * access. A customer-managed KMS key can replace it when an audit trail of key use or crypto-shredding is required.
  *
- * <p>The bucket is private (all public access blocked, ACLs disabled), reachable over TLS 1.2+ only, versioned so
- * that an overwrite never loses an accepted conversation, and logs every access to its own log bucket.
+ * <p>The bucket is versioned so that an overwrite never loses an accepted conversation, and logs every access to its
+ * own log bucket.
  */
 public final class ArtifactStorage extends Construct {
     public static final String CONVERSATIONS_PREFIX = "conversations/";
@@ -31,27 +31,17 @@ public final class ArtifactStorage extends Construct {
     public static final List<String> KEY_PREFIXES = List.of(CONVERSATIONS_PREFIX, ARTIFACTS_PREFIX);
 
     private final Bucket bucket;
-    private final AccessLogBucket accessLogs;
 
-    /**
-     * @param lifecycle         what happens to artifacts and old versions over time
-     * @param retainOnDelete    keep the bucket (and its data) when the stack is deleted
-     * @param logExpireAfterDays days the access logs are kept
-     */
-    public record Props(ArtifactLifecycle lifecycle, boolean retainOnDelete, int logExpireAfterDays) {
+    /** @param config the environment (artifact lifecycle, log retention, whether data is retained) */
+    public record Props(EnvironmentConfig config) {
     }
 
     public ArtifactStorage(Construct scope, String id, Props props) {
         super(scope, id);
-        accessLogs = new AccessLogBucket(this, "AccessLogs",
-                new AccessLogBucket.Props(props.logExpireAfterDays(), props.retainOnDelete(), false));
-        ArtifactLifecycle lifecycle = props.lifecycle();
-        bucket = Bucket.Builder.create(this, "Bucket")
-                .encryption(BucketEncryption.S3_MANAGED)
-                .enforceSsl(true)
-                .minimumTlsVersion(1.2)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        EnvironmentConfig config = props.config();
+        AccessLogBucket accessLogs = new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(config, false));
+        ArtifactLifecycle lifecycle = config.artifacts();
+        bucket = PrivateBucket.builder(this, "Bucket", Retention.removalPolicy(config))
                 .versioned(true)
                 .serverAccessLogsBucket(accessLogs.bucket())
                 .serverAccessLogsPrefix("artifact-bucket/")
@@ -72,16 +62,36 @@ public final class ArtifactStorage extends Construct {
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1))
                                 .expiredObjectDeleteMarker(true)
                                 .build()))
-                .removalPolicy(props.retainOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
-                .autoDeleteObjects(!props.retainOnDelete())
                 .build();
+    }
+
+    /**
+     * The function's access to the bucket: read and write objects under {@link #KEY_PREFIXES}, and list the bucket.
+     *
+     * <p>Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and an unknown conversation
+     * could not be told from a denied one. No s3:prefix condition: a GetObject request carries no prefix, so a
+     * conditional grant would not count for it. The bucket holds only the function's own prefixes.
+     *
+     * @param principal the principal of the statements, for resource policies (such as a VPC endpoint policy);
+     *                  {@code null} for identity policies
+     */
+    public List<PolicyStatement> statements(IPrincipal principal) {
+        PolicyStatement.Builder objects = PolicyStatement.Builder.create()
+                .sid("ArtifactBucketObjects")
+                .actions(List.of("s3:GetObject", "s3:PutObject"))
+                .resources(KEY_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList());
+        PolicyStatement.Builder listing = PolicyStatement.Builder.create()
+                .sid("ArtifactBucketListing")
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(bucket.getBucketArn()));
+        if (principal != null) {
+            objects.principals(List.of(principal));
+            listing.principals(List.of(principal));
+        }
+        return List.of(objects.build(), listing.build());
     }
 
     public Bucket bucket() {
         return bucket;
-    }
-
-    public Bucket accessLogBucket() {
-        return accessLogs.bucket();
     }
 }

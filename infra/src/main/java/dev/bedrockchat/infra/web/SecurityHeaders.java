@@ -1,8 +1,9 @@
 package dev.bedrockchat.infra.web;
 
 /**
- * The security headers of every response CloudFront serves: the page and the API. The chat function's local server
- * sets the same values on its static files; a system test compares the two.
+ * The security headers of every response CloudFront serves: the page and the API. {@link WebDistribution} builds its
+ * response-headers policy from these values (a test checks the synthesized policy against them). The chat function's
+ * local server sets the same values on its static files; a system test compares the two.
  */
 public final class SecurityHeaders {
     /** Only the page's own scripts, styles, images (and data: images), API calls and fonts; nothing embeds it. */

@@ -2,12 +2,11 @@ package dev.bedrockchat.infra.web;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
-import dev.bedrockchat.infra.config.LogRetention;
+import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.AccessLogBucket;
-import software.amazon.awscdk.CfnElement;
-import software.amazon.awscdk.DefaultStackSynthesizer;
+import dev.bedrockchat.infra.storage.PrivateBucket;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -34,17 +33,14 @@ import software.amazon.awscdk.services.cloudfront.SecurityPolicyProtocol;
 import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
 import software.amazon.awscdk.services.cloudfront.origins.RestApiOrigin;
 import software.amazon.awscdk.services.cloudfront.origins.S3BucketOrigin;
-import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
-import software.amazon.awscdk.services.s3.BucketEncryption;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
 import software.amazon.awscdk.services.s3.deployment.Source;
 import software.constructs.Construct;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,13 +65,7 @@ public final class WebDistribution extends Construct {
             Duration.seconds(ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS);
     public static final String API_PATH_PATTERN = "/api/*";
 
-    private static final String BOOTSTRAP_QUALIFIER_KEY = "@aws-cdk/core:bootstrapQualifier";
-
     private final Bucket siteBucket;
-    private final Bucket logBucket;
-    private final ResponseHeadersPolicy securityHeaders;
-    private final Distribution distribution;
-    private final BucketDeployment deployment;
     private final String url;
 
     /**
@@ -89,47 +79,18 @@ public final class WebDistribution extends Construct {
     public WebDistribution(Construct scope, String id, Props props) {
         super(scope, id);
         EnvironmentConfig config = props.config();
-        RemovalPolicy removal = config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-        logBucket = new AccessLogBucket(this, "AccessLogs",
-                new AccessLogBucket.Props(config.logRetentionDays(), config.retainDataOnDelete(), true)).bucket();
+        Bucket logBucket = new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(config, true)).bucket();
 
         // Holds only the build output of the page, which every deployment uploads again: never retained.
-        siteBucket = Bucket.Builder.create(this, "SiteBucket")
-                .encryption(BucketEncryption.S3_MANAGED)
-                .enforceSsl(true)
-                .minimumTlsVersion(1.2)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+        siteBucket = PrivateBucket.builder(this, "SiteBucket", RemovalPolicy.DESTROY)
                 .serverAccessLogsBucket(logBucket)
                 .serverAccessLogsPrefix("site-bucket/")
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .autoDeleteObjects(true)
                 .build();
 
-        securityHeaders = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
+        ResponseHeadersPolicy securityHeaders = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
                 .comment("Strict security headers of the chat (" + config.name() + ")")
-                .securityHeadersBehavior(ResponseSecurityHeadersBehavior.builder()
-                        .contentSecurityPolicy(ResponseHeadersContentSecurityPolicy.builder()
-                                .contentSecurityPolicy(SecurityHeaders.CONTENT_SECURITY_POLICY)
-                                .override(true)
-                                .build())
-                        .strictTransportSecurity(ResponseHeadersStrictTransportSecurity.builder()
-                                .accessControlMaxAge(Duration.seconds(SecurityHeaders.HSTS_MAX_AGE_SECONDS))
-                                .includeSubdomains(true)
-                                .preload(true)
-                                .override(true)
-                                .build())
-                        .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
-                        .frameOptions(ResponseHeadersFrameOptions.builder()
-                                .frameOption(HeadersFrameOption.DENY)
-                                .override(true)
-                                .build())
-                        .referrerPolicy(ResponseHeadersReferrerPolicy.builder()
-                                .referrerPolicy(HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN)
-                                .override(true)
-                                .build())
-                        .build())
+                .securityHeadersBehavior(securityHeadersBehavior())
                 .build();
 
         BehaviorOptions api = BehaviorOptions.builder()
@@ -166,27 +127,55 @@ public final class WebDistribution extends Construct {
         config.customDomain().ifPresent(domain -> distributionBuilder
                 .domainNames(List.of(domain.name()))
                 .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
-        distribution = distributionBuilder.build();
+        Distribution distribution = distributionBuilder.build();
         url = "https://" + config.customDomain().map(CustomDomain::name)
                 .orElse(distribution.getDistributionDomainName());
 
-        deployment = BucketDeployment.Builder.create(this, "Deployment")
+        BucketDeployment deployment = BucketDeployment.Builder.create(this, "Deployment")
                 .sources(List.of(Source.asset(props.frontendDir().toString())))
                 .destinationBucket(siteBucket)
                 .distribution(distribution)
                 .distributionPaths(List.of("/*"))
                 .prune(true)
                 .memoryLimit(256)
-                .logGroup(LogGroup.Builder.create(this, "DeploymentLogs")
-                        .retention(LogRetention.of(config.logRetentionDays()))
-                        .removalPolicy(removal)
-                        .build())
+                .logGroup(Retention.logGroup(this, "DeploymentLogs", config))
                 .build();
 
-        acknowledgeFindings(config);
+        acknowledgeFindings(config, distribution, deployment);
     }
 
-    private void acknowledgeFindings(EnvironmentConfig config) {
+    /**
+     * {@link SecurityHeaders} as CloudFront sets them, each overriding what the origin sends. CloudFront's
+     * X-Content-Type-Options is always {@code nosniff}, the value of the constant.
+     */
+    private static ResponseSecurityHeadersBehavior securityHeadersBehavior() {
+        List<String> hsts = List.of(SecurityHeaders.STRICT_TRANSPORT_SECURITY.split("; "));
+        return ResponseSecurityHeadersBehavior.builder()
+                .contentSecurityPolicy(ResponseHeadersContentSecurityPolicy.builder()
+                        .contentSecurityPolicy(SecurityHeaders.CONTENT_SECURITY_POLICY)
+                        .override(true)
+                        .build())
+                .strictTransportSecurity(ResponseHeadersStrictTransportSecurity.builder()
+                        .accessControlMaxAge(Duration.seconds(SecurityHeaders.HSTS_MAX_AGE_SECONDS))
+                        .includeSubdomains(hsts.contains("includeSubDomains"))
+                        .preload(hsts.contains("preload"))
+                        .override(true)
+                        .build())
+                .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
+                .frameOptions(ResponseHeadersFrameOptions.builder()
+                        .frameOption(HeadersFrameOption.valueOf(SecurityHeaders.X_FRAME_OPTIONS))
+                        .override(true)
+                        .build())
+                .referrerPolicy(ResponseHeadersReferrerPolicy.builder()
+                        .referrerPolicy(HeadersReferrerPolicy.valueOf(
+                                SecurityHeaders.REFERRER_POLICY.toUpperCase(Locale.ROOT).replace('-', '_')))
+                        .override(true)
+                        .build())
+                .build();
+    }
+
+    private void acknowledgeFindings(EnvironmentConfig config, Distribution distribution,
+                                     BucketDeployment deployment) {
         // The deployment's handler is a singleton function that aws-cdk-lib creates and keeps up to date.
         Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
                         + "policy/service-role/AWSLambdaBasicExecutionRole]",
@@ -194,11 +183,9 @@ public final class WebDistribution extends Construct {
         Stack stack = Stack.of(this);
         String partition = Token.isUnresolved(stack.getPartition()) ? "<AWS::Partition>" : stack.getPartition();
         String account = Token.isUnresolved(stack.getAccount()) ? "<AWS::AccountId>" : stack.getAccount();
-        Object qualifier = stack.getNode().tryGetContext(BOOTSTRAP_QUALIFIER_KEY);
-        String assetBucket = "arn:" + partition + ":s3:::cdk-"
-                + (qualifier == null ? DefaultStackSynthesizer.DEFAULT_QUALIFIER : qualifier) + "-assets-" + account
-                + "-" + config.region();
-        String siteBucketArn = "<" + stack.getLogicalId((CfnElement) siteBucket.getNode().getDefaultChild()) + ".Arn>";
+        String assetBucket = "arn:" + partition + ":s3:::cdk-" + stack.getSynthesizer().getBootstrapQualifier()
+                + "-assets-" + account + "-" + config.region();
+        String siteBucketArn = Acknowledge.arnOf(siteBucket);
         for (String finding : List.of("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
                 "Action::s3:DeleteObject*", "Action::s3:Abort*", "Resource::" + siteBucketArn + "/*",
                 "Resource::" + assetBucket + "/*")) {
@@ -228,22 +215,6 @@ public final class WebDistribution extends Construct {
 
     public Bucket siteBucket() {
         return siteBucket;
-    }
-
-    public Bucket logBucket() {
-        return logBucket;
-    }
-
-    public ResponseHeadersPolicy securityHeaders() {
-        return securityHeaders;
-    }
-
-    public Distribution distribution() {
-        return distribution;
-    }
-
-    public BucketDeployment deployment() {
-        return deployment;
     }
 
     /** The page's address: the custom domain when configured, else the distribution's own domain. */

@@ -42,6 +42,9 @@ class VariantsTest {
                 .get("Integration"));
         assertThat(integration).containsEntry("ResponseTransferMode", "BUFFERED")
                 .containsEntry("TimeoutInMillis", 29_000);
+        // The latency alarm follows the buffered limit, not the function's longer timeout.
+        backend.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Latency",
+                "Threshold", 29_000 * 0.8));
         assertThat(flatten(integration.get("Uri"))).contains("/2015-03-31/functions/").endsWith("/invocations");
     }
 
