@@ -26,7 +26,7 @@ test('saved conversations are listed newest first and survive a reload from stor
   store.save({ id: 'c', title: 'Third' });
   assert.deepEqual(store.list().map((c) => c.id), ['c', 'b', 'a']);
 
-  store.touch('a');
+  store.save({ id: 'a' });
   assert.deepEqual(store.list().map((c) => c.id), ['a', 'c', 'b']);
 
   const again = createConversationStore(storage);

@@ -1,6 +1,6 @@
 // The chat API client: JSON calls, the streamed chat answer, and the optional bearer token.
 import { readSse } from './sse.js';
-import { ApiError, NetworkError, StreamInterruptedError, apiErrorFrom, errorFromResponse, isAbort } from './errors.js';
+import { ApiError, NetworkError, StreamInterruptedError, apiErrorFrom, errorFromResponse, isAbort, parseJson } from './errors.js';
 
 const TOKEN_KEY = 'bedrock-chat.access-token';
 
@@ -32,14 +32,6 @@ export function createTokenStore(storage) {
       }
     },
   };
-}
-
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -80,10 +80,7 @@ function showConversation(id) {
   showTitle(id ? store.get(id)?.title ?? 'Conversation' : 'New chat');
 }
 
-store.subscribe((conversations) => {
-  sidebar.render(conversations);
-  sidebar.setActive(session.conversationId);
-});
+store.subscribe((conversations) => sidebar.render(conversations));
 sidebar.render(store.list());
 
 window.addEventListener('storage', (event) => {
@@ -99,16 +96,9 @@ function resizeInput() {
   ui.input.style.height = `${ui.input.scrollHeight}px`;
 }
 
-let loadingConversation = false;
-
 function updateSendButton() {
   // While a conversation loads, sending waits (the typed text stays): its history must come first.
-  ui.send.disabled = ui.input.value.trim() === '' || loadingConversation;
-}
-
-function setLoading(loading) {
-  loadingConversation = loading;
-  updateSendButton();
+  ui.send.disabled = ui.input.value.trim() === '' || session.loading;
 }
 
 function setRunning(running) {
@@ -170,7 +160,7 @@ const session = createChatSession({
   view,
   composer: {
     setRunning,
-    setLoading,
+    setLoading: updateSendButton,
     giveBack(text) {
       if (ui.input.value.trim() === '') setComposerText(text);
     },

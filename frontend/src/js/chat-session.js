@@ -92,8 +92,7 @@ export function createChatSession({
     function record(id) {
       if (recorded || !current() || typeof id !== 'string' || id === '') return;
       recorded = true;
-      if (store.has(id)) store.touch(id);
-      else store.save({ id, title: titleFrom(text) });
+      store.save(store.has(id) ? { id } : { id, title: titleFrom(text) });
       if (state.conversationId !== id) setCurrent(id);
     }
 
@@ -121,7 +120,7 @@ export function createChatSession({
       if (!current()) return;
       const problem = describeError(error);
       if (problem.stopped) {
-        answer.stop(sofar);
+        answer.finish(sofar, { stopped: true });
         announce('Answer stopped.');
         return;
       }

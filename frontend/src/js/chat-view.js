@@ -12,6 +12,15 @@ function element(doc, tag, className, text) {
   return node;
 }
 
+/** Three dots or bars in a labelled box: the typing indicator and the loading placeholder. */
+function dots(doc, className, label, dotClass) {
+  const box = element(doc, 'div', className);
+  box.setAttribute('role', 'img');
+  box.setAttribute('aria-label', label);
+  box.append(element(doc, 'span', dotClass), element(doc, 'span', dotClass), element(doc, 'span', dotClass));
+  return box;
+}
+
 export function createChatView({ thread, messages, welcome, jumpButton, markdown }) {
   const doc = thread.ownerDocument;
   const sources = new WeakMap();
@@ -36,11 +45,14 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
     if (following) jumpButton.hidden = true;
   }, { passive: true });
 
-  jumpButton.addEventListener('click', () => {
+  /** Starts following again: the jump button, or the person sending a message. */
+  function follow() {
     following = true;
     scrollToLatest();
     jumpButton.hidden = true;
-  });
+  }
+
+  jumpButton.addEventListener('click', follow);
 
   function setWelcome(visible) {
     welcome.hidden = !visible;
@@ -72,10 +84,7 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
     if (streaming) {
       article.classList.add('msg--streaming');
       article.setAttribute('aria-busy', 'true');
-      typing = element(doc, 'div', 'typing');
-      typing.setAttribute('aria-label', 'Writing the answer');
-      typing.setAttribute('role', 'img');
-      typing.append(element(doc, 'span'), element(doc, 'span'), element(doc, 'span'));
+      typing = dots(doc, 'typing', 'Writing the answer');
       body.append(typing);
     }
     messages.append(article);
@@ -123,7 +132,6 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
 
     const answer = {
       element: article,
-      get text() { return source; },
       /** Plain text of the rendered answer, for the screen-reader announcement. */
       plainText: () => content.textContent.replace(/\s+/g, ' ').trim(),
       /** Replaces the text so far; rendering waits for the next frame so fast deltas cost one render. */
@@ -131,20 +139,14 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         source = markdownSoFar;
         if (!frame) frame = win.requestAnimationFrame(render);
       },
-      finish(markdownText) {
+      /** Settles the answer with its final text; `stopped` marks one the person stopped. */
+      finish(markdownText, { stopped = false } = {}) {
         source = markdownText;
         settle();
-        if (source.trim() === '') content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
-        else meta().append(copyButton());
-        sources.set(article, source);
-        contentChanged();
-      },
-      stop(markdownText) {
-        source = markdownText;
-        settle();
-        const bar = meta();
-        bar.append(element(doc, 'span', 'msg__note', 'Stopped'));
-        if (source.trim() !== '') bar.append(copyButton());
+        const empty = source.trim() === '';
+        if (stopped) meta().append(element(doc, 'span', 'msg__note', 'Stopped'));
+        else if (empty) content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
+        if (!empty) meta().append(copyButton());
         sources.set(article, source);
         contentChanged();
       },
@@ -194,11 +196,7 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
     setLoading(loading) {
       if (loading) {
         thread.setAttribute('aria-busy', 'true');
-        const placeholder = element(doc, 'div', 'thread-loading');
-        placeholder.append(element(doc, 'span', 'thread-loading__bar'), element(doc, 'span', 'thread-loading__bar'), element(doc, 'span', 'thread-loading__bar'));
-        placeholder.setAttribute('role', 'img');
-        placeholder.setAttribute('aria-label', 'Loading the conversation');
-        messages.replaceChildren(placeholder);
+        messages.replaceChildren(dots(doc, 'thread-loading', 'Loading the conversation', 'thread-loading__bar'));
       } else {
         thread.removeAttribute('aria-busy');
         messages.querySelector('.thread-loading')?.remove();
@@ -208,12 +206,7 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
     removeRetries() {
       for (const button of messages.querySelectorAll('.msg__retry')) button.remove();
     },
-    /** Starts following again, e.g. when the person sends a message. */
-    follow() {
-      following = true;
-      scrollToLatest();
-      jumpButton.hidden = true;
-    },
+    follow,
     /** The answer element a button belongs to, with its Markdown source. */
     sourceOf(button) {
       const article = button.closest('.msg--assistant');

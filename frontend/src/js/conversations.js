@@ -15,6 +15,8 @@ export function titleFrom(message, max = MAX_TITLE) {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+const newestFirst = (a, b) => b.updatedAt - a.updatedAt;
+
 function valid(entry) {
   return entry && typeof entry.id === 'string' && entry.id !== '' && entry.id.length <= 200
     && typeof entry.title === 'string' && Number.isFinite(entry.updatedAt);
@@ -35,14 +37,14 @@ export function createConversationStore(storage, { now = () => Date.now() } = {}
       const list = Array.isArray(parsed?.conversations) ? parsed.conversations : [];
       const seen = new Set();
       return list.filter((entry) => valid(entry) && !seen.has(entry.id) && seen.add(entry.id))
-        .map(({ id, title, updatedAt }) => ({ id, title, updatedAt }));
+        .map(({ id, title, updatedAt }) => ({ id, title, updatedAt })).sort(newestFirst);
     } catch {
       return [];
     }
   }
 
   function write() {
-    items.sort((a, b) => b.updatedAt - a.updatedAt);
+    items.sort(newestFirst);
     if (items.length > MAX_CONVERSATIONS) items.length = MAX_CONVERSATIONS;
     try {
       storage?.setItem(STORAGE_KEY, JSON.stringify({ version: FORMAT_VERSION, conversations: items }));
@@ -55,7 +57,7 @@ export function createConversationStore(storage, { now = () => Date.now() } = {}
   const store = {
     /** Newest first; copies, so callers cannot change the store by accident. */
     list() {
-      return [...items].sort((a, b) => b.updatedAt - a.updatedAt).map((entry) => ({ ...entry }));
+      return items.map((entry) => ({ ...entry }));
     },
     get(id) {
       const entry = items.find((item) => item.id === id);
@@ -73,12 +75,6 @@ export function createConversationStore(storage, { now = () => Date.now() } = {}
       } else {
         items.push({ id, title: title || 'Untitled conversation', updatedAt });
       }
-      write();
-    },
-    touch(id) {
-      const existing = items.find((item) => item.id === id);
-      if (!existing) return;
-      existing.updatedAt = now();
       write();
     },
     remove(id) {

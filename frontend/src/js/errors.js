@@ -100,15 +100,18 @@ export function apiErrorFrom(status, envelope, headers) {
   });
 }
 
+/** The JSON in `text`, or undefined when it is not JSON. */
+export function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a failed fetch Response into an ApiError; a body that is not the envelope is never shown. */
 export async function errorFromResponse(response) {
-  let envelope;
-  try {
-    const raw = await response.text();
-    envelope = raw ? JSON.parse(raw) : undefined;
-  } catch {
-    envelope = undefined;
-  }
+  const envelope = parseJson(await response.text().catch(() => ''));
   return apiErrorFrom(response.status, envelope, response.headers);
 }
 
@@ -138,7 +141,7 @@ export function describeError(error) {
     if (error.status === 429 || error.code === 'Throttled') {
       const wait = error.retryAfterSeconds;
       const message = wait > 0 ? `Too many requests — try again in ${wait} s.` : 'Too many requests — try again in a moment.';
-      return { message, retryable: true, reference, retryAfterSeconds: wait };
+      return { message, retryable: true, reference };
     }
     const fallback = FALLBACK_MESSAGES[error.code]
       ?? (error.status >= 500 ? `The chat service had a problem (HTTP ${error.status}). Try again in a moment.`

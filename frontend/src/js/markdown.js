@@ -53,24 +53,19 @@ export function createMarkdown({ Marked, purify }) {
     return purify.sanitize(html, SANITIZE_OPTIONS);
   }
 
-  function toHtml(markdown) {
-    return sanitize(marked.parse(String(markdown ?? '')));
-  }
-
   return {
     /** The safety net behind the renderer: whatever HTML reaches it leaves without scripts, handlers or styles. */
     sanitize,
-    toHtml,
     /** Replaces the element's content with the rendered answer and adds code-block bars and table scrollers. */
     renderInto(element, markdown) {
-      element.innerHTML = toHtml(markdown);
+      element.innerHTML = sanitize(marked.parse(String(markdown ?? '')));
       decorate(element);
     },
   };
 }
 
 /** Wraps code blocks in a bar with their language and a copy button, and tables in a horizontal scroller. */
-export function decorate(root) {
+function decorate(root) {
   const doc = root.ownerDocument;
   for (const pre of root.querySelectorAll('pre')) {
     const code = pre.querySelector('code');

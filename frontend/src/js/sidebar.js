@@ -174,6 +174,5 @@ export function createSidebar({ app, sidebar, list, empty, openButton, closeButt
       return Boolean(link);
     },
     closeDrawer,
-    isDrawerOpen: drawerOpen,
   };
 }

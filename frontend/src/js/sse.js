@@ -62,17 +62,6 @@ export class SseParser {
     return events;
   }
 
-  /**
-   * Ends the stream. Per the standard an event not yet terminated by a blank line is discarded;
-   * its text is returned as `incomplete` so a caller can tell a cut-off stream from a clean end.
-   */
-  end() {
-    const incomplete = this.#buffer.length > 0 || this.#hasData || this.#eventType !== '';
-    this.#buffer = '';
-    this.#reset();
-    return { incomplete };
-  }
-
   #line(line, events) {
     if (line === '') {
       this.#dispatch(events);
@@ -110,10 +99,6 @@ export class SseParser {
     if (this.#hasData) {
       events.push(new SseEvent(this.#eventType || 'message', this.#dataLines.join('\n'), this.#lastEventId));
     }
-    this.#reset();
-  }
-
-  #reset() {
     this.#eventType = '';
     this.#dataLines = [];
     this.#hasData = false;
@@ -122,10 +107,10 @@ export class SseParser {
 
 /**
  * Reads a byte stream (e.g. `response.body`) as server-sent events, decoding UTF-8 across chunk boundaries.
- * `onEnd({ incomplete })` is called when the stream ends by itself; `incomplete` tells whether it stopped
- * inside an event. Leaving the loop early cancels the stream (closing the connection).
+ * An event the stream ends inside (no closing blank line) is dropped, as the standard says.
+ * Leaving the loop early cancels the stream (closing the connection).
  */
-export async function* readSse(stream, { onEnd } = {}) {
+export async function* readSse(stream) {
   const reader = stream.getReader();
   const decoder = new TextDecoder('utf-8');
   const parser = new SseParser();
@@ -138,8 +123,6 @@ export async function* readSse(stream, { onEnd } = {}) {
     }
     finished = true;
     for (const event of parser.push(decoder.decode())) yield event;
-    const ending = parser.end();
-    if (onEnd) onEnd(ending);
   } finally {
     if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
