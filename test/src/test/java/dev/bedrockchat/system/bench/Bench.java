@@ -20,7 +20,7 @@ import java.util.Map;
  * 20 ms apart, as a fast model would).
  */
 public final class Bench {
-    private static final int STARTS = 5;
+    private static final int STARTS = 20;
     private static final int JSON_TURNS = 200;
     private static final int STREAM_TURNS = 50;
 

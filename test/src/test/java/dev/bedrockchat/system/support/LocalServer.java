@@ -113,7 +113,7 @@ public final class LocalServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            sleep(Duration.ofMillis(100));
+            sleep(Duration.ofMillis(20));
         }
         close();
         throw new IllegalStateException("the function did not answer /api/health in " + START_TIMEOUT + ":\n" + tail());
