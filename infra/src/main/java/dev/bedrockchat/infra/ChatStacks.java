@@ -12,6 +12,7 @@ import software.constructs.Construct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API)
@@ -21,7 +22,7 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost) {
     public static final String PROJECT = "bedrock-chat";
 
     public static ChatStacks create(Construct scope, EnvironmentConfig config, DeploymentArtifacts artifacts) {
-        Map<String, String> tags = Map.of("project", PROJECT, "environment", config.name());
+        Map<String, String> tags = new TreeMap<>(Map.of("project", PROJECT, "environment", config.name()));
         String prefix = config.stackPrefix();
         BackendStack backend = new BackendStack(scope, prefix + "-Backend",
                 props(config, tags, "Bedrock chat (" + config.name() + "): function, API, storage, network,"

@@ -8,8 +8,11 @@ import dev.bedrockchat.system.support.Http;
 import dev.bedrockchat.system.support.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,5 +50,26 @@ class CdkCliSynthTest {
         }
         System.out.printf("cdk synth -c env=%s: %d stacks in %.1f s%n",
                 environment, templates.size(), synth.elapsed().toMillis() / 1000.0);
+    }
+
+    /**
+     * Two synths of the same code and settings write the same templates byte for byte, so `cdk diff` shows only real
+     * changes. Each synth runs in its own JVM, where the iteration order of Java's immutable maps differs.
+     */
+    @Test
+    void synthesizingTwiceWritesTheSameTemplates() throws IOException {
+        CdkCli.Synth first = CdkCli.synth("prod", Repo.outputDir("synth").resolve("prod-first.log"));
+        CdkCli.Synth second = CdkCli.synth("prod", Repo.outputDir("synth").resolve("prod-second.log"));
+
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        try (Stream<Path> templates = Files.list(first.outputDir())) {
+            List<Path> files = templates.filter(p -> p.toString().endsWith(".template.json")).toList();
+            assertThat(files).hasSize(3);
+            for (Path template : files) {
+                assertThat(Files.readString(second.outputDir().resolve(template.getFileName())))
+                        .as(template.getFileName().toString()).isEqualTo(Files.readString(template));
+            }
+        }
     }
 }

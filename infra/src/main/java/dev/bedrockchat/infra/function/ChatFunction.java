@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The chat function with its own role, log group and the {@value #ALIAS_NAME} alias the API invokes.
@@ -80,7 +81,7 @@ public final class ChatFunction extends Construct {
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Chat function (" + config.name() + "): allowed Bedrock models, its bucket prefixes,"
                         + " its log group")
-                .inlinePolicies(Map.of(
+                .inlinePolicies(new TreeMap<>(Map.of(
                         "BedrockModels", PolicyDocument.Builder.create()
                                 .statements(props.bedrock().statements(null)).build(),
                         "ArtifactBucket", PolicyDocument.Builder.create()
@@ -98,7 +99,7 @@ public final class ChatFunction extends Construct {
                                         .actions(NETWORK_INTERFACE_ACTIONS)
                                         .resources(List.of("*"))
                                         .build()))
-                                .build()))
+                                .build())))
                 .build();
         acknowledgeRoleFindings(role, bucket);
 

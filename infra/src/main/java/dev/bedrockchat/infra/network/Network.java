@@ -34,6 +34,7 @@ import software.constructs.IConstruct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The private network of the function: a VPC with isolated subnets in two Availability Zones and no NAT gateway or
@@ -132,9 +133,9 @@ public final class Network extends Construct {
         AwsSdkCall describe = AwsSdkCall.builder()
                 .service("EC2")
                 .action("describeManagedPrefixLists")
-                .parameters(Map.of("Filters", List.of(Map.of(
+                .parameters(Map.of("Filters", List.of(new TreeMap<>(Map.of(
                         "Name", "prefix-list-name",
-                        "Values", List.of("com.amazonaws." + region + ".s3")))))
+                        "Values", List.of("com.amazonaws." + region + ".s3"))))))
                 .physicalResourceId(PhysicalResourceId.fromResponse(field))
                 .outputPaths(List.of(field))
                 .build();

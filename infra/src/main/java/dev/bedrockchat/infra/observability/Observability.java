@@ -31,6 +31,7 @@ import software.constructs.Construct;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code chat-<env>} dashboard (function, API, and Bedrock per allowed model) and the alarms that e-mail the
@@ -93,14 +94,14 @@ public final class Observability extends Construct {
                 .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
                 .actions(List.of("sns:Publish"))
                 .resources(List.of(alarmTopic.getTopicArn()))
-                .conditions(Map.of(
+                .conditions(new TreeMap<>(Map.of(
                         "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
                         "ArnLike", Map.of("aws:SourceArn", stack.formatArn(ArnComponents.builder()
                                 .service("cloudwatch")
                                 .resource("alarm")
                                 .resourceName("*")
                                 .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                                .build()))))
+                                .build())))))
                 .build());
         alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
 
