@@ -93,7 +93,8 @@ public final class Application implements AutoCloseable {
 
     /** The version from the jar's manifest ({@code Implementation-Version}), or {@code dev} outside the jar. */
     public static String version() {
-        return Optional.ofNullable(Application.class.getPackage().getImplementationVersion()).orElse("dev");
+        return Optional.ofNullable(Application.class.getPackage().getImplementationVersion())
+                .orElse("dev");
     }
 
     @Override
@@ -157,19 +158,25 @@ public final class Application implements AutoCloseable {
                 startup.put("credentials", "provided");
                 chatMode = Config.ChatMode.BEDROCK;
             } else {
-                var probe = new CredentialsProbe(System.getenv(), System.getProperties(),
-                        Path.of(System.getProperty("user.home", ".")), Duration.ofSeconds(2));
+                var probe = new CredentialsProbe(
+                        System.getenv(),
+                        System.getProperties(),
+                        Path.of(System.getProperty("user.home", ".")),
+                        Duration.ofSeconds(2));
                 startup.put("credentials", probe.hint().orElse("none found"));
                 // Resolving is only tried when a source is present, so a laptop without one never waits for IMDS.
                 if (probe.hint().isPresent()) {
                     provider = DefaultCredentialsProvider.builder().build();
                 }
-                chatMode = provider != null && probe.resolves(provider) ? Config.ChatMode.BEDROCK
+                chatMode = provider != null && probe.resolves(provider)
+                        ? Config.ChatMode.BEDROCK
                         : Config.ChatMode.OFFLINE;
             }
             // The default chain is only built when something will call AWS or it was probed (the offline stand-in
             // on local files never touches it).
-            if (provider == null && (chatMode == Config.ChatMode.BEDROCK || config.artifactBucket().isPresent())) {
+            if (provider == null
+                    && (chatMode == Config.ChatMode.BEDROCK
+                            || config.artifactBucket().isPresent())) {
                 provider = DefaultCredentialsProvider.builder().build();
             }
             var aws = new AwsClients(region, provider);
@@ -181,8 +188,12 @@ public final class Application implements AutoCloseable {
             }
         }
 
-        private Application assemble(ObjectMapper mapper, JsonLog log, LinkedHashMap<String, Object> startup,
-                                     Config.ChatMode chatMode, AwsClients aws) {
+        private Application assemble(
+                ObjectMapper mapper,
+                JsonLog log,
+                LinkedHashMap<String, Object> startup,
+                Config.ChatMode chatMode,
+                AwsClients aws) {
             ModelCatalog catalog;
             try {
                 catalog = new ModelCatalog(config.defaultModelId(), config.allowedModelIds());
@@ -198,8 +209,11 @@ public final class Application implements AutoCloseable {
 
             ChatModel model;
             if (chatMode == Config.ChatMode.BEDROCK) {
-                model = new BedrockChatModel(aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout()),
-                        aws.bedrockRuntimeAsync(config.bedrockEndpoint()), config.region(), config.modelTimeout());
+                model = new BedrockChatModel(
+                        aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout()),
+                        aws.bedrockRuntimeAsync(config.bedrockEndpoint()),
+                        config.region(),
+                        config.modelTimeout());
             } else {
                 model = new OfflineChatModel(offlineDeltaDelay);
             }
@@ -209,23 +223,39 @@ public final class Application implements AutoCloseable {
             ArtifactStore artifactStore;
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
-                conversations = new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
+                conversations =
+                        new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
                 artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
             } else {
                 conversations = new LocalConversationStore(config.dataDir(), codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
-            var chat = new ChatService(model, catalog, conversations, recorder, systemPrompt,
+            var chat = new ChatService(
+                    model,
+                    catalog,
+                    conversations,
+                    recorder,
+                    systemPrompt,
                     new HistoryWindow(config.historyBudgetChars()),
-                    new ChatSettings(config.maxMessageChars(), config.maxTokens(), config.temperature(),
-                            config.environmentName(), config.answerTimeout()),
+                    new ChatSettings(
+                            config.maxMessageChars(),
+                            config.maxTokens(),
+                            config.temperature(),
+                            config.environmentName(),
+                            config.answerTimeout()),
                     clock);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
-            var health = new Api.HealthInfo(model.mode(), catalog.defaultModelId(), config.region(),
-                    conversations.kind(), version(), chatMode == Config.ChatMode.BEDROCK
-                            ? config.bedrockEndpoint().map(URI::toString) : Optional.empty());
+            var health = new Api.HealthInfo(
+                    model.mode(),
+                    catalog.defaultModelId(),
+                    config.region(),
+                    conversations.kind(),
+                    version(),
+                    chatMode == Config.ChatMode.BEDROCK
+                            ? config.bedrockEndpoint().map(URI::toString)
+                            : Optional.empty());
             var api = new Api(chat, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
 
             startup.put("mode", model.mode());
@@ -239,12 +269,16 @@ public final class Application implements AutoCloseable {
             startup.put("version", version());
             startup.put("auth", config.authToken().isPresent() ? "token" : "none");
             startup.put("personaFiles", systemPrompt.personaFiles());
-            startup.put("staticDir", staticFiles.map(files -> files.root().toString()).orElse(null));
+            startup.put(
+                    "staticDir",
+                    staticFiles.map(files -> files.root().toString()).orElse(null));
             config.bedrockEndpoint().ifPresent(uri -> startup.put("bedrockEndpoint", uri.toString()));
             config.s3Endpoint().ifPresent(uri -> startup.put("s3Endpoint", uri.toString()));
             if (chatMode == Config.ChatMode.OFFLINE) {
-                startup.put("notice", "Offline stand-in: answers are canned and do not come from Amazon Bedrock. "
-                        + "Provide AWS credentials or set CHAT_MODE=bedrock to use Bedrock.");
+                startup.put(
+                        "notice",
+                        "Offline stand-in: answers are canned and do not come from Amazon Bedrock. "
+                                + "Provide AWS credentials or set CHAT_MODE=bedrock to use Bedrock.");
                 log.warn("startup", startup);
             } else {
                 log.info("startup", startup);
@@ -258,8 +292,13 @@ public final class Application implements AutoCloseable {
             }
             Path dir = config.staticDir().get();
             if (!Files.isDirectory(dir)) {
-                log.warn("startup_static_dir_missing", java.util.Map.of("staticDir", dir.toString(),
-                        "notice", "STATIC_DIR does not exist: no page is served, only the API"));
+                log.warn(
+                        "startup_static_dir_missing",
+                        java.util.Map.of(
+                                "staticDir",
+                                dir.toString(),
+                                "notice",
+                                "STATIC_DIR does not exist: no page is served, only the API"));
                 return Optional.empty();
             }
             try {

@@ -41,7 +41,8 @@ public record Config(
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
-        BEDROCK, OFFLINE
+        BEDROCK,
+        OFFLINE
     }
 
     public static final String DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0";
@@ -67,7 +68,9 @@ public record Config(
     public static Config from(Map<String, String> env, Properties systemProperties, Path workingDir) {
         var reader = new Reader(env);
         List<String> allowed = reader.text("ALLOWED_MODEL_IDS").stream()
-                .flatMap(list -> Arrays.stream(list.split(","))).map(String::trim).filter(id -> !id.isEmpty())
+                .flatMap(list -> Arrays.stream(list.split(",")))
+                .map(String::trim)
+                .filter(id -> !id.isEmpty())
                 .toList();
         Optional<Path> staticDir = reader.text("STATIC_DIR").map(workingDir::resolve);
         if (staticDir.isEmpty()) {
@@ -82,7 +85,9 @@ public record Config(
                 reader.text("CHAT_MODE").map(Config::chatMode),
                 reader.text("BEDROCK_MODEL_ID").orElse(DEFAULT_MODEL_ID),
                 allowed,
-                reader.text("AWS_REGION").or(() -> reader.text("AWS_DEFAULT_REGION")).orElse("us-east-1"),
+                reader.text("AWS_REGION")
+                        .or(() -> reader.text("AWS_DEFAULT_REGION"))
+                        .orElse("us-east-1"),
                 reader.text("ARTIFACT_BUCKET"),
                 workingDir.resolve(reader.text("CHAT_DATA_DIR").orElse(defaultDataDir(env))),
                 reader.text("SYSTEM_PROMPT").orElse(DEFAULT_SYSTEM_PROMPT),
@@ -109,9 +114,10 @@ public record Config(
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "bedrock" -> ChatMode.BEDROCK;
             case "offline" -> ChatMode.OFFLINE;
-            default -> throw new ConfigException(
-                    "CHAT_MODE must be 'bedrock' or 'offline' (or unset to choose from the AWS credentials), not '"
-                            + value + "'");
+            default ->
+                throw new ConfigException(
+                        "CHAT_MODE must be 'bedrock' or 'offline' (or unset to choose from the AWS credentials), not '"
+                                + value + "'");
         };
     }
 
@@ -120,7 +126,10 @@ public record Config(
      * here so that the function knows whether the endpoint is plain http:// (and can pass it on explicitly).
      */
     private static Optional<URI> endpoint(Map<String, String> env, Properties props, String variable, String property) {
-        String value = firstNonBlank(env.get(variable), props.getProperty(property), env.get("AWS_ENDPOINT_URL"),
+        String value = firstNonBlank(
+                env.get(variable),
+                props.getProperty(property),
+                env.get("AWS_ENDPOINT_URL"),
                 props.getProperty("aws.endpointUrl"));
         if (value == null) {
             return Optional.empty();
@@ -132,8 +141,8 @@ public record Config(
             }
             return Optional.of(uri);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(variable + " must be an absolute URL such as http://127.0.0.1:4566, not '"
-                    + value + "'");
+            throw new ConfigException(
+                    variable + " must be an absolute URL such as http://127.0.0.1:4566, not '" + value + "'");
         }
     }
 
@@ -164,8 +173,8 @@ public record Config(
                 }
                 return parsed;
             } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", not '"
-                        + value.get() + "'");
+                throw new ConfigException(
+                        name + " must be a whole number from " + min + " to " + max + ", not '" + value.get() + "'");
             }
         }
 
@@ -181,8 +190,8 @@ public record Config(
                 }
                 return parsed;
             } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be a number from " + min + " to " + max + ", not '"
-                        + value.get() + "'");
+                throw new ConfigException(
+                        name + " must be a number from " + min + " to " + max + ", not '" + value.get() + "'");
             }
         }
     }

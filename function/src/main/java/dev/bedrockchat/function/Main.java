@@ -7,8 +7,7 @@ import java.util.LinkedHashMap;
 
 /** Starts the chat function as a plain web server (the local run, and the process behind the Lambda Web Adapter). */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         Application application;
@@ -21,17 +20,23 @@ public final class Main {
         }
         Config config = application.config();
         HttpTransport transport = HttpTransport.start(application.api(), config.host(), config.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            transport.close();
-            application.close();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            transport.close();
+                            application.close();
+                        },
+                        "shutdown"));
 
         var line = new LinkedHashMap<String, Object>();
         line.put("url", "http://" + config.host() + ":" + transport.port() + "/");
         line.put("port", transport.port());
         line.put("mode", application.mode());
-        ProcessHandle.current().info().startInstant()
-                .ifPresent(start -> line.put("startupMs", Duration.between(start, Instant.now()).toMillis()));
+        ProcessHandle.current()
+                .info()
+                .startInstant()
+                .ifPresent(start -> line.put(
+                        "startupMs", Duration.between(start, Instant.now()).toMillis()));
         application.log().info("listening", line);
     }
 }

@@ -39,18 +39,28 @@ class ConfigTest {
     @Test
     void everyVariableIsRead(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("frontend/dist"));
-        Config config = Config.from(Map.ofEntries(
-                Map.entry("PORT", "9000"), Map.entry("CHAT_MODE", "OFFLINE"),
-                Map.entry("BEDROCK_MODEL_ID", "us.amazon.nova-pro-v1:0"),
-                Map.entry("ALLOWED_MODEL_IDS", " amazon.nova-micro-v1:0 ,,us.amazon.nova-pro-v1:0"),
-                Map.entry("AWS_REGION", "eu-central-1"), Map.entry("ARTIFACT_BUCKET", "bucket"),
-                Map.entry("CHAT_DATA_DIR", "/var/data"), Map.entry("SYSTEM_PROMPT", "Hi"),
-                Map.entry("PERSONA_DIR", "persona"), Map.entry("MAX_MESSAGE_CHARS", "10"),
-                Map.entry("MAX_TOKENS", "20"), Map.entry("TEMPERATURE", "0.9"), Map.entry("HISTORY_BUDGET_CHARS", "30"),
-                Map.entry("MODEL_TIMEOUT_SECONDS", "40"), Map.entry("ANSWER_TIMEOUT_SECONDS", "27"),
-                Map.entry("AUTH_TOKEN", "t"),
-                Map.entry("ENVIRONMENT_NAME", "prod"),
-                Map.entry("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://127.0.0.1:4000")), new Properties(), dir);
+        Config config = Config.from(
+                Map.ofEntries(
+                        Map.entry("PORT", "9000"),
+                        Map.entry("CHAT_MODE", "OFFLINE"),
+                        Map.entry("BEDROCK_MODEL_ID", "us.amazon.nova-pro-v1:0"),
+                        Map.entry("ALLOWED_MODEL_IDS", " amazon.nova-micro-v1:0 ,,us.amazon.nova-pro-v1:0"),
+                        Map.entry("AWS_REGION", "eu-central-1"),
+                        Map.entry("ARTIFACT_BUCKET", "bucket"),
+                        Map.entry("CHAT_DATA_DIR", "/var/data"),
+                        Map.entry("SYSTEM_PROMPT", "Hi"),
+                        Map.entry("PERSONA_DIR", "persona"),
+                        Map.entry("MAX_MESSAGE_CHARS", "10"),
+                        Map.entry("MAX_TOKENS", "20"),
+                        Map.entry("TEMPERATURE", "0.9"),
+                        Map.entry("HISTORY_BUDGET_CHARS", "30"),
+                        Map.entry("MODEL_TIMEOUT_SECONDS", "40"),
+                        Map.entry("ANSWER_TIMEOUT_SECONDS", "27"),
+                        Map.entry("AUTH_TOKEN", "t"),
+                        Map.entry("ENVIRONMENT_NAME", "prod"),
+                        Map.entry("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "http://127.0.0.1:4000")),
+                new Properties(),
+                dir);
 
         assertThat(config.port()).isEqualTo(9000);
         assertThat(config.chatMode()).contains(Config.ChatMode.OFFLINE);
@@ -79,20 +89,23 @@ class ConfigTest {
         properties.setProperty("aws.endpointUrlS3", "http://localhost:9090");
 
         assertThat(Config.from(Map.of(), properties, dir).s3Endpoint()).contains(URI.create("http://localhost:9090"));
-        assertThat(Config.from(Map.of("AWS_ENDPOINT_URL", "http://all:1"), new Properties(), dir).bedrockEndpoint())
+        assertThat(Config.from(Map.of("AWS_ENDPOINT_URL", "http://all:1"), new Properties(), dir)
+                        .bedrockEndpoint())
                 .contains(URI.create("http://all:1"));
     }
 
     @Test
     void inLambdaLocalDataGoesToTmp(@TempDir Path dir) {
-        assertThat(Config.from(Map.of("AWS_LAMBDA_FUNCTION_NAME", "chat"), new Properties(), dir).dataDir())
+        assertThat(Config.from(Map.of("AWS_LAMBDA_FUNCTION_NAME", "chat"), new Properties(), dir)
+                        .dataDir())
                 .isEqualTo(Path.of("/tmp/chat-data"));
     }
 
     @Test
     void badValuesNameTheVariable(@TempDir Path dir) {
         assertThatThrownBy(() -> Config.from(Map.of("PORT", "eighty"), new Properties(), dir))
-                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PORT");
+                .isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("PORT");
         assertThatThrownBy(() -> Config.from(Map.of("TEMPERATURE", "3"), new Properties(), dir))
                 .hasMessageContaining("TEMPERATURE");
         assertThatThrownBy(() -> Config.from(Map.of("CHAT_MODE", "cloud"), new Properties(), dir))
@@ -107,10 +120,13 @@ class ConfigTest {
 
     @Test
     void anApplicationWithAMalformedModelIdDoesNotStart(@TempDir Path dir) {
-        Config config = Config.from(Map.of("CHAT_MODE", "offline", "ALLOWED_MODEL_IDS", "Not A Model",
-                "CHAT_DATA_DIR", dir.toString()), new Properties(), dir);
+        Config config = Config.from(
+                Map.of("CHAT_MODE", "offline", "ALLOWED_MODEL_IDS", "Not A Model", "CHAT_DATA_DIR", dir.toString()),
+                new Properties(),
+                dir);
 
         assertThatThrownBy(() -> Application.builder(config).build())
-                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("ALLOWED_MODEL_IDS");
+                .isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("ALLOWED_MODEL_IDS");
     }
 }

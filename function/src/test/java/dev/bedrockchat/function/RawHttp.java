@@ -23,8 +23,7 @@ public final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** Sends the request head (CRLF added), then the body bytes, and reads the response (connection closed). */
     public static Response exchange(int port, String head, byte[] body) {
@@ -75,16 +74,17 @@ public final class RawHttp {
                     status = Integer.parseInt(lines[0].split(" ")[1]);
                     for (int i = 1; i < lines.length; i++) {
                         int colon = lines[i].indexOf(':');
-                        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        headers.put(
+                                lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                                 lines[i].substring(colon + 1).trim());
                     }
                     contentLength = headers.containsKey("content-length")
-                            ? Integer.parseInt(headers.get("content-length")) : -1;
+                            ? Integer.parseInt(headers.get("content-length"))
+                            : -1;
                     chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
                 }
             }
-            if (headEnd >= 0 && !chunked && contentLength >= 0
-                    && all.size() >= headEnd + 4 + contentLength) {
+            if (headEnd >= 0 && !chunked && contentLength >= 0 && all.size() >= headEnd + 4 + contentLength) {
                 break;
             }
             if (headEnd >= 0 && chunked && text.endsWith("\r\n0\r\n\r\n")) {

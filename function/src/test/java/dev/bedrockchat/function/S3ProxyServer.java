@@ -17,7 +17,8 @@ public final class S3ProxyServer implements AutoCloseable {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4,
+                .awsAuthentication(
+                        AuthenticationType.AWS_V2_OR_V4,
                         TestApp.FAKE_CREDENTIALS.resolveCredentials().accessKeyId(),
                         TestApp.FAKE_CREDENTIALS.resolveCredentials().secretAccessKey())
                 .build();

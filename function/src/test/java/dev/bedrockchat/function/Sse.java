@@ -7,11 +7,9 @@ import java.util.List;
 /** Parses a server-sent event stream as the browser's EventSource would (event name + data lines). */
 public final class Sse {
     /** One event: its name ({@code message} when unnamed) and its data. */
-    public record Event(String name, String data) {
-    }
+    public record Event(String name, String data) {}
 
-    private Sse() {
-    }
+    private Sse() {}
 
     /**
      * The text the deltas of a stream carry: the {@code content} of every unnamed event but the {@code [DONE]}

@@ -45,8 +45,10 @@ public final class TestApp implements AutoCloseable {
         this.transport = transport;
         this.dataDir = dataDir;
         this.logBuffer = logBuffer;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** Starts the function with the given environment (plus a fresh data folder, HOST and PORT 0). */
@@ -143,7 +145,8 @@ public final class TestApp implements AutoCloseable {
             builder.header(headers[i], headers[i + 1]);
         }
         try {
-            return http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+            return http.send(
+                    builder.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -212,14 +215,16 @@ public final class TestApp implements AutoCloseable {
             return List.of();
         }
         try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".json"))
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".json"))
                     .map(p -> {
                         try {
                             return MAPPER.readTree(p.toFile());
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                    }).toList();
+                    })
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,11 +4,10 @@ import dev.bedrockchat.infra.config.ConfigException;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfigLoader;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.nio.file.Path;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Validations;
 import software.amazon.jsii.JsiiException;
-
-import java.nio.file.Path;
 
 /**
  * The CDK app: {@code npx cdk synth -c env=dev|staging|prod}. Reads the environment from cdk.json, builds its
@@ -16,8 +15,7 @@ import java.nio.file.Path;
  * the synth.
  */
 public final class ChatApp {
-    private ChatApp() {
-    }
+    private ChatApp() {}
 
     public static void main(String[] args) {
         App app = new App();
@@ -32,7 +30,10 @@ public final class ChatApp {
                 throw problem;
             }
             // The validation report was printed above; its summary line is enough here.
-            fail(message.lines().filter(line -> line.contains("Validation failed")).findFirst().orElse(message));
+            fail(message.lines()
+                    .filter(line -> line.contains("Validation failed"))
+                    .findFirst()
+                    .orElse(message));
         }
     }
 
@@ -43,10 +44,11 @@ public final class ChatApp {
      */
     public static ChatStacks build(App app, Path workingDir) {
         EnvironmentConfig config = EnvironmentConfigLoader.fromContext(app.getNode()::tryGetContext);
-        DeploymentArtifacts artifacts = DeploymentArtifacts.locate(app.getNode()::tryGetContext, workingDir,
-                config.function().streaming());
+        DeploymentArtifacts artifacts = DeploymentArtifacts.locate(
+                app.getNode()::tryGetContext, workingDir, config.function().streaming());
         ChatStacks stacks = ChatStacks.create(app, config, artifacts);
-        Validations.of(app).addPlugins(AwsSolutionsChecks.Builder.create(app).verbose(true).build());
+        Validations.of(app)
+                .addPlugins(AwsSolutionsChecks.Builder.create(app).verbose(true).build());
         return stacks;
     }
 

@@ -4,15 +4,14 @@ import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.stacks.BackendStack;
 import dev.bedrockchat.infra.stacks.CostStack;
 import dev.bedrockchat.infra.stacks.WebStack;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
-
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API)
@@ -24,14 +23,27 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost) {
     public static ChatStacks create(Construct scope, EnvironmentConfig config, DeploymentArtifacts artifacts) {
         Map<String, String> tags = new TreeMap<>(Map.of("project", PROJECT, "environment", config.name()));
         String prefix = config.stackPrefix();
-        BackendStack backend = new BackendStack(scope, prefix + "-Backend",
-                props(config, tags, "Bedrock chat (" + config.name() + "): function, API, storage, network,"
-                        + " monitoring"), config, artifacts.functionPackage());
-        WebStack web = new WebStack(scope, prefix + "-Web",
-                props(config, tags, "Bedrock chat (" + config.name() + "): page and CloudFront"), config,
-                artifacts.frontendDir(), backend.api().restApi());
-        CostStack cost = new CostStack(scope, prefix + "-Cost",
-                props(config, tags, "Bedrock chat (" + config.name() + "): monthly cost budget"), config);
+        BackendStack backend = new BackendStack(
+                scope,
+                prefix + "-Backend",
+                props(
+                        config,
+                        tags,
+                        "Bedrock chat (" + config.name() + "): function, API, storage, network," + " monitoring"),
+                config,
+                artifacts.functionPackage());
+        WebStack web = new WebStack(
+                scope,
+                prefix + "-Web",
+                props(config, tags, "Bedrock chat (" + config.name() + "): page and CloudFront"),
+                config,
+                artifacts.frontendDir(),
+                backend.api().restApi());
+        CostStack cost = new CostStack(
+                scope,
+                prefix + "-Cost",
+                props(config, tags, "Bedrock chat (" + config.name() + "): monthly cost budget"),
+                config);
         ChatStacks stacks = new ChatStacks(backend, web, cost);
         for (Stack stack : stacks.all()) {
             tags.forEach((key, value) -> Tags.of(stack).add(key, value));

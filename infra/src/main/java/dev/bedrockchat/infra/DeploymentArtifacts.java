@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra;
 
 import dev.bedrockchat.infra.config.ConfigException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,9 @@ public record DeploymentArtifacts(Path functionPackage, Path frontendDir) {
 
     private static Path path(Function<String, Object> context, String key, String fallback, Path workingDir) {
         Object value = context.apply(key);
-        String text = value == null || String.valueOf(value).isBlank() ? fallback : String.valueOf(value).strip();
+        String text = value == null || String.valueOf(value).isBlank()
+                ? fallback
+                : String.valueOf(value).strip();
         return workingDir.resolve(text).normalize();
     }
 

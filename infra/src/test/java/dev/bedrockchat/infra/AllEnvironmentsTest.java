@@ -1,9 +1,17 @@
 package dev.bedrockchat.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.bedrockchat.infra.support.CdkJson;
 import dev.bedrockchat.infra.support.Synthesized;
 import dev.bedrockchat.infra.support.TestArtifacts;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,15 +22,6 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.services.s3.Bucket;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every environment of the real cdk.json synthesizes, and cdk-nag finds nothing unacknowledged in it. */
 class AllEnvironmentsTest {
@@ -37,7 +36,8 @@ class AllEnvironmentsTest {
         Synthesized app = Synthesized.environment(name);
         String title = app.config().title();
 
-        assertThat(app.stacks().all()).extracting(Stack::getStackName)
+        assertThat(app.stacks().all())
+                .extracting(Stack::getStackName)
                 .containsExactly("Chat-" + title + "-Backend", "Chat-" + title + "-Web", "Chat-" + title + "-Cost");
         assertThat(app.stacks().all()).allSatisfy(stack -> {
             assertThat(stack.getRegion()).isEqualTo(app.config().region());
@@ -50,12 +50,14 @@ class AllEnvironmentsTest {
     void cdkNagFindsNothingUnacknowledged(String name) {
         Synthesized app = Synthesized.environment(name);
         for (Stack stack : app.stacks().all()) {
-            PolicyValidationPluginReport report = AwsSolutionsChecks.Builder.create().verbose(false).build()
-                    .validateScope(stack);
+            PolicyValidationPluginReport report =
+                    AwsSolutionsChecks.Builder.create().verbose(false).build().validateScope(stack);
             assertThat(report.getViolations())
                     .as("cdk-nag findings in %s", stack.getStackName())
-                    .extracting(violation -> violation.getRuleName() + " at " + violation.getViolatingResources()
-                            .stream().map(resource -> resource.getConstructPath()).toList())
+                    .extracting(violation -> violation.getRuleName() + " at "
+                            + violation.getViolatingResources().stream()
+                                    .map(resource -> resource.getConstructPath())
+                                    .toList())
                     .isEmpty();
         }
     }

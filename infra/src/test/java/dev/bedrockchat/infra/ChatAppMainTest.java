@@ -1,18 +1,17 @@
 package dev.bedrockchat.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.support.CdkJson;
 import dev.bedrockchat.infra.support.TestArtifacts;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The app as the CDK CLI runs it: a separate JVM that gets its context in CDK_CONTEXT_JSON. (Each problem's message
@@ -31,14 +30,18 @@ class ChatAppMainTest {
         Result result = run(context);
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderrLines()).containsExactly("environments.prod.budgetUsd must be a positive number of"
-                + " US dollars (got -5): fix it in cdk.json");
+        assertThat(result.stderrLines())
+                .containsExactly("environments.prod.budgetUsd must be a positive number of"
+                        + " US dollars (got -5): fix it in cdk.json");
         assertThat(result.stdout()).isEmpty();
     }
 
     private static Result run(Map<String, Object> context) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ChatApp.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChatApp.class.getName());
         builder.environment().put("CDK_CONTEXT_JSON", new ObjectMapper().writeValueAsString(context));
         builder.environment().put("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
         builder.environment().put("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1");
@@ -49,9 +52,11 @@ class ChatAppMainTest {
             process.destroyForcibly();
             throw new AssertionError("the app did not finish");
         }
-        return new Result(process.exitValue(), stdout, stderr.lines().filter(line -> !line.isBlank()).toList());
+        return new Result(
+                process.exitValue(),
+                stdout,
+                stderr.lines().filter(line -> !line.isBlank()).toList());
     }
 
-    private record Result(int exitCode, String stdout, List<String> stderrLines) {
-    }
+    private record Result(int exitCode, String stdout, List<String> stderrLines) {}
 }

@@ -1,16 +1,15 @@
 package dev.bedrockchat.infra;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.bedrockchat.infra.config.ConfigException;
 import dev.bedrockchat.infra.support.TestArtifacts;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class DeploymentArtifactsTest {
 
@@ -40,17 +39,21 @@ class DeploymentArtifactsTest {
 
     @Test
     void aPackageWithoutTheStartScriptCannotStream() {
-        Path zip = TestArtifacts.zip(TestArtifacts.scratch("no-script").resolve("f.zip"),
-                Map.of("lib/function.jar", "jar"));
-        Map<String, Object> context = Map.of("functionPackage", zip.toString(),
-                "frontendDir", TestArtifacts.frontendDir().toString());
+        Path zip = TestArtifacts.zip(
+                TestArtifacts.scratch("no-script").resolve("f.zip"), Map.of("lib/function.jar", "jar"));
+        Map<String, Object> context = Map.of(
+                "functionPackage",
+                zip.toString(),
+                "frontendDir",
+                TestArtifacts.frontendDir().toString());
 
         assertThatThrownBy(() -> DeploymentArtifacts.locate(context::get, Path.of("/"), true))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("function package " + zip + " has no run.sh, which the Lambda Web Adapter starts when"
                         + " streaming: rebuild it with ./mvnw -pl function package");
         // Buffered mode only needs the jar.
-        assertThat(DeploymentArtifacts.locate(context::get, Path.of("/"), false).functionPackage()).isEqualTo(zip);
+        assertThat(DeploymentArtifacts.locate(context::get, Path.of("/"), false).functionPackage())
+                .isEqualTo(zip);
     }
 
     @Test
@@ -58,19 +61,31 @@ class DeploymentArtifactsTest {
         Path noJar = TestArtifacts.zip(TestArtifacts.scratch("no-jar").resolve("f.zip"), Map.of("run.sh", "#!/bin/sh"));
         Path notZip = Files.writeString(TestArtifacts.scratch("not-zip").resolve("f.zip"), "hello");
 
-        assertThatThrownBy(() -> DeploymentArtifacts.locate(Map.<String, Object>of("functionPackage",
-                noJar.toString(), "frontendDir", TestArtifacts.frontendDir().toString())::get, Path.of("/"), true))
+        assertThatThrownBy(() -> DeploymentArtifacts.locate(
+                        Map.<String, Object>of(
+                                "functionPackage",
+                                noJar.toString(),
+                                "frontendDir",
+                                TestArtifacts.frontendDir().toString())::get,
+                        Path.of("/"),
+                        true))
                 .hasMessageContaining("has no lib/function.jar");
-        assertThatThrownBy(() -> DeploymentArtifacts.locate(Map.<String, Object>of("functionPackage",
-                notZip.toString(), "frontendDir", TestArtifacts.frontendDir().toString())::get, Path.of("/"), true))
+        assertThatThrownBy(() -> DeploymentArtifacts.locate(
+                        Map.<String, Object>of(
+                                "functionPackage",
+                                notZip.toString(),
+                                "frontendDir",
+                                TestArtifacts.frontendDir().toString())::get,
+                        Path.of("/"),
+                        true))
                 .hasMessageContaining("is not a readable zip");
     }
 
     @Test
     void aMissingPageSaysHowToBuildIt() {
         Path dist = TestArtifacts.scratch("no-page");
-        Map<String, Object> context = Map.of("functionPackage", TestArtifacts.functionPackage().toString(),
-                "frontendDir", dist.toString());
+        Map<String, Object> context =
+                Map.of("functionPackage", TestArtifacts.functionPackage().toString(), "frontendDir", dist.toString());
 
         assertThatThrownBy(() -> DeploymentArtifacts.locate(context::get, Path.of("/"), true))
                 .isInstanceOf(ConfigException.class)

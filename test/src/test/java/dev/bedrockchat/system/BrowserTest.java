@@ -37,11 +37,13 @@ class BrowserTest {
 
     @BeforeAll
     void start() {
-        chat = StubbedChat.start("browser", Map.of(
-                "BEDROCK_MODEL_ID", "amazon.nova-lite-v1:0",
-                "ALLOWED_MODEL_IDS", "amazon.nova-lite-v1:0,amazon.nova-micro-v1:0",
-                "STATIC_DIR", Repo.pageDir().toString(),
-                "MODEL_TIMEOUT_SECONDS", "5"));
+        chat = StubbedChat.start(
+                "browser",
+                Map.of(
+                        "BEDROCK_MODEL_ID", "amazon.nova-lite-v1:0",
+                        "ALLOWED_MODEL_IDS", "amazon.nova-lite-v1:0,amazon.nova-micro-v1:0",
+                        "STATIC_DIR", Repo.pageDir().toString(),
+                        "MODEL_TIMEOUT_SECONDS", "5"));
     }
 
     @AfterAll
@@ -73,8 +75,8 @@ class BrowserTest {
 
         Deque<String> tail = new ArrayDeque<>();
         Thread pump = Thread.ofPlatform().daemon().name("browser-test-output").start(() -> {
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     System.out.println("[browser] " + line);
                     synchronized (tail) {
@@ -102,13 +104,16 @@ class BrowserTest {
             output = String.join("\n", tail);
         }
         assertThat(node.exitValue())
-                .as("node --test test/browser/ exit code; last lines:\n%s\nserver log: %s", output, chat.server().log())
+                .as(
+                        "node --test test/browser/ exit code; last lines:\n%s\nserver log: %s",
+                        output, chat.server().log())
                 .isZero();
         assertThat(chat.bedrock().requests())
                 .as("the page's answers came from the Bedrock stand-in through the streaming API")
                 .isNotEmpty()
                 .anySatisfy(request -> assertThat(request.operation()).isEqualTo("converse-stream"));
-        for (String name : new String[] {"desktop-light-chat", "desktop-dark-chat", "phone-light-chat", "phone-dark-chat"}) {
+        for (String name :
+                new String[] {"desktop-light-chat", "desktop-dark-chat", "phone-light-chat", "phone-dark-chat"}) {
             Path screenshot = Repo.outputDir("screenshots").resolve(name + ".png");
             assertThat(screenshot).as("screenshot written by this run").isRegularFile();
             assertThat(Files.getLastModifiedTime(screenshot).toInstant()).isAfter(started);

@@ -34,21 +34,29 @@ class CdkCliSynthTest {
     void synthesizesEveryStackOfTheEnvironmentOffline(String environment) throws IOException {
         CdkCli.Synth synth = CdkCli.synth(environment, Repo.outputDir("synth").resolve(environment + ".log"));
 
-        assertThat(synth.exitCode()).as("cdk synth exit code; output:%n%s", synth.output()).isZero();
+        assertThat(synth.exitCode())
+                .as("cdk synth exit code; output:%n%s", synth.output())
+                .isZero();
         JsonNode manifest = Http.parse(Files.readString(synth.outputDir().resolve("manifest.json")));
         List<String> templates = new ArrayList<>();
         manifest.path("artifacts").properties().forEach(artifact -> {
             if (artifact.getValue().path("type").asText().equals("aws:cloudformation:stack")) {
-                templates.add(artifact.getValue().path("properties").path("templateFile").asText());
+                templates.add(artifact.getValue()
+                        .path("properties")
+                        .path("templateFile")
+                        .asText());
             }
         });
-        assertThat(templates).as("stacks of %s", environment).hasSize(3)
+        assertThat(templates)
+                .as("stacks of %s", environment)
+                .hasSize(3)
                 .allSatisfy(name -> assertThat(name).startsWith("Chat-"));
         for (String template : templates) {
             JsonNode body = Http.parse(Files.readString(synth.outputDir().resolve(template)));
             assertThat(body.path("Resources").size()).as(template).isPositive();
         }
-        System.out.printf("cdk synth -c env=%s: %d stacks in %.1f s%n",
+        System.out.printf(
+                "cdk synth -c env=%s: %d stacks in %.1f s%n",
                 environment, templates.size(), synth.elapsed().toMillis() / 1000.0);
     }
 
@@ -64,11 +72,14 @@ class CdkCliSynthTest {
         assertThat(first.exitCode()).as(first.output()).isZero();
         assertThat(second.exitCode()).as(second.output()).isZero();
         try (Stream<Path> templates = Files.list(first.outputDir())) {
-            List<Path> files = templates.filter(p -> p.toString().endsWith(".template.json")).toList();
+            List<Path> files = templates
+                    .filter(p -> p.toString().endsWith(".template.json"))
+                    .toList();
             assertThat(files).hasSize(3);
             for (Path template : files) {
                 assertThat(Files.readString(second.outputDir().resolve(template.getFileName())))
-                        .as(template.getFileName().toString()).isEqualTo(Files.readString(template));
+                        .as(template.getFileName().toString())
+                        .isEqualTo(Files.readString(template));
             }
         }
     }

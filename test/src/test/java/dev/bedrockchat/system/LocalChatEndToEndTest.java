@@ -33,10 +33,12 @@ class LocalChatEndToEndTest {
 
     @BeforeAll
     void start() {
-        chat = StubbedChat.start("end-to-end", Map.of(
-                "BEDROCK_MODEL_ID", "us.amazon.nova-lite-v1:0",
-                "ALLOWED_MODEL_IDS", "us.amazon.nova-lite-v1:0,amazon.nova-micro-v1:0",
-                "SYSTEM_PROMPT", "You are the project's test assistant."));
+        chat = StubbedChat.start(
+                "end-to-end",
+                Map.of(
+                        "BEDROCK_MODEL_ID", "us.amazon.nova-lite-v1:0",
+                        "ALLOWED_MODEL_IDS", "us.amazon.nova-lite-v1:0,amazon.nova-micro-v1:0",
+                        "SYSTEM_PROMPT", "You are the project's test assistant."));
         bedrock = chat.bedrock();
         server = chat.server();
         dataDir = chat.dataDir();
@@ -82,15 +84,19 @@ class LocalChatEndToEndTest {
                 .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
                 .toList();
         assertThat(deltas).hasSizeGreaterThan(1);
-        String streamed = String.join("", deltas.stream().map(e -> e.json().path("content").asText()).toList());
+        String streamed = String.join(
+                "", deltas.stream().map(e -> e.json().path("content").asText()).toList());
         assertThat(streamed).contains("Hello there");
-        Http.Event done = events.stream().filter(e -> e.name().equals("done")).findFirst().orElseThrow();
+        Http.Event done =
+                events.stream().filter(e -> e.name().equals("done")).findFirst().orElseThrow();
         assertThat(done.json().path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(done.json().path("usage").path("outputTokens").asInt()).isPositive();
         assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
 
-        Http.Reply second = http.postJson(server.uri("/api/chat"),
-                "{\"message\":\"And a follow-up\",\"conversationId\":\"" + conversationId + "\",\"modelId\":\"amazon.nova-micro-v1:0\"}");
+        Http.Reply second = http.postJson(
+                server.uri("/api/chat"),
+                "{\"message\":\"And a follow-up\",\"conversationId\":\"" + conversationId
+                        + "\",\"modelId\":\"amazon.nova-micro-v1:0\"}");
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.json().path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(second.json().path("model").asText()).isEqualTo("amazon.nova-micro-v1:0");
@@ -98,22 +104,29 @@ class LocalChatEndToEndTest {
         BedrockRuntimeStub.RecordedRequest sent = bedrock.lastRequest();
         assertThat(sent.modelId()).isEqualTo("amazon.nova-micro-v1:0");
         assertThat(sent.systemPrompt()).contains("the project's test assistant");
-        assertThat(sent.conversation()).containsExactly(
-                "user: Hello there", "assistant: " + streamed, "user: And a follow-up");
+        assertThat(sent.conversation())
+                .containsExactly("user: Hello there", "assistant: " + streamed, "user: And a follow-up");
 
-        JsonNode conversation = http.get(server.uri("/api/conversations/" + conversationId)).json();
+        JsonNode conversation =
+                http.get(server.uri("/api/conversations/" + conversationId)).json();
         assertThat(conversation.path("messages").findValuesAsText("role"))
                 .containsExactly("user", "assistant", "user", "assistant");
-        assertThat(conversation.path("messages").get(0).path("content").asText()).isEqualTo("Hello there");
-        assertThat(conversation.path("messages").get(1).path("content").asText()).isEqualTo(streamed);
+        assertThat(conversation.path("messages").get(0).path("content").asText())
+                .isEqualTo("Hello there");
+        assertThat(conversation.path("messages").get(1).path("content").asText())
+                .isEqualTo(streamed);
 
-        assertThat(Files.exists(dataDir.resolve("conversations").resolve(conversationId + ".json"))).isTrue();
+        assertThat(Files.exists(dataDir.resolve("conversations").resolve(conversationId + ".json")))
+                .isTrue();
         try (Stream<Path> files = Files.walk(dataDir.resolve("artifacts"))) {
             List<Path> artifacts = files.filter(Files::isRegularFile).toList();
             assertThat(artifacts).isNotEmpty();
-            assertThat(artifacts).allSatisfy(p -> assertThat(p.getParent().getFileName().toString()).matches("date=\\d{4}-\\d{2}-\\d{2}"));
+            assertThat(artifacts)
+                    .allSatisfy(p ->
+                            assertThat(p.getParent().getFileName().toString()).matches("date=\\d{4}-\\d{2}-\\d{2}"));
             assertThat(artifacts.stream().map(this::read))
-                    .anySatisfy(text -> assertThat(text).contains(conversationId).contains("And a follow-up"));
+                    .anySatisfy(
+                            text -> assertThat(text).contains(conversationId).contains("And a follow-up"));
         }
         assertThat(server.logText()).doesNotContain("Hello there").doesNotContain("And a follow-up");
     }
@@ -121,7 +134,9 @@ class LocalChatEndToEndTest {
     @Test
     void deletingAConversationForgetsIt() {
         String id = http.postJson(server.uri("/api/chat"), "{\"message\":\"Short-lived\"}")
-                .json().path("conversationId").asText();
+                .json()
+                .path("conversationId")
+                .asText();
 
         assertThat(http.delete(server.uri("/api/conversations/" + id)).status()).isEqualTo(204);
         Http.Reply gone = http.get(server.uri("/api/conversations/" + id));
@@ -146,7 +161,8 @@ class LocalChatEndToEndTest {
         assertThat(malformed.json().path("error").path("code").asText()).isEqualTo("ValidationError");
         assertThat(malformed.response().body()).doesNotContain("Exception").doesNotContain("at dev.");
 
-        Http.Reply notAllowed = http.postJson(server.uri("/api/chat"), "{\"message\":\"hi\",\"modelId\":\"anthropic.claude-v2\"}");
+        Http.Reply notAllowed =
+                http.postJson(server.uri("/api/chat"), "{\"message\":\"hi\",\"modelId\":\"anthropic.claude-v2\"}");
         assertThat(notAllowed.status()).isEqualTo(400);
         assertThat(notAllowed.json().path("error").path("code").asText()).isEqualTo("ModelNotAllowed");
 
@@ -164,8 +180,10 @@ class LocalChatEndToEndTest {
         assertThat(page.header("Content-Type")).startsWith("text/html");
         assertThat(page.response().body()).contains("<html");
         // What the browser gets locally is what CloudFront's response-headers policy sets in AWS.
-        assertThat(page.header("Content-Security-Policy")).isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY)
-                .contains("default-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(page.header("Content-Security-Policy"))
+                .isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY)
+                .contains("default-src 'self'")
+                .contains("frame-ancestors 'none'");
         assertThat(page.header("X-Content-Type-Options")).isEqualTo(SecurityHeaders.X_CONTENT_TYPE_OPTIONS);
         assertThat(page.header("X-Frame-Options")).isEqualTo(SecurityHeaders.X_FRAME_OPTIONS);
         assertThat(page.header("Referrer-Policy")).isEqualTo(SecurityHeaders.REFERRER_POLICY);

@@ -42,10 +42,12 @@ class OfflineStandInTest {
     void theStandInAnswersAndSaysItIsNotBedrock() {
         List<Http.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"Is this real?\"}");
 
-        String reply = String.join("", events.stream()
-                .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
-                .map(e -> e.json().path("content").asText())
-                .toList());
+        String reply = String.join(
+                "",
+                events.stream()
+                        .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                        .map(e -> e.json().path("content").asText())
+                        .toList());
         assertThat(reply.toLowerCase()).contains("offline");
         assertThat(reply).contains("Is this real?");
         assertThat(events).extracting(Http.Event::name).contains("start", "done");

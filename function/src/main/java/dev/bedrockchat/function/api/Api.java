@@ -53,9 +53,13 @@ public final class Api {
      * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), such as a local stand-in: the page shows it, so nobody mistakes it for
      * Amazon Bedrock itself.
      */
-    public record HealthInfo(String mode, String model, String region, String storage, String version,
-                             Optional<String> bedrockEndpoint) {
-    }
+    public record HealthInfo(
+            String mode,
+            String model,
+            String region,
+            String storage,
+            String version,
+            Optional<String> bedrockEndpoint) {}
 
     private final ChatService chat;
     private final HealthInfo health;
@@ -64,8 +68,13 @@ public final class Api {
     private final JsonLog log;
     private final ObjectMapper mapper;
 
-    public Api(ChatService chat, HealthInfo health, Authenticator authenticator, Optional<StaticFiles> staticFiles,
-               JsonLog log, ObjectMapper mapper) {
+    public Api(
+            ChatService chat,
+            HealthInfo health,
+            Authenticator authenticator,
+            Optional<StaticFiles> staticFiles,
+            JsonLog log,
+            ObjectMapper mapper) {
         this.chat = chat;
         this.health = health;
         this.authenticator = authenticator;
@@ -91,8 +100,11 @@ public final class Api {
             exchange.clientClosed = true;
         } catch (RuntimeException e) {
             logUnexpected(exchange, e);
-            exchange.fail(new ChatException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; try again, "
-                    + "and quote the request id if it keeps happening", OptionalInt.empty(), e));
+            exchange.fail(new ChatException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "Something went wrong on our side; try again, " + "and quote the request id if it keeps happening",
+                    OptionalInt.empty(),
+                    e));
         } finally {
             exchange.logLine();
         }
@@ -122,9 +134,13 @@ public final class Api {
         line.put("route", exchange.route);
         line.put("exception", e.getClass().getName());
         line.put("detail", e.getMessage());
-        line.put("at", Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).toList());
+        line.put(
+                "at",
+                Arrays.stream(e.getStackTrace()).limit(8).map(String::valueOf).toList());
         if (e.getCause() != null) {
-            line.put("cause", e.getCause().getClass().getName() + ": " + e.getCause().getMessage());
+            line.put(
+                    "cause",
+                    e.getCause().getClass().getName() + ": " + e.getCause().getMessage());
         }
         log.error("unexpected_error", line);
     }
@@ -158,8 +174,8 @@ public final class Api {
                 String id = path.startsWith(CONVERSATIONS) ? path.substring(CONVERSATIONS.length()) : "";
                 if (id.isEmpty() || id.contains("/")) {
                     x.route = "/api/*";
-                    throw ChatException.notFound("No API route " + safePath(path) + "; see the API description "
-                            + "(openapi.yaml)");
+                    throw ChatException.notFound(
+                            "No API route " + safePath(path) + "; see the API description " + "(openapi.yaml)");
                 }
                 x.route = CONVERSATIONS + "{id}";
                 x.allow("GET", "DELETE");
@@ -203,7 +219,10 @@ public final class Api {
         ObjectNode body = mapper.createObjectNode().put("conversationId", conversation.conversationId());
         var messages = body.putArray("messages");
         for (StoredMessage message : conversation.messages()) {
-            messages.addObject().put("role", message.role()).put("content", message.content()).put("at", message.at());
+            messages.addObject()
+                    .put("role", message.role())
+                    .put("content", message.content())
+                    .put("at", message.at());
         }
         x.sendJson(200, body);
     }
@@ -211,7 +230,8 @@ public final class Api {
     private void chat(Exchange x) throws IOException {
         String contentType = x.request.header("Content-Type").orElse("");
         if (!isJson(contentType)) {
-            throw new ChatException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new ChatException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Send the chat request as JSON with the header 'Content-Type: application/json'");
         }
         byte[] body = RequestBodies.read(x.request.body(), x.request.contentLength(), MAX_BODY_BYTES);
@@ -224,10 +244,16 @@ public final class Api {
         if (json == null || !json.isObject()) {
             throw ChatException.validation("The body must be a JSON object such as {\"message\":\"your question\"}");
         }
-        boolean streamed = x.request.header("Accept").map(a -> a.toLowerCase(Locale.ROOT).contains("text/event-stream"))
+        boolean streamed = x.request
+                .header("Accept")
+                .map(a -> a.toLowerCase(Locale.ROOT).contains("text/event-stream"))
                 .orElse(false);
-        var command = new ChatCommand(x.requestId, optionalText(json, "message").orElse(null),
-                optionalText(json, "conversationId"), optionalText(json, "modelId"), streamed,
+        var command = new ChatCommand(
+                x.requestId,
+                optionalText(json, "message").orElse(null),
+                optionalText(json, "conversationId"),
+                optionalText(json, "modelId"),
+                streamed,
                 x.request.timeLimit());
         x.streamed = streamed;
         if (streamed) {
@@ -254,7 +280,11 @@ public final class Api {
             @Override
             public void started(String conversationId, String modelId) {
                 x.startEvents();
-                x.event("start", mapper.createObjectNode().put("conversationId", conversationId).put("model", modelId));
+                x.event(
+                        "start",
+                        mapper.createObjectNode()
+                                .put("conversationId", conversationId)
+                                .put("model", modelId));
             }
 
             @Override
@@ -282,7 +312,9 @@ public final class Api {
         if (staticFiles.isEmpty()) {
             throw ChatException.notFound("No page is served here (STATIC_DIR is not set); the API is under /api/");
         }
-        StaticFiles.StaticFile file = staticFiles.get().find(x.request.path())
+        StaticFiles.StaticFile file = staticFiles
+                .get()
+                .find(x.request.path())
                 .orElseThrow(() -> ChatException.notFound("No such file: " + safePath(x.request.path())));
         var headers = new LinkedHashMap<String, String>();
         headers.put("Content-Type", file.contentType());
@@ -322,8 +354,10 @@ public final class Api {
     }
 
     private static String requestIdFor(ApiRequest request) {
-        return request.header("x-request-id").filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
-                .or(() -> request.transportId().filter(id -> CLIENT_REQUEST_ID.matcher(id).matches()))
+        return request.header("x-request-id")
+                .filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
+                .or(() -> request.transportId()
+                        .filter(id -> CLIENT_REQUEST_ID.matcher(id).matches()))
                 .orElseGet(() -> UUID.randomUUID().toString());
     }
 
@@ -369,8 +403,9 @@ public final class Api {
         void allow(String... methods) {
             allowed = methods;
             if (!Arrays.asList(methods).contains(request.method())) {
-                throw new ChatException(ErrorCode.METHOD_NOT_ALLOWED, "Method " + request.method()
-                        + " is not allowed here; use " + String.join(" or ", methods));
+                throw new ChatException(
+                        ErrorCode.METHOD_NOT_ALLOWED,
+                        "Method " + request.method() + " is not allowed here; use " + String.join(" or ", methods));
             }
         }
 
@@ -460,10 +495,10 @@ public final class Api {
                 switch (e.code()) {
                     case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", allowed));
                     case UNAUTHORIZED -> headers.put("WWW-Authenticate", "Bearer realm=\"bedrock-chat\"");
-                    case THROTTLED -> e.retryAfterSeconds()
-                            .ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
-                    default -> {
-                    }
+                    case THROTTLED ->
+                        e.retryAfterSeconds()
+                                .ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
+                    default -> {}
                 }
                 sendJson(e.code().status(), envelope, headers);
             } catch (JsonProcessingException impossible) {
@@ -486,8 +521,12 @@ public final class Api {
                 line.put("streamed", streamed);
                 line.put("model", model);
                 if (result != null) {
-                    line.put("inputTokens", result.usage() == null ? null : result.usage().inputTokens());
-                    line.put("outputTokens", result.usage() == null ? null : result.usage().outputTokens());
+                    line.put(
+                            "inputTokens",
+                            result.usage() == null ? null : result.usage().inputTokens());
+                    line.put(
+                            "outputTokens",
+                            result.usage() == null ? null : result.usage().outputTokens());
                     line.put("stopReason", result.stopReason());
                     line.put("timeToFirstTokenMs", result.timeToFirstTokenMs());
                 }

@@ -20,12 +20,21 @@ import java.util.TreeMap;
  * @param timeLimit     when the transport must have the whole response (e.g. before the Lambda invocation ends), if
  *                      it has such a limit; an answer is cut off by it as by ANSWER_TIMEOUT_SECONDS
  */
-public record ApiRequest(String method, String path, Map<String, List<String>> headers, InputStream body,
-                         Optional<String> transportId, Optional<Deadline> timeLimit) {
+public record ApiRequest(
+        String method,
+        String path,
+        Map<String, List<String>> headers,
+        InputStream body,
+        Optional<String> transportId,
+        Optional<Deadline> timeLimit) {
 
     /** A request whose transport sets no time limit of its own. */
-    public ApiRequest(String method, String path, Map<String, List<String>> headers, InputStream body,
-                      Optional<String> transportId) {
+    public ApiRequest(
+            String method,
+            String path,
+            Map<String, List<String>> headers,
+            InputStream body,
+            Optional<String> transportId) {
         this(method, path, headers, body, transportId, Optional.empty());
     }
 
@@ -51,7 +60,10 @@ public record ApiRequest(String method, String path, Map<String, List<String>> h
 
     /** The declared Content-Length, when present and valid. */
     public OptionalLong contentLength() {
-        return header("Content-Length").map(String::trim).filter(v -> v.matches("\\d{1,18}"))
-                .map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());
+        return header("Content-Length")
+                .map(String::trim)
+                .filter(v -> v.matches("\\d{1,18}"))
+                .map(v -> OptionalLong.of(Long.parseLong(v)))
+                .orElse(OptionalLong.empty());
     }
 }

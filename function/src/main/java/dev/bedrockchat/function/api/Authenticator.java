@@ -33,7 +33,8 @@ public final class Authenticator {
         if (presentedTokenMatches(request)) {
             return Principal.SHARED_TOKEN;
         }
-        throw new ChatException(ErrorCode.UNAUTHORIZED,
+        throw new ChatException(
+                ErrorCode.UNAUTHORIZED,
                 "This API needs a token: send the header 'Authorization: Bearer <token>' with the deployment's token");
     }
 
@@ -45,7 +46,8 @@ public final class Authenticator {
     private boolean presentedTokenMatches(ApiRequest request) {
         Optional<String> presented = request.header("Authorization")
                 .map(String::trim)
-                .filter(value -> value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
+                .filter(value -> value.length() > 7
+                        && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
                 .map(value -> value.substring(7).trim());
         // Both sides are hashed first, so the comparison takes the same time whatever the token's length.
         byte[] given = digest(presented.orElse(""));

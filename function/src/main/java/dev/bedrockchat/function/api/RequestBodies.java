@@ -8,8 +8,7 @@ import java.util.OptionalLong;
 
 /** Reads request bodies up to a limit, and not one byte further. */
 final class RequestBodies {
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     static byte[] read(InputStream body, OptionalLong declaredLength, int limit) throws IOException {
         if (declaredLength.isPresent() && declaredLength.getAsLong() > limit) {
@@ -23,7 +22,8 @@ final class RequestBodies {
     }
 
     private static ChatException tooLarge(int limit) {
-        return new ChatException(ErrorCode.PAYLOAD_TOO_LARGE,
+        return new ChatException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
                 "The request body is larger than " + (limit / 1024) + " KiB; send a shorter message");
     }
 }

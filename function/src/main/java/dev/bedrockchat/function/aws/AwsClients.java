@@ -44,7 +44,9 @@ public final class AwsClients implements AutoCloseable {
                 .region(region)
                 .credentialsProvider(credentials)
                 .httpClient(syncHttpClient())
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(modelTimeout).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(modelTimeout)
+                        .build());
         endpoint.ifPresent(builder::endpointOverride);
         return track(builder.build());
     }
@@ -94,12 +96,15 @@ public final class AwsClients implements AutoCloseable {
     }
 
     static boolean isPlainHttp(URI endpoint) {
-        return endpoint.getScheme() != null && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
+        return endpoint.getScheme() != null
+                && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
     }
 
     private synchronized SdkHttpClient syncHttpClient() {
         if (syncHttpClient == null) {
-            syncHttpClient = track(AwsCrtHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).build());
+            syncHttpClient = track(AwsCrtHttpClient.builder()
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .build());
         }
         return syncHttpClient;
     }

@@ -65,7 +65,8 @@ public final class CredentialsProbe {
         if (has(systemProperties.getProperty("aws.accessKeyId"))) {
             return Optional.of("system properties");
         }
-        if (has(env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || has(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"))) {
+        if (has(env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
+                || has(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"))) {
             return Optional.of("container credentials");
         }
         if (has(env.get("AWS_WEB_IDENTITY_TOKEN_FILE"))) {
@@ -74,10 +75,14 @@ public final class CredentialsProbe {
         if (has(env.get("AWS_PROFILE"))) {
             return Optional.of("profile " + env.get("AWS_PROFILE"));
         }
-        Path credentials = Optional.ofNullable(env.get("AWS_SHARED_CREDENTIALS_FILE")).filter(CredentialsProbe::has)
-                .map(Path::of).orElse(home.resolve(".aws/credentials"));
-        Path config = Optional.ofNullable(env.get("AWS_CONFIG_FILE")).filter(CredentialsProbe::has)
-                .map(Path::of).orElse(home.resolve(".aws/config"));
+        Path credentials = Optional.ofNullable(env.get("AWS_SHARED_CREDENTIALS_FILE"))
+                .filter(CredentialsProbe::has)
+                .map(Path::of)
+                .orElse(home.resolve(".aws/credentials"));
+        Path config = Optional.ofNullable(env.get("AWS_CONFIG_FILE"))
+                .filter(CredentialsProbe::has)
+                .map(Path::of)
+                .orElse(home.resolve(".aws/config"));
         if (Files.isRegularFile(credentials) || Files.isRegularFile(config)) {
             return Optional.of("shared profile files");
         }

@@ -9,8 +9,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * service answered with an error, its error code and request id. Never the message text (it may quote the request).
  */
 public final class ServiceErrors {
-    private ServiceErrors() {
-    }
+    private ServiceErrors() {}
 
     /** {@code errorCause}; {@code awsErrorCode} and {@code awsRequestId} when an AWS service error is in the chain. */
     public static Map<String, Object> logFields(Throwable cause) {
@@ -21,7 +20,8 @@ public final class ServiceErrors {
         fields.put("errorCause", cause.getClass().getName());
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof AwsServiceException service) {
-                if (service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null) {
+                if (service.awsErrorDetails() != null
+                        && service.awsErrorDetails().errorCode() != null) {
                     fields.put("awsErrorCode", service.awsErrorDetails().errorCode());
                 }
                 if (service.requestId() != null) {

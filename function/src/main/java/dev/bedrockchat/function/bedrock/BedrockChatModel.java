@@ -56,8 +56,11 @@ public final class BedrockChatModel implements ChatModel {
      * @param modelTimeout MODEL_TIMEOUT_SECONDS: the bound of a whole answer's call (also set on {@code client}) and
      *                     the longest wait for the first or the next event of a stream
      */
-    public BedrockChatModel(BedrockRuntimeClient client, BedrockRuntimeAsyncClient streamingClient, String region,
-                            Duration modelTimeout) {
+    public BedrockChatModel(
+            BedrockRuntimeClient client,
+            BedrockRuntimeAsyncClient streamingClient,
+            String region,
+            Duration modelTimeout) {
         this.client = client;
         this.streamingClient = streamingClient;
         this.region = region;
@@ -90,7 +93,9 @@ public final class BedrockChatModel implements ChatModel {
             response = client.converse(call.build());
         } catch (RuntimeException e) {
             ChatException failure = BedrockErrors.translate(e, request.modelId(), region);
-            if (deadlineFirst && failure.code() == ErrorCode.MODEL_TIMEOUT && request.deadline().passed()) {
+            if (deadlineFirst
+                    && failure.code() == ErrorCode.MODEL_TIMEOUT
+                    && request.deadline().passed()) {
                 throw ChatException.answerTimeout(request.modelId(), e);
             }
             throw failure;
@@ -118,12 +123,14 @@ public final class BedrockChatModel implements ChatModel {
                 .build();
         CompletableFuture<Void> call;
         try {
-            call = streamingClient.converseStream(ConverseStreamRequest.builder()
-                    .modelId(request.modelId())
-                    .system(system(request))
-                    .messages(messages(request))
-                    .inferenceConfig(inference(request))
-                    .build(), handler);
+            call = streamingClient.converseStream(
+                    ConverseStreamRequest.builder()
+                            .modelId(request.modelId())
+                            .system(system(request))
+                            .messages(messages(request))
+                            .inferenceConfig(inference(request))
+                            .build(),
+                    handler);
         } catch (RuntimeException e) {
             throw BedrockErrors.translate(e, request.modelId(), region);
         }
@@ -149,8 +156,9 @@ public final class BedrockChatModel implements ChatModel {
         }
     }
 
-    private ModelReply drain(BlockingQueue<StreamItem> events, DeltaListener listener, String modelId,
-                             Deadline deadline) throws InterruptedException {
+    private ModelReply drain(
+            BlockingQueue<StreamItem> events, DeltaListener listener, String modelId, Deadline deadline)
+            throws InterruptedException {
         var text = new StringBuilder();
         String stopReason = null;
         Usage usage = Usage.NONE;
@@ -161,15 +169,15 @@ public final class BedrockChatModel implements ChatModel {
                 throw ChatException.answerTimeout(modelId);
             }
             boolean deadlineFirst = left.compareTo(modelTimeout) < 0;
-            StreamItem item = events.poll(deadlineFirst ? left.toNanos() : modelTimeout.toNanos(),
-                    TimeUnit.NANOSECONDS);
+            StreamItem item =
+                    events.poll(deadlineFirst ? left.toNanos() : modelTimeout.toNanos(), TimeUnit.NANOSECONDS);
             switch (item) {
                 case null -> {
                     if (deadlineFirst) {
                         throw ChatException.answerTimeout(modelId);
                     }
-                    throw BedrockErrors.translate(new TimeoutException("no event for " + modelTimeout), modelId,
-                            region);
+                    throw BedrockErrors.translate(
+                            new TimeoutException("no event for " + modelTimeout), modelId, region);
                 }
                 case StreamItem.Opened ignored -> listener.onOpen();
                 case StreamItem.Delta delta -> {
@@ -195,13 +203,18 @@ public final class BedrockChatModel implements ChatModel {
     }
 
     private static List<SystemContentBlock> system(ModelRequest request) {
-        return request.systemPrompt().isBlank() ? List.of() : List.of(SystemContentBlock.fromText(request.systemPrompt()));
+        return request.systemPrompt().isBlank()
+                ? List.of()
+                : List.of(SystemContentBlock.fromText(request.systemPrompt()));
     }
 
     private static List<Message> messages(ModelRequest request) {
         return request.messages().stream()
                 .map(message -> Message.builder()
-                        .role(message.role() == ChatMessage.Role.USER ? ConversationRole.USER : ConversationRole.ASSISTANT)
+                        .role(
+                                message.role() == ChatMessage.Role.USER
+                                        ? ConversationRole.USER
+                                        : ConversationRole.ASSISTANT)
                         .content(ContentBlock.fromText(message.content()))
                         .build())
                 .toList();
@@ -218,30 +231,25 @@ public final class BedrockChatModel implements ChatModel {
         if (usage == null) {
             return Usage.NONE;
         }
-        return new Usage(usage.inputTokens() == null ? 0 : usage.inputTokens(),
+        return new Usage(
+                usage.inputTokens() == null ? 0 : usage.inputTokens(),
                 usage.outputTokens() == null ? 0 : usage.outputTokens());
     }
 
     /** Events of a stream, handed from the SDK's threads to the request's thread. */
     private sealed interface StreamItem {
         /** The ConverseStream response arrived: Bedrock accepted the call and the event stream follows. */
-        record Opened() implements StreamItem {
-        }
+        record Opened() implements StreamItem {}
 
-        record Delta(String text) implements StreamItem {
-        }
+        record Delta(String text) implements StreamItem {}
 
-        record Stopped(String stopReason) implements StreamItem {
-        }
+        record Stopped(String stopReason) implements StreamItem {}
 
-        record Metadata(Usage usage) implements StreamItem {
-        }
+        record Metadata(Usage usage) implements StreamItem {}
 
-        record Failed(Throwable error) implements StreamItem {
-        }
+        record Failed(Throwable error) implements StreamItem {}
 
-        record Ended() implements StreamItem {
-        }
+        record Ended() implements StreamItem {}
     }
 
     private static final class QueueingSubscriber implements Subscriber<ConverseStreamOutput> {
@@ -254,7 +262,9 @@ public final class BedrockChatModel implements ChatModel {
             this.subscription = subscription;
             this.visitor = ConverseStreamResponseHandler.Visitor.builder()
                     .onContentBlockDelta(event -> {
-                        if (event.delta() != null && event.delta().text() != null && !event.delta().text().isEmpty()) {
+                        if (event.delta() != null
+                                && event.delta().text() != null
+                                && !event.delta().text().isEmpty()) {
                             events.add(new StreamItem.Delta(event.delta().text()));
                         }
                     })

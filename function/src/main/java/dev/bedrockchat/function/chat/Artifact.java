@@ -26,6 +26,5 @@ public record Artifact(
         Error error) {
 
     /** What went wrong, in the words the client was given. */
-    public record Error(String code, String message) {
-    }
+    public record Error(String code, String message) {}
 }

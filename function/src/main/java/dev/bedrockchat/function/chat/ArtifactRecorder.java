@@ -33,8 +33,10 @@ public final class ArtifactRecorder {
     /** The waits between attempts. */
     public static final List<Duration> BACKOFF = List.of(Duration.ofMillis(50), Duration.ofMillis(200));
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ArtifactStore store;
     private final ObjectMapper mapper;
@@ -58,8 +60,13 @@ public final class ArtifactRecorder {
      * @param attemptTimeout the longest wait for one write
      * @param budget         the longest time for all attempts and waits together
      */
-    public ArtifactRecorder(ArtifactStore store, ObjectMapper mapper, JsonLog log, List<Duration> backoff,
-                            Duration attemptTimeout, Duration budget) {
+    public ArtifactRecorder(
+            ArtifactStore store,
+            ObjectMapper mapper,
+            JsonLog log,
+            List<Duration> backoff,
+            Duration attemptTimeout,
+            Duration budget) {
         this.store = store;
         this.mapper = mapper;
         this.log = log;

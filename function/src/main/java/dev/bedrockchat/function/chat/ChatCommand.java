@@ -13,12 +13,21 @@ import java.util.Optional;
  * @param timeLimit      a limit the transport sets on the answer (the time left in a Lambda invocation), on top of the
  *                       service's own answer timeout; empty for none
  */
-public record ChatCommand(String requestId, String message, Optional<String> conversationId, Optional<String> modelId,
-                          boolean streamed, Optional<Deadline> timeLimit) {
+public record ChatCommand(
+        String requestId,
+        String message,
+        Optional<String> conversationId,
+        Optional<String> modelId,
+        boolean streamed,
+        Optional<Deadline> timeLimit) {
 
     /** A command without a limit of its transport. */
-    public ChatCommand(String requestId, String message, Optional<String> conversationId, Optional<String> modelId,
-                       boolean streamed) {
+    public ChatCommand(
+            String requestId,
+            String message,
+            Optional<String> conversationId,
+            Optional<String> modelId,
+            boolean streamed) {
         this(requestId, message, conversationId, modelId, streamed, Optional.empty());
     }
 }

@@ -40,9 +40,13 @@ public final class ChatException extends RuntimeException {
      * was cancelled.
      */
     public static ChatException answerTimeout(String modelId, Throwable cause) {
-        return new ChatException(ErrorCode.MODEL_TIMEOUT, "The answer of " + modelId + " was not complete within the "
-                + "time allowed for one answer (ANSWER_TIMEOUT_SECONDS) and was stopped; ask for a shorter answer, or "
-                + "split the question", OptionalInt.empty(), cause);
+        return new ChatException(
+                ErrorCode.MODEL_TIMEOUT,
+                "The answer of " + modelId + " was not complete within the "
+                        + "time allowed for one answer (ANSWER_TIMEOUT_SECONDS) and was stopped; ask for a shorter answer, or "
+                        + "split the question",
+                OptionalInt.empty(),
+                cause);
     }
 
     public ErrorCode code() {

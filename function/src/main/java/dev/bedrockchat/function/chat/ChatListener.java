@@ -7,21 +7,17 @@ package dev.bedrockchat.function.chat;
 public interface ChatListener {
 
     /** The request is valid and the model is about to be called. */
-    default void accepted(String conversationId, String modelId) {
-    }
+    default void accepted(String conversationId, String modelId) {}
 
     /**
      * The answer has begun: for a streamed answer once the model's stream has opened (so a failure before it is not
      * part of the answer), for a whole answer right after {@link #accepted}. Called at most once, before any delta.
      */
-    default void started(String conversationId, String modelId) {
-    }
+    default void started(String conversationId, String modelId) {}
 
     /** A piece of the answer arrived from the model. */
-    default void delta(String text) {
-    }
+    default void delta(String text) {}
 
     /** The answer is complete and the turn is saved in the conversation. */
-    default void completed(ChatResult result) {
-    }
+    default void completed(ChatResult result) {}
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 /** One message of a conversation as sent to the model. */
 public record ChatMessage(Role role, String content) {
     public enum Role {
-        USER("user"), ASSISTANT("assistant");
+        USER("user"),
+        ASSISTANT("assistant");
 
         private final String wireName;
 

@@ -24,9 +24,15 @@ public final class ChatService {
     private final ChatSettings settings;
     private final Clock clock;
 
-    public ChatService(ChatModel model, ModelCatalog catalog, ConversationStore conversations,
-                       ArtifactRecorder artifacts, SystemPrompt systemPrompt, HistoryWindow historyWindow,
-                       ChatSettings settings, Clock clock) {
+    public ChatService(
+            ChatModel model,
+            ModelCatalog catalog,
+            ConversationStore conversations,
+            ArtifactRecorder artifacts,
+            SystemPrompt systemPrompt,
+            HistoryWindow historyWindow,
+            ChatSettings settings,
+            Clock clock) {
         this.model = model;
         this.catalog = catalog;
         this.conversations = conversations;
@@ -72,8 +78,13 @@ public final class ChatService {
                 })
                 .orElse(List.of());
 
-        var request = new ModelRequest(modelId, systemPrompt.text(), historyWindow.messagesFor(history, message),
-                settings.maxTokens(), settings.temperature(), deadline);
+        var request = new ModelRequest(
+                modelId,
+                systemPrompt.text(),
+                historyWindow.messagesFor(history, message),
+                settings.maxTokens(),
+                settings.temperature(),
+                deadline);
         var turn = new Turn(command, principal, conversationId, modelId, message, clock.instant(), System.nanoTime());
         try {
             listener.accepted(conversationId, modelId);
@@ -98,8 +109,14 @@ public final class ChatService {
                 reply = model.converse(request);
             }
             turn.reply = reply;
-            ChatResult result = new ChatResult(conversationId, modelId, reply.text(), reply.stopReason(),
-                    reply.usage(), turn.elapsedMs(), turn.firstTokenMs);
+            ChatResult result = new ChatResult(
+                    conversationId,
+                    modelId,
+                    reply.text(),
+                    reply.stopReason(),
+                    reply.usage(),
+                    turn.elapsedMs(),
+                    turn.firstTokenMs);
             try {
                 conversations.append(conversationId, principal, turn.messages(reply.text()));
             } catch (ConversationDeletedException e) {
@@ -120,7 +137,8 @@ public final class ChatService {
             keepPartialAnswer(turn);
             throw e;
         } catch (RuntimeException e) {
-            turn.error = new Artifact.Error(ErrorCode.INTERNAL_ERROR.code(),
+            turn.error = new Artifact.Error(
+                    ErrorCode.INTERNAL_ERROR.code(),
                     "Unexpected " + e.getClass().getSimpleName());
             throw e;
         } finally {
@@ -180,8 +198,8 @@ public final class ChatService {
     }
 
     private static ChatException unknownConversation() {
-        return ChatException.notFound("No such conversation: start a new one by sending a message without "
-                + "conversationId");
+        return ChatException.notFound(
+                "No such conversation: start a new one by sending a message without " + "conversationId");
     }
 
     private String now() {
@@ -204,8 +222,14 @@ public final class ChatService {
         boolean saved;
         Artifact.Error error;
 
-        Turn(ChatCommand command, Principal principal, String conversationId, String modelId, String message,
-             Instant startedAt, long startNanos) {
+        Turn(
+                ChatCommand command,
+                Principal principal,
+                String conversationId,
+                String modelId,
+                String message,
+                Instant startedAt,
+                long startNanos) {
             this.command = command;
             this.principal = principal;
             this.conversationId = conversationId;
@@ -233,8 +257,8 @@ public final class ChatService {
         /** The question and the answer as stored, marked with the turn's request id. */
         List<StoredMessage> messages(String answer) {
             return List.of(
-                    new StoredMessage(ChatMessage.Role.USER.wireName(), message, startedAt.toString(),
-                            command.requestId()),
+                    new StoredMessage(
+                            ChatMessage.Role.USER.wireName(), message, startedAt.toString(), command.requestId()),
                     new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), answer, now(), command.requestId()));
         }
 
@@ -244,10 +268,22 @@ public final class ChatService {
 
         Artifact artifact() {
             String replyText = reply != null ? reply.text() : partial.isEmpty() ? null : partial.toString();
-            return new Artifact(command.requestId(), startedAt.toString(), settings.environmentName(), model.mode(),
-                    conversationId, principal, modelId, command.streamed(), message, replyText,
-                    reply == null ? null : reply.stopReason(), reply == null ? null : reply.usage(), elapsedMs(),
-                    firstTokenMs, error);
+            return new Artifact(
+                    command.requestId(),
+                    startedAt.toString(),
+                    settings.environmentName(),
+                    model.mode(),
+                    conversationId,
+                    principal,
+                    modelId,
+                    command.streamed(),
+                    message,
+                    replyText,
+                    reply == null ? null : reply.stopReason(),
+                    reply == null ? null : reply.usage(),
+                    elapsedMs(),
+                    firstTokenMs,
+                    error);
         }
     }
 }

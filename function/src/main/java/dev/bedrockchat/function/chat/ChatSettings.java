@@ -11,6 +11,5 @@ import java.time.Duration;
  * @param environmentName the deployment's environment label, kept in artifacts
  * @param answerTimeout   the longest time one answer may take, whole or streamed (ANSWER_TIMEOUT_SECONDS)
  */
-public record ChatSettings(int maxMessageChars, int maxTokens, double temperature, String environmentName,
-                           Duration answerTimeout) {
-}
+public record ChatSettings(
+        int maxMessageChars, int maxTokens, double temperature, String environmentName, Duration answerTimeout) {}

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * A conversation document ({@code conversations/<id>.json}): its messages in order and the principal that owns it.
  */
-public record Conversation(String conversationId, Principal owner, String createdAt, String updatedAt,
-                           List<StoredMessage> messages) {
+public record Conversation(
+        String conversationId, Principal owner, String createdAt, String updatedAt, List<StoredMessage> messages) {
     public Conversation {
         Objects.requireNonNull(conversationId, "conversationId");
         Objects.requireNonNull(owner, "owner");

@@ -9,8 +9,7 @@ public final class ConversationIds {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private ConversationIds() {
-    }
+    private ConversationIds() {}
 
     /**
      * @return the id in lower case
@@ -18,8 +17,8 @@ public final class ConversationIds {
      */
     public static String parse(String value) {
         if (value == null || value.length() != 36 || !UUID_TEXT.matcher(value).matches()) {
-            throw ChatException.validation("conversationId must be a UUID such as "
-                    + "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
+            throw ChatException.validation(
+                    "conversationId must be a UUID such as " + "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
         }
         return value.toLowerCase(Locale.ROOT);
     }

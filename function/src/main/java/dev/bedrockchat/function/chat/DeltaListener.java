@@ -14,8 +14,7 @@ public interface DeltaListener {
      * first of {@code onOpen} and {@link #onDelta} as the opening. A failure reported before the opening means that
      * the model never answered; a failure after it happened mid-answer.
      */
-    default void onOpen() {
-    }
+    default void onOpen() {}
 
     /** The next piece of the answer's text. */
     void onDelta(String text);

@@ -45,8 +45,10 @@ public final class HistoryWindow {
         for (int i = 0; i + 1 < history.size(); i++) {
             ChatMessage user = history.get(i);
             ChatMessage assistant = history.get(i + 1);
-            if (user.role() == ChatMessage.Role.USER && assistant.role() == ChatMessage.Role.ASSISTANT
-                    && !user.content().isBlank() && !assistant.content().isBlank()) {
+            if (user.role() == ChatMessage.Role.USER
+                    && assistant.role() == ChatMessage.Role.ASSISTANT
+                    && !user.content().isBlank()
+                    && !assistant.content().isBlank()) {
                 pairs.add(new ChatMessage[] {user, assistant});
                 i++;
             }

@@ -20,9 +20,24 @@ public final class ModelCatalog {
     /** An ARN of a foundation model, inference profile or provisioned model. */
     private static final Pattern MODEL_ARN = Pattern.compile(
             "arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]*:[0-9]{0,12}:[a-z-]+/[A-Za-z0-9][A-Za-z0-9.:_-]{0,200}");
+
     private static final Map<String, String> REGION_PREFIXES = Map.of(
-            "us", "US", "eu", "EU", "apac", "APAC", "global", "Global", "us-gov", "US GovCloud", "jp", "Japan",
-            "au", "Australia", "ca", "Canada");
+            "us",
+            "US",
+            "eu",
+            "EU",
+            "apac",
+            "APAC",
+            "global",
+            "Global",
+            "us-gov",
+            "US GovCloud",
+            "jp",
+            "Japan",
+            "au",
+            "Australia",
+            "ca",
+            "Canada");
 
     /** Labels of well-known models, keyed by the id without region prefix. */
     private static final Map<String, String> KNOWN_LABELS = Map.ofEntries(
@@ -48,8 +63,7 @@ public final class ModelCatalog {
             Map.entry("mistral.mistral-large-2407-v1:0", "Mistral Large (24.07)"));
 
     /** One selectable model. */
-    public record Model(String id, String label) {
-    }
+    public record Model(String id, String label) {}
 
     private final String defaultModelId;
     private final List<Model> models;
@@ -90,18 +104,22 @@ public final class ModelCatalog {
         }
         String id = requested.get();
         if (!isWellFormed(id)) {
-            throw ChatException.validation("modelId is not a valid Bedrock model id; use one of the ids listed by "
-                    + "GET /api/models");
+            throw ChatException.validation(
+                    "modelId is not a valid Bedrock model id; use one of the ids listed by " + "GET /api/models");
         }
         if (models.stream().noneMatch(model -> model.id().equals(id))) {
-            throw new ChatException(ErrorCode.MODEL_NOT_ALLOWED, "Model '" + id + "' is not enabled for this "
-                    + "deployment; use one of the ids listed by GET /api/models (ALLOWED_MODEL_IDS)");
+            throw new ChatException(
+                    ErrorCode.MODEL_NOT_ALLOWED,
+                    "Model '" + id + "' is not enabled for this "
+                            + "deployment; use one of the ids listed by GET /api/models (ALLOWED_MODEL_IDS)");
         }
         return id;
     }
 
     public static boolean isWellFormed(String id) {
-        return id != null && id.length() <= 256 && (MODEL_ID.matcher(id).matches() || MODEL_ARN.matcher(id).matches());
+        return id != null
+                && id.length() <= 256
+                && (MODEL_ID.matcher(id).matches() || MODEL_ARN.matcher(id).matches());
     }
 
     /** A readable label: the known name, or one derived from the id, with the inference-profile region if any. */

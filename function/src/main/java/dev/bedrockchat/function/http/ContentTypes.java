@@ -29,8 +29,7 @@ public final class ContentTypes {
             Map.entry("woff", "font/woff"),
             Map.entry("woff2", "font/woff2"));
 
-    private ContentTypes() {
-    }
+    private ContentTypes() {}
 
     public static String forFileName(String fileName) {
         int dot = fileName.lastIndexOf('.');
@@ -43,7 +42,10 @@ public final class ContentTypes {
     /** Whether a body of this type is text (an API Gateway response carries other types base64-encoded). */
     public static boolean isText(String contentType) {
         String type = contentType.toLowerCase(Locale.ROOT);
-        return type.startsWith("text/") || type.startsWith("application/json") || type.contains("+json")
-                || type.startsWith("image/svg+xml") || type.startsWith("application/javascript");
+        return type.startsWith("text/")
+                || type.startsWith("application/json")
+                || type.contains("+json")
+                || type.startsWith("image/svg+xml")
+                || type.startsWith("application/javascript");
     }
 }

@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** Percent-decoding of URL paths (RFC 3986: {@code +} stays a plus), refusing malformed escapes and bad UTF-8. */
 public final class PercentDecoding {
-    private PercentDecoding() {
-    }
+    private PercentDecoding() {}
 
     /** The decoded text, or empty when the escapes or the UTF-8 they encode are malformed. */
     public static Optional<String> decode(String raw) {
@@ -38,7 +37,8 @@ public final class PercentDecoding {
             }
         }
         try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))

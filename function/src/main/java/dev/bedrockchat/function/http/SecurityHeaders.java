@@ -16,8 +16,7 @@ public final class SecurityHeaders {
     public static final String X_FRAME_OPTIONS = "DENY";
     public static final String REFERRER_POLICY = "strict-origin-when-cross-origin";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     /** The headers the local server adds to its responses (not HSTS: it must not pin HTTPS for localhost). */
     public static Map<String, String> local() {

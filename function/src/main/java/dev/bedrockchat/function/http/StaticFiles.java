@@ -13,8 +13,7 @@ public final class StaticFiles {
     private final Path root;
 
     /** One file to serve. */
-    public record StaticFile(byte[] content, String contentType, String cacheControl) {
-    }
+    public record StaticFile(byte[] content, String contentType, String cacheControl) {}
 
     /**
      * @throws IOException when the folder does not exist

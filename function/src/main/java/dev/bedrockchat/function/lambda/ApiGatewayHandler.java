@@ -77,10 +77,13 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             event = null;
         }
         if (event == null || !event.isObject()) {
-            var unreadable = new ApiRequest("UNKNOWN", "/", Map.of(), InputStream.nullInputStream(),
-                    lambdaRequestId(context));
-            api.refuse(unreadable, "The Lambda event is not a JSON object: invoke the function through API Gateway "
-                    + "(a REST API proxy event), or test it with an event such as {\"path\":\"/api/health\"}", sink);
+            var unreadable =
+                    new ApiRequest("UNKNOWN", "/", Map.of(), InputStream.nullInputStream(), lambdaRequestId(context));
+            api.refuse(
+                    unreadable,
+                    "The Lambda event is not a JSON object: invoke the function through API Gateway "
+                            + "(a REST API proxy event), or test it with an event such as {\"path\":\"/api/health\"}",
+                    sink);
         } else {
             handleEvent(event, context, sink);
         }
@@ -107,18 +110,21 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                 }
             });
         }
-        Optional<String> transportId = text(event.path("requestContext"), "requestId")
-                .or(() -> lambdaRequestId(context));
+        Optional<String> transportId =
+                text(event.path("requestContext"), "requestId").or(() -> lambdaRequestId(context));
         headers.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Length"));
         byte[] body = new byte[0];
         Optional<String> bodyText = text(event, "body");
         if (bodyText.isPresent()) {
             if (event.path("isBase64Encoded").asBoolean(false)) {
                 try {
-                    body = Base64.getDecoder().decode(WHITESPACE.matcher(bodyText.get()).replaceAll(""));
+                    body = Base64.getDecoder()
+                            .decode(WHITESPACE.matcher(bodyText.get()).replaceAll(""));
                 } catch (IllegalArgumentException e) {
-                    api.refuse(new ApiRequest(method, path, headers, InputStream.nullInputStream(), transportId),
-                            "The event's body is marked isBase64Encoded but is not valid base64", sink);
+                    api.refuse(
+                            new ApiRequest(method, path, headers, InputStream.nullInputStream(), transportId),
+                            "The event's body is marked isBase64Encoded but is not valid base64",
+                            sink);
                     return;
                 }
             } else {
@@ -127,8 +133,9 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
         }
         // The header reflects the real body size, so that the API's size limit applies as for HTTP.
         headers.put("Content-Length", List.of(Integer.toString(body.length)));
-        api.handle(new ApiRequest(method, path, headers, new ByteArrayInputStream(body), transportId,
-                timeLimit(context)), sink);
+        api.handle(
+                new ApiRequest(method, path, headers, new ByteArrayInputStream(body), transportId, timeLimit(context)),
+                sink);
     }
 
     private static Optional<String> lambdaRequestId(Context context) {
@@ -140,7 +147,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
         if (context == null) {
             return Optional.empty();
         }
-        return Optional.of(Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN)));
+        return Optional.of(Deadline.in(
+                Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN)));
     }
 
     private static Optional<String> text(JsonNode node, String field) {
@@ -172,8 +180,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
         }
 
@@ -183,11 +190,14 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             headers.forEach(headerNode::put);
             String contentType = headers.entrySet().stream()
                     .filter(entry -> entry.getKey().equalsIgnoreCase("Content-Type"))
-                    .map(Map.Entry::getValue).findFirst().orElse(ContentTypes.JSON);
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(ContentTypes.JSON);
             byte[] bytes = body.toByteArray();
             boolean binary = bytes.length > 0 && !ContentTypes.isText(contentType);
-            response.put("body", binary ? Base64.getEncoder().encodeToString(bytes)
-                    : new String(bytes, StandardCharsets.UTF_8));
+            response.put(
+                    "body",
+                    binary ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.UTF_8));
             response.put("isBase64Encoded", binary);
             return response;
         }

@@ -75,7 +75,10 @@ public final class OfflineChatModel implements ChatModel {
     /** A rough count in the spirit of a tokenizer: about four characters of input per token. */
     private static Usage usage(ModelRequest request, int outputPieces) {
         long chars = request.systemPrompt().length()
-                + request.messages().stream().map(ChatMessage::content).mapToLong(String::length).sum();
+                + request.messages().stream()
+                        .map(ChatMessage::content)
+                        .mapToLong(String::length)
+                        .sum();
         return new Usage((int) Math.max(1, (chars + 3) / 4), outputPieces);
     }
 

@@ -58,9 +58,12 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     private static ApiRequest toRequest(HttpExchange exchange) {
-        return new ApiRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+        return new ApiRequest(
+                exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                 Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/"),
-                exchange.getRequestHeaders(), exchange.getRequestBody(), Optional.empty());
+                exchange.getRequestHeaders(),
+                exchange.getRequestBody(),
+                Optional.empty());
     }
 
     /** Writes the API's answer to the exchange. */

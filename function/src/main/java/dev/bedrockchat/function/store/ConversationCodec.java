@@ -35,14 +35,16 @@ public final class ConversationCodec {
     }
 
     public byte[] tombstone(String conversationId, String deletedAt) {
-        return write(mapper.createObjectNode().put("conversationId", conversationId).put(DELETED_AT, deletedAt));
+        return write(
+                mapper.createObjectNode().put("conversationId", conversationId).put(DELETED_AT, deletedAt));
     }
 
     /** The conversation in the document; empty when it is the tombstone of a deleted conversation. */
     public Optional<Conversation> decode(byte[] json) {
         try {
             JsonNode document = mapper.readTree(json);
-            return document.has(DELETED_AT) ? Optional.empty()
+            return document.has(DELETED_AT)
+                    ? Optional.empty()
                     : Optional.of(mapper.treeToValue(document, Conversation.class));
         } catch (IOException e) {
             throw new UncheckedIOException("Conversation document cannot be read", e);

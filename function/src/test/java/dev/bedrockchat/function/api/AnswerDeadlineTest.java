@@ -27,7 +27,8 @@ class AnswerDeadlineTest {
     @BeforeAll
     void start() throws Exception {
         stub = BedrockRuntimeStub.start();
-        app = TestApp.againstStub(stub.endpoint(), Map.of("ANSWER_TIMEOUT_SECONDS", "2", "MODEL_TIMEOUT_SECONDS", "20"));
+        app = TestApp.againstStub(
+                stub.endpoint(), Map.of("ANSWER_TIMEOUT_SECONDS", "2", "MODEL_TIMEOUT_SECONDS", "20"));
     }
 
     @AfterAll
@@ -39,17 +40,19 @@ class AnswerDeadlineTest {
     @Test
     void aStreamStillRunningAtTheDeadlineEndsWithATimeoutAndKeepsWhatWasSent() {
         long start = System.nanoTime();
-        HttpResponse<String> response = app.chatStream("{\"message\":\"[slow] tell me everything\"}",
-                "x-request-id", "req-deadline-stream");
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"[slow] tell me everything\"}", "x-request-id", "req-deadline-stream");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(8));
         List<Sse.Event> events = Sse.parse(response.body());
         assertThat(events.getFirst().name()).isEqualTo("start");
-        String conversationId = TestApp.json(events.getFirst().data()).path("conversationId").asText();
+        String conversationId =
+                TestApp.json(events.getFirst().data()).path("conversationId").asText();
         List<Sse.Event> deltas = events.stream()
-                .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]")).toList();
+                .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                .toList();
         assertThat(deltas).hasSizeBetween(3, 59);
         String sent = Sse.text(events);
         Sse.Event error = events.get(events.size() - 2);
@@ -62,7 +65,8 @@ class AnswerDeadlineTest {
         assertThat(events).noneMatch(e -> e.name().equals("done"));
 
         // Kept like an answer the client left: the question with the part sent, in the conversation and the artifact.
-        JsonNode messages = TestApp.json(app.get("/api/conversations/" + conversationId)).path("messages");
+        JsonNode messages =
+                TestApp.json(app.get("/api/conversations/" + conversationId)).path("messages");
         assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant");
         assertThat(messages.findValuesAsText("content")).containsExactly("[slow] tell me everything", sent);
         JsonNode artifact = app.awaitArtifact("req-deadline-stream");
@@ -81,28 +85,31 @@ class AnswerDeadlineTest {
     @Test
     void aWholeAnswerNotCompleteByTheDeadlineIsATimeout() {
         long start = System.nanoTime();
-        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[hang] whole\"}",
-                "x-request-id", "req-deadline-whole");
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"[hang] whole\"}", "x-request-id", "req-deadline-whole");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(response.statusCode()).isEqualTo(504);
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("ANSWER_TIMEOUT_SECONDS");
-        assertThat(app.awaitArtifact("req-deadline-whole").path("error").path("code").asText())
+        assertThat(app.awaitArtifact("req-deadline-whole")
+                        .path("error")
+                        .path("code")
+                        .asText())
                 .isEqualTo("ModelTimeout");
     }
 
     @Test
     void aStreamThatHasNotOpenedByTheDeadlineIsA504() {
         long start = System.nanoTime();
-        HttpResponse<String> response = app.chatStream("{\"message\":\"[hang] streamed\"}",
-                "x-request-id", "req-deadline-unopened");
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"[hang] streamed\"}", "x-request-id", "req-deadline-unopened");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("ANSWER_TIMEOUT_SECONDS");

@@ -36,15 +36,25 @@ class AuthTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Bearer", "Bearer ", "Bearer wrong", "Basic czNjcjN0", "Bearer s3cr3t-token-for-test",
-            "Bearer s3cr3t-token-for-testsX", "s3cr3t-token-for-tests"})
+    @ValueSource(
+            strings = {
+                "",
+                "Bearer",
+                "Bearer ",
+                "Bearer wrong",
+                "Basic czNjcjN0",
+                "Bearer s3cr3t-token-for-test",
+                "Bearer s3cr3t-token-for-testsX",
+                "s3cr3t-token-for-tests"
+            })
     void aMissingOrWrongTokenIsUnauthorized(String authorization) {
         HttpResponse<String> response = authorization.isEmpty()
                 ? app.get("/api/models")
                 : app.get("/api/models", "Authorization", authorization);
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("Unauthorized");
         assertThat(error.path("message").asText()).contains("Authorization: Bearer");
@@ -52,24 +62,33 @@ class AuthTest {
 
     @Test
     void everyProtectedRouteIsGuardedEvenUnknownOnes() {
-        assertThat(app.postJson("/api/chat", "{\"message\":\"hi\"}").statusCode()).isEqualTo(401);
-        assertThat(app.get("/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69").statusCode()).isEqualTo(401);
-        assertThat(app.delete("/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69").statusCode()).isEqualTo(401);
+        assertThat(app.postJson("/api/chat", "{\"message\":\"hi\"}").statusCode())
+                .isEqualTo(401);
+        assertThat(app.get("/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(app.delete("/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69")
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(app.get("/api/unknown").statusCode()).isEqualTo(401);
     }
 
     @Test
     void theRightTokenOpensTheApiAndTheTokenPrincipalOwnsTheConversation() throws Exception {
-        assertThat(app.get("/api/models", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
-        assertThat(app.get("/api/models", "Authorization", "bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(app.get("/api/models", "Authorization", "Bearer " + TOKEN).statusCode())
+                .isEqualTo(200);
+        assertThat(app.get("/api/models", "Authorization", "bearer " + TOKEN).statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> chat = app.postJson("/api/chat", "{\"message\":\"who owns this?\"}",
-                "Authorization", "Bearer " + TOKEN);
+        HttpResponse<String> chat =
+                app.postJson("/api/chat", "{\"message\":\"who owns this?\"}", "Authorization", "Bearer " + TOKEN);
         assertThat(chat.statusCode()).isEqualTo(200);
         String id = TestApp.json(chat).path("conversationId").asText();
 
         JsonNode stored = TestApp.json(Files.readString(app.dataDir().resolve("conversations/" + id + ".json")));
         assertThat(stored.path("owner").path("kind").asText()).isEqualTo("token");
-        assertThat(app.get("/api/conversations/" + id, "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(app.get("/api/conversations/" + id, "Authorization", "Bearer " + TOKEN)
+                        .statusCode())
+                .isEqualTo(200);
     }
 }

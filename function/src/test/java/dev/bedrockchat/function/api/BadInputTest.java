@@ -27,8 +27,8 @@ class BadInputTest {
     @BeforeAll
     void start() throws Exception {
         stub = BedrockRuntimeStub.start();
-        app = TestApp.againstStub(stub.endpoint(), Map.of("MAX_MESSAGE_CHARS", "50",
-                "ALLOWED_MODEL_IDS", "amazon.nova-pro-v1:0"));
+        app = TestApp.againstStub(
+                stub.endpoint(), Map.of("MAX_MESSAGE_CHARS", "50", "ALLOWED_MODEL_IDS", "amazon.nova-pro-v1:0"));
     }
 
     @AfterAll
@@ -46,7 +46,8 @@ class BadInputTest {
     private static JsonNode error(HttpResponse<String> response) {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
         JsonNode error = TestApp.json(response).path("error");
-        assertThat(error.path("requestId").asText()).isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(error.path("requestId").asText())
+                .isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
         assertThat(error.path("message").asText()).isNotBlank();
         return error;
     }
@@ -84,7 +85,10 @@ class BadInputTest {
         HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"" + "x".repeat(51) + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(error(response).path("message").asText()).contains("51").contains("50").contains("MAX_MESSAGE_CHARS");
+        assertThat(error(response).path("message").asText())
+                .contains("51")
+                .contains("50")
+                .contains("MAX_MESSAGE_CHARS");
     }
 
     @ParameterizedTest
@@ -99,15 +103,16 @@ class BadInputTest {
     @Test
     void jsonWithACharsetIsAccepted() {
         // The model is reached here: clear the stub so that the after-check only sees bad requests.
-        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"hi\"}",
-                "Content-Type", "application/json; charset=UTF-8");
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"hi\"}", "Content-Type", "application/json; charset=UTF-8");
         assertThat(response.statusCode()).isEqualTo(200);
         stub.clear();
     }
 
     @Test
     void aDeclaredBodyOverTheLimitIsRefusedWithoutReadingIt() {
-        RawHttp.Response response = RawHttp.exchange(app.port(), """
+        RawHttp.Response response =
+                RawHttp.exchange(app.port(), """
                 POST /api/chat HTTP/1.1
                 Host: localhost
                 Content-Type: application/json
@@ -116,14 +121,16 @@ class BadInputTest {
                 """, "{\"message\":\"".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.status()).isEqualTo(413);
-        assertThat(TestApp.json(response.body()).path("error").path("code").asText()).isEqualTo("PayloadTooLarge");
+        assertThat(TestApp.json(response.body()).path("error").path("code").asText())
+                .isEqualTo("PayloadTooLarge");
     }
 
     @Test
     void aChunkedBodyOverTheLimitIsRefused() {
         byte[] chunk = ("{\"message\":\"" + "y".repeat(300 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         byte[] framed = (Integer.toHexString(chunk.length) + "\r\n" + new String(chunk, StandardCharsets.UTF_8)
-                + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "\r\n0\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         RawHttp.Response response = RawHttp.exchange(app.port(), """
                 POST /api/chat HTTP/1.1
                 Host: localhost
@@ -133,7 +140,8 @@ class BadInputTest {
                 """, framed);
 
         assertThat(response.status()).isEqualTo(413);
-        assertThat(TestApp.json(response.body()).path("error").path("code").asText()).isEqualTo("PayloadTooLarge");
+        assertThat(TestApp.json(response.body()).path("error").path("code").asText())
+                .isEqualTo("PayloadTooLarge");
     }
 
     @Test
@@ -146,39 +154,63 @@ class BadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not-a-uuid", "123", "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a6", "3f1c2a9e8b7d4c6e9a5f1e2d3c4b5a69",
-            "../../etc/passwd", "..", "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69/../x"})
+    @ValueSource(
+            strings = {
+                "not-a-uuid",
+                "123",
+                "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a6",
+                "3f1c2a9e8b7d4c6e9a5f1e2d3c4b5a69",
+                "../../etc/passwd",
+                "..",
+                "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69/../x"
+            })
     void aConversationIdInTheBodyMustBeAUuid(String id) {
-        HttpResponse<String> response = app.postJson("/api/chat",
-                "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}");
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error(response).path("message").asText()).contains("conversationId must be a UUID");
     }
 
     @ParameterizedTest
-    @CsvSource({"not-a-uuid, 400, ValidationError", "..%2F..%2Fetc%2Fpasswd, 400, ValidationError",
-            "%2e%2e, 400, ValidationError", "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a6%00, 400, ValidationError",
-            "3F1C2A9E-8B7D-4C6E-9A5F-1E2D3C4B5A69%2F, 400, ValidationError", "%C0%AE%C0%AE, 400, ValidationError"})
+    @CsvSource({
+        "not-a-uuid, 400, ValidationError",
+        "..%2F..%2Fetc%2Fpasswd, 400, ValidationError",
+        "%2e%2e, 400, ValidationError",
+        "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a6%00, 400, ValidationError",
+        "3F1C2A9E-8B7D-4C6E-9A5F-1E2D3C4B5A69%2F, 400, ValidationError",
+        "%C0%AE%C0%AE, 400, ValidationError"
+    })
     void aBadConversationIdInThePathIsRefusedBeforeAnyStorage(String rawId, int status, String code) {
         RawHttp.Response response = RawHttp.get(app.port(), "/api/conversations/" + rawId);
 
         assertThat(response.status()).as(rawId).isEqualTo(status);
         JsonNode error = TestApp.json(response.body()).path("error");
         assertThat(error.path("code").asText()).as(rawId).isEqualTo(code);
-        assertThat(response.header("x-request-id")).isEqualTo(error.path("requestId").asText());
+        assertThat(response.header("x-request-id"))
+                .isEqualTo(error.path("requestId").asText());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/conversations/../../../etc/passwd", "/api/conversations/a/b", "/api/conversations/",
-            "/api/conversations", "/api/nope", "/api", "/api/chat/extra", "/api/health/"})
+    @ValueSource(
+            strings = {
+                "/api/conversations/../../../etc/passwd",
+                "/api/conversations/a/b",
+                "/api/conversations/",
+                "/api/conversations",
+                "/api/nope",
+                "/api",
+                "/api/chat/extra",
+                "/api/health/"
+            })
     void unknownApiRoutesAreNotFound(String path) {
         RawHttp.Response response = RawHttp.get(app.port(), path);
 
         assertThat(response.status()).isEqualTo(404);
         JsonNode error = TestApp.json(response.body()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("NotFound");
-        assertThat(response.header("x-request-id")).isEqualTo(error.path("requestId").asText());
+        assertThat(response.header("x-request-id"))
+                .isEqualTo(error.path("requestId").asText());
     }
 
     @Test
@@ -200,7 +232,8 @@ class BadInputTest {
         assertThat(health.statusCode()).isEqualTo(405);
         assertThat(health.headers().firstValue("Allow")).hasValue("GET");
 
-        HttpResponse<String> conversation = app.method("PUT", "/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
+        HttpResponse<String> conversation =
+                app.method("PUT", "/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
         assertThat(conversation.statusCode()).isEqualTo(405);
         assertThat(conversation.headers().firstValue("Allow")).hasValue("GET, DELETE");
 
@@ -216,8 +249,8 @@ class BadInputTest {
 
     @Test
     void aModelOutsideTheAllowListIsRefused() {
-        HttpResponse<String> response = app.postJson("/api/chat",
-                "{\"message\":\"hi\",\"modelId\":\"anthropic.claude-opus-4-1-20250805-v1:0\"}");
+        HttpResponse<String> response = app.postJson(
+                "/api/chat", "{\"message\":\"hi\",\"modelId\":\"anthropic.claude-opus-4-1-20250805-v1:0\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode error = error(response);
@@ -228,8 +261,8 @@ class BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"../../secret", "Amazon.Nova", "amazon nova", "x", "amazon.nova-pro-v1:0\\n"})
     void aMalformedModelIdIsAValidationError(String modelId) {
-        HttpResponse<String> response = app.postJson("/api/chat",
-                "{\"message\":\"hi\",\"modelId\":\"" + modelId + "\"}");
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"hi\",\"modelId\":\"" + modelId + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error(response).path("code").asText()).isEqualTo("ValidationError");

@@ -29,13 +29,15 @@ class ChatApiTest {
     @BeforeAll
     void start() throws Exception {
         stub = BedrockRuntimeStub.start();
-        app = TestApp.againstStub(stub.endpoint(), Map.of(
-                "BEDROCK_MODEL_ID", DEFAULT_MODEL,
-                "ALLOWED_MODEL_IDS", OTHER_MODEL + ", eu.amazon.nova-pro-v1:0",
-                "SYSTEM_PROMPT", "You are the test assistant.",
-                "MAX_TOKENS", "321",
-                "TEMPERATURE", "0.25",
-                "ENVIRONMENT_NAME", "test"));
+        app = TestApp.againstStub(
+                stub.endpoint(),
+                Map.of(
+                        "BEDROCK_MODEL_ID", DEFAULT_MODEL,
+                        "ALLOWED_MODEL_IDS", OTHER_MODEL + ", eu.amazon.nova-pro-v1:0",
+                        "SYSTEM_PROMPT", "You are the test assistant.",
+                        "MAX_TOKENS", "321",
+                        "TEMPERATURE", "0.25",
+                        "ENVIRONMENT_NAME", "test"));
     }
 
     @AfterAll
@@ -62,7 +64,8 @@ class ChatApiTest {
         assertThat(body.path("storage").asText()).isEqualTo("local");
         assertThat(body.path("version").asText()).isNotBlank();
         // Bedrock behind an endpoint override (here the local stand-in) says where it really is.
-        assertThat(body.path("bedrockEndpoint").asText()).isEqualTo(stub.endpoint().toString());
+        assertThat(body.path("bedrockEndpoint").asText())
+                .isEqualTo(stub.endpoint().toString());
         assertThat(response.headers().firstValue("x-request-id")).isPresent();
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
     }
@@ -95,15 +98,19 @@ class ChatApiTest {
         assertThat(sent.operation()).isEqualTo("converse");
         assertThat(sent.modelId()).isEqualTo(DEFAULT_MODEL);
         assertThat(sent.systemPrompt()).isEqualTo("You are the test assistant.");
-        assertThat(sent.body().path("inferenceConfig").path("maxTokens").asInt()).isEqualTo(321);
-        assertThat(sent.body().path("inferenceConfig").path("temperature").asDouble()).isEqualTo(0.25);
-        assertThat(sent.header("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTESTTEST/")
+        assertThat(sent.body().path("inferenceConfig").path("maxTokens").asInt())
+                .isEqualTo(321);
+        assertThat(sent.body().path("inferenceConfig").path("temperature").asDouble())
+                .isEqualTo(0.25);
+        assertThat(sent.header("Authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTESTTEST/")
                 .contains("/us-east-1/bedrock/aws4_request");
     }
 
     @Test
     void streamedChatSendsStartDeltasDoneAndTheEndMarker() {
-        HttpResponse<String> response = app.chatStream("{\"message\":\"Tell me more\",\"modelId\":\"" + OTHER_MODEL + "\"}");
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"Tell me more\",\"modelId\":\"" + OTHER_MODEL + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
@@ -125,7 +132,9 @@ class ChatApiTest {
         assertThat(doneData.path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(doneData.path("stopReason").asText()).isEqualTo("end_turn");
         assertThat(doneData.path("usage").path("outputTokens").asInt()).isEqualTo(deltas.size());
-        assertThat(doneData.path("latencyMs").isIntegralNumber()).as("done carries latencyMs").isTrue();
+        assertThat(doneData.path("latencyMs").isIntegralNumber())
+                .as("done carries latencyMs")
+                .isTrue();
         assertThat(doneData.path("latencyMs").asLong()).isNotNegative();
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
         assertThat(response.body()).endsWith("data: [DONE]\n\n");
@@ -140,10 +149,9 @@ class ChatApiTest {
         String id = first.path("conversationId").asText();
         app.chatStream("{\"message\":\"What is my name?\",\"conversationId\":\"" + id + "\"}");
 
-        assertThat(stub.lastRequest().conversation()).containsExactly(
-                "user: My name is Ada.",
-                "assistant: Stub reply to: My name is Ada.",
-                "user: What is my name?");
+        assertThat(stub.lastRequest().conversation())
+                .containsExactly(
+                        "user: My name is Ada.", "assistant: Stub reply to: My name is Ada.", "user: What is my name?");
 
         HttpResponse<String> history = app.get("/api/conversations/" + id);
         assertThat(history.statusCode()).isEqualTo(200);
@@ -151,19 +159,24 @@ class ChatApiTest {
         assertThat(body.path("conversationId").asText()).isEqualTo(id);
         assertThat(body.path("messages").findValuesAsText("role"))
                 .containsExactly("user", "assistant", "user", "assistant");
-        assertThat(body.path("messages").findValuesAsText("content")).containsExactly(
-                "My name is Ada.", "Stub reply to: My name is Ada.",
-                "What is my name?", "Stub reply to: What is my name?");
+        assertThat(body.path("messages").findValuesAsText("content"))
+                .containsExactly(
+                        "My name is Ada.", "Stub reply to: My name is Ada.",
+                        "What is my name?", "Stub reply to: What is my name?");
         assertThat(body.path("messages").get(0).path("at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         // The turn id kept with each stored message (for idempotent appends) is storage only.
-        body.path("messages").forEach(message -> assertThat(message.fieldNames()).toIterable()
-                .containsExactly("role", "content", "at"));
+        body.path("messages")
+                .forEach(message ->
+                        assertThat(message.fieldNames()).toIterable().containsExactly("role", "content", "at"));
     }
 
     @Test
     void aConversationCanBeDeleted() throws Exception {
-        String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Forget me\"}")).path("conversationId").asText();
-        assertThat(Files.exists(app.dataDir().resolve("conversations/" + id + ".json"))).isTrue();
+        String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Forget me\"}"))
+                .path("conversationId")
+                .asText();
+        assertThat(Files.exists(app.dataDir().resolve("conversations/" + id + ".json")))
+                .isTrue();
 
         HttpResponse<String> deleted = app.delete("/api/conversations/" + id);
 
@@ -172,23 +185,26 @@ class ChatApiTest {
         assertThat(app.get("/api/conversations/" + id).statusCode()).isEqualTo(404);
         // The messages are gone; only a tombstone keeps the id, so that no late turn can bring them back.
         assertThat(Files.readString(app.dataDir().resolve("conversations/" + id + ".json")))
-                .doesNotContain("Forget me").contains("deletedAt");
+                .doesNotContain("Forget me")
+                .contains("deletedAt");
         assertThat(app.delete("/api/conversations/" + id).statusCode()).isEqualTo(204);
     }
 
     @Test
     void aClientChosenConversationIdStartsThatConversation() {
         String id = "3F1C2A9E-8B7D-4C6E-9A5F-1E2D3C4B5A69";
-        JsonNode reply = TestApp.json(app.postJson("/api/chat",
-                "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}"));
+        JsonNode reply =
+                TestApp.json(app.postJson("/api/chat", "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}"));
 
         assertThat(reply.path("conversationId").asText()).isEqualTo(id.toLowerCase());
-        assertThat(app.get("/api/conversations/" + id.toLowerCase()).statusCode()).isEqualTo(200);
+        assertThat(app.get("/api/conversations/" + id.toLowerCase()).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void everyExchangeIsKeptAsAnArtifact() {
-        HttpResponse<String> response = app.chatStream("{\"message\":\"Keep this\"}", "x-request-id", "req-artifact-0001");
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"Keep this\"}", "x-request-id", "req-artifact-0001");
 
         assertThat(response.headers().firstValue("x-request-id")).hasValue("req-artifact-0001");
         JsonNode artifact = app.awaitArtifact("req-artifact-0001");
@@ -201,16 +217,22 @@ class ChatApiTest {
         assertThat(artifact.path("principal").path("kind").asText()).isEqualTo("anonymous");
         assertThat(artifact.path("stopReason").asText()).isEqualTo("end_turn");
         assertThat(artifact.path("usage").path("outputTokens").asInt()).isPositive();
-        assertThat(artifact.path("latencyMs").isIntegralNumber()).as("artifact latencyMs").isTrue();
-        assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber()).as("artifact timeToFirstTokenMs").isTrue();
+        assertThat(artifact.path("latencyMs").isIntegralNumber())
+                .as("artifact latencyMs")
+                .isTrue();
+        assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber())
+                .as("artifact timeToFirstTokenMs")
+                .isTrue();
         assertThat(artifact.path("latencyMs").asLong()).isNotNegative();
-        assertThat(artifact.path("timeToFirstTokenMs").asLong()).isNotNegative()
+        assertThat(artifact.path("timeToFirstTokenMs").asLong())
+                .isNotNegative()
                 .isLessThanOrEqualTo(artifact.path("latencyMs").asLong());
         assertThat(artifact.path("error").isNull()).isTrue();
         assertThat(artifact.path("conversationId").asText()).matches("[0-9a-f-]{36}");
         try (var files = Files.walk(app.dataDir().resolve("artifacts"))) {
             assertThat(files.map(p -> app.dataDir().relativize(p).toString()))
-                    .anyMatch(p -> p.matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-artifact-0001\\.json"));
+                    .anyMatch(p ->
+                            p.matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-artifact-0001\\.json"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -229,7 +251,9 @@ class ChatApiTest {
         assertThat(line.path("mode").asText()).isEqualTo("bedrock");
         assertThat(line.path("inputTokens").asInt()).isPositive();
         assertThat(line.path("outputTokens").asInt()).isPositive();
-        assertThat(line.path("latencyMs").isIntegralNumber()).as("log line latencyMs").isTrue();
+        assertThat(line.path("latencyMs").isIntegralNumber())
+                .as("log line latencyMs")
+                .isTrue();
         assertThat(line.path("latencyMs").asLong()).isNotNegative();
         assertThat(app.rawLog()).doesNotContain("secret words");
     }

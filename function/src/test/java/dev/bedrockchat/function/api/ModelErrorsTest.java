@@ -36,10 +36,11 @@ class ModelErrorsTest {
     @BeforeAll
     void start() throws Exception {
         stub = BedrockRuntimeStub.start();
-        app = TestApp.againstStub(stub.endpoint(), Map.of("BEDROCK_MODEL_ID", MODEL, "MODEL_TIMEOUT_SECONDS", "20",
-                "AWS_REGION", "eu-west-1"));
-        impatientApp = TestApp.againstStub(stub.endpoint(), Map.of("BEDROCK_MODEL_ID", MODEL,
-                "MODEL_TIMEOUT_SECONDS", "1"));
+        app = TestApp.againstStub(
+                stub.endpoint(),
+                Map.of("BEDROCK_MODEL_ID", MODEL, "MODEL_TIMEOUT_SECONDS", "20", "AWS_REGION", "eu-west-1"));
+        impatientApp =
+                TestApp.againstStub(stub.endpoint(), Map.of("BEDROCK_MODEL_ID", MODEL, "MODEL_TIMEOUT_SECONDS", "1"));
     }
 
     @AfterAll
@@ -81,9 +82,12 @@ class ModelErrorsTest {
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
-        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception")
+        assertThat(error.path("message").asText())
+                .isNotBlank()
+                .doesNotContain("Exception")
                 .doesNotContainPattern("\\bat [a-z]+\\.[a-z]");
-        assertThat(error.path("requestId").asText()).isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(error.path("requestId").asText())
+                .isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
         assertThat(response.body()).doesNotContain("software.amazon").doesNotContain("java.");
         JsonNode artifact = app.awaitArtifact(error.path("requestId").asText());
         assertThat(artifact.path("error").path("code").asText()).isEqualTo(code);
@@ -92,22 +96,27 @@ class ModelErrorsTest {
 
     @ParameterizedTest(name = "{0} streamed -> {1} {2}")
     @MethodSource("modelFailures")
-    void streamedAnswersThatFailBeforeTheModelAnswersCarryTheStatusAndEnvelope(String keyword, int status, String code) {
+    void streamedAnswersThatFailBeforeTheModelAnswersCarryTheStatusAndEnvelope(
+            String keyword, int status, String code) {
         String requestId = "req-pre-" + keyword.replaceAll("[^a-z0-9]", "");
-        HttpResponse<String> response = app.chatStream("{\"message\":\"please " + keyword + "\"}",
-                "x-request-id", requestId);
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"please " + keyword + "\"}", "x-request-id", requestId);
 
         assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(response.headers().firstValue("x-request-id")).contains(requestId);
-        assertThat(response.body()).doesNotContain("event:").doesNotContain("[DONE]").doesNotContain("software.amazon");
+        assertThat(response.body())
+                .doesNotContain("event:")
+                .doesNotContain("[DONE]")
+                .doesNotContain("software.amazon");
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
         assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception");
         assertThat(error.path("requestId").asText()).isEqualTo(requestId);
         if (status == 429) {
-            assertThat(response.headers().firstValue("Retry-After")).contains(error.path("retryAfterSeconds").asText());
+            assertThat(response.headers().firstValue("Retry-After"))
+                    .contains(error.path("retryAfterSeconds").asText());
         }
         JsonNode artifact = app.awaitArtifact(requestId);
         assertThat(artifact.path("streamed").asBoolean()).isTrue();
@@ -131,14 +140,17 @@ class ModelErrorsTest {
 
     @Test
     void aStreamFailingAfterItOpenedEndsWithAnErrorEventAndKeepsThePartialAnswer() {
-        HttpResponse<String> response = app.chatStream("{\"message\":\"[midstream] go\"}", "x-request-id", "req-midstream-01");
+        HttpResponse<String> response =
+                app.chatStream("{\"message\":\"[midstream] go\"}", "x-request-id", "req-midstream-01");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("text/event-stream"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
         List<Sse.Event> events = Sse.parse(response.body());
         assertThat(events.getFirst().name()).isEqualTo("start");
-        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).hasSize(2);
+        assertThat(events)
+                .filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                .hasSize(2);
         Sse.Event error = events.get(events.size() - 2);
         assertThat(error.name()).isEqualTo("error");
         JsonNode envelope = TestApp.json(error.data()).path("error");
@@ -158,24 +170,33 @@ class ModelErrorsTest {
     @Test
     void aFailedStreamedTurnLeavesTheConversationWholeForTheRetry() {
         String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"First question\"}"))
-                .path("conversationId").asText();
+                .path("conversationId")
+                .asText();
 
-        HttpResponse<String> failed = app.chatStream("{\"message\":\"Second [throttle]\",\"conversationId\":\"" + id
-                + "\"}", "x-request-id", "req-pre-retry-01");
-        HttpResponse<String> retried = app.chatStream("{\"message\":\"Second again\",\"conversationId\":\"" + id
-                + "\"}");
+        HttpResponse<String> failed = app.chatStream(
+                "{\"message\":\"Second [throttle]\",\"conversationId\":\"" + id + "\"}",
+                "x-request-id",
+                "req-pre-retry-01");
+        HttpResponse<String> retried =
+                app.chatStream("{\"message\":\"Second again\",\"conversationId\":\"" + id + "\"}");
 
         assertThat(failed.statusCode()).isEqualTo(429);
-        assertThat(app.awaitArtifact("req-pre-retry-01").path("conversationId").asText()).isEqualTo(id);
+        assertThat(app.awaitArtifact("req-pre-retry-01").path("conversationId").asText())
+                .isEqualTo(id);
         assertThat(retried.statusCode()).isEqualTo(200);
         List<Sse.Event> events = Sse.parse(retried.body());
         assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
         assertThat(Sse.text(events)).isEqualTo("Stub reply to: Second again");
         assertThat(stub.lastRequest().conversation())
-                .containsExactly("user: First question", "assistant: Stub reply to: First question", "user: Second again");
+                .containsExactly(
+                        "user: First question", "assistant: Stub reply to: First question", "user: Second again");
         JsonNode messages = TestApp.json(app.get("/api/conversations/" + id)).path("messages");
-        assertThat(messages.findValuesAsText("content")).containsExactly("First question",
-                "Stub reply to: First question", "Second again", "Stub reply to: Second again");
+        assertThat(messages.findValuesAsText("content"))
+                .containsExactly(
+                        "First question",
+                        "Stub reply to: First question",
+                        "Second again",
+                        "Stub reply to: Second again");
     }
 
     @Test
@@ -191,37 +212,46 @@ class ModelErrorsTest {
     @Test
     void aStreamThatNeverOpensIsCancelledAndAnsweredAsATimeout() {
         long start = System.nanoTime();
-        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[hang]\"}", "x-request-id",
-                "req-hang-stream1");
+        HttpResponse<String> response =
+                impatientApp.chatStream("{\"message\":\"[hang]\"}", "x-request-id", "req-hang-stream1");
 
         assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("MODEL_TIMEOUT_SECONDS");
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
-        assertThat(impatientApp.requestLog("req-hang-stream1").path("status").asInt()).isEqualTo(504);
-        assertThat(impatientApp.awaitArtifact("req-hang-stream1").path("error").path("code").asText())
+        assertThat(impatientApp.requestLog("req-hang-stream1").path("status").asInt())
+                .isEqualTo(504);
+        assertThat(impatientApp
+                        .awaitArtifact("req-hang-stream1")
+                        .path("error")
+                        .path("code")
+                        .asText())
                 .isEqualTo("ModelTimeout");
     }
 
     @Test
     void aStreamThatGoesQuietAfterItOpenedEndsWithATimeoutEvent() {
         // [gated] sends one delta, then holds the rest back: longer than the impatient app's one-second wait.
-        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[gated] then silence\"}",
-                "x-request-id", "req-quiet-stream");
+        HttpResponse<String> response =
+                impatientApp.chatStream("{\"message\":\"[gated] then silence\"}", "x-request-id", "req-quiet-stream");
 
         assertThat(response.statusCode()).isEqualTo(200);
         List<Sse.Event> events = Sse.parse(response.body());
         assertThat(events.getFirst().name()).isEqualTo("start");
-        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).hasSize(1);
+        assertThat(events)
+                .filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                .hasSize(1);
         Sse.Event error = events.get(events.size() - 2);
         assertThat(error.name()).isEqualTo("error");
-        assertThat(TestApp.json(error.data()).path("error").path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(TestApp.json(error.data()).path("error").path("code").asText())
+                .isEqualTo("ModelTimeout");
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
         assertThat(impatientApp.awaitArtifact("req-quiet-stream").path("reply").asText())
-                .isEqualTo(Sse.text(events)).isEqualTo("Gated reply: first part. ");
+                .isEqualTo(Sse.text(events))
+                .isEqualTo("Gated reply: first part. ");
     }
 
     @Test
@@ -230,10 +260,16 @@ class ModelErrorsTest {
         HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[throttle] now\"}");
 
         assertThat(response.statusCode()).isEqualTo(429);
-        assertThat(response.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
-        assertThat(TestApp.json(response).path("error").path("retryAfterSeconds").asInt())
-                .isEqualTo(Integer.parseInt(response.headers().firstValue("Retry-After").orElseThrow()));
-        assertThat(stub.requests()).hasSizeGreaterThanOrEqualTo(2)
+        assertThat(response.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+        assertThat(TestApp.json(response)
+                        .path("error")
+                        .path("retryAfterSeconds")
+                        .asInt())
+                .isEqualTo(Integer.parseInt(
+                        response.headers().firstValue("Retry-After").orElseThrow()));
+        assertThat(stub.requests())
+                .hasSizeGreaterThanOrEqualTo(2)
                 .allMatch(request -> request.lastUserMessage().equals("[throttle] now"));
     }
 
@@ -244,14 +280,16 @@ class ModelErrorsTest {
 
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(stub.requests()).hasSizeGreaterThanOrEqualTo(2)
+        assertThat(stub.requests())
+                .hasSizeGreaterThanOrEqualTo(2)
                 .allMatch(request -> request.operation().equals("converse-stream")
                         && request.lastUserMessage().equals("[throttle] streamed"));
     }
 
     @Test
     void accessDeniedSaysWhereToEnableTheModel() {
-        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[denied]\"}")).path("error");
+        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[denied]\"}"))
+                .path("error");
 
         assertThat(error.path("message").asText())
                 .contains("enable model access in the Bedrock console for " + MODEL + " in eu-west-1")
@@ -260,9 +298,12 @@ class ModelErrorsTest {
 
     @Test
     void modelNotFoundPointsAtTheIdAndItsInferenceProfilePrefix() {
-        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[notfound]\"}")).path("error");
+        JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[notfound]\"}"))
+                .path("error");
 
-        assertThat(error.path("message").asText()).contains("inference-profile prefix").contains("region");
+        assertThat(error.path("message").asText())
+                .contains("inference-profile prefix")
+                .contains("region");
     }
 
     @Test
@@ -271,7 +312,8 @@ class ModelErrorsTest {
         try (var socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (TestApp unreachable = TestApp.againstStub(java.net.URI.create("http://127.0.0.1:" + closedPort), Map.of())) {
+        try (TestApp unreachable =
+                TestApp.againstStub(java.net.URI.create("http://127.0.0.1:" + closedPort), Map.of())) {
             HttpResponse<String> response = unreachable.postJson("/api/chat", "{\"message\":\"anyone there?\"}");
 
             assertThat(response.statusCode()).isEqualTo(500);
@@ -281,7 +323,8 @@ class ModelErrorsTest {
 
             HttpResponse<String> streamed = unreachable.chatStream("{\"message\":\"anyone there?\"}");
             assertThat(streamed.statusCode()).isEqualTo(500);
-            assertThat(TestApp.json(streamed).path("error").path("message").asText()).contains("could not be reached");
+            assertThat(TestApp.json(streamed).path("error").path("message").asText())
+                    .contains("could not be reached");
         }
     }
 
@@ -296,8 +339,8 @@ class ModelErrorsTest {
 
     @Test
     void unexpectedFailuresAreLoggedWithTheRequestIdButNotShown() {
-        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[garbled]\"}",
-                "x-request-id", "req-unexpected-1");
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"[garbled]\"}", "x-request-id", "req-unexpected-1");
 
         assertThat(response.statusCode()).isEqualTo(500);
         JsonNode line = app.awaitLogLine(l -> l.path("type").asText().equals("unexpected_error")
@@ -306,7 +349,8 @@ class ModelErrorsTest {
         assertThat(line.path("exception").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain(line.path("exception").asText());
         JsonNode request = app.requestLog("req-unexpected-1");
-        assertThat(request.path("errorCause").asText()).isEqualTo(line.path("exception").asText());
+        assertThat(request.path("errorCause").asText())
+                .isEqualTo(line.path("exception").asText());
         assertThat(request.has("awsErrorCode")).isFalse();
     }
 
@@ -314,17 +358,20 @@ class ModelErrorsTest {
     @ValueSource(strings = {"[error:503]", "[error:418]", "[internal]"})
     void theRequestLineOfAModelFailureNamesItsCauseAwsErrorCodeAndRequestIdButNoText(String keyword) {
         String requestId = "req-cause-" + keyword.replaceAll("[^a-z0-9]", "");
-        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"secret words " + keyword + "\"}",
-                "x-request-id", requestId);
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"secret words " + keyword + "\"}", "x-request-id", requestId);
 
         assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
         JsonNode line = app.requestLog(requestId);
         assertThat(line.path("status").asInt()).isEqualTo(response.statusCode());
-        assertThat(line.path("errorCause").asText()).startsWith("software.amazon.awssdk.services.bedrockruntime.model.");
+        assertThat(line.path("errorCause").asText())
+                .startsWith("software.amazon.awssdk.services.bedrockruntime.model.");
         assertThat(line.path("awsErrorCode").asText())
                 .isEqualTo(keyword.equals("[internal]") ? "InternalServerException" : "UnmodeledFailureException");
         assertThat(line.path("awsRequestId").asText()).matches("[0-9a-f-]{36}");
-        assertThat(line.toString()).doesNotContain("secret words").doesNotContain("stub")
+        assertThat(line.toString())
+                .doesNotContain("secret words")
+                .doesNotContain("stub")
                 .doesNotContain("internal server error");
     }
 

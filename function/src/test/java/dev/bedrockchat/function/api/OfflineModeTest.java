@@ -37,7 +37,9 @@ class OfflineModeTest {
 
         assertThat(startup.path("mode").asText()).isEqualTo("offline");
         assertThat(startup.path("level").asText()).isEqualTo("warn");
-        assertThat(startup.path("notice").asText()).contains("Offline stand-in").contains("not come from Amazon Bedrock");
+        assertThat(startup.path("notice").asText())
+                .contains("Offline stand-in")
+                .contains("not come from Amazon Bedrock");
     }
 
     @Test
@@ -45,29 +47,33 @@ class OfflineModeTest {
         String first = streamedText("How tall is Everest?");
         String second = streamedText("How tall is Everest?");
 
-        assertThat(first).isEqualTo(second)
+        assertThat(first)
+                .isEqualTo(second)
                 .startsWith("**Offline stand-in, not Amazon Bedrock.**")
                 .contains("You asked: \"How tall is Everest?\"");
     }
 
     @Test
     void theJsonReplyIsTheSameTextAndIsKeptInTheConversation() {
-        JsonNode reply = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Hello offline\"}",
-                "x-request-id", "req-offline-json1"));
+        JsonNode reply = TestApp.json(
+                app.postJson("/api/chat", "{\"message\":\"Hello offline\"}", "x-request-id", "req-offline-json1"));
 
         assertThat(reply.path("reply").asText()).isEqualTo(streamedText("Hello offline"));
         String id = reply.path("conversationId").asText();
-        assertThat(TestApp.json(app.get("/api/conversations/" + id)).path("messages")).hasSize(2);
+        assertThat(TestApp.json(app.get("/api/conversations/" + id)).path("messages"))
+                .hasSize(2);
         JsonNode line = app.requestLog("req-offline-json1");
         assertThat(line.path("route").asText()).isEqualTo("/api/chat");
         assertThat(line.path("mode").asText()).isEqualTo("offline");
         JsonNode artifact = app.awaitArtifact("req-offline-json1");
         assertThat(artifact.path("mode").asText()).isEqualTo("offline");
         assertThat(artifact.path("streamed").asBoolean()).isFalse();
-        assertThat(artifact.path("reply").asText()).isEqualTo(reply.path("reply").asText());
+        assertThat(artifact.path("reply").asText())
+                .isEqualTo(reply.path("reply").asText());
     }
 
     private String streamedText(String question) {
-        return Sse.text(Sse.parse(app.chatStream("{\"message\":\"" + question + "\"}").body()));
+        return Sse.text(
+                Sse.parse(app.chatStream("{\"message\":\"" + question + "\"}").body()));
     }
 }

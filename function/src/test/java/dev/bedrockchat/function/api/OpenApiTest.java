@@ -20,7 +20,8 @@ class OpenApiTest {
 
     @BeforeAll
     static void read() throws Exception {
-        spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of("openapi.yaml").toFile());
+        spec = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("openapi.yaml").toFile());
     }
 
     @Test
@@ -31,7 +32,8 @@ class OpenApiTest {
         assertThat(paths.path("/api/models").has("get")).isTrue();
         assertThat(paths.path("/api/chat").has("post")).isTrue();
         assertThat(paths.path("/api/conversations/{conversationId}").has("get")).isTrue();
-        assertThat(paths.path("/api/conversations/{conversationId}").has("delete")).isTrue();
+        assertThat(paths.path("/api/conversations/{conversationId}").has("delete"))
+                .isTrue();
     }
 
     @Test
@@ -40,8 +42,9 @@ class OpenApiTest {
         spec.at("/components/schemas/ErrorEnvelope/properties/error/properties/code/enum")
                 .forEach(code -> listed.add(code.asText()));
 
-        assertThat(listed).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
+        assertThat(listed)
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
     }
 
     @Test
@@ -54,15 +57,19 @@ class OpenApiTest {
                 response = spec.at(response.path("$ref").asText().substring(1));
             }
             assertThat(response.isMissingNode()).as("response " + status).isFalse();
-            assertThat(response.path("description").asText()).as("description of " + status).contains(code.code());
+            assertThat(response.path("description").asText())
+                    .as("description of " + status)
+                    .contains(code.code());
         }
         assertThat(responses.at("/429/headers/Retry-After").isMissingNode()).isFalse();
     }
 
     @Test
     void theStreamEventsAreDescribed() {
-        String stream = spec.at("/paths/~1api~1chat/post/responses/200/content/text~1event-stream/schema/description").asText();
-        for (String part : List.of("event: start", "event: done", "event: error", "data: [DONE]", "{\"content\":\"<delta>\"}")) {
+        String stream = spec.at("/paths/~1api~1chat/post/responses/200/content/text~1event-stream/schema/description")
+                .asText();
+        for (String part :
+                List.of("event: start", "event: done", "event: error", "data: [DONE]", "{\"content\":\"<delta>\"}")) {
             assertThat(stream).contains(part);
         }
         assertThat(spec.at("/components/schemas/StreamDone/required").toString())
@@ -71,7 +78,8 @@ class OpenApiTest {
 
     @Test
     void theContentSecurityPolicyIsTheServersOwn() {
-        assertThat(spec.at("/components/headers/ContentSecurityPolicy/schema/const").asText())
+        assertThat(spec.at("/components/headers/ContentSecurityPolicy/schema/const")
+                        .asText())
                 .isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY);
     }
 }

@@ -56,7 +56,8 @@ class StaticFilesTest {
         assertThat(response.body()).contains("<title>Chat</title>");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache");
-        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+        assertThat(response.headers().firstValue("Content-Security-Policy"))
+                .hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
         assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
         assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("strict-origin-when-cross-origin");
@@ -66,28 +67,31 @@ class StaticFilesTest {
 
     @Test
     void theContentSecurityPolicyIsTheOneOfTheContract() {
-        assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY).isEqualTo("default-src 'self'; script-src 'self'; "
-                + "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-                + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+        assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY)
+                .isEqualTo("default-src 'self'; script-src 'self'; "
+                        + "style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+                        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     }
 
     @ParameterizedTest
     @CsvSource({
-            "/index.html,           text/html; charset=utf-8",
-            "/app.js,               text/javascript; charset=utf-8",
-            "/lib.mjs,              text/javascript; charset=utf-8",
-            "/style.css,            text/css; charset=utf-8",
-            "/icon.svg,             image/svg+xml",
-            "/data.json,            application/json; charset=utf-8",
-            "/logo.png,             image/png",
-            "/favicon.ico,          image/x-icon",
-            "/vendor/marked.esm.js, text/javascript; charset=utf-8"})
+        "/index.html,           text/html; charset=utf-8",
+        "/app.js,               text/javascript; charset=utf-8",
+        "/lib.mjs,              text/javascript; charset=utf-8",
+        "/style.css,            text/css; charset=utf-8",
+        "/icon.svg,             image/svg+xml",
+        "/data.json,            application/json; charset=utf-8",
+        "/logo.png,             image/png",
+        "/favicon.ico,          image/x-icon",
+        "/vendor/marked.esm.js, text/javascript; charset=utf-8"
+    })
     void filesAreServedWithTheirContentType(String path, String contentType) {
         HttpResponse<String> response = app.get(path);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue(contentType);
-        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+        assertThat(response.headers().firstValue("Content-Security-Policy"))
+                .hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
     }
 
     @Test
@@ -118,15 +122,27 @@ class StaticFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/vendor/../../secret.txt",
-            "/%2e%2e%5csecret.txt", "/.env", "/escape.txt", "/missing.js", "/index.html%00.js", "/vendor/",
-            "//etc/passwd"})
+    @ValueSource(
+            strings = {
+                "/../secret.txt",
+                "/%2e%2e/secret.txt",
+                "/..%2fsecret.txt",
+                "/vendor/../../secret.txt",
+                "/%2e%2e%5csecret.txt",
+                "/.env",
+                "/escape.txt",
+                "/missing.js",
+                "/index.html%00.js",
+                "/vendor/",
+                "//etc/passwd"
+            })
     void nothingOutsideTheFolderHiddenOrMissingIsServed(String rawPath) {
         RawHttp.Response response = RawHttp.get(app.port(), rawPath);
 
         assertThat(response.status()).isEqualTo(404);
         assertThat(response.body()).doesNotContain("outside the site").doesNotContain("hidden");
-        assertThat(TestApp.json(response.body()).path("error").path("code").asText()).isEqualTo("NotFound");
+        assertThat(TestApp.json(response.body()).path("error").path("code").asText())
+                .isEqualTo("NotFound");
         assertThat(response.header("content-security-policy")).isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY);
     }
 }

@@ -69,7 +69,7 @@ class StreamingTest {
     @Test
     void theFirstDeltaArrivesWhileTheModelIsStillAnswering() throws Exception {
         try (InputStream body = openStream("[gated] go", "req-gated-000001");
-             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             List<String> head = readUntil(reader, "data: {\"content\"");
 
             // The stub holds the rest of its reply until released: this delta cannot have been buffered to the end.
@@ -81,44 +81,59 @@ class StreamingTest {
             assertThat(rest).contains("data: {\"content\":\"second part \"}", "event: done");
         }
         JsonNode artifact = app.awaitArtifact("req-gated-000001");
-        assertThat(artifact.path("reply").asText()).isEqualTo("Gated reply: first part. second part arrives after the release.");
-        assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber()).as("timeToFirstTokenMs").isTrue();
-        assertThat(artifact.path("latencyMs").isIntegralNumber()).as("latencyMs").isTrue();
-        assertThat(artifact.path("timeToFirstTokenMs").asLong()).isLessThan(artifact.path("latencyMs").asLong());
+        assertThat(artifact.path("reply").asText())
+                .isEqualTo("Gated reply: first part. second part arrives after the release.");
+        assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber())
+                .as("timeToFirstTokenMs")
+                .isTrue();
+        assertThat(artifact.path("latencyMs").isIntegralNumber())
+                .as("latencyMs")
+                .isTrue();
+        assertThat(artifact.path("timeToFirstTokenMs").asLong())
+                .isLessThan(artifact.path("latencyMs").asLong());
     }
 
     @Test
     void aClientThatLeavesStopsTheModelCallAndThePartialTurnIsKept() throws Exception {
         String conversationId;
         try (InputStream body = openStream("[slow] long answer", "req-leaving-00001");
-             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             List<String> head = readUntil(reader, "data: {\"content\"");
-            conversationId = TestApp.json(head.get(head.indexOf("event: start") + 1).substring(6))
-                    .path("conversationId").asText();
+            conversationId = TestApp.json(
+                            head.get(head.indexOf("event: start") + 1).substring(6))
+                    .path("conversationId")
+                    .asText();
         }
 
         JsonNode line = app.requestLog("req-leaving-00001");
         assertThat(line.path("clientClosed").asBoolean()).isTrue();
         // The server's own measure: it stopped far sooner than the 9 s the slow reply takes in full.
-        assertThat(line.path("latencyMs").isIntegralNumber()).as("latencyMs in " + line).isTrue();
+        assertThat(line.path("latencyMs").isIntegralNumber())
+                .as("latencyMs in " + line)
+                .isTrue();
         assertThat(line.path("latencyMs").asLong()).isPositive().isLessThan(5000);
         JsonNode artifact = app.awaitArtifact("req-leaving-00001");
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ClientDisconnected");
         assertThat(artifact.path("reply").asText()).startsWith("Slow part 1.");
         JsonNode conversation = TestApp.json(app.get("/api/conversations/" + conversationId));
         assertThat(conversation.path("messages").findValuesAsText("role")).containsExactly("user", "assistant");
-        assertThat(conversation.path("messages").get(1).path("content").asText()).startsWith("Slow part 1.");
+        assertThat(conversation.path("messages").get(1).path("content").asText())
+                .startsWith("Slow part 1.");
     }
+
     @Test
     void aConversationDeletedWhileItsNextTurnRunsStaysDeleted() throws Exception {
         String conversationId = TestApp.json(app.postJson("/api/chat", "{\"message\":\"first turn\"}"))
-                .path("conversationId").asText();
+                .path("conversationId")
+                .asText();
 
-        try (InputStream body = openStreamWith("{\"message\":\"[gated] second turn\",\"conversationId\":\""
-                        + conversationId + "\"}", "req-deleted-00001");
-             var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        try (InputStream body = openStreamWith(
+                        "{\"message\":\"[gated] second turn\",\"conversationId\":\"" + conversationId + "\"}",
+                        "req-deleted-00001");
+                var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             readUntil(reader, "data: {\"content\"");
-            assertThat(app.delete("/api/conversations/" + conversationId).statusCode()).isEqualTo(204);
+            assertThat(app.delete("/api/conversations/" + conversationId).statusCode())
+                    .isEqualTo(204);
             stub.releaseGate();
             assertThat(readUntil(reader, "data: [DONE]")).contains("event: done");
         }

@@ -34,12 +34,16 @@ class CredentialsProbeTest {
 
     @Test
     void environmentKeysContainerAndWebIdentityAreSources(@TempDir Path home) {
-        assertThat(probe(Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), home).hint())
+        assertThat(probe(Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"), home)
+                        .hint())
                 .contains("environment variables");
-        assertThat(probe(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"), home).hint())
+        assertThat(probe(Map.of("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"), home)
+                        .hint())
                 .contains("container credentials");
-        assertThat(probe(Map.of("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"), home).hint()).contains("web identity token");
-        assertThat(probe(Map.of("AWS_ACCESS_KEY_ID", "only the id"), home).hint()).isEmpty();
+        assertThat(probe(Map.of("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"), home).hint())
+                .contains("web identity token");
+        assertThat(probe(Map.of("AWS_ACCESS_KEY_ID", "only the id"), home).hint())
+                .isEmpty();
     }
 
     @Test
@@ -56,17 +60,19 @@ class CredentialsProbeTest {
 
         assertThat(probe.resolves(STATIC)).isTrue();
         assertThat(probe.resolves(() -> {
-            throw new IllegalStateException("expired");
-        })).isFalse();
+                    throw new IllegalStateException("expired");
+                }))
+                .isFalse();
         long start = System.nanoTime();
         assertThat(probe.resolves(() -> {
-            try {
-                Thread.sleep(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return AwsBasicCredentials.create("late", "late");
-        })).isFalse();
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return AwsBasicCredentials.create("late", "late");
+                }))
+                .isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 }

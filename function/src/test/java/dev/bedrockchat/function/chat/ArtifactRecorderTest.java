@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ArtifactRecorderTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
-    private final JsonLog log = new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC());
+    private final JsonLog log =
+            new JsonLog(new PrintStream(logged, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC());
 
     /** A store that fails a given number of times, then keeps what it is given. */
     private static final class FlakyStore implements ArtifactStore {
@@ -45,8 +46,22 @@ class ArtifactRecorderTest {
     }
 
     private static Artifact artifact() {
-        return new Artifact("req-1234567890", "2025-12-31T23:59:58.765Z", "dev", "offline", "c", Principal.ANONYMOUS,
-                "m", true, "q", "a", "end_turn", new Usage(1, 2), 5, 3L, null);
+        return new Artifact(
+                "req-1234567890",
+                "2025-12-31T23:59:58.765Z",
+                "dev",
+                "offline",
+                "c",
+                Principal.ANONYMOUS,
+                "m",
+                true,
+                "q",
+                "a",
+                "end_turn",
+                new Usage(1, 2),
+                5,
+                3L,
+                null);
     }
 
     @Test
@@ -126,15 +141,22 @@ class ArtifactRecorderTest {
         while (store.interrupted.get() < backoff.size() + 1 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(store.interrupted.get()).as("every abandoned write is interrupted").isEqualTo(backoff.size() + 1);
+        assertThat(store.interrupted.get())
+                .as("every abandoned write is interrupted")
+                .isEqualTo(backoff.size() + 1);
     }
 
     @Test
     void theBudgetBoundsTheAttemptsWhateverTheirNumber() {
         var store = new HangingStore(Integer.MAX_VALUE);
         // Twenty-one attempts of 300 ms would take over six seconds; the 450 ms budget allows one or two.
-        var recorder = new ArtifactRecorder(store, mapper, log, Collections.nCopies(20, Duration.ofMillis(10)),
-                Duration.ofMillis(300), Duration.ofMillis(450));
+        var recorder = new ArtifactRecorder(
+                store,
+                mapper,
+                log,
+                Collections.nCopies(20, Duration.ofMillis(10)),
+                Duration.ofMillis(300),
+                Duration.ofMillis(450));
         long start = System.nanoTime();
 
         recorder.record(artifact());
@@ -149,8 +171,8 @@ class ArtifactRecorderTest {
     @Test
     void aWriteThatHangsOnceIsRetriedAndKept() {
         var store = new HangingStore(1);
-        var recorder = new ArtifactRecorder(store, mapper, log, List.of(Duration.ofMillis(10)),
-                Duration.ofMillis(200), Duration.ofSeconds(3));
+        var recorder = new ArtifactRecorder(
+                store, mapper, log, List.of(Duration.ofMillis(10)), Duration.ofMillis(200), Duration.ofSeconds(3));
 
         recorder.record(artifact());
 

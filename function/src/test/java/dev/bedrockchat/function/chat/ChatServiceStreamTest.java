@@ -64,8 +64,10 @@ class ChatServiceStreamTest {
 
         @Override
         public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
-            return conversations.compute(conversationId, (id, existing) ->
-                    (existing == null ? Conversation.start(id, owner, "now") : existing).withAppended(messages, "now"));
+            return conversations.compute(
+                    conversationId,
+                    (id, existing) -> (existing == null ? Conversation.start(id, owner, "now") : existing)
+                            .withAppended(messages, "now"));
         }
 
         @Override
@@ -97,12 +99,17 @@ class ChatServiceStreamTest {
     };
 
     private ChatService service(ChatModel model) {
-        var log = new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), mapper,
-                Clock.systemUTC());
+        var log = new JsonLog(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), mapper, Clock.systemUTC());
         ArtifactStore artifactStore = (key, json) -> artifacts.put(key, json);
-        return new ChatService(model, new ModelCatalog(MODEL, List.of(MODEL)), store,
+        return new ChatService(
+                model,
+                new ModelCatalog(MODEL, List.of(MODEL)),
+                store,
                 new ArtifactRecorder(artifactStore, mapper, log, List.of(Duration.ofMillis(1))),
-                SystemPrompt.of("Be brief."), new HistoryWindow(10_000), new ChatSettings(1000, 100, 0.5, "test", Duration.ofMinutes(1)),
+                SystemPrompt.of("Be brief."),
+                new HistoryWindow(10_000),
+                new ChatSettings(1000, 100, 0.5, "test", Duration.ofMinutes(1)),
                 Clock.systemUTC());
     }
 
@@ -127,9 +134,10 @@ class ChatServiceStreamTest {
 
         ChatResult result = service(model).chat(Principal.ANONYMOUS, streamed("req-open-00001", "Hi"), listener);
 
-        assertThat(heard).containsExactly("accepted " + MODEL, "started " + MODEL, "delta Hel", "delta lo",
-                "completed Hello");
-        assertThat(conversations.get(result.conversationId()).messages()).extracting(StoredMessage::content)
+        assertThat(heard)
+                .containsExactly("accepted " + MODEL, "started " + MODEL, "delta Hel", "delta lo", "completed Hello");
+        assertThat(conversations.get(result.conversationId()).messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("Hi", "Hello");
     }
 
@@ -143,8 +151,8 @@ class ChatServiceStreamTest {
 
         service(model).chat(Principal.ANONYMOUS, streamed("req-noopen-0001", "Hi"), listener);
 
-        assertThat(heard).containsExactly("accepted " + MODEL, "started " + MODEL, "delta Hel", "delta lo",
-                "completed Hello");
+        assertThat(heard)
+                .containsExactly("accepted " + MODEL, "started " + MODEL, "delta Hel", "delta lo", "completed Hello");
     }
 
     @Test
@@ -163,7 +171,8 @@ class ChatServiceStreamTest {
         });
 
         assertThatThrownBy(() -> service(model).chat(Principal.ANONYMOUS, streamed("req-before-0001", "Hi"), listener))
-                .isInstanceOfSatisfying(ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
+                .isInstanceOfSatisfying(
+                        ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
 
         assertThat(heard).containsExactly("accepted " + MODEL);
         assertThat(conversations).isEmpty();
@@ -196,8 +205,9 @@ class ChatServiceStreamTest {
         var command = new ChatCommand("req-whole-00001", "Hi", Optional.empty(), Optional.empty(), false);
 
         service(new ScriptedModel((request, deltas) -> {
-            throw new AssertionError("a whole answer is not streamed");
-        })).chat(Principal.ANONYMOUS, command, listener);
+                    throw new AssertionError("a whole answer is not streamed");
+                }))
+                .chat(Principal.ANONYMOUS, command, listener);
 
         assertThat(heard).containsExactly("accepted " + MODEL, "started " + MODEL, "completed whole");
     }

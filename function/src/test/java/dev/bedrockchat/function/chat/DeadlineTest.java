@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class DeadlineTest {
 
     private static ModelRequest request(Deadline deadline) {
-        return new ModelRequest("amazon.nova-micro-v1:0", "", List.of(ChatMessage.user("Tell me")), 100, 0.5,
-                deadline);
+        return new ModelRequest("amazon.nova-micro-v1:0", "", List.of(ChatMessage.user("Tell me")), 100, 0.5, deadline);
     }
 
     @Test
@@ -29,7 +28,9 @@ class DeadlineTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.MODEL_TIMEOUT);
                     assertThat(e.getMessage()).contains("ANSWER_TIMEOUT_SECONDS");
                 });
-        assertThat(heard).isNotEmpty().hasSizeLessThan(OfflineChatModel.replyTo("Tell me").split(" ").length);
+        assertThat(heard)
+                .isNotEmpty()
+                .hasSizeLessThan(OfflineChatModel.replyTo("Tell me").split(" ").length);
     }
 
     @Test
@@ -43,6 +44,8 @@ class DeadlineTest {
         assertThat(far.remaining()).isGreaterThan(Duration.ofMinutes(9));
         assertThat(past.passed()).isTrue();
         assertThat(past.remaining()).isZero();
-        assertThat(Deadline.in(Duration.ofSeconds(Long.MAX_VALUE)).passed()).as("no overflow").isFalse();
+        assertThat(Deadline.in(Duration.ofSeconds(Long.MAX_VALUE)).passed())
+                .as("no overflow")
+                .isFalse();
     }
 }

@@ -13,22 +13,26 @@ class HistoryWindowTest {
 
     @Test
     void everythingFitsInALargeBudget() {
-        assertThat(new HistoryWindow(1000).messagesFor(HISTORY, "new?")).extracting(ChatMessage::content)
+        assertThat(new HistoryWindow(1000).messagesFor(HISTORY, "new?"))
+                .extracting(ChatMessage::content)
                 .containsExactly("aaaa", "AAAA", "bbbb", "BBBB", "cccc", "CCCC", "new?");
     }
 
     @Test
     void theOldestPairsAreDroppedFirstAndPairsAreNeverSplit() {
         // 4 for the question, 8 per pair: 4 + 8 + 8 = 20 fits two pairs; 27 still fits only two.
-        assertThat(new HistoryWindow(27).messagesFor(HISTORY, "new?")).extracting(ChatMessage::content)
+        assertThat(new HistoryWindow(27).messagesFor(HISTORY, "new?"))
+                .extracting(ChatMessage::content)
                 .containsExactly("bbbb", "BBBB", "cccc", "CCCC", "new?");
-        assertThat(new HistoryWindow(19).messagesFor(HISTORY, "new?")).extracting(ChatMessage::content)
+        assertThat(new HistoryWindow(19).messagesFor(HISTORY, "new?"))
+                .extracting(ChatMessage::content)
                 .containsExactly("cccc", "CCCC", "new?");
     }
 
     @Test
     void theNewMessageIsAlwaysSentEvenOverTheBudget() {
-        assertThat(new HistoryWindow(3).messagesFor(HISTORY, "a long new question")).extracting(ChatMessage::content)
+        assertThat(new HistoryWindow(3).messagesFor(HISTORY, "a long new question"))
+                .extracting(ChatMessage::content)
                 .containsExactly("a long new question");
         assertThat(new HistoryWindow(0).messagesFor(List.of(), "q")).containsExactly(ChatMessage.user("q"));
     }
@@ -37,10 +41,13 @@ class HistoryWindowTest {
     void strayOrBlankMessagesAreSkippedSoRolesAlternate() {
         List<ChatMessage> untidy = List.of(
                 ChatMessage.assistant("orphan answer"),
-                ChatMessage.user("q1"), ChatMessage.assistant("a1"),
+                ChatMessage.user("q1"),
+                ChatMessage.assistant("a1"),
                 ChatMessage.user("unanswered"),
-                ChatMessage.user("q2"), ChatMessage.assistant(" "),
-                ChatMessage.user("q3"), ChatMessage.assistant("a3"));
+                ChatMessage.user("q2"),
+                ChatMessage.assistant(" "),
+                ChatMessage.user("q3"),
+                ChatMessage.assistant("a3"));
 
         List<ChatMessage> sent = new HistoryWindow(1000).messagesFor(untidy, "now");
 

@@ -34,6 +34,7 @@ class SystemPromptTest {
     @Test
     void aMissingPersonaFolderIsAConfigurationError(@TempDir Path dir) {
         assertThatThrownBy(() -> SystemPrompt.load("x", Optional.of(dir.resolve("absent"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PERSONA_DIR");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PERSONA_DIR");
     }
 }

@@ -43,14 +43,19 @@ class ApiGatewayHandlerTest {
         Path data = Files.createTempDirectory("lambda-data");
         Path site = Files.createDirectories(data.resolve("site"));
         Files.write(site.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
-        Config config = Config.from(Map.of(
-                "CHAT_MODE", "bedrock",
-                "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stub.endpoint().toString(),
-                "CHAT_DATA_DIR", data.toString(),
-                "STATIC_DIR", site.toString(),
-                "AUTH_TOKEN", "lambda-token"), new Properties(), data);
-        application = Application.builder(config).credentialsProvider(TestApp.FAKE_CREDENTIALS)
-                .logTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build();
+        Config config = Config.from(
+                Map.of(
+                        "CHAT_MODE", "bedrock",
+                        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stub.endpoint().toString(),
+                        "CHAT_DATA_DIR", data.toString(),
+                        "STATIC_DIR", site.toString(),
+                        "AUTH_TOKEN", "lambda-token"),
+                new Properties(),
+                data);
+        application = Application.builder(config)
+                .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                .logTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .build();
         handler = new ApiGatewayHandler(application.api(), mapper);
     }
 
@@ -138,7 +143,9 @@ class ApiGatewayHandlerTest {
             assertThat(response.path("headers").path("Content-Type").asText()).startsWith("application/json");
             JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
             assertThat(error.path("code").asText()).isEqualTo("ValidationError");
-            assertThat(error.path("message").asText()).contains("not a JSON object").doesNotContain("Exception");
+            assertThat(error.path("message").asText())
+                    .contains("not a JSON object")
+                    .doesNotContain("Exception");
             assertThat(error.path("requestId").asText()).isEqualTo("lambda-invocation-0001");
         }
     }
@@ -151,7 +158,8 @@ class ApiGatewayHandlerTest {
 
         assertThat(response.path("statusCode").asInt()).isEqualTo(400);
         assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("bad-base64-000001");
-        assertThat(response.path("headers").path("Content-Security-Policy").asText()).startsWith("default-src 'self'");
+        assertThat(response.path("headers").path("Content-Security-Policy").asText())
+                .startsWith("default-src 'self'");
         JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ValidationError");
         assertThat(error.path("message").asText()).contains("base64");
@@ -161,31 +169,37 @@ class ApiGatewayHandlerTest {
     @Test
     void anAnswerEndsBeforeTheInvocationRunsOutOfTime() throws Exception {
         // Two seconds left for the answer once the margin is kept back; the slow answer would take nine.
-        var context = new LambdaContext("lambda-short-0001",
-                ApiGatewayHandler.RESPONSE_MARGIN.plus(Duration.ofSeconds(2)));
+        var context =
+                new LambdaContext("lambda-short-0001", ApiGatewayHandler.RESPONSE_MARGIN.plus(Duration.ofSeconds(2)));
         long start = System.nanoTime();
 
-        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
-                + "\"application/json\",\"Accept\":\"text/event-stream\",\"Authorization\":\"Bearer lambda-token\"},"
-                + "\"body\":\"{\\\"message\\\":\\\"[slow] in Lambda\\\"}\"}", context);
+        JsonNode response = invoke(
+                "{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                        + "\"application/json\",\"Accept\":\"text/event-stream\",\"Authorization\":\"Bearer lambda-token\"},"
+                        + "\"body\":\"{\\\"message\\\":\\\"[slow] in Lambda\\\"}\"}",
+                context);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         assertThat(response.path("statusCode").asInt()).isEqualTo(200);
         assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("lambda-short-0001");
         List<Sse.Event> events = Sse.parse(response.path("body").asText());
         assertThat(events.getFirst().name()).isEqualTo("start");
-        assertThat(events).filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]")).isNotEmpty();
+        assertThat(events)
+                .filteredOn(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
+                .isNotEmpty();
         Sse.Event error = events.get(events.size() - 2);
         assertThat(error.name()).isEqualTo("error");
-        assertThat(mapper.readTree(error.data()).path("error").path("code").asText()).isEqualTo("ModelTimeout");
+        assertThat(mapper.readTree(error.data()).path("error").path("code").asText())
+                .isEqualTo("ModelTimeout");
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
     }
 
     @Test
     void anInvocationWithTimeToSpareAnswersInFull() throws Exception {
-        JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
-                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},"
-                + "\"body\":\"{\\\"message\\\":\\\"plenty of time\\\"}\"}",
+        JsonNode response = invoke(
+                "{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                        + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},"
+                        + "\"body\":\"{\\\"message\\\":\\\"plenty of time\\\"}\"}",
                 new LambdaContext("lambda-long-00001", Duration.ofMinutes(5)));
 
         assertThat(response.path("statusCode").asInt()).isEqualTo(200);
@@ -218,7 +232,8 @@ class ApiGatewayHandlerTest {
                 """);
 
         assertThat(response.path("statusCode").asInt()).isEqualTo(200);
-        assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+        assertThat(response.path("headers").path("x-request-id").asText())
+                .isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
         JsonNode body = mapper.readTree(response.path("body").asText());
         assertThat(body.path("reply").asText()).isEqualTo("Stub reply to: Hello Lambda");
         assertThat(stub.lastRequest().operation()).isEqualTo("converse");
@@ -226,7 +241,8 @@ class ApiGatewayHandlerTest {
 
     @Test
     void aBase64BodyIsDecoded() throws Exception {
-        String encoded = Base64.getEncoder().encodeToString("{\"message\":\"Encoded hello\"}".getBytes(StandardCharsets.UTF_8));
+        String encoded =
+                Base64.getEncoder().encodeToString("{\"message\":\"Encoded hello\"}".getBytes(StandardCharsets.UTF_8));
         JsonNode response = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
                 + "\"application/json\",\"authorization\":\"Bearer lambda-token\"},\"body\":\"" + encoded
                 + "\",\"isBase64Encoded\":true}");
@@ -264,7 +280,8 @@ class ApiGatewayHandlerTest {
         JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("Throttled");
         assertThat(response.path("headers").path("Retry-After").asText())
-                .isEqualTo(error.path("retryAfterSeconds").asText()).isNotBlank();
+                .isEqualTo(error.path("retryAfterSeconds").asText())
+                .isNotBlank();
     }
 
     @Test
@@ -276,7 +293,10 @@ class ApiGatewayHandlerTest {
         List<Sse.Event> events = Sse.parse(response.path("body").asText());
         assertThat(events.getFirst().name()).isEqualTo("start");
         assertThat(events.get(events.size() - 2).name()).isEqualTo("error");
-        assertThat(mapper.readTree(events.get(events.size() - 2).data()).path("error").path("code").asText())
+        assertThat(mapper.readTree(events.get(events.size() - 2).data())
+                        .path("error")
+                        .path("code")
+                        .asText())
                 .isEqualTo("ModelError");
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
     }
@@ -285,12 +305,17 @@ class ApiGatewayHandlerTest {
     void errorsAreProxyResponsesWithTheEnvelope() throws Exception {
         JsonNode unauthorized = invoke("{\"path\":\"/api/models\",\"httpMethod\":\"GET\"}");
         assertThat(unauthorized.path("statusCode").asInt()).isEqualTo(401);
-        assertThat(unauthorized.path("headers").path("WWW-Authenticate").asText()).startsWith("Bearer");
+        assertThat(unauthorized.path("headers").path("WWW-Authenticate").asText())
+                .startsWith("Bearer");
 
         JsonNode notFound = invoke("{\"path\":\"/api/nothing\",\"httpMethod\":\"GET\",\"headers\":"
                 + "{\"Authorization\":\"Bearer lambda-token\"}}");
         assertThat(notFound.path("statusCode").asInt()).isEqualTo(404);
-        assertThat(mapper.readTree(notFound.path("body").asText()).path("error").path("code").asText()).isEqualTo("NotFound");
+        assertThat(mapper.readTree(notFound.path("body").asText())
+                        .path("error")
+                        .path("code")
+                        .asText())
+                .isEqualTo("NotFound");
 
         String big = "x".repeat(300 * 1024);
         JsonNode tooLarge = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
@@ -298,19 +323,23 @@ class ApiGatewayHandlerTest {
                 + "\"body\":\"" + big + "\"}");
         assertThat(tooLarge.path("statusCode").asInt()).isEqualTo(413);
 
-        JsonNode denied = invoke("{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
-                + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},\"body\":\"{\\\"message\\\":\\\"[denied]\\\"}\"}");
+        JsonNode denied = invoke(
+                "{\"path\":\"/api/chat\",\"httpMethod\":\"POST\",\"headers\":{\"Content-Type\":"
+                        + "\"application/json\",\"Authorization\":\"Bearer lambda-token\"},\"body\":\"{\\\"message\\\":\\\"[denied]\\\"}\"}");
         assertThat(denied.path("statusCode").asInt()).isEqualTo(502);
     }
 
     @Test
     void aMalformedOrTraversingConversationIdIsAValidationError() throws Exception {
-        for (String path : List.of("/api/conversations/%ZZ", "/api/conversations/..%2F..%2Fetc%2Fpasswd",
-                "/api/conversations/%2e%2e")) {
+        for (String path : List.of(
+                "/api/conversations/%ZZ", "/api/conversations/..%2F..%2Fetc%2Fpasswd", "/api/conversations/%2e%2e")) {
             JsonNode response = invoke("{\"path\":\"" + path + "\",\"httpMethod\":\"GET\",\"headers\":"
                     + "{\"Authorization\":\"Bearer lambda-token\"}}");
             assertThat(response.path("statusCode").asInt()).as(path).isEqualTo(400);
-            assertThat(mapper.readTree(response.path("body").asText()).path("error").path("code").asText())
+            assertThat(mapper.readTree(response.path("body").asText())
+                            .path("error")
+                            .path("code")
+                            .asText())
                     .isEqualTo("ValidationError");
         }
     }
@@ -323,6 +352,7 @@ class ApiGatewayHandlerTest {
         assertThat(response.path("isBase64Encoded").asBoolean()).isTrue();
         assertThat(Base64.getDecoder().decode(response.path("body").asText()))
                 .containsExactly((byte) 0x89, 'P', 'N', 'G', 0, 1, 2);
-        assertThat(response.path("headers").path("Content-Security-Policy").asText()).startsWith("default-src 'self'");
+        assertThat(response.path("headers").path("Content-Security-Policy").asText())
+                .startsWith("default-src 'self'");
     }
 }

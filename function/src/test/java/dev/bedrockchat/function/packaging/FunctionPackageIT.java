@@ -49,27 +49,44 @@ class FunctionPackageIT {
             assertThat(attributes.getValue("Implementation-Version")).isEqualTo(System.getProperty("project.version"));
             List<String> names = jar.stream().map(ZipEntry::getName).toList();
             assertThat(names.stream().filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll")))
-                    .containsExactlyInAnyOrder("linux/x86_64/glibc/libaws-crt-jni.so", "linux/armv8/glibc/libaws-crt-jni.so");
-            assertThat(names).contains("dev/bedrockchat/function/lambda/ApiGatewayHandler.class",
-                    "software/amazon/awssdk/http/crt/AwsCrtHttpClient.class",
-                    "software/amazon/awssdk/eventstream/MessageDecoder.class");
-            assertThat(names).noneMatch(n -> n.startsWith("io/netty/") || n.startsWith("org/apache/http")
-                    || n.startsWith("org/apache/hc/") || n.startsWith("software/amazon/awssdk/http/apache")
-                    || n.startsWith("software/amazon/awssdk/http/nio/netty") || n.startsWith("dev/bedrockchat/function/testing"));
+                    .containsExactlyInAnyOrder(
+                            "linux/x86_64/glibc/libaws-crt-jni.so", "linux/armv8/glibc/libaws-crt-jni.so");
+            assertThat(names)
+                    .contains(
+                            "dev/bedrockchat/function/lambda/ApiGatewayHandler.class",
+                            "software/amazon/awssdk/http/crt/AwsCrtHttpClient.class",
+                            "software/amazon/awssdk/eventstream/MessageDecoder.class");
+            assertThat(names)
+                    .noneMatch(n -> n.startsWith("io/netty/")
+                            || n.startsWith("org/apache/http")
+                            || n.startsWith("org/apache/hc/")
+                            || n.startsWith("software/amazon/awssdk/http/apache")
+                            || n.startsWith("software/amazon/awssdk/http/nio/netty")
+                            || n.startsWith("dev/bedrockchat/function/testing"));
         }
     }
 
     @Test
     void theLambdaZipHoldsAnExecutableRunScriptAndTheJar() throws Exception {
         Map<String, Integer> modes = unixModes(ZIP);
-        assertThat(modes.keySet()).filteredOn(name -> !name.endsWith("/")).containsExactlyInAnyOrder("run.sh", "lib/function.jar");
+        assertThat(modes.keySet())
+                .filteredOn(name -> !name.endsWith("/"))
+                .containsExactlyInAnyOrder("run.sh", "lib/function.jar");
         assertThat(modes.get("run.sh") & 0777).isEqualTo(0755);
         assertThat(modes.get("lib/function.jar") & 0777).isEqualTo(0644);
         try (var zip = new ZipFile(ZIP.toFile())) {
-            String script = new String(zip.getInputStream(zip.getEntry("run.sh")).readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(script).startsWith("#!/bin/sh\n").doesNotContain("\r")
-                    .contains("exec java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=60",
-                            "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"", "dev.bedrockchat.function.Main");
+            String script =
+                    new String(zip.getInputStream(zip.getEntry("run.sh")).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(script)
+                    .startsWith("#!/bin/sh\n")
+                    .doesNotContain("\r")
+                    .contains(
+                            "exec java",
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC",
+                            "-XX:MaxRAMPercentage=60",
+                            "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"",
+                            "dev.bedrockchat.function.Main");
             assertThat(zip.getEntry("lib/function.jar").getSize()).isEqualTo(Files.size(JAR));
         }
     }
@@ -92,21 +109,38 @@ class FunctionPackageIT {
         }
         Path data = Files.createDirectories(root.resolve("data"));
         // The `java` the script finds is this test's own (the runtime's in Lambda).
-        Path javaHome = Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
+        Path javaHome =
+                Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent();
         var builder = new ProcessBuilder("/bin/sh", root.resolve("run.sh").toString()).directory(data.toFile());
-        builder.environment().putAll(Map.of("LAMBDA_TASK_ROOT", root.toString(),
-                "PATH", javaHome + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "PORT", "0", "CHAT_MODE", "offline", "CHAT_DATA_DIR", data.toString()));
+        builder.environment()
+                .putAll(Map.of(
+                        "LAMBDA_TASK_ROOT",
+                        root.toString(),
+                        "PATH",
+                        javaHome + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+                        "PORT",
+                        "0",
+                        "CHAT_MODE",
+                        "offline",
+                        "CHAT_DATA_DIR",
+                        data.toString()));
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         try {
             int port = awaitListening(process, new CopyOnWriteArrayList<>());
             // The script execs java: the process is the JVM, with the script's settings.
-            assertThat(process.info().arguments()).hasValueSatisfying(arguments -> assertThat(arguments)
-                    .contains("-XX:MaxRAMPercentage=60", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                            "dev.bedrockchat.function.Main"));
-            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(process.info().arguments())
+                    .hasValueSatisfying(arguments -> assertThat(arguments)
+                            .contains(
+                                    "-XX:MaxRAMPercentage=60",
+                                    "-XX:+UseSerialGC",
+                                    "-XX:TieredStopAtLevel=1",
+                                    "dev.bedrockchat.function.Main"));
+            HttpResponse<String> health = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(mapper.readTree(health.body()).path("mode").asText()).isEqualTo("offline");
         } finally {
             process.destroy();
@@ -120,26 +154,47 @@ class FunctionPackageIT {
         try (BedrockRuntimeStub stub = BedrockRuntimeStub.start()) {
             String java = ProcessHandle.current().info().command().orElse("java");
             var builder = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString()).directory(data.toFile());
-            builder.environment().putAll(Map.of(
-                    "PORT", "0", "CHAT_MODE", "bedrock", "CHAT_DATA_DIR", data.toString(),
-                    "AWS_ACCESS_KEY_ID", "AKIDTESTTESTTESTTEST", "AWS_SECRET_ACCESS_KEY", "test-secret-key",
-                    "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stub.endpoint().toString()));
+            builder.environment()
+                    .putAll(Map.of(
+                            "PORT",
+                            "0",
+                            "CHAT_MODE",
+                            "bedrock",
+                            "CHAT_DATA_DIR",
+                            data.toString(),
+                            "AWS_ACCESS_KEY_ID",
+                            "AKIDTESTTESTTESTTEST",
+                            "AWS_SECRET_ACCESS_KEY",
+                            "test-secret-key",
+                            "AWS_REGION",
+                            "us-east-1",
+                            "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+                            stub.endpoint().toString()));
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
             Process process = builder.start();
             var stdout = new CopyOnWriteArrayList<String>();
             try {
                 int port = awaitListening(process, stdout);
 
-                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                JsonNode health = mapper.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/api/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                var http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+                JsonNode health = mapper.readTree(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
                 assertThat(health.path("mode").asText()).isEqualTo("bedrock");
                 assertThat(health.path("version").asText()).isEqualTo(System.getProperty("project.version"));
 
-                HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                                + "/api/chat")).header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"from the jar\"}"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> stream = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/chat"))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "text/event-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"from the jar\"}"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 List<Sse.Event> events = Sse.parse(stream.body());
                 assertThat(events.get(events.size() - 2).name()).isEqualTo("done");
                 assertThat(Sse.text(events)).isEqualTo("Stub reply to: from the jar");
@@ -148,32 +203,44 @@ class FunctionPackageIT {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
             // stdout carries nothing but the JSON log lines (no SDK or CRT chatter).
-            assertThat(stdout).isNotEmpty().allSatisfy(line -> assertThat(mapper.readTree(line).isObject()).isTrue());
+            assertThat(stdout)
+                    .isNotEmpty()
+                    .allSatisfy(
+                            line -> assertThat(mapper.readTree(line).isObject()).isTrue());
         }
     }
 
     @Test
     void theStubRunsStandaloneFromTheTestJarAndTheShadedJar() throws Exception {
         String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        String classpath = TARGET.resolve("function-tests.jar").toAbsolutePath() + File.pathSeparator
-                + JAR.toAbsolutePath();
-        Process process = new ProcessBuilder(javaCommand, "-cp", classpath, "dev.bedrockchat.function.testing.BedrockRuntimeStub")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String classpath =
+                TARGET.resolve("function-tests.jar").toAbsolutePath() + File.pathSeparator + JAR.toAbsolutePath();
+        Process process = new ProcessBuilder(
+                        javaCommand, "-cp", classpath, "dev.bedrockchat.function.testing.BedrockRuntimeStub")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = reader.readLine();
             assertThat(line).matches("BEDROCK_STUB_PORT=\\d+");
             int port = Integer.parseInt(line.substring(line.indexOf('=') + 1));
-            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/model/amazon.nova-lite-v1:0/converse"))
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"ping\"}]}]}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(mapper.readTree(reply.body()).at("/output/message/content/0/text").asText())
+            HttpResponse<String> reply = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + port + "/model/amazon.nova-lite-v1:0/converse"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"ping\"}]}]}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(mapper.readTree(reply.body())
+                            .at("/output/message/content/0/text")
+                            .asText())
                     .isEqualTo("Stub reply to: ping");
         } finally {
             process.destroy();
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the stub stops on SIGTERM").isTrue();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                    .as("the stub stops on SIGTERM")
+                    .isTrue();
         }
     }
 

@@ -34,7 +34,8 @@ abstract class ConversationStoreContract {
         store.append(id, Principal.SHARED_TOKEN, turn("one"));
         Conversation conversation = store.append(id, Principal.SHARED_TOKEN, turn("two"));
 
-        assertThat(conversation.messages()).extracting(StoredMessage::content)
+        assertThat(conversation.messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("one", "re: one", "two", "re: two");
         assertThat(store.find(id)).contains(conversation);
         assertThat(conversation.isOwnedBy(Principal.SHARED_TOKEN)).isTrue();
@@ -57,7 +58,8 @@ abstract class ConversationStoreContract {
         store.append(id, Principal.ANONYMOUS, turn("once"));
 
         assertThat(again.messages()).containsExactlyElementsOf(once);
-        assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+        assertThat(store.find(id).orElseThrow().messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("once", "re: once", "once", "re: once");
         assertThat(storedDocument(id)).contains("\"turn\":\"" + once.getFirst().turn() + "\"");
     }
@@ -72,9 +74,13 @@ abstract class ConversationStoreContract {
         assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("late")))
                 .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(id)).isEmpty();
-        assertThat(storedDocument(id)).contains("deletedAt").doesNotContain("first").doesNotContain("late");
+        assertThat(storedDocument(id))
+                .contains("deletedAt")
+                .doesNotContain("first")
+                .doesNotContain("late");
         String other = UUID.randomUUID().toString();
-        assertThat(store.append(other, Principal.ANONYMOUS, turn("new")).messages()).extracting(StoredMessage::content)
+        assertThat(store.append(other, Principal.ANONYMOUS, turn("new")).messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("new", "re: new");
     }
 

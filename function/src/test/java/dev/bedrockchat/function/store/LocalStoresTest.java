@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalStoresTest extends ConversationStoreContract {
     private final ConversationCodec codec = new ConversationCodec(new ObjectMapper());
+
     @TempDir
     Path dataDir;
 
@@ -60,7 +61,9 @@ class LocalStoresTest extends ConversationStoreContract {
             }
         }
 
-        List<String> contents = store.find(id).orElseThrow().messages().stream().map(StoredMessage::content).toList();
+        List<String> contents = store.find(id).orElseThrow().messages().stream()
+                .map(StoredMessage::content)
+                .toList();
         assertThat(contents).hasSize(writers * 2);
         for (int i = 0; i < writers; i++) {
             assertThat(contents.get(contents.indexOf("q" + i) + 1)).isEqualTo("re: q" + i);
@@ -74,16 +77,19 @@ class LocalStoresTest extends ConversationStoreContract {
     void aDocumentWrittenBeforeTurnIdsExistedIsReadAndAppendedTo(@TempDir Path dir) throws Exception {
         String id = UUID.randomUUID().toString();
         Files.createDirectories(dir.resolve("conversations"));
-        Files.writeString(dir.resolve("conversations/" + id + ".json"), "{\"conversationId\":\"" + id + "\","
-                + "\"owner\":{\"kind\":\"anonymous\",\"id\":\"anonymous\"},\"createdAt\":\"2025-01-01T00:00:00Z\","
-                + "\"updatedAt\":\"2025-01-01T00:00:00Z\",\"messages\":[{\"role\":\"user\",\"content\":\"old\","
-                + "\"at\":\"2025-01-01T00:00:00Z\"},{\"role\":\"assistant\",\"content\":\"re: old\","
-                + "\"at\":\"2025-01-01T00:00:00Z\"}]}");
+        Files.writeString(
+                dir.resolve("conversations/" + id + ".json"),
+                "{\"conversationId\":\"" + id + "\","
+                        + "\"owner\":{\"kind\":\"anonymous\",\"id\":\"anonymous\"},\"createdAt\":\"2025-01-01T00:00:00Z\","
+                        + "\"updatedAt\":\"2025-01-01T00:00:00Z\",\"messages\":[{\"role\":\"user\",\"content\":\"old\","
+                        + "\"at\":\"2025-01-01T00:00:00Z\"},{\"role\":\"assistant\",\"content\":\"re: old\","
+                        + "\"at\":\"2025-01-01T00:00:00Z\"}]}");
         var store = new LocalConversationStore(dir, codec, Clock.systemUTC());
 
         store.append(id, Principal.ANONYMOUS, turn("new"));
 
-        assertThat(store.find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+        assertThat(store.find(id).orElseThrow().messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("old", "re: old", "new", "re: new");
         assertThat(store.find(id).orElseThrow().messages().getFirst().turn()).isNull();
     }

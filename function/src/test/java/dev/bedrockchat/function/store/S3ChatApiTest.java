@@ -32,12 +32,22 @@ class S3ChatApiTest {
     @BeforeAll
     void start() throws Exception {
         s3proxy = S3ProxyServer.start();
-        s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(TestApp.FAKE_CREDENTIALS)
-                .httpClient(AwsCrtHttpClient.create()).endpointOverride(s3proxy.endpoint()).forcePathStyle(true).build();
+        s3 = S3Client.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                .httpClient(AwsCrtHttpClient.create())
+                .endpointOverride(s3proxy.endpoint())
+                .forcePathStyle(true)
+                .build();
         s3.createBucket(b -> b.bucket(BUCKET));
         stub = BedrockRuntimeStub.start();
-        app = TestApp.againstStub(stub.endpoint(), Map.of("ARTIFACT_BUCKET", BUCKET,
-                "AWS_ENDPOINT_URL_S3", s3proxy.endpoint().toString()));
+        app = TestApp.againstStub(
+                stub.endpoint(),
+                Map.of(
+                        "ARTIFACT_BUCKET",
+                        BUCKET,
+                        "AWS_ENDPOINT_URL_S3",
+                        s3proxy.endpoint().toString()));
     }
 
     @AfterAll
@@ -50,7 +60,8 @@ class S3ChatApiTest {
 
     @Test
     void healthReportsS3Storage() {
-        assertThat(TestApp.json(app.get("/api/health")).path("storage").asText()).isEqualTo("s3");
+        assertThat(TestApp.json(app.get("/api/health")).path("storage").asText())
+                .isEqualTo("s3");
     }
 
     @Test
@@ -60,16 +71,18 @@ class S3ChatApiTest {
         stub.clear();
 
         // Both turns read the conversation, then wait inside the model call: neither has been saved yet.
-        var first = CompletableFuture.supplyAsync(() -> app.chatStream(
-                "{\"message\":\"turn A [gated]\",\"conversationId\":\"" + id + "\"}"));
-        var second = CompletableFuture.supplyAsync(() -> app.chatStream(
-                "{\"message\":\"turn B [gated]\",\"conversationId\":\"" + id + "\"}"));
+        var first = CompletableFuture.supplyAsync(
+                () -> app.chatStream("{\"message\":\"turn A [gated]\",\"conversationId\":\"" + id + "\"}"));
+        var second = CompletableFuture.supplyAsync(
+                () -> app.chatStream("{\"message\":\"turn B [gated]\",\"conversationId\":\"" + id + "\"}"));
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (stub.requests().size() < 2 && System.nanoTime() < deadline) {
             TestApp.sleep(10);
         }
-        assertThat(stub.requests()).hasSize(2).allSatisfy(request ->
-                assertThat(request.conversation()).hasSize(3).startsWith("user: opening"));
+        assertThat(stub.requests())
+                .hasSize(2)
+                .allSatisfy(
+                        request -> assertThat(request.conversation()).hasSize(3).startsWith("user: opening"));
         stub.releaseGate();
         CompletableFuture.anyOf(first, second).join();
         stub.releaseGate();
@@ -78,7 +91,9 @@ class S3ChatApiTest {
 
         HttpResponse<String> history = app.get("/api/conversations/" + id);
         List<String> contents = TestApp.json(history).path("messages").findValuesAsText("content");
-        assertThat(contents).hasSize(6).startsWith("opening", "Stub reply to: opening")
+        assertThat(contents)
+                .hasSize(6)
+                .startsWith("opening", "Stub reply to: opening")
                 .contains("turn A [gated]", "turn B [gated]");
         String reply = "Gated reply: first part. second part arrives after the release.";
         assertThat(contents.get(contents.indexOf("turn A [gated]") + 1)).isEqualTo(reply);
@@ -89,10 +104,16 @@ class S3ChatApiTest {
     void everyExchangeLeavesAnArtifactInTheBucket() throws Exception {
         app.postJson("/api/chat", "{\"message\":\"archive me\"}", "x-request-id", "req-s3-api-00001");
 
-        List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("artifacts/date=")).contents();
-        S3Object object = objects.stream().filter(o -> o.key().endsWith("-req-s3-api-00001.json")).findFirst().orElseThrow();
-        assertThat(object.key()).matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-s3-api-00001\\.json");
-        JsonNode artifact = TestApp.json(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asUtf8String());
+        List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("artifacts/date="))
+                .contents();
+        S3Object object = objects.stream()
+                .filter(o -> o.key().endsWith("-req-s3-api-00001.json"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(object.key())
+                .matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-s3-api-00001\\.json");
+        JsonNode artifact = TestApp.json(
+                s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asUtf8String());
         assertThat(artifact.path("message").asText()).isEqualTo("archive me");
         assertThat(artifact.path("reply").asText()).isEqualTo("Stub reply to: archive me");
     }

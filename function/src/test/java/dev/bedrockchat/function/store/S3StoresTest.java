@@ -96,7 +96,8 @@ class S3StoresTest extends ConversationStoreContract {
 
     @Override
     String storedDocument(String conversationId) {
-        return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + conversationId + ".json")).asUtf8String();
+        return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + conversationId + ".json"))
+                .asUtf8String();
     }
 
     private S3ConversationStore store(S3Client client) {
@@ -114,7 +115,8 @@ class S3StoresTest extends ConversationStoreContract {
         S3Client racing = client(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put && put.ifMatch() != null
+                if (context.request() instanceof PutObjectRequest put
+                        && put.ifMatch() != null
                         && raced.compareAndSet(false, true)) {
                     other.append(id, Principal.ANONYMOUS, turn("concurrent"));
                 }
@@ -132,7 +134,8 @@ class S3StoresTest extends ConversationStoreContract {
 
         assertThat(raced).isTrue();
         assertThat(conflicts.get()).isEqualTo(1);
-        assertThat(result.messages()).extracting(StoredMessage::content)
+        assertThat(result.messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("first", "re: first", "concurrent", "re: concurrent", "mine", "re: mine");
         assertThat(store(s3).find(id).orElseThrow()).isEqualTo(result);
         racing.close();
@@ -161,9 +164,10 @@ class S3StoresTest extends ConversationStoreContract {
             }
 
             @Override
-            public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
-                                                      ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest && context.httpResponse().isSuccessful()
+            public SdkHttpResponse modifyHttpResponse(
+                    Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest
+                        && context.httpResponse().isSuccessful()
                         && replyLost.compareAndSet(false, true)) {
                     return context.httpResponse().toBuilder().statusCode(500).build();
                 }
@@ -184,9 +188,11 @@ class S3StoresTest extends ConversationStoreContract {
         assertThat(replyLost).isTrue();
         assertThat(puts.get()).as("the SDK repeated the PUT").isEqualTo(2);
         assertThat(conflicts.get()).isEqualTo(1);
-        List<String> expected = existing ? List.of("first", "re: first", "mine", "re: mine") : List.of("mine", "re: mine");
+        List<String> expected =
+                existing ? List.of("first", "re: first", "mine", "re: mine") : List.of("mine", "re: mine");
         assertThat(result.messages()).extracting(StoredMessage::content).containsExactlyElementsOf(expected);
-        assertThat(store(s3).find(id).orElseThrow().messages()).extracting(StoredMessage::content)
+        assertThat(store(s3).find(id).orElseThrow().messages())
+                .extracting(StoredMessage::content)
                 .containsExactlyElementsOf(expected);
         lossy.close();
     }
@@ -199,7 +205,8 @@ class S3StoresTest extends ConversationStoreContract {
         S3Client racing = client(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put && "*".equals(put.ifNoneMatch())
+                if (context.request() instanceof PutObjectRequest put
+                        && "*".equals(put.ifNoneMatch())
                         && raced.compareAndSet(false, true)) {
                     other.append(id, Principal.ANONYMOUS, turn("created elsewhere"));
                 }
@@ -208,7 +215,8 @@ class S3StoresTest extends ConversationStoreContract {
 
         Conversation result = store(racing).append(id, Principal.ANONYMOUS, turn("created here"));
 
-        assertThat(result.messages()).extracting(StoredMessage::content)
+        assertThat(result.messages())
+                .extracting(StoredMessage::content)
                 .containsExactly("created elsewhere", "re: created elsewhere", "created here", "re: created here");
         racing.close();
     }
@@ -240,14 +248,17 @@ class S3StoresTest extends ConversationStoreContract {
     @Test
     void artifactsAreWrittenUnderTheirDatedKey() throws Exception {
         var log = new ByteArrayOutputStream();
-        var recorder = new ArtifactRecorder(new S3ArtifactStore(s3, BUCKET), mapper,
+        var recorder = new ArtifactRecorder(
+                new S3ArtifactStore(s3, BUCKET),
+                mapper,
                 new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()));
         Artifact artifact = artifact("req-s3-artifact-1", Instant.parse("2025-03-04T05:06:07.089Z"));
 
         recorder.record(artifact);
 
-        JsonNode stored = mapper.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET)
-                .key("artifacts/date=2025-03-04/050607.089Z-req-s3-artifact-1.json")).asByteArray());
+        JsonNode stored = mapper.readTree(s3.getObjectAsBytes(
+                        b -> b.bucket(BUCKET).key("artifacts/date=2025-03-04/050607.089Z-req-s3-artifact-1.json"))
+                .asByteArray());
         assertThat(stored.path("message").asText()).isEqualTo("the question");
         assertThat(stored.path("reply").asText()).isEqualTo("the answer");
         assertThat(recorder.failures()).isZero();
@@ -257,7 +268,9 @@ class S3StoresTest extends ConversationStoreContract {
     @Test
     void anArtifactThatCannotBeStoredGoesWholeToTheLogAndIsCounted() throws Exception {
         var log = new ByteArrayOutputStream();
-        var recorder = new ArtifactRecorder(new S3ArtifactStore(s3, "no-such-bucket"), mapper,
+        var recorder = new ArtifactRecorder(
+                new S3ArtifactStore(s3, "no-such-bucket"),
+                mapper,
                 new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()),
                 List.of(Duration.ofMillis(1), Duration.ofMillis(2)));
 
@@ -281,17 +294,21 @@ class S3StoresTest extends ConversationStoreContract {
     void anArtifactStoreThatDoesNotAnswerIsLeftWithinTheBudgetAndTheArtifactIsLogged() throws Exception {
         // A listening socket that never accepts: the connection is made, the request sent, and no reply ever comes.
         try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             S3Client client = S3Client.builder()
-                     .region(Region.US_EAST_1)
-                     .credentialsProvider(TestApp.FAKE_CREDENTIALS)
-                     .httpClient(AwsCrtHttpClient.create())
-                     .endpointOverride(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
-                     .forcePathStyle(true)
-                     .build()) {
+                S3Client client = S3Client.builder()
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                        .httpClient(AwsCrtHttpClient.create())
+                        .endpointOverride(URI.create("http://127.0.0.1:" + silent.getLocalPort()))
+                        .forcePathStyle(true)
+                        .build()) {
             var log = new ByteArrayOutputStream();
-            var recorder = new ArtifactRecorder(new S3ArtifactStore(client, BUCKET, Duration.ofMillis(400)), mapper,
+            var recorder = new ArtifactRecorder(
+                    new S3ArtifactStore(client, BUCKET, Duration.ofMillis(400)),
+                    mapper,
                     new JsonLog(new PrintStream(log, true, StandardCharsets.UTF_8), mapper, Clock.systemUTC()),
-                    List.of(Duration.ofMillis(50)), Duration.ofSeconds(5), Duration.ofSeconds(5));
+                    List.of(Duration.ofMillis(50)),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5));
             long start = System.nanoTime();
 
             recorder.record(artifact("req-silent-00001", Instant.now()));
@@ -307,8 +324,21 @@ class S3StoresTest extends ConversationStoreContract {
     }
 
     private static Artifact artifact(String requestId, Instant time) {
-        return new Artifact(requestId, time.toString(), "test", "bedrock", UUID.randomUUID().toString(),
-                Principal.ANONYMOUS, "amazon.nova-lite-v1:0", false, "the question", "the answer", "end_turn",
-                new Usage(3, 4), 120, null, null);
+        return new Artifact(
+                requestId,
+                time.toString(),
+                "test",
+                "bedrock",
+                UUID.randomUUID().toString(),
+                Principal.ANONYMOUS,
+                "amazon.nova-lite-v1:0",
+                false,
+                "the question",
+                "the answer",
+                "end_turn",
+                new Usage(3, 4),
+                120,
+                null,
+                null);
     }
 }

@@ -94,20 +94,23 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             var lines = new ArrayList<String>();
             body.path("messages").forEach(message -> {
                 var text = new StringBuilder();
-                message.path("content").forEach(block -> text.append(block.path("text").asText("")));
+                message.path("content")
+                        .forEach(block -> text.append(block.path("text").asText("")));
                 lines.add(message.path("role").asText() + ": " + text);
             });
             return lines;
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
-    private record Failure(int status, String type, String message) {
-    }
+    private record Failure(int status, String type, String message) {}
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -216,8 +219,8 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         }
         if (keyword.equals("[garbled]")) {
             byte[] garbage = "<html>502 Bad Gateway</html>\n".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", streaming ? "application/vnd.amazon.eventstream"
-                    : "application/json");
+            exchange.getResponseHeaders()
+                    .set("Content-Type", streaming ? "application/vnd.amazon.eventstream" : "application/json");
             exchange.sendResponseHeaders(200, garbage.length);
             exchange.getResponseBody().write(garbage);
             return;
@@ -233,8 +236,12 @@ public final class BedrockRuntimeStub implements AutoCloseable {
 
     private void converse(HttpExchange exchange, String text, int outputTokens, int inputTokens) throws IOException {
         ObjectNode response = mapper.createObjectNode();
-        response.putObject("output").putObject("message").put("role", "assistant")
-                .putArray("content").addObject().put("text", text);
+        response.putObject("output")
+                .putObject("message")
+                .put("role", "assistant")
+                .putArray("content")
+                .addObject()
+                .put("text", text);
         response.put("stopReason", "end_turn");
         response.set("usage", usage(inputTokens, outputTokens));
         response.putObject("metrics").put("latencyMs", 42);
@@ -312,29 +319,39 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     }
 
     private ObjectNode usage(int inputTokens, int outputTokens) {
-        return mapper.createObjectNode().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
+        return mapper.createObjectNode()
+                .put("inputTokens", inputTokens)
+                .put("outputTokens", outputTokens)
                 .put("totalTokens", inputTokens + outputTokens);
     }
 
     private static Failure failureFor(String keyword) {
         Matcher status = ERROR_STATUS.matcher(keyword);
         if (status.matches()) {
-            return new Failure(Integer.parseInt(status.group(1)), "UnmodeledFailureException",
+            return new Failure(
+                    Integer.parseInt(status.group(1)),
+                    "UnmodeledFailureException",
                     "A failure of a kind this client does not model (stub).");
         }
         return switch (keyword) {
-            case "[throttle]" -> new Failure(429, "ThrottlingException",
-                    "Too many requests, please wait before trying again.");
-            case "[denied]" -> new Failure(403, "AccessDeniedException",
-                    "You don't have access to the model with the specified model ID.");
-            case "[notfound]" -> new Failure(404, "ResourceNotFoundException", "Could not resolve the foundation model "
-                    + "from the provided model identifier.");
-            case "[validation]" -> new Failure(400, "ValidationException",
-                    "The provided model identifier is invalid.");
+            case "[throttle]" ->
+                new Failure(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+            case "[denied]" ->
+                new Failure(
+                        403,
+                        "AccessDeniedException",
+                        "You don't have access to the model with the specified model ID.");
+            case "[notfound]" ->
+                new Failure(
+                        404,
+                        "ResourceNotFoundException",
+                        "Could not resolve the foundation model " + "from the provided model identifier.");
+            case "[validation]" -> new Failure(400, "ValidationException", "The provided model identifier is invalid.");
             case "[modelerror]" -> new Failure(424, "ModelErrorException", "The model failed to process the request.");
             case "[internal]" -> new Failure(500, "InternalServerException", "An internal server error occurred.");
             case "[unavailable]" -> new Failure(503, "ServiceUnavailableException", "The service is unavailable.");
-            case "[notready]" -> new Failure(429, "ModelNotReadyException", "The model is not ready to serve requests.");
+            case "[notready]" ->
+                new Failure(429, "ModelNotReadyException", "The model is not ready to serve requests.");
             case "[modeltimeout]" -> new Failure(408, "ModelTimeoutException", "The model took too long to answer.");
             case "[unexpected]" -> new Failure(418, "TeapotException", "An error no client knows about.");
             default -> null;
@@ -367,8 +384,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                     System.out.println("hello");
                     ```
                     """);
-            case "[xss]" -> words("Careful: <img src=x onerror=\"window.__xss=1\"> and "
-                    + "<script>window.__xss=2</script> end of reply.");
+            case "[xss]" ->
+                words("Careful: <img src=x onerror=\"window.__xss=1\"> and "
+                        + "<script>window.__xss=2</script> end of reply.");
             case "[gated]" -> List.of("Gated reply: first part. ", "second part ", "arrives after the release.");
             default -> words("Stub reply to: " + message);
         };
@@ -398,9 +416,24 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         if (status.find()) {
             return status.group();
         }
-        for (String keyword : List.of("[slow]", "[markdown]", "[xss]", "[gated]", "[throttle]", "[denied]",
-                "[notfound]", "[validation]", "[modelerror]", "[internal]", "[unavailable]", "[notready]",
-                "[modeltimeout]", "[unexpected]", "[midstream]", "[hang]", "[garbled]")) {
+        for (String keyword : List.of(
+                "[slow]",
+                "[markdown]",
+                "[xss]",
+                "[gated]",
+                "[throttle]",
+                "[denied]",
+                "[notfound]",
+                "[validation]",
+                "[modelerror]",
+                "[internal]",
+                "[unavailable]",
+                "[notready]",
+                "[modeltimeout]",
+                "[unexpected]",
+                "[midstream]",
+                "[hang]",
+                "[garbled]")) {
             if (lower.contains(keyword)) {
                 return keyword;
             }
@@ -414,7 +447,8 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             JsonNode message = messages.get(i);
             if (message.path("role").asText().equals("user")) {
                 var text = new StringBuilder();
-                message.path("content").forEach(block -> text.append(block.path("text").asText("")));
+                message.path("content")
+                        .forEach(block -> text.append(block.path("text").asText("")));
                 return text.toString();
             }
         }

@@ -4,6 +4,10 @@ import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogField;
@@ -25,11 +29,6 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
 /**
  * The regional REST API in front of the chat function: {@code ANY /api/{proxy+}} as a Lambda proxy integration to
  * the function's alias. With streaming the integration uses response transfer mode STREAM, so tokens reach the
@@ -45,8 +44,7 @@ public final class ChatApi extends Construct {
      * @param config  the environment (stage name, throttling, streaming, timeouts, log retention)
      * @param handler what the API invokes: the function's alias
      */
-    public record Props(EnvironmentConfig config, IFunction handler) {
-    }
+    public record Props(EnvironmentConfig config, IFunction handler) {}
 
     public ChatApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -78,35 +76,48 @@ public final class ChatApi extends Construct {
         LambdaIntegration integration = LambdaIntegration.Builder.create(props.handler())
                 .proxy(true)
                 .responseTransferMode(streaming ? ResponseTransferMode.STREAM : ResponseTransferMode.BUFFERED)
-                .timeout(Duration.seconds(ServiceLimits.requestLimitSeconds(streaming,
-                        config.function().timeoutSeconds())))
+                .timeout(Duration.seconds(ServiceLimits.requestLimitSeconds(
+                        streaming, config.function().timeoutSeconds())))
                 .allowTestInvoke(false)
                 .build();
 
         Resource proxy = restApi.getRoot().addResource("api").addResource("{proxy+}");
-        Method proxyMethod = proxy.addMethod("ANY", integration, MethodOptions.builder()
-                .requestParameters(Map.of("method.request.path.proxy", true))
-                .requestValidatorOptions(RequestValidatorOptions.builder()
-                        .requestValidatorName("chat-" + config.name() + "-path")
-                        .validateRequestParameters(true)
-                        .validateRequestBody(false)
-                        .build())
-                .build());
+        Method proxyMethod = proxy.addMethod(
+                "ANY",
+                integration,
+                MethodOptions.builder()
+                        .requestParameters(Map.of("method.request.path.proxy", true))
+                        .requestValidatorOptions(RequestValidatorOptions.builder()
+                                .requestValidatorName("chat-" + config.name() + "-path")
+                                .validateRequestParameters(true)
+                                .validateRequestBody(false)
+                                .build())
+                        .build());
 
         addErrorResponses();
 
-        Acknowledge.rule(restApi, "AwsSolutions-APIG2",
+        Acknowledge.rule(
+                restApi,
+                "AwsSolutions-APIG2",
                 "API Gateway validates the required path parameter; request bodies are validated by the function,"
                         + " which answers with the API's error envelope and the exact rule that failed");
-        Acknowledge.rule(proxyMethod, "AwsSolutions-APIG4",
+        Acknowledge.rule(
+                proxyMethod,
+                "AwsSolutions-APIG4",
                 "The chat is open to anyone with the page until Cognito sign-in arrives; the function accepts an"
                         + " optional bearer token (AUTH_TOKEN) and the stage throttles every caller");
-        Acknowledge.rule(proxyMethod, "AwsSolutions-COG4",
+        Acknowledge.rule(
+                proxyMethod,
+                "AwsSolutions-COG4",
                 "No Cognito user pool yet: sign-in is planned; until then see the APIG4 reason");
-        Acknowledge.rule(restApi.getDeploymentStage(), "AwsSolutions-APIG3",
+        Acknowledge.rule(
+                restApi.getDeploymentStage(),
+                "AwsSolutions-APIG3",
                 "No AWS WAF web ACL: stage throttling bounds the request rate and CloudFront absorbs layer 3/4"
                         + " attacks; a WAF rate-based rule is a later addition");
-        Acknowledge.rule(restApi, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+        Acknowledge.rule(
+                restApi,
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                         + "AmazonAPIGatewayPushToCloudWatchLogs]",
                 "The account-wide API Gateway logging role must use this AWS-managed policy (API Gateway docs);"
                         + " it only writes API Gateway's own logs");
@@ -114,25 +125,47 @@ public final class ChatApi extends Construct {
 
     /** API Gateway's own errors in the API's error envelope, so the page handles every error the same way. */
     private void addErrorResponses() {
-        errorResponse(ResponseType.THROTTLED, "429", "Throttled",
-                "\"Too many requests: wait a moment and try again\"", Map.of("Retry-After", "'1'"));
-        errorResponse(ResponseType.REQUEST_TOO_LARGE, "413", "PayloadTooLarge",
-                "\"The request is too large: send a shorter message\"", Map.of());
-        errorResponse(ResponseType.MISSING_AUTHENTICATION_TOKEN, "404", "NotFound",
-                "\"No such API path: check the URL\"", Map.of());
-        errorResponse(ResponseType.INTEGRATION_TIMEOUT, "504", "ModelTimeout",
-                "\"The answer took too long: try again, perhaps asking for a shorter answer\"", Map.of());
+        errorResponse(
+                ResponseType.THROTTLED,
+                "429",
+                "Throttled",
+                "\"Too many requests: wait a moment and try again\"",
+                Map.of("Retry-After", "'1'"));
+        errorResponse(
+                ResponseType.REQUEST_TOO_LARGE,
+                "413",
+                "PayloadTooLarge",
+                "\"The request is too large: send a shorter message\"",
+                Map.of());
+        errorResponse(
+                ResponseType.MISSING_AUTHENTICATION_TOKEN,
+                "404",
+                "NotFound",
+                "\"No such API path: check the URL\"",
+                Map.of());
+        errorResponse(
+                ResponseType.INTEGRATION_TIMEOUT,
+                "504",
+                "ModelTimeout",
+                "\"The answer took too long: try again, perhaps asking for a shorter answer\"",
+                Map.of());
         errorResponse(ResponseType.DEFAULT_4_XX, null, "ValidationError", "$context.error.messageString", Map.of());
-        errorResponse(ResponseType.DEFAULT_5_XX, null, "InternalError",
-                "\"The service failed: try again in a moment\"", Map.of());
+        errorResponse(
+                ResponseType.DEFAULT_5_XX,
+                null,
+                "InternalError",
+                "\"The service failed: try again in a moment\"",
+                Map.of());
     }
 
-    private void errorResponse(ResponseType type, String status, String code, String messageJson,
-                               Map<String, String> headers) {
+    private void errorResponse(
+            ResponseType type, String status, String code, String messageJson, Map<String, String> headers) {
         GatewayResponseOptions.Builder response = GatewayResponseOptions.builder()
                 .type(type)
-                .templates(Map.of("application/json", "{\"error\":{\"code\":\"" + code + "\",\"message\":"
-                        + messageJson + ",\"requestId\":\"$context.requestId\"}}"))
+                .templates(Map.of(
+                        "application/json",
+                        "{\"error\":{\"code\":\"" + code + "\",\"message\":" + messageJson
+                                + ",\"requestId\":\"$context.requestId\"}}"))
                 .responseHeaders(headers);
         if (status != null) {
             response.statusCode(status);

@@ -1,14 +1,13 @@
 package dev.bedrockchat.infra.bedrock;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
-import software.amazon.awscdk.services.iam.IPrincipal;
-import software.amazon.awscdk.services.iam.PolicyStatement;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 
 /**
  * The exact Bedrock resources the allowed models need, and nothing else: no wildcard ever.
@@ -34,8 +33,8 @@ public final class BedrockModelAccess {
     private final List<String> inferenceProfileArns;
     private final List<String> routedModelArns;
 
-    private BedrockModelAccess(List<String> directResources, List<String> inferenceProfileArns,
-                               List<String> routedModelArns) {
+    private BedrockModelAccess(
+            List<String> directResources, List<String> inferenceProfileArns, List<String> routedModelArns) {
         this.directResources = List.copyOf(directResources);
         this.inferenceProfileArns = List.copyOf(inferenceProfileArns);
         this.routedModelArns = List.copyOf(routedModelArns);
@@ -67,8 +66,8 @@ public final class BedrockModelAccess {
         return new BedrockModelAccess(new ArrayList<>(direct), new ArrayList<>(profiles), new ArrayList<>(routed));
     }
 
-    private static List<String> destinationRegions(ModelId model, String region,
-                                                   Map<String, List<String>> regionsByPrefix) {
+    private static List<String> destinationRegions(
+            ModelId model, String region, Map<String, List<String>> regionsByPrefix) {
         if (model.isGlobalProfile()) {
             // The source Region's model plus the Region-less ARN that authorizes routing to any commercial Region.
             return List.of(region, "");

@@ -24,7 +24,9 @@ public record ModelId(String id, Optional<String> profilePrefix, String foundati
 
     /** Whether {@code text} has the shape of a model id (a foundation model or an inference profile). */
     public static boolean isWellFormed(String text) {
-        return text != null && SHAPE.matcher(text).matches() && text.chars().filter(c -> c == '.').count() <= 2;
+        return text != null
+                && SHAPE.matcher(text).matches()
+                && text.chars().filter(c -> c == '.').count() <= 2;
     }
 
     /**

@@ -78,8 +78,8 @@ public record EnvironmentConfig(
      * @param inferenceProfileRegions for each geographic inference-profile prefix ({@code us}, {@code eu},
      *                                {@code apac}, ...), the Regions its profiles route requests to
      */
-    public record Models(String defaultModelId, List<String> allowedModelIds,
-                         Map<String, List<String>> inferenceProfileRegions) {
+    public record Models(
+            String defaultModelId, List<String> allowedModelIds, Map<String, List<String>> inferenceProfileRegions) {
         public Models {
             Objects.requireNonNull(defaultModelId, "defaultModelId");
             allowedModelIds = List.copyOf(allowedModelIds);
@@ -107,10 +107,17 @@ public record EnvironmentConfig(
      *                               within CloudFront's read timeout (streaming) or API Gateway's buffered
      *                               integration limit, see {@link ServiceLimits}
      */
-    public record FunctionSettings(int memoryMb, int timeoutSeconds, OptionalInt reservedConcurrency,
-                                   boolean streaming, boolean snapStart, int webAdapterLayerVersion,
-                                   String systemPrompt, int maxTokens, BigDecimal temperature,
-                                   int modelTimeoutSeconds) {
+    public record FunctionSettings(
+            int memoryMb,
+            int timeoutSeconds,
+            OptionalInt reservedConcurrency,
+            boolean streaming,
+            boolean snapStart,
+            int webAdapterLayerVersion,
+            String systemPrompt,
+            int maxTokens,
+            BigDecimal temperature,
+            int modelTimeoutSeconds) {
         public FunctionSettings {
             Objects.requireNonNull(reservedConcurrency, "reservedConcurrency");
             Objects.requireNonNull(systemPrompt, "systemPrompt");
@@ -137,9 +144,8 @@ public record EnvironmentConfig(
      * @param expireAfterDays                   days until they are deleted
      * @param noncurrentVersionsExpireAfterDays days an overwritten or deleted version is kept (whole bucket)
      */
-    public record ArtifactLifecycle(int infrequentAccessAfterDays, int expireAfterDays,
-                                    int noncurrentVersionsExpireAfterDays) {
-    }
+    public record ArtifactLifecycle(
+            int infrequentAccessAfterDays, int expireAfterDays, int noncurrentVersionsExpireAfterDays) {}
 
     /**
      * A domain name of the page, served by CloudFront with TLS 1.2 or newer.

@@ -6,7 +6,6 @@ import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
-
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,25 +52,41 @@ public final class EnvironmentConfigLoader {
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
     private static final Pattern PROFILE_PREFIX = Pattern.compile("[a-z]{2,8}");
-    private static final Pattern DOMAIN_NAME =
-            Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+    private static final Pattern DOMAIN_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
     private static final Pattern CLOUDFRONT_CERTIFICATE =
             Pattern.compile("arn:aws:acm:us-east-1:\\d{12}:certificate/[0-9a-f-]{36}");
 
-    private static final Set<String> ENVIRONMENT_KEYS = Set.of("account", "region", "availabilityZones", "models",
-            "function", "api", "artifacts", "alarmEmail", "budgetUsd", "logRetentionDays", "retainDataOnDelete",
+    private static final Set<String> ENVIRONMENT_KEYS = Set.of(
+            "account",
+            "region",
+            "availabilityZones",
+            "models",
+            "function",
+            "api",
+            "artifacts",
+            "alarmEmail",
+            "budgetUsd",
+            "logRetentionDays",
+            "retainDataOnDelete",
             "customDomain");
     private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
     private static final Set<String> MODEL_KEYS = Set.of("default", "allowed");
-    private static final Set<String> FUNCTION_KEYS = Set.of("memoryMb", "timeoutSeconds", "reservedConcurrency",
-            "streaming", "snapStart", "webAdapterLayerVersion", "systemPrompt", "maxTokens", "temperature",
+    private static final Set<String> FUNCTION_KEYS = Set.of(
+            "memoryMb",
+            "timeoutSeconds",
+            "reservedConcurrency",
+            "streaming",
+            "snapStart",
+            "webAdapterLayerVersion",
+            "systemPrompt",
+            "maxTokens",
+            "temperature",
             "modelTimeoutSeconds");
     private static final Set<String> API_KEYS = Set.of("throttleRatePerSecond", "throttleBurst");
-    private static final Set<String> ARTIFACT_KEYS = Set.of("infrequentAccessAfterDays", "expireAfterDays",
-            "noncurrentVersionsExpireAfterDays");
+    private static final Set<String> ARTIFACT_KEYS =
+            Set.of("infrequentAccessAfterDays", "expireAfterDays", "noncurrentVersionsExpireAfterDays");
 
-    private EnvironmentConfigLoader() {
-    }
+    private EnvironmentConfigLoader() {}
 
     /**
      * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}).
@@ -80,7 +95,8 @@ public final class EnvironmentConfigLoader {
      */
     public static EnvironmentConfig fromContext(Function<String, Object> context) {
         Object chosen = context.apply(ENV_KEY);
-        String name = chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
+        String name =
+                chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
         return load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
     }
 
@@ -144,8 +160,8 @@ public final class EnvironmentConfigLoader {
         env.allowOnly(ENVIRONMENT_KEYS);
         Optional<String> account = env.optionalString("account", "a 12-digit AWS account id");
         if (account.isPresent() && !ACCOUNT.matcher(account.get()).matches()) {
-            throw env.invalid("account", "a 12-digit AWS account id (or left out to use the CLI's account)",
-                    account.get());
+            throw env.invalid(
+                    "account", "a 12-digit AWS account id (or left out to use the CLI's account)", account.get());
         }
         String region = env.string("region", "an AWS Region code like us-east-1");
         requireRegion(env, "region", region);
@@ -160,18 +176,28 @@ public final class EnvironmentConfigLoader {
         if (budget.signum() <= 0) {
             throw env.invalid("budgetUsd", "a positive number of US dollars", budget);
         }
-        String retentionRule = "a number of days CloudWatch Logs accepts (" + LogRetention.allowedDays().stream()
-                .map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        String retentionRule = "a number of days CloudWatch Logs accepts ("
+                + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
         int retention = env.integer("logRetentionDays", retentionRule);
         if (!LogRetention.isAllowed(retention)) {
             throw env.invalid("logRetentionDays", retentionRule, retention);
         }
         boolean retain = env.bool("retainDataOnDelete", "true (keep buckets and logs on cdk destroy) or false");
-        Optional<CustomDomain> domain = env.has("customDomain")
-                ? Optional.of(customDomain(env.object("customDomain")))
-                : Optional.empty();
-        return new EnvironmentConfig(name, account, region, zones, models, function(env.object("function")),
-                api(env.object("api")), artifacts(env.object("artifacts")), email, budget, retention, retain,
+        Optional<CustomDomain> domain =
+                env.has("customDomain") ? Optional.of(customDomain(env.object("customDomain"))) : Optional.empty();
+        return new EnvironmentConfig(
+                name,
+                account,
+                region,
+                zones,
+                models,
+                function(env.object("function")),
+                api(env.object("api")),
+                artifacts(env.object("artifacts")),
+                email,
+                budget,
+                retention,
+                retain,
                 domain);
     }
 
@@ -225,8 +251,8 @@ public final class EnvironmentConfigLoader {
             String key = "allowed[" + i + "]";
             requireModelId(models, key, id, idRule, profiles);
             if (!seen.add(id)) {
-                throw new ConfigException(models.pathOf(key) + " repeats '" + id + "': list each model once in"
-                        + " cdk.json");
+                throw new ConfigException(
+                        models.pathOf(key) + " repeats '" + id + "': list each model once in" + " cdk.json");
             }
         }
         String defaultId = models.string("default", idRule);
@@ -239,13 +265,14 @@ public final class EnvironmentConfigLoader {
         return new Models(defaultId, allowed, profiles);
     }
 
-    private static void requireModelId(Settings models, String key, String id, String rule,
-                                       Map<String, List<String>> profiles) {
+    private static void requireModelId(
+            Settings models, String key, String id, String rule, Map<String, List<String>> profiles) {
         if (!ModelId.isWellFormed(id)) {
             throw models.invalid(key, rule, id);
         }
         ModelId model = ModelId.parse(id);
-        if (model.isInferenceProfile() && !model.isGlobalProfile()
+        if (model.isInferenceProfile()
+                && !model.isGlobalProfile()
                 && !profiles.containsKey(model.profilePrefix().orElseThrow())) {
             throw new ConfigException(models.pathOf(key) + " '" + id + "' uses inference-profile prefix '"
                     + model.profilePrefix().orElseThrow() + "' that context.inferenceProfileRegions does not list"
@@ -271,8 +298,8 @@ public final class EnvironmentConfigLoader {
         boolean snapStart = function.bool("snapStart", "true or false");
         int layerVersion = 0;
         if (streaming || function.has("webAdapterLayerVersion")) {
-            layerVersion = between(function, "webAdapterLayerVersion", 1, 10_000, "(the Lambda Web Adapter layer"
-                    + " version)");
+            layerVersion = between(
+                    function, "webAdapterLayerVersion", 1, 10_000, "(the Lambda Web Adapter layer" + " version)");
         }
         String prompt = function.text("systemPrompt", "a string");
         if (prompt.length() > MAX_SYSTEM_PROMPT_CHARS) {
@@ -287,24 +314,42 @@ public final class EnvironmentConfigLoader {
         }
         int modelTimeout = between(function, "modelTimeoutSeconds", 1, MAX_FUNCTION_TIMEOUT_SECONDS, "seconds");
         if (modelTimeout >= timeout) {
-            throw function.invalid("modelTimeoutSeconds", "less than function.timeoutSeconds (" + timeout + ") so"
-                    + " the function can answer before Lambda stops it", modelTimeout);
+            throw function.invalid(
+                    "modelTimeoutSeconds",
+                    "less than function.timeoutSeconds (" + timeout + ") so"
+                            + " the function can answer before Lambda stops it",
+                    modelTimeout);
         }
         if (streaming && modelTimeout > ServiceLimits.maxStreamingModelTimeoutSeconds()) {
-            throw function.invalid("modelTimeoutSeconds", "at most "
-                    + ServiceLimits.maxStreamingModelTimeoutSeconds() + " when streaming, CloudFront's "
-                    + ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS + "-second origin read timeout less "
-                    + ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS + " seconds, so the browser gets the API's"
-                    + " ModelTimeout event instead of CloudFront's error page", modelTimeout);
+            throw function.invalid(
+                    "modelTimeoutSeconds",
+                    "at most "
+                            + ServiceLimits.maxStreamingModelTimeoutSeconds() + " when streaming, CloudFront's "
+                            + ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS + "-second origin read timeout less "
+                            + ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS + " seconds, so the browser gets the API's"
+                            + " ModelTimeout event instead of CloudFront's error page",
+                    modelTimeout);
         }
         if (!streaming && modelTimeout >= ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS) {
-            throw function.invalid("modelTimeoutSeconds", "less than "
-                    + ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS + " when function.streaming is false,"
-                    + " API Gateway's limit for a buffered integration, so the browser gets the API's ModelTimeout"
-                    + " error instead of API Gateway's", modelTimeout);
+            throw function.invalid(
+                    "modelTimeoutSeconds",
+                    "less than "
+                            + ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS + " when function.streaming is false,"
+                            + " API Gateway's limit for a buffered integration, so the browser gets the API's ModelTimeout"
+                            + " error instead of API Gateway's",
+                    modelTimeout);
         }
-        return new FunctionSettings(memory, timeout, reserved, streaming, snapStart, layerVersion, prompt, maxTokens,
-                temperature, modelTimeout);
+        return new FunctionSettings(
+                memory,
+                timeout,
+                reserved,
+                streaming,
+                snapStart,
+                layerVersion,
+                prompt,
+                maxTokens,
+                temperature,
+                modelTimeout);
     }
 
     private static ApiThrottle api(Settings api) {
@@ -315,20 +360,29 @@ public final class EnvironmentConfigLoader {
         }
         int burst = between(api, "throttleBurst", 1, 1_000_000, "requests");
         if (BigDecimal.valueOf(burst).compareTo(rate) < 0) {
-            throw api.invalid("throttleBurst", "at least api.throttleRatePerSecond ("
-                    + rate.stripTrailingZeros().toPlainString() + ")", burst);
+            throw api.invalid(
+                    "throttleBurst",
+                    "at least api.throttleRatePerSecond ("
+                            + rate.stripTrailingZeros().toPlainString() + ")",
+                    burst);
         }
         return new ApiThrottle(rate, burst);
     }
 
     private static ArtifactLifecycle artifacts(Settings artifacts) {
         artifacts.allowOnly(ARTIFACT_KEYS);
-        int toInfrequentAccess = between(artifacts, "infrequentAccessAfterDays", MIN_INFREQUENT_ACCESS_DAYS, 36_500,
+        int toInfrequentAccess = between(
+                artifacts,
+                "infrequentAccessAfterDays",
+                MIN_INFREQUENT_ACCESS_DAYS,
+                36_500,
                 "days (S3 moves objects to Standard-IA after 30 days at the earliest)");
         int expiry = between(artifacts, "expireAfterDays", 1, 36_500, "days");
         if (expiry <= toInfrequentAccess) {
-            throw artifacts.invalid("expireAfterDays", "more than artifacts.infrequentAccessAfterDays ("
-                    + toInfrequentAccess + ")", expiry);
+            throw artifacts.invalid(
+                    "expireAfterDays",
+                    "more than artifacts.infrequentAccessAfterDays (" + toInfrequentAccess + ")",
+                    expiry);
         }
         int noncurrent = between(artifacts, "noncurrentVersionsExpireAfterDays", 1, 36_500, "days");
         return new ArtifactLifecycle(toInfrequentAccess, expiry, noncurrent);

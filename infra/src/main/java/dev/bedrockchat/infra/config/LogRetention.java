@@ -1,11 +1,10 @@
 package dev.bedrockchat.infra.config;
 
-import software.amazon.awscdk.services.logs.RetentionDays;
-
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import software.amazon.awscdk.services.logs.RetentionDays;
 
 /** The retention periods CloudWatch Logs accepts, by number of days. */
 public final class LogRetention {
@@ -33,8 +32,7 @@ public final class LogRetention {
             Map.entry(3288, RetentionDays.NINE_YEARS),
             Map.entry(3653, RetentionDays.TEN_YEARS)));
 
-    private LogRetention() {
-    }
+    private LogRetention() {}
 
     /** Every accepted number of days, ascending. */
     public static NavigableSet<Integer> allowedDays() {

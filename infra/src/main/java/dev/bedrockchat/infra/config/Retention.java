@@ -6,8 +6,7 @@ import software.constructs.Construct;
 
 /** What the environment keeps, as CDK takes it: its data on {@code cdk destroy}, its log events for how long. */
 public final class Retention {
-    private Retention() {
-    }
+    private Retention() {}
 
     /** RETAIN when the environment keeps its data on deletion (staging, prod), else DESTROY. */
     public static RemovalPolicy removalPolicy(EnvironmentConfig config) {

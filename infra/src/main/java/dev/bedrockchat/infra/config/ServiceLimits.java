@@ -24,15 +24,15 @@ public final class ServiceLimits {
      */
     public static final int ANSWER_DEADLINE_MARGIN_SECONDS = 5;
 
-    private ServiceLimits() {
-    }
+    private ServiceLimits() {}
 
     /**
      * How long API Gateway waits for the function (the integration timeout): the function's timeout when streamed,
      * at most API Gateway's buffered limit otherwise.
      */
     public static int requestLimitSeconds(boolean streaming, int functionTimeoutSeconds) {
-        return streaming ? functionTimeoutSeconds
+        return streaming
+                ? functionTimeoutSeconds
                 : Math.min(functionTimeoutSeconds, API_GATEWAY_BUFFERED_TIMEOUT_SECONDS);
     }
 

@@ -25,8 +25,8 @@ final class Settings {
     /** Reads {@code value} as a JSON object found at {@code path}. */
     static Settings of(String path, Object value) {
         if (!(value instanceof Map<?, ?> map)) {
-            throw new ConfigException(path + " must be a JSON object of settings (got " + describe(value) + "): "
-                    + FIX);
+            throw new ConfigException(
+                    path + " must be a JSON object of settings (got " + describe(value) + "): " + FIX);
         }
         Map<String, Object> copy = new LinkedHashMap<>();
         map.forEach((key, entry) -> copy.put(String.valueOf(key), entry));
@@ -151,8 +151,7 @@ final class Settings {
     }
 
     ConfigException invalid(String key, String requirement, Object actual) {
-        return new ConfigException(pathOf(key) + " must be " + requirement + " (got " + describe(actual) + "): "
-                + FIX);
+        return new ConfigException(pathOf(key) + " must be " + requirement + " (got " + describe(actual) + "): " + FIX);
     }
 
     static String describe(Object value) {

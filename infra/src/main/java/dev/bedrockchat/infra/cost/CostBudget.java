@@ -1,5 +1,7 @@
 package dev.bedrockchat.infra.cost;
 
+import java.math.BigDecimal;
+import java.util.List;
 import software.amazon.awscdk.services.budgets.CfnBudget;
 import software.amazon.awscdk.services.budgets.CfnBudget.BudgetDataProperty;
 import software.amazon.awscdk.services.budgets.CfnBudget.NotificationProperty;
@@ -7,9 +9,6 @@ import software.amazon.awscdk.services.budgets.CfnBudget.NotificationWithSubscri
 import software.amazon.awscdk.services.budgets.CfnBudget.SpendProperty;
 import software.amazon.awscdk.services.budgets.CfnBudget.SubscriberProperty;
 import software.constructs.Construct;
-
-import java.math.BigDecimal;
-import java.util.List;
 
 /**
  * A monthly AWS Budgets cost budget in US dollars that e-mails when actual spend passes
@@ -27,8 +26,7 @@ public final class CostBudget extends Construct {
      * @param amountUsd the monthly limit in US dollars
      * @param email     who is told
      */
-    public record Props(String name, BigDecimal amountUsd, String email) {
-    }
+    public record Props(String name, BigDecimal amountUsd, String email) {}
 
     public CostBudget(Construct scope, String id, Props props) {
         super(scope, id);
@@ -37,7 +35,10 @@ public final class CostBudget extends Construct {
                         .budgetName(props.name())
                         .budgetType("COST")
                         .timeUnit("MONTHLY")
-                        .budgetLimit(SpendProperty.builder().amount(props.amountUsd()).unit("USD").build())
+                        .budgetLimit(SpendProperty.builder()
+                                .amount(props.amountUsd())
+                                .unit("USD")
+                                .build())
                         .build())
                 .notificationsWithSubscribers(List.of(
                         notification("ACTUAL", ACTUAL_ALERT_PERCENT, props.email()),

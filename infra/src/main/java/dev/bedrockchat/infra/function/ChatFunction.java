@@ -9,6 +9,11 @@ import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -27,12 +32,6 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The chat function with its own role, log group and the {@value #ALIAS_NAME} alias the API invokes.
  *
@@ -49,11 +48,16 @@ public final class ChatFunction extends Construct {
     public static final String BUFFERED_HANDLER = "dev.bedrockchat.function.lambda.ApiGatewayHandler::handleRequest";
     /** The port the function's HTTP server listens on behind the adapter. */
     public static final String PORT = "8080";
+
     public static final Architecture ARCHITECTURE = Architecture.ARM_64;
 
-    private static final List<String> NETWORK_INTERFACE_ACTIONS = List.of("ec2:CreateNetworkInterface",
-            "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
-            "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
+    private static final List<String> NETWORK_INTERFACE_ACTIONS = List.of(
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses");
 
     private final Function function;
     private final Alias alias;
@@ -65,9 +69,12 @@ public final class ChatFunction extends Construct {
      * @param storage         the bucket of conversations and artifacts
      * @param bedrock         the Bedrock resources the function may invoke
      */
-    public record Props(EnvironmentConfig config, Path functionPackage, Network network, ArtifactStorage storage,
-                        BedrockModelAccess bedrock) {
-    }
+    public record Props(
+            EnvironmentConfig config,
+            Path functionPackage,
+            Network network,
+            ArtifactStorage storage,
+            BedrockModelAccess bedrock) {}
 
     public ChatFunction(Construct scope, String id, Props props) {
         super(scope, id);
@@ -82,24 +89,30 @@ public final class ChatFunction extends Construct {
                 .description("Chat function (" + config.name() + "): allowed Bedrock models, its bucket prefixes,"
                         + " its log group")
                 .inlinePolicies(new TreeMap<>(Map.of(
-                        "BedrockModels", PolicyDocument.Builder.create()
-                                .statements(props.bedrock().statements(null)).build(),
-                        "ArtifactBucket", PolicyDocument.Builder.create()
-                                .statements(props.storage().statements(null)).build(),
-                        "Logs", PolicyDocument.Builder.create()
-                                .statements(List.of(PolicyStatement.Builder.create()
-                                        .sid("WriteOwnLogGroup")
-                                        .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                                        .resources(List.of(logGroup.getLogGroupArn()))
-                                        .build()))
-                                .build(),
-                        "VpcNetworkInterfaces", PolicyDocument.Builder.create()
-                                .statements(List.of(PolicyStatement.Builder.create()
-                                        .sid("ManageNetworkInterfaces")
-                                        .actions(NETWORK_INTERFACE_ACTIONS)
-                                        .resources(List.of("*"))
-                                        .build()))
-                                .build())))
+                        "BedrockModels",
+                                PolicyDocument.Builder.create()
+                                        .statements(props.bedrock().statements(null))
+                                        .build(),
+                        "ArtifactBucket",
+                                PolicyDocument.Builder.create()
+                                        .statements(props.storage().statements(null))
+                                        .build(),
+                        "Logs",
+                                PolicyDocument.Builder.create()
+                                        .statements(List.of(PolicyStatement.Builder.create()
+                                                .sid("WriteOwnLogGroup")
+                                                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                                                .resources(List.of(logGroup.getLogGroupArn()))
+                                                .build()))
+                                        .build(),
+                        "VpcNetworkInterfaces",
+                                PolicyDocument.Builder.create()
+                                        .statements(List.of(PolicyStatement.Builder.create()
+                                                .sid("ManageNetworkInterfaces")
+                                                .actions(NETWORK_INTERFACE_ACTIONS)
+                                                .resources(List.of("*"))
+                                                .build()))
+                                        .build())))
                 .build();
         acknowledgeRoleFindings(role, bucket);
 
@@ -129,7 +142,9 @@ public final class ChatFunction extends Construct {
         function = builder.build();
 
         if (settings.snapStart()) {
-            Acknowledge.rule(function, "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            Acknowledge.rule(
+                    function,
+                    "@aws-cdk/aws-lambda:snapStartRequirePublish",
                     "The alias '" + ALIAS_NAME + "' points at the published current version");
         }
         alias = Alias.Builder.create(this, "Alias")
@@ -142,10 +157,14 @@ public final class ChatFunction extends Construct {
     private static void acknowledgeRoleFindings(Role role, IBucket bucket) {
         String bucketArn = Acknowledge.arnOf(bucket);
         for (String prefix : ArtifactStorage.KEY_PREFIXES) {
-            Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::" + bucketArn + "/" + prefix + "*]",
+            Acknowledge.rule(
+                    role,
+                    "AwsSolutions-IAM5[Resource::" + bucketArn + "/" + prefix + "*]",
                     "Object access is limited to the " + prefix + " key prefix of the function's own bucket");
         }
-        Acknowledge.rule(role, "AwsSolutions-IAM5[Resource::*]",
+        Acknowledge.rule(
+                role,
+                "AwsSolutions-IAM5[Resource::*]",
                 "Only for actions without resource-level permissions (AWS docs): the network-interface actions"
                         + " Lambda needs to attach the function to its VPC, and X-Ray PutTraceSegments/"
                         + "PutTelemetryRecords; every Bedrock, S3 and Logs statement names exact resources");
@@ -165,7 +184,8 @@ public final class ChatFunction extends Construct {
         env.put("MAX_TOKENS", Integer.toString(settings.maxTokens()));
         env.put("TEMPERATURE", settings.temperature().stripTrailingZeros().toPlainString());
         env.put("MODEL_TIMEOUT_SECONDS", Integer.toString(settings.modelTimeoutSeconds()));
-        env.put("ANSWER_TIMEOUT_SECONDS",
+        env.put(
+                "ANSWER_TIMEOUT_SECONDS",
                 Integer.toString(ServiceLimits.answerTimeoutSeconds(settings.streaming(), settings.timeoutSeconds())));
         if (settings.streaming()) {
             env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
@@ -177,8 +197,11 @@ public final class ChatFunction extends Construct {
     }
 
     private ILayerVersion webAdapterLayer(EnvironmentConfig config) {
-        return LayerVersion.fromLayerVersionArn(this, "WebAdapter",
-                WebAdapterLayer.arn(config.region(), ARCHITECTURE, config.function().webAdapterLayerVersion()));
+        return LayerVersion.fromLayerVersionArn(
+                this,
+                "WebAdapter",
+                WebAdapterLayer.arn(
+                        config.region(), ARCHITECTURE, config.function().webAdapterLayerVersion()));
     }
 
     public Function function() {

@@ -7,8 +7,7 @@ public final class WebAdapterLayer {
     /** The AWS account that publishes the layer in the commercial Regions. */
     public static final String PUBLISHER_ACCOUNT = "753240598075";
 
-    private WebAdapterLayer() {
-    }
+    private WebAdapterLayer() {}
 
     /** The layer's ARN, e.g. {@code arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:26}. */
     public static String arn(String region, Architecture architecture, int version) {

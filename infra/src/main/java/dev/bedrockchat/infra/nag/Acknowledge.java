@@ -1,12 +1,11 @@
 package dev.bedrockchat.infra.nag;
 
+import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.constructs.IConstruct;
-
-import java.util.Map;
 
 /**
  * Acknowledges one cdk-nag finding on one construct (and its children), always with the reason it is acceptable.
@@ -15,8 +14,7 @@ import java.util.Map;
 public final class Acknowledge {
     private static final String DELIMITER = "::";
 
-    private Acknowledge() {
-    }
+    private Acknowledge() {}
 
     /**
      * @param scope  the construct the finding is reported on, or one of its parents
@@ -33,11 +31,14 @@ public final class Acknowledge {
             scope.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, Map.of(ruleId, reason));
             return;
         }
-        Validations.of(scope).acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
+        Validations.of(scope)
+                .acknowledge(Acknowledgment.builder().id(ruleId).reason(reason).build());
     }
 
     /** How a finding names the ARN of {@code resource} (an L2 construct), e.g. {@code <Bucket83908E77.Arn>}. */
     public static String arnOf(IConstruct resource) {
-        return "<" + Stack.of(resource).getLogicalId((CfnElement) resource.getNode().getDefaultChild()) + ".Arn>";
+        return "<"
+                + Stack.of(resource)
+                        .getLogicalId((CfnElement) resource.getNode().getDefaultChild()) + ".Arn>";
     }
 }

@@ -5,6 +5,9 @@ import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsCustomResourcePolicy;
@@ -32,10 +35,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The private network of the function: a VPC with isolated subnets in two Availability Zones and no NAT gateway or
  * internet gateway. The function reaches exactly two services, both over HTTPS through VPC endpoints:
@@ -57,8 +56,7 @@ public final class Network extends Construct {
      * @param bedrock the Bedrock resources the endpoint lets through
      * @param storage the only bucket the S3 endpoint lets through, as far as the function may use it
      */
-    public record Props(EnvironmentConfig config, BedrockModelAccess bedrock, ArtifactStorage storage) {
-    }
+    public record Props(EnvironmentConfig config, BedrockModelAccess bedrock, ArtifactStorage storage) {}
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
@@ -75,13 +73,17 @@ public final class Network extends Construct {
                         .subnetType(SubnetType.PRIVATE_ISOLATED)
                         .cidrMask(24)
                         .build()))
-                .flowLogs(Map.of("All", FlowLogOptions.builder()
-                        .destination(FlowLogDestination.toCloudWatchLogs(
-                                Retention.logGroup(this, "FlowLogs", props.config())))
-                        .trafficType(FlowLogTrafficType.ALL)
-                        .build()))
+                .flowLogs(Map.of(
+                        "All",
+                        FlowLogOptions.builder()
+                                .destination(FlowLogDestination.toCloudWatchLogs(
+                                        Retention.logGroup(this, "FlowLogs", props.config())))
+                                .trafficType(FlowLogTrafficType.ALL)
+                                .build()))
                 .build();
-        Acknowledge.rule(vpc, "CloudFormation-Validate::W3010",
+        Acknowledge.rule(
+                vpc,
+                "CloudFormation-Validate::W3010",
                 "The Availability Zones come from the environment's configuration on purpose: the VPC synthesizes"
                         + " without an Availability Zone lookup");
 
@@ -98,32 +100,38 @@ public final class Network extends Construct {
         endpointSecurityGroup.addIngressRule(functionSecurityGroup, Port.tcp(443), "HTTPS from the chat function");
         functionSecurityGroup.addEgressRule(endpointSecurityGroup, Port.tcp(443), "HTTPS to Bedrock Runtime");
 
-        VpcEndpoint bedrockEndpoint = vpc.addInterfaceEndpoint("BedrockRuntime", InterfaceVpcEndpointOptions.builder()
-                .service(InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME)
-                .privateDnsEnabled(true)
-                .open(false)
-                .securityGroups(List.of(endpointSecurityGroup))
-                .subnets(ISOLATED)
-                .build());
+        VpcEndpoint bedrockEndpoint = vpc.addInterfaceEndpoint(
+                "BedrockRuntime",
+                InterfaceVpcEndpointOptions.builder()
+                        .service(InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME)
+                        .privateDnsEnabled(true)
+                        .open(false)
+                        .securityGroups(List.of(endpointSecurityGroup))
+                        .subnets(ISOLATED)
+                        .build());
         allowThisAccount(bedrockEndpoint, props.bedrock().statements(new AnyPrincipal()));
 
-        VpcEndpoint s3Endpoint = vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
-                .service(GatewayVpcEndpointAwsService.S3)
-                .subnets(List.of(ISOLATED))
-                .build());
+        VpcEndpoint s3Endpoint = vpc.addGatewayEndpoint(
+                "S3",
+                GatewayVpcEndpointOptions.builder()
+                        .service(GatewayVpcEndpointAwsService.S3)
+                        .subnets(List.of(ISOLATED))
+                        .build());
         // The same access as the function's role.
         allowThisAccount(s3Endpoint, props.storage().statements(new AnyPrincipal()));
 
         // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.
         String s3PrefixListId = s3PrefixListId(stack.getRegion());
-        functionSecurityGroup.addEgressRule(Peer.prefixList(s3PrefixListId), Port.tcp(443),
-                "HTTPS to S3 through the gateway endpoint");
+        functionSecurityGroup.addEgressRule(
+                Peer.prefixList(s3PrefixListId), Port.tcp(443), "HTTPS to S3 through the gateway endpoint");
     }
 
     /** Lets {@code statements} through {@code endpoint} for principals of this stack's account only. */
     private static void allowThisAccount(VpcEndpoint endpoint, List<PolicyStatement> statements) {
         for (PolicyStatement statement : statements) {
-            statement.addCondition("StringEquals", Map.of("aws:PrincipalAccount", Stack.of(endpoint).getAccount()));
+            statement.addCondition(
+                    "StringEquals",
+                    Map.of("aws:PrincipalAccount", Stack.of(endpoint).getAccount()));
             endpoint.addToPolicy(statement);
         }
     }
@@ -133,9 +141,10 @@ public final class Network extends Construct {
         AwsSdkCall describe = AwsSdkCall.builder()
                 .service("EC2")
                 .action("describeManagedPrefixLists")
-                .parameters(Map.of("Filters", List.of(new TreeMap<>(Map.of(
-                        "Name", "prefix-list-name",
-                        "Values", List.of("com.amazonaws." + region + ".s3"))))))
+                .parameters(Map.of(
+                        "Filters",
+                        List.of(new TreeMap<>(Map.of(
+                                "Name", "prefix-list-name", "Values", List.of("com.amazonaws." + region + ".s3"))))))
                 .physicalResourceId(PhysicalResourceId.fromResponse(field))
                 .outputPaths(List.of(field))
                 .build();
@@ -147,13 +156,17 @@ public final class Network extends Construct {
                         .resources(AwsCustomResourcePolicy.ANY_RESOURCE)
                         .build()))
                 .build();
-        Acknowledge.rule(lookup, "AwsSolutions-IAM5[Resource::*]",
+        Acknowledge.rule(
+                lookup,
+                "AwsSolutions-IAM5[Resource::*]",
                 "ec2:DescribeManagedPrefixLists supports no resource-level permissions; the call only reads the id"
                         + " of the AWS-managed S3 prefix list");
         // The singleton function behind every AwsCustomResource of the stack, created by aws-cdk-lib.
         IConstruct provider = Stack.of(this).getNode().tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
         if (provider != null) {
-            Acknowledge.rule(provider, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            Acknowledge.rule(
+                    provider,
+                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                             + "AWSLambdaBasicExecutionRole]",
                     "aws-cdk-lib's AwsCustomResource handler writes its logs with the AWS-managed basic execution"
                             + " policy; its only other permission is ec2:DescribeManagedPrefixLists");

@@ -3,6 +3,10 @@ package dev.bedrockchat.infra.observability;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -28,20 +32,21 @@ import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The {@code chat-<env>} dashboard (function, API, and Bedrock per allowed model) and the alarms that e-mail the
  * operators through an encrypted SNS topic.
  */
 public final class Observability extends Construct {
     /** The Bedrock runtime metrics shown per model, as CloudWatch names them in namespace AWS/Bedrock. */
-    public static final List<String> BEDROCK_METRICS = List.of("Invocations", "InvocationLatency",
-            "TimeToFirstToken", "InputTokenCount", "OutputTokenCount", "InvocationThrottles",
-            "InvocationClientErrors", "InvocationServerErrors");
+    public static final List<String> BEDROCK_METRICS = List.of(
+            "Invocations",
+            "InvocationLatency",
+            "TimeToFirstToken",
+            "InputTokenCount",
+            "OutputTokenCount",
+            "InvocationThrottles",
+            "InvocationClientErrors",
+            "InvocationServerErrors");
     /** An alarm on latency fires when p99 reaches this share of the integration timeout. */
     public static final double LATENCY_ALARM_SHARE_OF_TIMEOUT = 0.8;
 
@@ -57,8 +62,7 @@ public final class Observability extends Construct {
      * @param function the chat function
      * @param api      the chat API
      */
-    public record Props(EnvironmentConfig config, Function function, RestApi api) {
-    }
+    public record Props(EnvironmentConfig config, Function function, RestApi api) {}
 
     public Observability(Construct scope, String id, Props props) {
         super(scope, id);
@@ -96,12 +100,15 @@ public final class Observability extends Construct {
                 .resources(List.of(alarmTopic.getTopicArn()))
                 .conditions(new TreeMap<>(Map.of(
                         "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnLike", Map.of("aws:SourceArn", stack.formatArn(ArnComponents.builder()
-                                .service("cloudwatch")
-                                .resource("alarm")
-                                .resourceName("*")
-                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                                .build())))))
+                        "ArnLike",
+                                Map.of(
+                                        "aws:SourceArn",
+                                        stack.formatArn(ArnComponents.builder()
+                                                .service("cloudwatch")
+                                                .resource("alarm")
+                                                .resourceName("*")
+                                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                                .build())))))
                 .build());
         alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
 
@@ -109,36 +116,55 @@ public final class Observability extends Construct {
         Metric throttles = function.metricThrottles(sum());
         Metric serverErrors = api.metricServerError(sum());
         Metric latencyP99 = api.metricLatency(stat("p99"));
-        double latencyThresholdMs = ServiceLimits.requestLimitSeconds(config.function().streaming(),
-                config.function().timeoutSeconds()) * 1000.0 * LATENCY_ALARM_SHARE_OF_TIMEOUT;
+        double latencyThresholdMs = ServiceLimits.requestLimitSeconds(
+                        config.function().streaming(), config.function().timeoutSeconds())
+                * 1000.0
+                * LATENCY_ALARM_SHARE_OF_TIMEOUT;
         alarm("FunctionErrors", errors, 1, "The chat function failed at least once in 5 minutes");
-        alarm("FunctionThrottles", throttles, 1,
+        alarm(
+                "FunctionThrottles",
+                throttles,
+                1,
                 "The chat function was throttled: it reached its reserved concurrency");
         alarm("Api5xx", serverErrors, 1, "The chat API answered 5xx at least once in 5 minutes");
-        alarm("ApiLatencyP99", latencyP99, latencyThresholdMs,
+        alarm(
+                "ApiLatencyP99",
+                latencyP99,
+                latencyThresholdMs,
                 "p99 API latency reached " + Math.round(LATENCY_ALARM_SHARE_OF_TIMEOUT * 100)
                         + "% of the integration timeout: answers are about to be cut off");
 
         List<IWidget> graphs = new ArrayList<>();
-        graphs.add(graph("Lambda invocations, errors, throttles",
-                function.metricInvocations(sum()), errors, throttles));
-        graphs.add(graph("Lambda duration (ms)",
-                function.metricDuration(stat("p50")), function.metricDuration(stat("p99"))));
+        graphs.add(
+                graph("Lambda invocations, errors, throttles", function.metricInvocations(sum()), errors, throttles));
+        graphs.add(graph(
+                "Lambda duration (ms)", function.metricDuration(stat("p50")), function.metricDuration(stat("p99"))));
         graphs.add(graph("Lambda concurrent executions", function.metric("ConcurrentExecutions", stat("Maximum"))));
-        graphs.add(graph("API requests and errors",
-                api.metricCount(sum()), api.metricClientError(sum()), serverErrors));
-        graphs.add(graph("API latency (ms)",
-                api.metricLatency(stat("p50")), latencyP99, api.metricIntegrationLatency(stat("p99"))));
+        graphs.add(
+                graph("API requests and errors", api.metricCount(sum()), api.metricClientError(sum()), serverErrors));
+        graphs.add(graph(
+                "API latency (ms)",
+                api.metricLatency(stat("p50")),
+                latencyP99,
+                api.metricIntegrationLatency(stat("p99"))));
         for (String metricName : BEDROCK_METRICS) {
-            graphs.add(graph("Bedrock " + metricName, bedrockMetrics(metricName, config.models().allowedModelIds())));
+            graphs.add(graph(
+                    "Bedrock " + metricName,
+                    bedrockMetrics(metricName, config.models().allowedModelIds())));
         }
         List<List<IWidget>> rows = new ArrayList<>();
         rows.add(List.of(TextWidget.Builder.create()
                 .markdown("# Chat " + config.name() + "\nFunction, API and Bedrock models ("
                         + String.join(", ", config.models().allowedModelIds()) + ")")
-                .width(WIDTH).height(2).build()));
-        rows.add(List.of(AlarmStatusWidget.Builder.create().title("Alarms").alarms(List.copyOf(alarms))
-                .width(WIDTH).height(3).build()));
+                .width(WIDTH)
+                .height(2)
+                .build()));
+        rows.add(List.of(AlarmStatusWidget.Builder.create()
+                .title("Alarms")
+                .alarms(List.copyOf(alarms))
+                .width(WIDTH)
+                .height(3)
+                .build()));
         for (int i = 0; i < graphs.size(); i += 2) {
             rows.add(graphs.subList(i, Math.min(i + 2, graphs.size())));
         }
@@ -182,7 +208,12 @@ public final class Observability extends Construct {
     }
 
     private static GraphWidget graph(String title, IMetric... metrics) {
-        return GraphWidget.Builder.create().title(title).left(List.of(metrics)).width(WIDTH / 2).height(6).build();
+        return GraphWidget.Builder.create()
+                .title(title)
+                .left(List.of(metrics))
+                .width(WIDTH / 2)
+                .height(6)
+                .build();
     }
 
     private static MetricOptions sum() {
@@ -195,7 +226,7 @@ public final class Observability extends Construct {
 
     /** The dashboard in the CloudWatch console. */
     public String dashboardUrl(String region) {
-        return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region
-                + "#dashboards:name=" + dashboardName;
+        return "https://" + region + ".console.aws.amazon.com/cloudwatch/home?region=" + region + "#dashboards:name="
+                + dashboardName;
     }
 }

@@ -7,33 +7,30 @@ import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.observability.Observability;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
+import java.nio.file.Path;
+import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
-
-import java.nio.file.Path;
-import java.util.List;
 
 /** Storage, network, function, API and observability of one environment: wiring only. */
 public final class BackendStack extends Stack {
     private final List<String> availabilityZones;
     private final ChatApi api;
 
-    public BackendStack(Construct scope, String id, StackProps props, EnvironmentConfig config,
-                        Path functionPackage) {
+    public BackendStack(Construct scope, String id, StackProps props, EnvironmentConfig config, Path functionPackage) {
         super(scope, id, props);
         availabilityZones = config.availabilityZones();
-        BedrockModelAccess bedrock = BedrockModelAccess.of(config.models(), getPartition(), getRegion(),
-                getAccount());
+        BedrockModelAccess bedrock = BedrockModelAccess.of(config.models(), getPartition(), getRegion(), getAccount());
 
         ArtifactStorage storage = new ArtifactStorage(this, "Storage", new ArtifactStorage.Props(config));
         Network network = new Network(this, "Network", new Network.Props(config, bedrock, storage));
-        ChatFunction function = new ChatFunction(this, "Chat", new ChatFunction.Props(config, functionPackage,
-                network, storage, bedrock));
+        ChatFunction function = new ChatFunction(
+                this, "Chat", new ChatFunction.Props(config, functionPackage, network, storage, bedrock));
         api = new ChatApi(this, "Api", new ChatApi.Props(config, function.alias()));
-        Observability observability = new Observability(this, "Observability", new Observability.Props(config,
-                function.function(), api.restApi()));
+        Observability observability = new Observability(
+                this, "Observability", new Observability.Props(config, function.function(), api.restApi()));
 
         CfnOutput.Builder.create(this, "ApiUrl")
                 .description("The API stage (the page calls it through CloudFront under /api/)")

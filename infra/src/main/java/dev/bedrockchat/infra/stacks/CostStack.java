@@ -10,7 +10,9 @@ import software.constructs.Construct;
 public final class CostStack extends Stack {
     public CostStack(Construct scope, String id, StackProps props, EnvironmentConfig config) {
         super(scope, id, props);
-        new CostBudget(this, "Budget", new CostBudget.Props("chat-" + config.name() + "-monthly",
-                config.budgetUsd(), config.alarmEmail()));
+        new CostBudget(
+                this,
+                "Budget",
+                new CostBudget.Props("chat-" + config.name() + "-monthly", config.budgetUsd(), config.alarmEmail()));
     }
 }

@@ -2,18 +2,17 @@ package dev.bedrockchat.infra.stacks;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.web.WebDistribution;
+import java.nio.file.Path;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.constructs.Construct;
 
-import java.nio.file.Path;
-
 /** The page's bucket and the CloudFront distribution in front of the page and the API: wiring only. */
 public final class WebStack extends Stack {
-    public WebStack(Construct scope, String id, StackProps props, EnvironmentConfig config, Path frontendDir,
-                    RestApi api) {
+    public WebStack(
+            Construct scope, String id, StackProps props, EnvironmentConfig config, Path frontendDir, RestApi api) {
         super(scope, id, props);
         WebDistribution web = new WebDistribution(this, "Web", new WebDistribution.Props(config, frontendDir, api));
         CfnOutput.Builder.create(this, "CloudFrontUrl")

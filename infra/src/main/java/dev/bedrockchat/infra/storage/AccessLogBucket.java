@@ -2,13 +2,12 @@ package dev.bedrockchat.infra.storage;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.Retention;
+import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
-
-import java.util.List;
 
 /**
  * A {@link PrivateBucket} that receives access logs (S3 server access logs, CloudFront standard logs); its S3-managed
@@ -22,8 +21,7 @@ public final class AccessLogBucket extends Construct {
      * @param config           the environment (log retention, whether data is retained)
      * @param allowAclDelivery true when CloudFront standard logging writes here: it delivers with object ACLs
      */
-    public record Props(EnvironmentConfig config, boolean allowAclDelivery) {
-    }
+    public record Props(EnvironmentConfig config, boolean allowAclDelivery) {}
 
     public AccessLogBucket(Construct scope, String id, Props props) {
         super(scope, id);

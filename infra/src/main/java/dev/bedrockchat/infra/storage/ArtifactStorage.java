@@ -3,6 +3,7 @@ package dev.bedrockchat.infra.storage;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.Retention;
+import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -11,8 +12,6 @@ import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
 import software.constructs.Construct;
-
-import java.util.List;
 
 /**
  * The artifact bucket: conversations under {@code conversations/}, generated artifacts under {@code artifacts/}.
@@ -33,8 +32,7 @@ public final class ArtifactStorage extends Construct {
     private final Bucket bucket;
 
     /** @param config the environment (artifact lifecycle, log retention, whether data is retained) */
-    public record Props(EnvironmentConfig config) {
-    }
+    public record Props(EnvironmentConfig config) {}
 
     public ArtifactStorage(Construct scope, String id, Props props) {
         super(scope, id);
@@ -79,7 +77,9 @@ public final class ArtifactStorage extends Construct {
         PolicyStatement.Builder objects = PolicyStatement.Builder.create()
                 .sid("ArtifactBucketObjects")
                 .actions(List.of("s3:GetObject", "s3:PutObject"))
-                .resources(KEY_PREFIXES.stream().map(prefix -> bucket.arnForObjects(prefix + "*")).toList());
+                .resources(KEY_PREFIXES.stream()
+                        .map(prefix -> bucket.arnForObjects(prefix + "*"))
+                        .toList());
         PolicyStatement.Builder listing = PolicyStatement.Builder.create()
                 .sid("ArtifactBucketListing")
                 .actions(List.of("s3:ListBucket"))

@@ -12,8 +12,7 @@ import software.constructs.Construct;
  * access blocked, ACLs disabled; emptied and deleted with the stack unless it is retained.
  */
 public final class PrivateBucket {
-    private PrivateBucket() {
-    }
+    private PrivateBucket() {}
 
     /** A bucket builder with the baseline set: callers add only what differs. */
     public static Bucket.Builder builder(Construct scope, String id, RemovalPolicy removal) {

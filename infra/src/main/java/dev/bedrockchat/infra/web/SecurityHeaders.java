@@ -12,12 +12,12 @@ public final class SecurityHeaders {
             + " form-action 'self'; frame-ancestors 'none'";
     /** Two years, the minimum for the browsers' HSTS preload lists. */
     public static final int HSTS_MAX_AGE_SECONDS = 63_072_000;
+
     public static final String STRICT_TRANSPORT_SECURITY =
             "max-age=" + HSTS_MAX_AGE_SECONDS + "; includeSubDomains; preload";
     public static final String X_CONTENT_TYPE_OPTIONS = "nosniff";
     public static final String X_FRAME_OPTIONS = "DENY";
     public static final String REFERRER_POLICY = "strict-origin-when-cross-origin";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 }

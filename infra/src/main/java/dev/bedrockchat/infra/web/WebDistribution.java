@@ -7,6 +7,10 @@ import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.AccessLogBucket;
 import dev.bedrockchat.infra.storage.PrivateBucket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -38,11 +42,6 @@ import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
 import software.amazon.awscdk.services.s3.deployment.Source;
 import software.constructs.Construct;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 /**
  * The chat page and its API behind one CloudFront distribution, so the browser talks to a single origin.
  *
@@ -63,6 +62,7 @@ public final class WebDistribution extends Construct {
     /** How long CloudFront waits for the API's first byte and between two chunks of a streamed answer. */
     public static final Duration API_READ_TIMEOUT =
             Duration.seconds(ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS);
+
     public static final String API_PATH_PATTERN = "/api/*";
 
     private final Bucket siteBucket;
@@ -73,8 +73,7 @@ public final class WebDistribution extends Construct {
      * @param frontendDir the built page ({@code frontend/dist})
      * @param api         the chat API
      */
-    public record Props(EnvironmentConfig config, Path frontendDir, RestApi api) {
-    }
+    public record Props(EnvironmentConfig config, Path frontendDir, RestApi api) {}
 
     public WebDistribution(Construct scope, String id, Props props) {
         super(scope, id);
@@ -124,12 +123,13 @@ public final class WebDistribution extends Construct {
                 .enableLogging(true)
                 .logBucket(logBucket)
                 .logFilePrefix("cloudfront/");
-        config.customDomain().ifPresent(domain -> distributionBuilder
-                .domainNames(List.of(domain.name()))
-                .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
+        config.customDomain()
+                .ifPresent(domain -> distributionBuilder
+                        .domainNames(List.of(domain.name()))
+                        .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
         Distribution distribution = distributionBuilder.build();
-        url = "https://" + config.customDomain().map(CustomDomain::name)
-                .orElse(distribution.getDistributionDomainName());
+        url = "https://"
+                + config.customDomain().map(CustomDomain::name).orElse(distribution.getDistributionDomainName());
 
         BucketDeployment deployment = BucketDeployment.Builder.create(this, "Deployment")
                 .sources(List.of(Source.asset(props.frontendDir().toString())))
@@ -161,52 +161,70 @@ public final class WebDistribution extends Construct {
                         .preload(hsts.contains("preload"))
                         .override(true)
                         .build())
-                .contentTypeOptions(ResponseHeadersContentTypeOptions.builder().override(true).build())
+                .contentTypeOptions(ResponseHeadersContentTypeOptions.builder()
+                        .override(true)
+                        .build())
                 .frameOptions(ResponseHeadersFrameOptions.builder()
                         .frameOption(HeadersFrameOption.valueOf(SecurityHeaders.X_FRAME_OPTIONS))
                         .override(true)
                         .build())
                 .referrerPolicy(ResponseHeadersReferrerPolicy.builder()
-                        .referrerPolicy(HeadersReferrerPolicy.valueOf(
-                                SecurityHeaders.REFERRER_POLICY.toUpperCase(Locale.ROOT).replace('-', '_')))
+                        .referrerPolicy(HeadersReferrerPolicy.valueOf(SecurityHeaders.REFERRER_POLICY
+                                .toUpperCase(Locale.ROOT)
+                                .replace('-', '_')))
                         .override(true)
                         .build())
                 .build();
     }
 
-    private void acknowledgeFindings(EnvironmentConfig config, Distribution distribution,
-                                     BucketDeployment deployment) {
+    private void acknowledgeFindings(EnvironmentConfig config, Distribution distribution, BucketDeployment deployment) {
         // The deployment's handler is a singleton function that aws-cdk-lib creates and keeps up to date.
-        Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
+        Acknowledge.rule(
+                deployment.getHandlerRole(),
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:"
                         + "policy/service-role/AWSLambdaBasicExecutionRole]",
                 "aws-cdk-lib's BucketDeployment handler writes its logs with the AWS-managed basic execution policy");
         Stack stack = Stack.of(this);
         String partition = Token.isUnresolved(stack.getPartition()) ? "<AWS::Partition>" : stack.getPartition();
         String account = Token.isUnresolved(stack.getAccount()) ? "<AWS::AccountId>" : stack.getAccount();
-        String assetBucket = "arn:" + partition + ":s3:::cdk-" + stack.getSynthesizer().getBootstrapQualifier()
-                + "-assets-" + account + "-" + config.region();
+        String assetBucket = "arn:" + partition + ":s3:::cdk-"
+                + stack.getSynthesizer().getBootstrapQualifier() + "-assets-" + account + "-" + config.region();
         String siteBucketArn = Acknowledge.arnOf(siteBucket);
-        for (String finding : List.of("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
-                "Action::s3:DeleteObject*", "Action::s3:Abort*", "Resource::" + siteBucketArn + "/*",
+        for (String finding : List.of(
+                "Action::s3:GetObject*",
+                "Action::s3:GetBucket*",
+                "Action::s3:List*",
+                "Action::s3:DeleteObject*",
+                "Action::s3:Abort*",
+                "Resource::" + siteBucketArn + "/*",
                 "Resource::" + assetBucket + "/*")) {
-            Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM5[" + finding + "]",
+            Acknowledge.rule(
+                    deployment.getHandlerRole(),
+                    "AwsSolutions-IAM5[" + finding + "]",
                     "aws-cdk-lib's BucketDeployment grants its handler read on the CDK asset bucket and read/write"
                             + " on the site bucket only");
         }
-        Acknowledge.rule(deployment.getHandlerRole(), "AwsSolutions-IAM5[Resource::*]",
+        Acknowledge.rule(
+                deployment.getHandlerRole(),
+                "AwsSolutions-IAM5[Resource::*]",
                 "aws-cdk-lib's BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation without"
                         + " naming the distribution; nothing else");
         Stack.of(this).getNode().getChildren().stream()
                 .filter(child -> child.getNode().getId().startsWith("Custom::CDKBucketDeployment"))
-                .forEach(handler -> Acknowledge.rule(handler, "AwsSolutions-L1",
+                .forEach(handler -> Acknowledge.rule(
+                        handler,
+                        "AwsSolutions-L1",
                         "aws-cdk-lib chooses and updates the runtime of its BucketDeployment handler"));
-        Acknowledge.rule(distribution, "AwsSolutions-CFR1",
-                "The chat is offered worldwide; no country is excluded");
-        Acknowledge.rule(distribution, "AwsSolutions-CFR2",
+        Acknowledge.rule(distribution, "AwsSolutions-CFR1", "The chat is offered worldwide; no country is excluded");
+        Acknowledge.rule(
+                distribution,
+                "AwsSolutions-CFR2",
                 "No AWS WAF web ACL yet (it must live in us-east-1): the API stage throttles every caller; a WAF"
                         + " rate-based rule is a later addition");
         if (config.customDomain().isEmpty()) {
-            Acknowledge.rule(distribution, "AwsSolutions-CFR4",
+            Acknowledge.rule(
+                    distribution,
+                    "AwsSolutions-CFR4",
                     "Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS"
                             + " policy CloudFront fixes; with customDomain set the distribution requires"
                             + " TLSv1.2_2021");

@@ -1,11 +1,10 @@
 package dev.bedrockchat.infra.config;
 
-import dev.bedrockchat.infra.support.CdkJson;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.bedrockchat.infra.support.CdkJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,17 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EnvironmentConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badSettings")
-    void everyBadSettingIsNamedWithItsFixOnOneLine(String setting, Consumer<Map<String, Object>> breakIt,
-                                                   String expectedMessage) {
+    void everyBadSettingIsNamedWithItsFixOnOneLine(
+            String setting, Consumer<Map<String, Object>> breakIt, String expectedMessage) {
         Map<String, Object> environments = environments();
         breakIt.accept(env(environments, "prod"));
 
@@ -36,143 +35,222 @@ class EnvironmentConfigLoaderTest {
 
     static Stream<Arguments> badSettings() {
         return Stream.of(
-                arguments("budgetUsd negative", set("budgetUsd", -5),
+                arguments(
+                        "budgetUsd negative",
+                        set("budgetUsd", -5),
                         "environments.prod.budgetUsd must be a positive number of US dollars (got -5): fix it in"
                                 + " cdk.json"),
-                arguments("budgetUsd zero", set("budgetUsd", 0),
+                arguments(
+                        "budgetUsd zero",
+                        set("budgetUsd", 0),
                         "environments.prod.budgetUsd must be a positive number of US dollars (got 0): fix it in"
                                 + " cdk.json"),
-                arguments("budgetUsd text", set("budgetUsd", "lots"),
+                arguments(
+                        "budgetUsd text",
+                        set("budgetUsd", "lots"),
                         "environments.prod.budgetUsd must be a positive number of US dollars (got 'lots'): fix it in"
                                 + " cdk.json"),
-                arguments("budgetUsd missing", remove("budgetUsd"),
+                arguments(
+                        "budgetUsd missing",
+                        remove("budgetUsd"),
                         "environments.prod.budgetUsd is missing: set it to a positive number of US dollars in"
                                 + " cdk.json"),
-                arguments("alarmEmail", set("alarmEmail", "ops-at-example.com"),
+                arguments(
+                        "alarmEmail",
+                        set("alarmEmail", "ops-at-example.com"),
                         "environments.prod.alarmEmail must be one e-mail address like ops@example.com (got"
                                 + " 'ops-at-example.com'): fix it in cdk.json"),
-                arguments("alarmEmail list", set("alarmEmail", "a@example.com,b@example.com"),
+                arguments(
+                        "alarmEmail list",
+                        set("alarmEmail", "a@example.com,b@example.com"),
                         "environments.prod.alarmEmail must be one e-mail address like ops@example.com (got"
                                 + " 'a@example.com,b@example.com'): fix it in cdk.json"),
-                arguments("region", set("region", "US East"),
+                arguments(
+                        "region",
+                        set("region", "US East"),
                         "environments.prod.region must be an AWS Region code like us-east-1 (got 'US East'): fix it"
                                 + " in cdk.json"),
-                arguments("account", set("account", "1234"),
+                arguments(
+                        "account",
+                        set("account", "1234"),
                         "environments.prod.account must be a 12-digit AWS account id (or left out to use the CLI's"
                                 + " account) (got '1234'): fix it in cdk.json"),
-                arguments("availabilityZones of another Region", set("availabilityZones",
-                                List.of("us-east-1a", "eu-west-1b")),
+                arguments(
+                        "availabilityZones of another Region",
+                        set("availabilityZones", List.of("us-east-1a", "eu-west-1b")),
                         "environments.prod.availabilityZones must be two Availability Zones of us-east-1 like"
                                 + " us-east-1a (got 'eu-west-1b'): fix it in cdk.json"),
-                arguments("unknown setting", set("budgetUSD", 5),
+                arguments(
+                        "unknown setting",
+                        set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
                                 + " artifacts, availabilityZones, budgetUsd, customDomain, function,"
                                 + " logRetentionDays, models, region, retainDataOnDelete): fix it in cdk.json"),
-                arguments("malformed model id", in("models", set("allowed", List.of("nova lite"))),
+                arguments(
+                        "malformed model id",
+                        in("models", set("allowed", List.of("nova lite"))),
                         "environments.prod.models.allowed[0] must be a Bedrock model id like amazon.nova-lite-v1:0"
                                 + " or an inference profile id like us.amazon.nova-lite-v1:0 (got 'nova lite'): fix it"
                                 + " in cdk.json"),
-                arguments("wildcard model id", in("models", set("allowed", List.of("amazon.*"))),
+                arguments(
+                        "wildcard model id",
+                        in("models", set("allowed", List.of("amazon.*"))),
                         "environments.prod.models.allowed[0] must be a Bedrock model id like amazon.nova-lite-v1:0"
                                 + " or an inference profile id like us.amazon.nova-lite-v1:0 (got 'amazon.*'): fix it"
                                 + " in cdk.json"),
-                arguments("model ARN instead of id", in("models", set("default",
-                                "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0")),
+                arguments(
+                        "model ARN instead of id",
+                        in(
+                                "models",
+                                set("default", "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0")),
                         "environments.prod.models.default must be a Bedrock model id like amazon.nova-lite-v1:0 or an"
                                 + " inference profile id like us.amazon.nova-lite-v1:0 (got"
                                 + " 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0'): fix it in"
                                 + " cdk.json"),
-                arguments("default not allowed", in("models", set("default", "amazon.titan-text-express-v1")),
+                arguments(
+                        "default not allowed",
+                        in("models", set("default", "amazon.titan-text-express-v1")),
                         "environments.prod.models.default 'amazon.titan-text-express-v1' is not in"
                                 + " environments.prod.models.allowed (us.amazon.nova-lite-v1:0,"
                                 + " us.amazon.nova-pro-v1:0): add it there or pick one of them in cdk.json"),
-                arguments("unknown profile prefix", in("models", set("allowed",
-                                List.of("us.amazon.nova-lite-v1:0", "jp.anthropic.claude-3-haiku-20240307-v1:0"))),
+                arguments(
+                        "unknown profile prefix",
+                        in(
+                                "models",
+                                set(
+                                        "allowed",
+                                        List.of(
+                                                "us.amazon.nova-lite-v1:0",
+                                                "jp.anthropic.claude-3-haiku-20240307-v1:0"))),
                         "environments.prod.models.allowed[1] 'jp.anthropic.claude-3-haiku-20240307-v1:0' uses"
                                 + " inference-profile prefix 'jp' that context.inferenceProfileRegions does not list"
                                 + " (known: us, eu, global): add its Regions there in cdk.json"),
-                arguments("repeated model", in("models", set("allowed",
-                                List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-lite-v1:0"))),
+                arguments(
+                        "repeated model",
+                        in("models", set("allowed", List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-lite-v1:0"))),
                         "environments.prod.models.allowed[1] repeats 'us.amazon.nova-lite-v1:0': list each model once"
                                 + " in cdk.json"),
-                arguments("empty model list", in("models", set("allowed", List.of())),
+                arguments(
+                        "empty model list",
+                        in("models", set("allowed", List.of())),
                         "environments.prod.models.allowed must be a non-empty list of Bedrock model ids (got an"
                                 + " empty list): fix it in cdk.json"),
-                arguments("throttle burst below rate", in("api", set("throttleBurst", 10)),
+                arguments(
+                        "throttle burst below rate",
+                        in("api", set("throttleBurst", 10)),
                         "environments.prod.api.throttleBurst must be at least api.throttleRatePerSecond (50) (got"
                                 + " 10): fix it in cdk.json"),
-                arguments("throttle rate", in("api", set("throttleRatePerSecond", 0)),
+                arguments(
+                        "throttle rate",
+                        in("api", set("throttleRatePerSecond", 0)),
                         "environments.prod.api.throttleRatePerSecond must be a positive number of requests per"
                                 + " second (got 0): fix it in cdk.json"),
-                arguments("log retention", set("logRetentionDays", 10),
+                arguments(
+                        "log retention",
+                        set("logRetentionDays", 10),
                         "environments.prod.logRetentionDays must be a number of days CloudWatch Logs accepts (1, 3,"
                                 + " 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,"
                                 + " 2922, 3288, 3653) (got 10): fix it in cdk.json"),
-                arguments("memory", in("function", set("memoryMb", 64)),
+                arguments(
+                        "memory",
+                        in("function", set("memoryMb", 64)),
                         "environments.prod.function.memoryMb must be a whole number from 128 to 10240 MB (got 64):"
                                 + " fix it in cdk.json"),
-                arguments("timeout", in("function", set("timeoutSeconds", 1200)),
+                arguments(
+                        "timeout",
+                        in("function", set("timeoutSeconds", 1200)),
                         "environments.prod.function.timeoutSeconds must be a whole number from 1 to 900 seconds"
                                 + " (got 1200): fix it in cdk.json"),
-                arguments("fractional memory", in("function", set("memoryMb", 1024.5)),
+                arguments(
+                        "fractional memory",
+                        in("function", set("memoryMb", 1024.5)),
                         "environments.prod.function.memoryMb must be a whole number from 128 to 10240 MB (got"
                                 + " 1024.5): fix it in cdk.json"),
-                arguments("model timeout beyond function timeout", in("function", set("modelTimeoutSeconds", 300)),
+                arguments(
+                        "model timeout beyond function timeout",
+                        in("function", set("modelTimeoutSeconds", 300)),
                         "environments.prod.function.modelTimeoutSeconds must be less than function.timeoutSeconds"
                                 + " (300) so the function can answer before Lambda stops it (got 300): fix it in"
                                 + " cdk.json"),
-                arguments("function timeout not above model timeout", in("function",
-                                set("timeoutSeconds", 40).andThen(set("modelTimeoutSeconds", 45))),
+                arguments(
+                        "function timeout not above model timeout",
+                        in("function", set("timeoutSeconds", 40).andThen(set("modelTimeoutSeconds", 45))),
                         "environments.prod.function.modelTimeoutSeconds must be less than function.timeoutSeconds"
                                 + " (40) so the function can answer before Lambda stops it (got 45): fix it in"
                                 + " cdk.json"),
-                arguments("streamed model timeout racing CloudFront", in("function",
-                                set("modelTimeoutSeconds", 51)),
+                arguments(
+                        "streamed model timeout racing CloudFront",
+                        in("function", set("modelTimeoutSeconds", 51)),
                         "environments.prod.function.modelTimeoutSeconds must be at most 50 when streaming,"
                                 + " CloudFront's 60-second origin read timeout less 10 seconds, so the browser gets"
                                 + " the API's ModelTimeout event instead of CloudFront's error page (got 51): fix it"
                                 + " in cdk.json"),
-                arguments("buffered model timeout racing API Gateway", in("function",
-                                set("streaming", false).andThen(set("modelTimeoutSeconds", 29))),
+                arguments(
+                        "buffered model timeout racing API Gateway",
+                        in("function", set("streaming", false).andThen(set("modelTimeoutSeconds", 29))),
                         "environments.prod.function.modelTimeoutSeconds must be less than 29 when"
                                 + " function.streaming is false, API Gateway's limit for a buffered integration, so"
                                 + " the browser gets the API's ModelTimeout error instead of API Gateway's (got 29):"
                                 + " fix it in cdk.json"),
-                arguments("temperature", in("function", set("temperature", 1.5)),
+                arguments(
+                        "temperature",
+                        in("function", set("temperature", 1.5)),
                         "environments.prod.function.temperature must be a number from 0 to 1 (got 1.5): fix it in"
                                 + " cdk.json"),
-                arguments("reserved concurrency", in("function", set("reservedConcurrency", 0)),
+                arguments(
+                        "reserved concurrency",
+                        in("function", set("reservedConcurrency", 0)),
                         "environments.prod.function.reservedConcurrency must be a whole number of at least 1 (or"
                                 + " left out for no reservation) (got 0): fix it in cdk.json"),
-                arguments("streaming flag", in("function", set("streaming", "yes")),
+                arguments(
+                        "streaming flag",
+                        in("function", set("streaming", "yes")),
                         "environments.prod.function.streaming must be true (answers streamed token by token) or"
                                 + " false (got 'yes'): fix it in cdk.json"),
-                arguments("web adapter layer missing", in("function", remove("webAdapterLayerVersion")),
+                arguments(
+                        "web adapter layer missing",
+                        in("function", remove("webAdapterLayerVersion")),
                         "environments.prod.function.webAdapterLayerVersion is missing: set it to a whole number from"
                                 + " 1 to 10000 (the Lambda Web Adapter layer version) in cdk.json"),
-                arguments("system prompt too long", in("function", set("systemPrompt", "x".repeat(3000))),
+                arguments(
+                        "system prompt too long",
+                        in("function", set("systemPrompt", "x".repeat(3000))),
                         "environments.prod.function.systemPrompt must be at most 2048 characters, Lambda's"
                                 + " environment holds 4 KB in all (got 3000): shorten it or ship a persona file with"
                                 + " the function"),
-                arguments("IA transition too early", in("artifacts", set("infrequentAccessAfterDays", 7)),
+                arguments(
+                        "IA transition too early",
+                        in("artifacts", set("infrequentAccessAfterDays", 7)),
                         "environments.prod.artifacts.infrequentAccessAfterDays must be a whole number from 30 to"
                                 + " 36500 days (S3 moves objects to Standard-IA after 30 days at the earliest) (got 7):"
                                 + " fix it in cdk.json"),
-                arguments("expiry before IA", in("artifacts", set("expireAfterDays", 30)),
+                arguments(
+                        "expiry before IA",
+                        in("artifacts", set("expireAfterDays", 30)),
                         "environments.prod.artifacts.expireAfterDays must be more than"
                                 + " artifacts.infrequentAccessAfterDays (30) (got 30): fix it in cdk.json"),
-                arguments("retain flag", set("retainDataOnDelete", "true"),
+                arguments(
+                        "retain flag",
+                        set("retainDataOnDelete", "true"),
                         "environments.prod.retainDataOnDelete must be true (keep buckets and logs on cdk destroy) or"
                                 + " false (got 'true'): fix it in cdk.json"),
-                arguments("custom domain certificate outside us-east-1", set("customDomain", Map.of(
-                                "name", "chat.example.com",
-                                "certificateArn", "arn:aws:acm:eu-west-1:111122223333:certificate/"
-                                        + "0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b")),
+                arguments(
+                        "custom domain certificate outside us-east-1",
+                        set(
+                                "customDomain",
+                                Map.of(
+                                        "name",
+                                        "chat.example.com",
+                                        "certificateArn",
+                                        "arn:aws:acm:eu-west-1:111122223333:certificate/"
+                                                + "0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b")),
                         "environments.prod.customDomain.certificateArn must be the ARN of an ACM certificate in"
                                 + " us-east-1 (CloudFront only uses certificates there) (got"
                                 + " 'arn:aws:acm:eu-west-1:111122223333:certificate/"
                                 + "0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b'): fix it in cdk.json"),
-                arguments("function not an object", set("function", 512),
+                arguments(
+                        "function not an object",
+                        set("function", 512),
                         "environments.prod.function must be a JSON object of settings (got 512): fix it in"
                                 + " cdk.json"));
     }
@@ -200,12 +278,14 @@ class EnvironmentConfigLoaderTest {
     void everyEnvironmentOfTheRealCdkJsonLoads() {
         Map<String, Object> context = CdkJson.context();
         for (String name : CdkJson.environmentNames()) {
-            EnvironmentConfig config = EnvironmentConfigLoader.load(name, context.get("environments"),
-                    context.get("inferenceProfileRegions"));
+            EnvironmentConfig config = EnvironmentConfigLoader.load(
+                    name, context.get("environments"), context.get("inferenceProfileRegions"));
             assertThat(config.name()).isEqualTo(name);
-            assertThat(config.models().allowedModelIds()).contains(config.models().defaultModelId());
+            assertThat(config.models().allowedModelIds())
+                    .contains(config.models().defaultModelId());
             assertThat(config.budgetUsd()).isPositive();
-            assertThat(config.api().burst()).isGreaterThanOrEqualTo(config.api().ratePerSecond().intValue());
+            assertThat(config.api().burst())
+                    .isGreaterThanOrEqualTo(config.api().ratePerSecond().intValue());
         }
         assertThat(CdkJson.environmentNames()).containsExactly("dev", "staging", "prod");
     }
@@ -218,8 +298,8 @@ class EnvironmentConfigLoaderTest {
         assertThat(prod.region()).isEqualTo("us-east-1");
         assertThat(prod.availabilityZones()).containsExactly("us-east-1a", "us-east-1b");
         assertThat(prod.models().defaultModelId()).isEqualTo("us.amazon.nova-lite-v1:0");
-        assertThat(prod.models().allowedModelIds()).containsExactly("us.amazon.nova-lite-v1:0",
-                "us.amazon.nova-pro-v1:0");
+        assertThat(prod.models().allowedModelIds())
+                .containsExactly("us.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0");
         assertThat(prod.models().inferenceProfileRegions()).containsOnlyKeys("us", "eu");
         assertThat(prod.function().memoryMb()).isEqualTo(2048);
         assertThat(prod.function().timeoutSeconds()).isEqualTo(300);
@@ -269,15 +349,20 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> environments = environments();
         Map<String, Object> function = child(env(environments, "prod"), "function");
 
-        function.put("modelTimeoutSeconds", ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS
-                - ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions()).function()
-                .modelTimeoutSeconds()).isEqualTo(50);
+        function.put(
+                "modelTimeoutSeconds",
+                ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS - ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .function()
+                        .modelTimeoutSeconds())
+                .isEqualTo(50);
 
         function.put("streaming", false);
         function.put("modelTimeoutSeconds", ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS - 1);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions()).function()
-                .modelTimeoutSeconds()).isEqualTo(28);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .function()
+                        .modelTimeoutSeconds())
+                .isEqualTo(28);
     }
 
     @Test
@@ -290,9 +375,14 @@ class EnvironmentConfigLoaderTest {
     @Test
     void plainGlobalAndGeographicModelIdsAreAccepted() {
         Map<String, Object> environments = environments();
-        child(env(environments, "prod"), "models").put("allowed", List.of("amazon.nova-micro-v1:0",
-                "eu.amazon.nova-lite-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0",
-                "anthropic.claude-3-sonnet-20240229-v1:0:28k"));
+        child(env(environments, "prod"), "models")
+                .put(
+                        "allowed",
+                        List.of(
+                                "amazon.nova-micro-v1:0",
+                                "eu.amazon.nova-lite-v1:0",
+                                "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+                                "anthropic.claude-3-sonnet-20240229-v1:0:28k"));
         child(env(environments, "prod"), "models").put("default", "amazon.nova-micro-v1:0");
 
         EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions());
@@ -313,8 +403,8 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void chosenWithTheEnvContextKeyAndDevByDefault() {
-        Map<String, Object> context = new HashMap<>(Map.of("environments", environments(),
-                "inferenceProfileRegions", profileRegions()));
+        Map<String, Object> context =
+                new HashMap<>(Map.of("environments", environments(), "inferenceProfileRegions", profileRegions()));
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("dev");
         context.put("env", "staging");
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("staging");
@@ -335,14 +425,46 @@ class EnvironmentConfigLoaderTest {
     private static Map<String, Object> environment(boolean retain, int rate, int burst) {
         Map<String, Object> env = new HashMap<>();
         env.put("region", "us-east-1");
-        env.put("models", new HashMap<>(Map.of("default", "us.amazon.nova-lite-v1:0",
-                "allowed", List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0"))));
-        env.put("function", new HashMap<>(Map.of("memoryMb", 2048, "timeoutSeconds", 300,
-                "reservedConcurrency", 50, "streaming", true, "snapStart", true, "webAdapterLayerVersion", 26,
-                "systemPrompt", "Be brief.", "maxTokens", 2048, "temperature", 0.3, "modelTimeoutSeconds", 45)));
+        env.put(
+                "models",
+                new HashMap<>(Map.of(
+                        "default",
+                        "us.amazon.nova-lite-v1:0",
+                        "allowed",
+                        List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0"))));
+        env.put(
+                "function",
+                new HashMap<>(Map.of(
+                        "memoryMb",
+                        2048,
+                        "timeoutSeconds",
+                        300,
+                        "reservedConcurrency",
+                        50,
+                        "streaming",
+                        true,
+                        "snapStart",
+                        true,
+                        "webAdapterLayerVersion",
+                        26,
+                        "systemPrompt",
+                        "Be brief.",
+                        "maxTokens",
+                        2048,
+                        "temperature",
+                        0.3,
+                        "modelTimeoutSeconds",
+                        45)));
         env.put("api", new HashMap<>(Map.of("throttleRatePerSecond", rate, "throttleBurst", burst)));
-        env.put("artifacts", new HashMap<>(Map.of("infrequentAccessAfterDays", 30, "expireAfterDays", 365,
-                "noncurrentVersionsExpireAfterDays", 30)));
+        env.put(
+                "artifacts",
+                new HashMap<>(Map.of(
+                        "infrequentAccessAfterDays",
+                        30,
+                        "expireAfterDays",
+                        365,
+                        "noncurrentVersionsExpireAfterDays",
+                        30)));
         env.put("alarmEmail", "ops@example.com");
         env.put("budgetUsd", 200);
         env.put("logRetentionDays", 90);

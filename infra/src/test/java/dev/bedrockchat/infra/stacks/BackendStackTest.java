@@ -1,20 +1,5 @@
 package dev.bedrockchat.infra.stacks;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.function.ChatFunction;
-import dev.bedrockchat.infra.support.Cfn;
-import dev.bedrockchat.infra.support.Synthesized;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import software.amazon.awscdk.assertions.Match;
-import software.amazon.awscdk.assertions.Template;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import static dev.bedrockchat.infra.support.Cfn.flatten;
 import static dev.bedrockchat.infra.support.Cfn.map;
 import static dev.bedrockchat.infra.support.Cfn.only;
@@ -22,14 +7,28 @@ import static dev.bedrockchat.infra.support.Cfn.properties;
 import static dev.bedrockchat.infra.support.Cfn.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.function.ChatFunction;
+import dev.bedrockchat.infra.support.Cfn;
+import dev.bedrockchat.infra.support.Synthesized;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
 /**
  * The backend of dev, with an account and one model of each kind: a foundation model, a geographic inference
  * profile and a global inference profile.
  */
 class BackendStackTest {
     private static final String ACCOUNT = "111122223333";
-    private static final List<String> MODELS = List.of("amazon.nova-micro-v1:0", "us.amazon.nova-lite-v1:0",
-            "global.anthropic.claude-haiku-4-5-20251001-v1:0");
+    private static final List<String> MODELS = List.of(
+            "amazon.nova-micro-v1:0", "us.amazon.nova-lite-v1:0", "global.anthropic.claude-haiku-4-5-20251001-v1:0");
 
     private static Synthesized app;
     private static Template template;
@@ -57,37 +56,46 @@ class BackendStackTest {
         Map<String, Object> direct = statements.get(0);
         assertThat(strings(direct.get("Action")))
                 .containsExactly("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
-        assertThat(strings(direct.get("Resource"))).containsExactlyInAnyOrder(
-                "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
-                "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":inference-profile/us.amazon.nova-lite-v1:0",
-                "arn:aws:bedrock:us-east-1:" + ACCOUNT
-                        + ":inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0");
+        assertThat(strings(direct.get("Resource")))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
+                        "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":inference-profile/us.amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1:" + ACCOUNT
+                                + ":inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0");
         assertThat(direct).doesNotContainKey("Condition");
 
         Map<String, Object> routed = statements.get(1);
-        assertThat(strings(routed.get("Resource"))).containsExactlyInAnyOrder(
-                "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
-                "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0",
-                "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
-                "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
-                "arn:aws:bedrock:::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
+        assertThat(strings(routed.get("Resource")))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
         Map<String, Object> condition = map(map(routed.get("Condition")).get("StringEquals"));
-        assertThat(strings(condition.get("bedrock:InferenceProfileArn"))).containsExactlyInAnyOrder(
-                "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":inference-profile/us.amazon.nova-lite-v1:0",
-                "arn:aws:bedrock:us-east-1:" + ACCOUNT
-                        + ":inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0");
+        assertThat(strings(condition.get("bedrock:InferenceProfileArn")))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":inference-profile/us.amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1:" + ACCOUNT
+                                + ":inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0");
     }
 
     @Test
     void noBedrockPermissionAnywhereHasAWildcard() {
         List<Map<String, Object>> bedrockStatements = new ArrayList<>();
-        template.findResources("AWS::IAM::Role").values().forEach(role -> Cfn.list(properties(role)
-                .get("Policies")).forEach(policy -> bedrockStatements.addAll(statements(map(policy)
-                .get("PolicyDocument")))));
-        template.findResources("AWS::IAM::Policy").values().forEach(policy ->
-                bedrockStatements.addAll(statements(properties(policy).get("PolicyDocument"))));
-        template.findResources("AWS::EC2::VPCEndpoint").values().forEach(endpoint ->
-                bedrockStatements.addAll(statements(properties(endpoint).get("PolicyDocument"))));
+        template.findResources("AWS::IAM::Role")
+                .values()
+                .forEach(role -> Cfn.list(properties(role).get("Policies"))
+                        .forEach(policy ->
+                                bedrockStatements.addAll(statements(map(policy).get("PolicyDocument")))));
+        template.findResources("AWS::IAM::Policy")
+                .values()
+                .forEach(policy ->
+                        bedrockStatements.addAll(statements(properties(policy).get("PolicyDocument"))));
+        template.findResources("AWS::EC2::VPCEndpoint")
+                .values()
+                .forEach(endpoint ->
+                        bedrockStatements.addAll(statements(properties(endpoint).get("PolicyDocument"))));
         bedrockStatements.removeIf(statement ->
                 strings(statement.get("Action")).stream().noneMatch(action -> action.startsWith("bedrock:")));
 
@@ -100,15 +108,17 @@ class BackendStackTest {
 
     @Test
     void theRoleReachesOnlyTwoPrefixesOfItsBucket() {
-        String bucketArn = "${" + template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
-                Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))) + ".Arn}";
+        String bucketArn = "${"
+                + template.getResourceId(
+                        "AWS::S3::Bucket",
+                        Map.of("Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))))
+                + ".Arn}";
         List<Map<String, Object>> statements = rolePolicy("ArtifactBucket");
 
         assertThat(statements).hasSize(2);
         assertThat(strings(statements.get(0).get("Resource")))
                 .containsExactlyInAnyOrder(bucketArn + "/conversations/*", bucketArn + "/artifacts/*");
-        assertThat(strings(statements.get(0).get("Action")))
-                .containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
+        assertThat(strings(statements.get(0).get("Action"))).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
         assertThat(strings(statements.get(1).get("Resource"))).containsExactly(bucketArn);
         assertThat(strings(statements.get(1).get("Action"))).containsExactly("s3:ListBucket");
         // Unconditional, so that a missing key is a 404 (a GetObject request carries no s3:prefix).
@@ -140,14 +150,25 @@ class BackendStackTest {
 
         // Wildcard resources only for actions without resource-level permissions.
         List<Map<String, Object>> network = rolePolicy("VpcNetworkInterfaces");
-        assertThat(network).singleElement().satisfies(statement ->
-                assertThat(strings(statement.get("Action"))).allMatch(action -> action.startsWith("ec2:")
-                        && (action.contains("NetworkInterface") || action.contains("PrivateIpAddresses")
-                        || action.equals("ec2:DescribeSubnets"))));
-        String roleId = template.getResourceId("AWS::IAM::Role", Map.of("Properties", Map.of("Policies",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("PolicyName", "BedrockModels")))))));
-        List<String> defaultPolicyActions = template.findResources("AWS::IAM::Policy", Map.of("Properties",
-                        Map.of("Roles", List.of(Map.of("Ref", roleId))))).values().stream()
+        assertThat(network)
+                .singleElement()
+                .satisfies(statement -> assertThat(strings(statement.get("Action")))
+                        .allMatch(action -> action.startsWith("ec2:")
+                                && (action.contains("NetworkInterface")
+                                        || action.contains("PrivateIpAddresses")
+                                        || action.equals("ec2:DescribeSubnets"))));
+        String roleId = template.getResourceId(
+                "AWS::IAM::Role",
+                Map.of(
+                        "Properties",
+                        Map.of(
+                                "Policies",
+                                Match.arrayWith(List.of(Match.objectLike(Map.of("PolicyName", "BedrockModels")))))));
+        List<String> defaultPolicyActions = template
+                .findResources(
+                        "AWS::IAM::Policy", Map.of("Properties", Map.of("Roles", List.of(Map.of("Ref", roleId)))))
+                .values()
+                .stream()
                 .flatMap(policy -> statements(properties(policy).get("PolicyDocument")).stream())
                 .flatMap(statement -> strings(statement.get("Action")).stream())
                 .toList();
@@ -159,93 +180,160 @@ class BackendStackTest {
         Map<String, Object> function = properties(chatFunction());
         EnvironmentConfig.FunctionSettings settings = config.function();
 
-        assertThat(function).containsEntry("Runtime", "java25")
+        assertThat(function)
+                .containsEntry("Runtime", "java25")
                 .containsEntry("Architectures", List.of("arm64"))
                 .containsEntry("Handler", "run.sh")
                 .containsEntry("MemorySize", settings.memoryMb())
                 .containsEntry("Timeout", settings.timeoutSeconds())
-                .containsEntry("ReservedConcurrentExecutions", settings.reservedConcurrency().orElseThrow())
+                .containsEntry(
+                        "ReservedConcurrentExecutions",
+                        settings.reservedConcurrency().orElseThrow())
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"))
                 .containsEntry("TracingConfig", Map.of("Mode", "Active"))
-                .containsEntry("Layers", List.of("arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:"
-                        + settings.webAdapterLayerVersion()));
-        assertThat(flatten(map(function.get("LoggingConfig")).get("LogGroup"))).isEqualTo("${" + logGroupOfFunction()
-                + "}");
+                .containsEntry(
+                        "Layers",
+                        List.of("arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:"
+                                + settings.webAdapterLayerVersion()));
+        assertThat(flatten(map(function.get("LoggingConfig")).get("LogGroup")))
+                .isEqualTo("${" + logGroupOfFunction() + "}");
         Map<String, Object> vpc = map(function.get("VpcConfig"));
         assertThat(strings(vpc.get("SubnetIds"))).hasSize(2).allMatch(subnet -> subnet.contains("Isolated"));
-        assertThat(strings(vpc.get("SecurityGroupIds"))).singleElement().asString().contains("FunctionSecurityGroup");
+        assertThat(strings(vpc.get("SecurityGroupIds")))
+                .singleElement()
+                .asString()
+                .contains("FunctionSecurityGroup");
     }
 
     @Test
     void theFunctionGetsTheContractsEnvironment() {
-        Map<String, Object> variables = map(map(properties(chatFunction()).get("Environment")).get("Variables"));
-        String bucket = template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
-                Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+        Map<String, Object> variables =
+                map(map(properties(chatFunction()).get("Environment")).get("Variables"));
+        String bucket = template.getResourceId(
+                "AWS::S3::Bucket",
+                Map.of("Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
 
-        assertThat(variables.keySet().stream().collect(Collectors.toMap(key -> key, key ->
-                flatten(variables.get(key))))).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-                Map.entry("CHAT_MODE", "bedrock"),
-                Map.entry("ENVIRONMENT_NAME", "dev"),
-                Map.entry("BEDROCK_MODEL_ID", "us.amazon.nova-lite-v1:0"),
-                Map.entry("ALLOWED_MODEL_IDS", String.join(",", MODELS)),
-                Map.entry("ARTIFACT_BUCKET", "${" + bucket + "}"),
-                Map.entry("SYSTEM_PROMPT", config.function().systemPrompt()),
-                Map.entry("MAX_TOKENS", Integer.toString(config.function().maxTokens())),
-                Map.entry("TEMPERATURE", config.function().temperature().stripTrailingZeros().toPlainString()),
-                Map.entry("MODEL_TIMEOUT_SECONDS", Integer.toString(config.function().modelTimeoutSeconds())),
-                Map.entry("ANSWER_TIMEOUT_SECONDS", Integer.toString(config.function().timeoutSeconds() - 5)),
-                Map.entry("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap"),
-                Map.entry("AWS_LWA_INVOKE_MODE", "response_stream"),
-                Map.entry("AWS_LWA_READINESS_CHECK_PATH", "/api/health"),
-                Map.entry("PORT", "8080")));
+        assertThat(variables.keySet().stream()
+                        .collect(Collectors.toMap(key -> key, key -> flatten(variables.get(key)))))
+                .containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                        Map.entry("CHAT_MODE", "bedrock"),
+                        Map.entry("ENVIRONMENT_NAME", "dev"),
+                        Map.entry("BEDROCK_MODEL_ID", "us.amazon.nova-lite-v1:0"),
+                        Map.entry("ALLOWED_MODEL_IDS", String.join(",", MODELS)),
+                        Map.entry("ARTIFACT_BUCKET", "${" + bucket + "}"),
+                        Map.entry("SYSTEM_PROMPT", config.function().systemPrompt()),
+                        Map.entry(
+                                "MAX_TOKENS", Integer.toString(config.function().maxTokens())),
+                        Map.entry(
+                                "TEMPERATURE",
+                                config.function()
+                                        .temperature()
+                                        .stripTrailingZeros()
+                                        .toPlainString()),
+                        Map.entry(
+                                "MODEL_TIMEOUT_SECONDS",
+                                Integer.toString(config.function().modelTimeoutSeconds())),
+                        Map.entry(
+                                "ANSWER_TIMEOUT_SECONDS",
+                                Integer.toString(config.function().timeoutSeconds() - 5)),
+                        Map.entry("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap"),
+                        Map.entry("AWS_LWA_INVOKE_MODE", "response_stream"),
+                        Map.entry("AWS_LWA_READINESS_CHECK_PATH", "/api/health"),
+                        Map.entry("PORT", "8080")));
     }
 
     @Test
     void theApiInvokesTheLiveAliasOfAPublishedVersion() {
         template.resourceCountIs("AWS::Lambda::Version", 1);
-        template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
-                "Name", ChatFunction.ALIAS_NAME,
-                "FunctionVersion", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ChatFunctionCurrentVersion.*"),
-                        "Version"))));
+        template.hasResourceProperties(
+                "AWS::Lambda::Alias",
+                Map.of(
+                        "Name",
+                        ChatFunction.ALIAS_NAME,
+                        "FunctionVersion",
+                        Map.of(
+                                "Fn::GetAtt",
+                                List.of(Match.stringLikeRegexp("ChatFunctionCurrentVersion.*"), "Version"))));
         String alias = template.getResourceId("AWS::Lambda::Alias");
-        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
-                "Action", "lambda:InvokeFunction",
-                "FunctionName", Map.of("Ref", alias),
-                "Principal", "apigateway.amazonaws.com"));
+        template.hasResourceProperties(
+                "AWS::Lambda::Permission",
+                Map.of(
+                        "Action", "lambda:InvokeFunction",
+                        "FunctionName", Map.of("Ref", alias),
+                        "Principal", "apigateway.amazonaws.com"));
         template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", config.logRetentionDays()));
     }
 
     @Test
     void theArtifactBucketIsPrivateEncryptedVersionedLoggedAndExpires() {
         var lifecycle = config.artifacts();
-        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
-                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
-                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
-                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
-                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
-                "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
-                "VersioningConfiguration", Map.of("Status", "Enabled"),
-                "LoggingConfiguration", Map.of("DestinationBucketName", Match.anyValue(),
-                        "LogFilePrefix", "artifact-bucket/"),
-                "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of(
-                                "Prefix", "artifacts/",
-                                "Status", "Enabled",
-                                "Transitions", List.of(Map.of("StorageClass", "STANDARD_IA",
-                                        "TransitionInDays", lifecycle.infrequentAccessAfterDays())),
-                                "ExpirationInDays", lifecycle.expireAfterDays())),
-                        Match.objectLike(Map.of("NoncurrentVersionExpiration", Map.of("NoncurrentDays",
-                                lifecycle.noncurrentVersionsExpireAfterDays()))))))));
-        String bucket = template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
-                Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
-        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
-                "Bucket", Map.of("Ref", bucket),
-                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Effect", "Deny",
-                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        template.hasResourceProperties(
+                "AWS::S3::Bucket",
+                Map.of(
+                        "BucketEncryption",
+                                Map.of(
+                                        "ServerSideEncryptionConfiguration",
+                                        List.of(Map.of(
+                                                "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                        "PublicAccessBlockConfiguration",
+                                Map.of(
+                                        "BlockPublicAcls",
+                                        true,
+                                        "BlockPublicPolicy",
+                                        true,
+                                        "IgnorePublicAcls",
+                                        true,
+                                        "RestrictPublicBuckets",
+                                        true),
+                        "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
+                        "VersioningConfiguration", Map.of("Status", "Enabled"),
+                        "LoggingConfiguration",
+                                Map.of("DestinationBucketName", Match.anyValue(), "LogFilePrefix", "artifact-bucket/"),
+                        "LifecycleConfiguration",
+                                Map.of(
+                                        "Rules",
+                                        Match.arrayWith(List.of(
+                                                Match.objectLike(Map.of(
+                                                        "Prefix",
+                                                        "artifacts/",
+                                                        "Status",
+                                                        "Enabled",
+                                                        "Transitions",
+                                                        List.of(Map.of(
+                                                                "StorageClass",
+                                                                "STANDARD_IA",
+                                                                "TransitionInDays",
+                                                                lifecycle.infrequentAccessAfterDays())),
+                                                        "ExpirationInDays",
+                                                        lifecycle.expireAfterDays())),
+                                                Match.objectLike(Map.of(
+                                                        "NoncurrentVersionExpiration",
+                                                        Map.of(
+                                                                "NoncurrentDays",
+                                                                lifecycle.noncurrentVersionsExpireAfterDays()))))))));
+        String bucket = template.getResourceId(
+                "AWS::S3::Bucket",
+                Map.of("Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+        template.hasResourceProperties(
+                "AWS::S3::BucketPolicy",
+                Map.of(
+                        "Bucket", Map.of("Ref", bucket),
+                        "PolicyDocument",
+                                Map.of(
+                                        "Statement",
+                                        Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                                "Effect",
+                                                "Deny",
+                                                "Condition",
+                                                Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
         // dev: deleted with the stack, objects first.
-        template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Delete",
-                "Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+        template.hasResource(
+                "AWS::S3::Bucket",
+                Map.of(
+                        "DeletionPolicy",
+                        "Delete",
+                        "Properties",
+                        Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
         template.hasResourceProperties("Custom::S3AutoDeleteObjects", Map.of("BucketName", Map.of("Ref", bucket)));
     }
 
@@ -257,7 +345,8 @@ class BackendStackTest {
         template.resourceCountIs("AWS::EC2::Subnet", 2);
         template.allResourcesProperties("AWS::EC2::Subnet", Map.of("MapPublicIpOnLaunch", false));
         List<String> zones = template.findResources("AWS::EC2::Subnet").values().stream()
-                .map(subnet -> flatten(properties(subnet).get("AvailabilityZone"))).toList();
+                .map(subnet -> flatten(properties(subnet).get("AvailabilityZone")))
+                .toList();
         assertThat(zones).containsExactlyInAnyOrderElementsOf(config.availabilityZones());
         template.resourceCountIs("AWS::EC2::Route", 0);
         template.hasResourceProperties("AWS::EC2::FlowLog", Map.of("TrafficType", "ALL"));
@@ -265,8 +354,8 @@ class BackendStackTest {
 
     @Test
     void theBedrockEndpointLetsThroughOnlyTheAllowedModels() {
-        Map<String, Object> endpoint = properties(only(template.findResources("AWS::EC2::VPCEndpoint", Map.of(
-                "Properties", Map.of("VpcEndpointType", "Interface")))));
+        Map<String, Object> endpoint = properties(only(template.findResources(
+                "AWS::EC2::VPCEndpoint", Map.of("Properties", Map.of("VpcEndpointType", "Interface")))));
         assertThat(flatten(endpoint.get("ServiceName"))).isEqualTo("com.amazonaws.us-east-1.bedrock-runtime");
         assertThat(endpoint).containsEntry("PrivateDnsEnabled", true);
 
@@ -276,84 +365,135 @@ class BackendStackTest {
         for (int i = 0; i < 2; i++) {
             assertThat(statements.get(i)).containsEntry("Principal", Map.of("AWS", "*"));
             assertThat(strings(statements.get(i).get("Action")))
-                    .containsExactlyInAnyOrderElementsOf(strings(roleStatements.get(i).get("Action")));
+                    .containsExactlyInAnyOrderElementsOf(
+                            strings(roleStatements.get(i).get("Action")));
             assertThat(strings(statements.get(i).get("Resource")))
-                    .containsExactlyInAnyOrderElementsOf(strings(roleStatements.get(i).get("Resource")));
+                    .containsExactlyInAnyOrderElementsOf(
+                            strings(roleStatements.get(i).get("Resource")));
             assertThat(strings(map(map(statements.get(i).get("Condition")).get("StringEquals"))
-                    .get("aws:PrincipalAccount"))).containsExactly(ACCOUNT);
+                            .get("aws:PrincipalAccount")))
+                    .containsExactly(ACCOUNT);
         }
     }
 
     @Test
     void theS3EndpointLetsThroughOnlyTheArtifactBucket() {
-        Map<String, Object> endpoint = properties(only(template.findResources("AWS::EC2::VPCEndpoint", Map.of(
-                "Properties", Map.of("VpcEndpointType", "Gateway")))));
-        String bucketArn = "${" + template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
-                Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))) + ".Arn}";
+        Map<String, Object> endpoint = properties(only(template.findResources(
+                "AWS::EC2::VPCEndpoint", Map.of("Properties", Map.of("VpcEndpointType", "Gateway")))));
+        String bucketArn = "${"
+                + template.getResourceId(
+                        "AWS::S3::Bucket",
+                        Map.of("Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))))
+                + ".Arn}";
 
         List<String> resources = statements(endpoint.get("PolicyDocument")).stream()
-                .flatMap(statement -> strings(statement.get("Resource")).stream()).toList();
-        assertThat(resources).containsExactlyInAnyOrder(bucketArn + "/conversations/*", bucketArn + "/artifacts/*",
-                bucketArn);
+                .flatMap(statement -> strings(statement.get("Resource")).stream())
+                .toList();
+        assertThat(resources)
+                .containsExactlyInAnyOrder(bucketArn + "/conversations/*", bucketArn + "/artifacts/*", bucketArn);
     }
 
     @Test
     void theS3EndpointLetsOnlyThisAccountListTheArtifactBucketLikeTheRole() {
-        String bucket = template.getResourceId("AWS::S3::Bucket", Map.of("Properties",
-                Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
+        String bucket = template.getResourceId(
+                "AWS::S3::Bucket",
+                Map.of("Properties", Map.of("VersioningConfiguration", Map.of("Status", "Enabled"))));
 
-        template.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
-                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectEquals(Map.of(
-                        "Sid", "ArtifactBucketListing",
-                        "Effect", "Allow",
-                        "Principal", Map.of("AWS", "*"),
-                        "Action", "s3:ListBucket",
-                        "Resource", Map.of("Fn::GetAtt", List.of(bucket, "Arn")),
-                        "Condition", Map.of("StringEquals", Map.of("aws:PrincipalAccount", ACCOUNT)))))))));
+        template.hasResourceProperties(
+                "AWS::EC2::VPCEndpoint",
+                Map.of(
+                        "VpcEndpointType",
+                        "Gateway",
+                        "PolicyDocument",
+                        Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(Match.objectEquals(Map.of(
+                                        "Sid",
+                                        "ArtifactBucketListing",
+                                        "Effect",
+                                        "Allow",
+                                        "Principal",
+                                        Map.of("AWS", "*"),
+                                        "Action",
+                                        "s3:ListBucket",
+                                        "Resource",
+                                        Map.of("Fn::GetAtt", List.of(bucket, "Arn")),
+                                        "Condition",
+                                        Map.of("StringEquals", Map.of("aws:PrincipalAccount", ACCOUNT)))))))));
     }
 
     @Test
     void securityGroupsAllowOnlyHttpsFromTheFunctionToTheEndpoints() {
-        String functionGroup = template.getResourceId("AWS::EC2::SecurityGroup", Map.of("Properties",
-                Map.of("GroupDescription", Match.stringLikeRegexp("Chat function.*"))));
-        String endpointGroup = template.getResourceId("AWS::EC2::SecurityGroup", Map.of("Properties",
-                Map.of("GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"))));
+        String functionGroup = template.getResourceId(
+                "AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", Match.stringLikeRegexp("Chat function.*"))));
+        String endpointGroup = template.getResourceId(
+                "AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"))));
 
         Map<String, Map<String, Object>> ingress = template.findResources("AWS::EC2::SecurityGroupIngress");
         assertThat(ingress).hasSize(1);
-        assertThat(properties(only(ingress))).containsEntry("IpProtocol", "tcp").containsEntry("FromPort", 443)
+        assertThat(properties(only(ingress)))
+                .containsEntry("IpProtocol", "tcp")
+                .containsEntry("FromPort", 443)
                 .containsEntry("ToPort", 443);
         assertThat(flatten(properties(only(ingress)).get("SourceSecurityGroupId")))
                 .isEqualTo("${" + functionGroup + ".GroupId}");
         assertThat(flatten(properties(only(ingress)).get("GroupId"))).isEqualTo("${" + endpointGroup + ".GroupId}");
 
         List<Map<String, Object>> egress = template.findResources("AWS::EC2::SecurityGroupEgress").values().stream()
-                .map(Cfn::properties).toList();
-        assertThat(egress).hasSize(2).allSatisfy(rule -> assertThat(rule).containsEntry("FromPort", 443)
-                .containsEntry("ToPort", 443).containsEntry("IpProtocol", "tcp"));
-        assertThat(egress).extracting(rule -> flatten(rule.get("GroupId")))
+                .map(Cfn::properties)
+                .toList();
+        assertThat(egress)
+                .hasSize(2)
+                .allSatisfy(rule -> assertThat(rule)
+                        .containsEntry("FromPort", 443)
+                        .containsEntry("ToPort", 443)
+                        .containsEntry("IpProtocol", "tcp"));
+        assertThat(egress)
+                .extracting(rule -> flatten(rule.get("GroupId")))
                 .containsOnly("${" + functionGroup + ".GroupId}");
-        assertThat(egress).filteredOn(rule -> rule.containsKey("DestinationSecurityGroupId"))
-                .singleElement().extracting(rule -> flatten(rule.get("DestinationSecurityGroupId")))
+        assertThat(egress)
+                .filteredOn(rule -> rule.containsKey("DestinationSecurityGroupId"))
+                .singleElement()
+                .extracting(rule -> flatten(rule.get("DestinationSecurityGroupId")))
                 .isEqualTo("${" + endpointGroup + ".GroupId}");
         // The Region's S3 prefix list, looked up at deploy time.
-        assertThat(egress).filteredOn(rule -> rule.containsKey("DestinationPrefixListId"))
-                .singleElement().extracting(rule -> flatten(rule.get("DestinationPrefixListId"))).asString()
+        assertThat(egress)
+                .filteredOn(rule -> rule.containsKey("DestinationPrefixListId"))
+                .singleElement()
+                .extracting(rule -> flatten(rule.get("DestinationPrefixListId")))
+                .asString()
                 .matches("\\$\\{NetworkS3PrefixList[0-9A-F]+\\.PrefixLists\\.0\\.PrefixListId}");
-        template.hasResourceProperties("Custom::AWS", Map.of("Create", Match.serializedJson(Match.objectLike(Map.of(
-                "action", "describeManagedPrefixLists",
-                "parameters", Map.of("Filters", List.of(Map.of("Name", "prefix-list-name",
-                        "Values", List.of("com.amazonaws.us-east-1.s3")))))))));
+        template.hasResourceProperties(
+                "Custom::AWS",
+                Map.of(
+                        "Create",
+                        Match.serializedJson(Match.objectLike(Map.of(
+                                "action",
+                                "describeManagedPrefixLists",
+                                "parameters",
+                                Map.of(
+                                        "Filters",
+                                        List.of(Map.of(
+                                                "Name",
+                                                "prefix-list-name",
+                                                "Values",
+                                                List.of("com.amazonaws.us-east-1.s3")))))))));
         // No security group allows anything else out: the function's has no other rule, the endpoint's only
         // CDK's placeholder that matches no traffic.
-        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
-                "GroupDescription", Match.stringLikeRegexp("Chat function.*"),
-                "SecurityGroupEgress", Match.absent(),
-                "SecurityGroupIngress", Match.absent()));
-        template.hasResourceProperties("AWS::EC2::SecurityGroup", Map.of(
-                "GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"),
-                "SecurityGroupEgress", List.of(Match.objectLike(Map.of("CidrIp", "255.255.255.255/32"))),
-                "SecurityGroupIngress", Match.absent()));
+        template.hasResourceProperties(
+                "AWS::EC2::SecurityGroup",
+                Map.of(
+                        "GroupDescription", Match.stringLikeRegexp("Chat function.*"),
+                        "SecurityGroupEgress", Match.absent(),
+                        "SecurityGroupIngress", Match.absent()));
+        template.hasResourceProperties(
+                "AWS::EC2::SecurityGroup",
+                Map.of(
+                        "GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"),
+                        "SecurityGroupEgress", List.of(Match.objectLike(Map.of("CidrIp", "255.255.255.255/32"))),
+                        "SecurityGroupIngress", Match.absent()));
     }
 
     @Test
@@ -363,42 +503,66 @@ class BackendStackTest {
         Map<String, Object> integration = map(method.get("Integration"));
 
         assertThat(method).containsEntry("HttpMethod", "ANY");
-        assertThat(integration).containsEntry("Type", "AWS_PROXY").containsEntry("ResponseTransferMode", "STREAM")
+        assertThat(integration)
+                .containsEntry("Type", "AWS_PROXY")
+                .containsEntry("ResponseTransferMode", "STREAM")
                 .containsEntry("TimeoutInMillis", config.function().timeoutSeconds() * 1000);
-        assertThat(flatten(integration.get("Uri"))).isEqualTo("arn:aws:apigateway:us-east-1:lambda:path/"
-                + "2021-11-15/functions/${" + alias + "}/response-streaming-invocations");
+        assertThat(flatten(integration.get("Uri")))
+                .isEqualTo("arn:aws:apigateway:us-east-1:lambda:path/" + "2021-11-15/functions/${" + alias
+                        + "}/response-streaming-invocations");
         template.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "api"));
         template.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "{proxy+}"));
-        template.hasResourceProperties("AWS::ApiGateway::RequestValidator", Map.of(
-                "ValidateRequestParameters", true));
-        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
-                "EndpointConfiguration", Map.of("Types", List.of("REGIONAL"))));
+        template.hasResourceProperties("AWS::ApiGateway::RequestValidator", Map.of("ValidateRequestParameters", true));
+        template.hasResourceProperties(
+                "AWS::ApiGateway::RestApi", Map.of("EndpointConfiguration", Map.of("Types", List.of("REGIONAL"))));
     }
 
     @Test
     void theStageThrottlesLogsAndTraces() {
-        template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
-                "StageName", "dev",
-                "TracingEnabled", true,
-                "AccessLogSetting", Map.of(
-                        "DestinationArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ApiAccessLogs.*"),
-                                "Arn")),
-                        "Format", Match.stringLikeRegexp("\\{\"requestId\":\"\\$context.requestId\".*"
-                                + "\"status\":\"\\$context.status\".*\\}")),
-                "MethodSettings", List.of(Map.of(
-                        "HttpMethod", "*",
-                        "ResourcePath", "/*",
-                        "LoggingLevel", "ERROR",
-                        "DataTraceEnabled", false,
-                        "MetricsEnabled", true,
-                        "ThrottlingRateLimit", config.api().ratePerSecond().intValue(),
-                        "ThrottlingBurstLimit", config.api().burst()))));
-        template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of(
-                "ResponseType", "THROTTLED",
-                "StatusCode", "429",
-                "ResponseParameters", Map.of("gatewayresponse.header.Retry-After", "'1'"),
-                "ResponseTemplates", Map.of("application/json", Match.stringLikeRegexp(
-                        "\\{\"error\":\\{\"code\":\"Throttled\",.*\"requestId\":\"\\$context.requestId\"\\}\\}"))));
+        template.hasResourceProperties(
+                "AWS::ApiGateway::Stage",
+                Map.of(
+                        "StageName",
+                        "dev",
+                        "TracingEnabled",
+                        true,
+                        "AccessLogSetting",
+                        Map.of(
+                                "DestinationArn",
+                                        Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ApiAccessLogs.*"), "Arn")),
+                                "Format",
+                                        Match.stringLikeRegexp("\\{\"requestId\":\"\\$context.requestId\".*"
+                                                + "\"status\":\"\\$context.status\".*\\}")),
+                        "MethodSettings",
+                        List.of(Map.of(
+                                "HttpMethod",
+                                "*",
+                                "ResourcePath",
+                                "/*",
+                                "LoggingLevel",
+                                "ERROR",
+                                "DataTraceEnabled",
+                                false,
+                                "MetricsEnabled",
+                                true,
+                                "ThrottlingRateLimit",
+                                config.api().ratePerSecond().intValue(),
+                                "ThrottlingBurstLimit",
+                                config.api().burst()))));
+        template.hasResourceProperties(
+                "AWS::ApiGateway::GatewayResponse",
+                Map.of(
+                        "ResponseType",
+                        "THROTTLED",
+                        "StatusCode",
+                        "429",
+                        "ResponseParameters",
+                        Map.of("gatewayresponse.header.Retry-After", "'1'"),
+                        "ResponseTemplates",
+                        Map.of(
+                                "application/json",
+                                Match.stringLikeRegexp(
+                                        "\\{\"error\":\\{\"code\":\"Throttled\",.*\"requestId\":\"\\$context.requestId\"\\}\\}"))));
     }
 
     @Test
@@ -414,15 +578,30 @@ class BackendStackTest {
                 List<String> parts = new ArrayList<>();
                 line.forEach(part -> parts.add(part.isTextual() ? part.asText() : ""));
                 String dimensionValue = parts.size() > 3 ? parts.get(3) : "";
-                metrics.add(parts.get(0) + "/" + parts.get(1) + (parts.get(0).equals("AWS/Bedrock")
-                        ? "/" + dimensionValue : ""));
+                metrics.add(parts.get(0) + "/" + parts.get(1)
+                        + (parts.get(0).equals("AWS/Bedrock") ? "/" + dimensionValue : ""));
             }
         }
-        assertThat(metrics).contains("AWS/Lambda/Invocations", "AWS/Lambda/Duration", "AWS/Lambda/Errors",
-                "AWS/Lambda/Throttles", "AWS/Lambda/ConcurrentExecutions", "AWS/ApiGateway/Count",
-                "AWS/ApiGateway/4XXError", "AWS/ApiGateway/5XXError", "AWS/ApiGateway/Latency");
-        for (String metric : List.of("Invocations", "InvocationLatency", "TimeToFirstToken", "InputTokenCount",
-                "OutputTokenCount", "InvocationThrottles", "InvocationClientErrors", "InvocationServerErrors")) {
+        assertThat(metrics)
+                .contains(
+                        "AWS/Lambda/Invocations",
+                        "AWS/Lambda/Duration",
+                        "AWS/Lambda/Errors",
+                        "AWS/Lambda/Throttles",
+                        "AWS/Lambda/ConcurrentExecutions",
+                        "AWS/ApiGateway/Count",
+                        "AWS/ApiGateway/4XXError",
+                        "AWS/ApiGateway/5XXError",
+                        "AWS/ApiGateway/Latency");
+        for (String metric : List.of(
+                "Invocations",
+                "InvocationLatency",
+                "TimeToFirstToken",
+                "InputTokenCount",
+                "OutputTokenCount",
+                "InvocationThrottles",
+                "InvocationClientErrors",
+                "InvocationServerErrors")) {
             for (String model : MODELS) {
                 assertThat(metrics).contains("AWS/Bedrock/" + metric + "/" + model);
             }
@@ -434,27 +613,46 @@ class BackendStackTest {
     void alarmsMailTheOperatorsThroughAnEncryptedTopic() {
         String topic = template.getResourceId("AWS::SNS::Topic");
         template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
-        template.allResourcesProperties("AWS::CloudWatch::Alarm", Map.of(
-                "AlarmActions", List.of(Map.of("Ref", topic)),
-                "OKActions", List.of(Map.of("Ref", topic)),
-                "TreatMissingData", "notBreaching"));
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/Lambda",
-                "MetricName", "Errors", "Threshold", 1));
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/Lambda",
-                "MetricName", "Throttles"));
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/ApiGateway",
-                "MetricName", "5XXError"));
-        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/ApiGateway",
-                "MetricName", "Latency", "ExtendedStatistic", "p99",
-                "Threshold", config.function().timeoutSeconds() * 1000 * 0.8));
+        template.allResourcesProperties(
+                "AWS::CloudWatch::Alarm",
+                Map.of(
+                        "AlarmActions", List.of(Map.of("Ref", topic)),
+                        "OKActions", List.of(Map.of("Ref", topic)),
+                        "TreatMissingData", "notBreaching"));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/Lambda", "MetricName", "Errors", "Threshold", 1));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/Lambda", "MetricName", "Throttles"));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm", Map.of("Namespace", "AWS/ApiGateway", "MetricName", "5XXError"));
+        template.hasResourceProperties(
+                "AWS::CloudWatch::Alarm",
+                Map.of(
+                        "Namespace",
+                        "AWS/ApiGateway",
+                        "MetricName",
+                        "Latency",
+                        "ExtendedStatistic",
+                        "p99",
+                        "Threshold",
+                        config.function().timeoutSeconds() * 1000 * 0.8));
 
         template.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Match.anyValue()));
         template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
-        template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
-                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
-        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email",
-                "Endpoint", config.alarmEmail(), "TopicArn", Map.of("Ref", topic)));
+        template.hasResourceProperties(
+                "AWS::SNS::TopicPolicy",
+                Map.of(
+                        "PolicyDocument",
+                        Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                        "Effect",
+                                        "Deny",
+                                        "Condition",
+                                        Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        template.hasResourceProperties(
+                "AWS::SNS::Subscription",
+                Map.of("Protocol", "email", "Endpoint", config.alarmEmail(), "TopicArn", Map.of("Ref", topic)));
     }
 
     @Test
@@ -464,10 +662,12 @@ class BackendStackTest {
         assertThat(policy.get("Topics")).isEqualTo(List.of(Map.of("Ref", topic)));
 
         List<Map<String, Object>> allows = statements(policy.get("PolicyDocument")).stream()
-                .filter(statement -> "Allow".equals(statement.get("Effect"))).toList();
+                .filter(statement -> "Allow".equals(statement.get("Effect")))
+                .toList();
         assertThat(allows).hasSize(1);
         Map<String, Object> publish = allows.getFirst();
-        assertThat(publish).containsEntry("Principal", Map.of("Service", "cloudwatch.amazonaws.com"))
+        assertThat(publish)
+                .containsEntry("Principal", Map.of("Service", "cloudwatch.amazonaws.com"))
                 .containsEntry("Action", "sns:Publish")
                 .containsEntry("Resource", Map.of("Ref", topic));
         Map<String, Object> condition = map(publish.get("Condition"));
@@ -477,21 +677,38 @@ class BackendStackTest {
                 .isEqualTo("arn:aws:cloudwatch:us-east-1:" + ACCOUNT + ":alarm:*");
 
         // The key still lets CloudWatch encrypt what it publishes.
-        template.hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Statement",
-                Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
-                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
-                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT)))))))));
+        template.hasResourceProperties(
+                "AWS::KMS::Key",
+                Map.of(
+                        "KeyPolicy",
+                        Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                        "Principal", Map.of("Service", "cloudwatch.amazonaws.com"),
+                                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
+                                        "Condition",
+                                                Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT)))))))));
     }
 
     @Test
     void outputsNameTheApiTheBucketAndTheDashboard() {
         template.hasOutput("ApiUrl", Map.of("Value", Match.anyValue()));
-        template.hasOutput("ArtifactBucketName", Map.of("Value", Map.of("Ref", template.getResourceId(
-                "AWS::S3::Bucket", Map.of("Properties", Map.of("VersioningConfiguration",
-                        Map.of("Status", "Enabled")))))));
-        template.hasOutput("DashboardUrl", Map.of("Value",
-                "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=chat-dev"));
+        template.hasOutput(
+                "ArtifactBucketName",
+                Map.of(
+                        "Value",
+                        Map.of(
+                                "Ref",
+                                template.getResourceId(
+                                        "AWS::S3::Bucket",
+                                        Map.of(
+                                                "Properties",
+                                                Map.of("VersioningConfiguration", Map.of("Status", "Enabled")))))));
+        template.hasOutput(
+                "DashboardUrl",
+                Map.of(
+                        "Value",
+                        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=chat-dev"));
         assertThat(flatten(map(template.findOutputs("ApiUrl").get("ApiUrl")).get("Value")))
                 .matches("https://\\$\\{ApiRestApi.*}\\.execute-api\\.us-east-1\\."
                         + "\\$\\{AWS::URLSuffix}/\\$\\{ApiRestApi.*}/");
@@ -500,32 +717,53 @@ class BackendStackTest {
     @Test
     void everyTaggableResourceCarriesProjectAndEnvironment() {
         // Resources of aws-cdk-lib's custom-resource providers take the stack's tags when deployed.
-        assertThat(properties(chatFunction()).get("Tags")).isEqualTo(List.of(
-                Map.of("Key", "environment", "Value", "dev"), Map.of("Key", "project", "Value", "bedrock-chat")));
-        for (String type : List.of("AWS::S3::Bucket", "AWS::EC2::VPC", "AWS::Logs::LogGroup", "AWS::SNS::Topic",
-                "AWS::KMS::Key", "AWS::ApiGateway::RestApi", "AWS::EC2::SecurityGroup", "AWS::EC2::Subnet",
-                "AWS::EC2::VPCEndpoint", "AWS::CloudWatch::Alarm")) {
-            template.allResourcesProperties(type, Map.of("Tags", Match.arrayWith(List.of(
-                    Map.of("Key", "environment", "Value", "dev"),
-                    Map.of("Key", "project", "Value", "bedrock-chat")))));
+        assertThat(properties(chatFunction()).get("Tags"))
+                .isEqualTo(List.of(
+                        Map.of("Key", "environment", "Value", "dev"),
+                        Map.of("Key", "project", "Value", "bedrock-chat")));
+        for (String type : List.of(
+                "AWS::S3::Bucket",
+                "AWS::EC2::VPC",
+                "AWS::Logs::LogGroup",
+                "AWS::SNS::Topic",
+                "AWS::KMS::Key",
+                "AWS::ApiGateway::RestApi",
+                "AWS::EC2::SecurityGroup",
+                "AWS::EC2::Subnet",
+                "AWS::EC2::VPCEndpoint",
+                "AWS::CloudWatch::Alarm")) {
+            template.allResourcesProperties(
+                    type,
+                    Map.of(
+                            "Tags",
+                            Match.arrayWith(List.of(
+                                    Map.of("Key", "environment", "Value", "dev"),
+                                    Map.of("Key", "project", "Value", "bedrock-chat")))));
         }
         assertThat(app.stacks().backend().getTags().tagValues())
-                .containsEntry("project", "bedrock-chat").containsEntry("environment", "dev");
+                .containsEntry("project", "bedrock-chat")
+                .containsEntry("environment", "dev");
     }
 
     private Map<String, Object> chatRole() {
-        return only(template.findResources("AWS::IAM::Role", Map.of("Properties", Map.of("Policies",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("PolicyName", "BedrockModels"))))))));
+        return only(template.findResources(
+                "AWS::IAM::Role",
+                Map.of(
+                        "Properties",
+                        Map.of(
+                                "Policies",
+                                Match.arrayWith(List.of(Match.objectLike(Map.of("PolicyName", "BedrockModels"))))))));
     }
 
     private Map<String, Object> chatFunction() {
-        return only(template.findResources("AWS::Lambda::Function", Map.of("Properties",
-                Map.of("Runtime", "java25"))));
+        return only(template.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "java25"))));
     }
 
     private String logGroupOfFunction() {
         return template.findResources("AWS::Logs::LogGroup").keySet().stream()
-                .filter(id -> id.startsWith("ChatLogs")).findFirst().orElseThrow();
+                .filter(id -> id.startsWith("ChatLogs"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private List<Map<String, Object>> rolePolicy(String name) {

@@ -1,10 +1,9 @@
 package dev.bedrockchat.infra.stacks;
 
 import dev.bedrockchat.infra.support.Synthesized;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class CostStackTest {
 
@@ -14,21 +13,41 @@ class CostStackTest {
         String email = prod.config().alarmEmail();
 
         prod.cost().resourceCountIs("AWS::Budgets::Budget", 1);
-        prod.cost().hasResourceProperties("AWS::Budgets::Budget", Map.of(
-                "Budget", Map.of(
-                        "BudgetName", "chat-prod-monthly",
-                        "BudgetType", "COST",
-                        "TimeUnit", "MONTHLY",
-                        "BudgetLimit", Map.of("Amount", prod.config().budgetUsd().intValueExact(), "Unit", "USD")),
-                "NotificationsWithSubscribers", List.of(
-                        notification("ACTUAL", 80, email),
-                        notification("FORECASTED", 100, email))));
+        prod.cost()
+                .hasResourceProperties(
+                        "AWS::Budgets::Budget",
+                        Map.of(
+                                "Budget",
+                                        Map.of(
+                                                "BudgetName", "chat-prod-monthly",
+                                                "BudgetType", "COST",
+                                                "TimeUnit", "MONTHLY",
+                                                "BudgetLimit",
+                                                        Map.of(
+                                                                "Amount",
+                                                                prod.config()
+                                                                        .budgetUsd()
+                                                                        .intValueExact(),
+                                                                "Unit",
+                                                                "USD")),
+                                "NotificationsWithSubscribers",
+                                        List.of(
+                                                notification("ACTUAL", 80, email),
+                                                notification("FORECASTED", 100, email))));
     }
 
     private static Map<String, Object> notification(String type, int percent, String email) {
         return Map.of(
-                "Notification", Map.of("NotificationType", type, "ComparisonOperator", "GREATER_THAN",
-                        "Threshold", percent, "ThresholdType", "PERCENTAGE"),
+                "Notification",
+                        Map.of(
+                                "NotificationType",
+                                type,
+                                "ComparisonOperator",
+                                "GREATER_THAN",
+                                "Threshold",
+                                percent,
+                                "ThresholdType",
+                                "PERCENTAGE"),
                 "Subscribers", List.of(Map.of("SubscriptionType", "EMAIL", "Address", email)));
     }
 }

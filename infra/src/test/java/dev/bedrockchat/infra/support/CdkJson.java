@@ -2,7 +2,6 @@ package dev.bedrockchat.infra.support;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,11 +15,12 @@ import java.util.Map;
 public final class CdkJson {
     private static final Map<String, Object> FILE = read();
 
-    private CdkJson() {
-    }
+    private CdkJson() {}
 
     public static Path path() {
-        return Path.of(System.getProperty("chat.cdkJson", "../cdk.json")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("chat.cdkJson", "../cdk.json"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** The whole file. */
@@ -48,8 +48,7 @@ public final class CdkJson {
 
     private static Map<String, Object> read() {
         try {
-            return new ObjectMapper().readValue(Files.readString(path()), new TypeReference<>() {
-            });
+            return new ObjectMapper().readValue(Files.readString(path()), new TypeReference<>() {});
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path(), e);
         }

@@ -7,8 +7,7 @@ import java.util.stream.Collectors;
 
 /** Reads synthesized CloudFormation values in tests. */
 public final class Cfn {
-    private Cfn() {
-    }
+    private Cfn() {}
 
     /**
      * Renders a value with intrinsic functions as one string: {@code Fn::Join} joined, {@code Ref X} as
@@ -21,8 +20,8 @@ public final class Cfn {
         if (value instanceof Map<?, ?> map) {
             if (map.containsKey("Fn::Join")) {
                 List<?> join = (List<?>) map.get("Fn::Join");
-                return ((List<?>) join.get(1)).stream().map(Cfn::flatten)
-                        .collect(Collectors.joining((String) join.get(0)));
+                return ((List<?>) join.get(1))
+                        .stream().map(Cfn::flatten).collect(Collectors.joining((String) join.get(0)));
             }
             if (map.containsKey("Ref")) {
                 return "${" + map.get("Ref") + "}";

@@ -4,16 +4,15 @@ import dev.bedrockchat.infra.ChatApp;
 import dev.bedrockchat.infra.ChatStacks;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfigLoader;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.assertions.Template;
-import software.amazon.awscdk.Stack;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
 
 /**
  * Apps built exactly as {@link ChatApp#main} builds them (cdk-nag included), synthesized once per JVM and shared by
@@ -28,8 +27,7 @@ public record Synthesized(EnvironmentConfig config, ChatStacks stacks, Map<Stack
 
     /** An environment of the real cdk.json. */
     public static Synthesized environment(String name) {
-        return CACHE.computeIfAbsent("cdk.json:" + name, key -> synthesize(name, environments -> {
-        }));
+        return CACHE.computeIfAbsent("cdk.json:" + name, key -> synthesize(name, environments -> {}));
     }
 
     /**

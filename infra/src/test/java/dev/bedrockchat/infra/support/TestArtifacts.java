@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra.support;
 
 import dev.bedrockchat.infra.DeploymentArtifacts;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,8 +17,7 @@ import java.util.zip.ZipOutputStream;
 public final class TestArtifacts {
     private static final Path ROOT = create();
 
-    private TestArtifacts() {
-    }
+    private TestArtifacts() {}
 
     /** A zip with {@code run.sh} and {@code lib/function.jar}, like the function build's. */
     public static Path functionPackage() {
@@ -42,13 +40,17 @@ public final class TestArtifacts {
 
     /** The context keys that point the app at these artifacts. */
     public static Map<String, Object> context() {
-        return Map.of(DeploymentArtifacts.FUNCTION_PACKAGE_KEY, functionPackage().toString(),
-                DeploymentArtifacts.FRONTEND_DIR_KEY, frontendDir().toString());
+        return Map.of(
+                DeploymentArtifacts.FUNCTION_PACKAGE_KEY,
+                functionPackage().toString(),
+                DeploymentArtifacts.FRONTEND_DIR_KEY,
+                frontendDir().toString());
     }
 
     /** Writes a zip with the given entries (name → content). */
     public static Path zip(Path file, Map<String, String> entries) {
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, String> entry : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(entry.getKey()));
                 zip.write(entry.getValue().getBytes(StandardCharsets.UTF_8));
@@ -63,10 +65,14 @@ public final class TestArtifacts {
     private static Path create() {
         try {
             Path root = Files.createTempDirectory("chat-infra-test-");
-            zip(root.resolve("function-lambda.zip"), Map.of(
-                    DeploymentArtifacts.START_SCRIPT, "#!/bin/sh\nexec java -cp \"$LAMBDA_TASK_ROOT/lib/function.jar\""
-                            + " dev.bedrockchat.function.Main\n",
-                    DeploymentArtifacts.FUNCTION_JAR, "not a real jar"));
+            zip(
+                    root.resolve("function-lambda.zip"),
+                    Map.of(
+                            DeploymentArtifacts.START_SCRIPT,
+                            "#!/bin/sh\nexec java -cp \"$LAMBDA_TASK_ROOT/lib/function.jar\""
+                                    + " dev.bedrockchat.function.Main\n",
+                            DeploymentArtifacts.FUNCTION_JAR,
+                            "not a real jar"));
             Path dist = Files.createDirectories(root.resolve("dist"));
             Files.writeString(dist.resolve("index.html"), "<!doctype html><title>Chat</title>");
             Files.writeString(dist.resolve("app.js"), "export {};");

@@ -24,8 +24,7 @@ public final class Bench {
     private static final int JSON_TURNS = 200;
     private static final int STREAM_TURNS = 50;
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) throws Exception {
         List<String> report = new ArrayList<>();
@@ -48,7 +47,8 @@ public final class Bench {
             LocalServer server = chat.server();
             long first = System.nanoTime();
             check(http.postJson(server.uri("/api/chat"), "{\"message\":\"warm up\"}"));
-            report.add(row("first chat turn after start (JSON, through the SDK to the stand-in)",
+            report.add(row(
+                    "first chat turn after start (JSON, through the SDK to the stand-in)",
                     fmt(millis(System.nanoTime() - first)) + " ms"));
             for (int i = 0; i < 50; i++) {
                 check(http.postJson(server.uri("/api/chat"), "{\"message\":\"warm up\"}"));
@@ -60,7 +60,8 @@ public final class Bench {
                 check(http.postJson(server.uri("/api/chat"), "{\"message\":\"turn " + i + "\"}"));
                 turns.add(millis(System.nanoTime() - t0));
             }
-            report.add(row("JSON turn, end to end (" + JSON_TURNS + " turns; the stand-in answers in about 0 ms)",
+            report.add(row(
+                    "JSON turn, end to end (" + JSON_TURNS + " turns; the stand-in answers in about 0 ms)",
                     summary(turns)));
 
             List<Double> firstDelta = new ArrayList<>();
@@ -68,7 +69,10 @@ public final class Bench {
             for (int i = 0; i < STREAM_TURNS; i++) {
                 long t0 = System.nanoTime();
                 List<Http.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"stream " + i + "\"}");
-                Http.Event delta = events.stream().filter(e -> e.name().equals("message")).findFirst().orElseThrow();
+                Http.Event delta = events.stream()
+                        .filter(e -> e.name().equals("message"))
+                        .findFirst()
+                        .orElseThrow();
                 firstDelta.add(millis(delta.receivedAtNanos() - t0));
                 total.add(millis(events.get(events.size() - 1).receivedAtNanos() - t0));
             }
@@ -77,7 +81,8 @@ public final class Bench {
         }
 
         for (String environment : List.of("dev", "prod")) {
-            report.add(row("`cdk synth -c env=" + environment + "` after the build (CLI, cold JVM)",
+            report.add(row(
+                    "`cdk synth -c env=" + environment + "` after the build (CLI, cold JVM)",
                     fmt(synthSeconds(environment)) + " s"));
         }
 
@@ -89,7 +94,8 @@ public final class Bench {
     }
 
     private static double synthSeconds(String environment) {
-        CdkCli.Synth synth = CdkCli.synth(environment, Repo.outputDir("bench").resolve("synth-" + environment + ".log"));
+        CdkCli.Synth synth =
+                CdkCli.synth(environment, Repo.outputDir("bench").resolve("synth-" + environment + ".log"));
         if (synth.exitCode() != 0) {
             throw new IllegalStateException("cdk synth -c env=" + environment + " failed:\n" + synth.output());
         }
@@ -98,15 +104,16 @@ public final class Bench {
 
     private static void check(Http.Reply reply) {
         if (reply.status() != 200) {
-            throw new IllegalStateException("chat answered " + reply.status() + ": " + reply.response().body());
+            throw new IllegalStateException(
+                    "chat answered " + reply.status() + ": " + reply.response().body());
         }
     }
 
     private static String summary(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return "median " + fmt(percentile(sorted, 50)) + " ms, p90 " + fmt(percentile(sorted, 90))
-                + " ms, max " + fmt(sorted.get(sorted.size() - 1)) + " ms";
+        return "median " + fmt(percentile(sorted, 50)) + " ms, p90 " + fmt(percentile(sorted, 90)) + " ms, max "
+                + fmt(sorted.get(sorted.size() - 1)) + " ms";
     }
 
     private static double percentile(List<Double> sorted, int p) {

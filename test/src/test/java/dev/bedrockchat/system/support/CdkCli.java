@@ -17,21 +17,27 @@ import java.util.concurrent.TimeUnit;
 public final class CdkCli {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private CdkCli() {
-    }
+    private CdkCli() {}
 
     /** What one synth did. */
-    public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {
-    }
+    public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {}
 
     public static Synth synth(String environment, Path log) {
         try {
             Path out = Files.createTempDirectory("cdk-out-" + environment + "-");
             Path home = Files.createTempDirectory("cdk-home-");
             ProcessBuilder builder = new ProcessBuilder(
-                    "node", Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
-                    "synth", "--quiet", "--build", "true", "--no-notices",
-                    "-c", "env=" + environment, "--output", out.toString())
+                            "node",
+                            Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
+                            "synth",
+                            "--quiet",
+                            "--build",
+                            "true",
+                            "--no-notices",
+                            "-c",
+                            "env=" + environment,
+                            "--output",
+                            out.toString())
                     .directory(Repo.root().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

@@ -56,8 +56,8 @@ public final class Http {
 
     public Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(
-                    request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,14 +76,15 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         try {
-            HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> response =
+                    client.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("stream answered " + response.statusCode() + ": "
                         + new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
             }
             List<Event> events = new ArrayList<>();
-            try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String name = null;
                 StringBuilder data = new StringBuilder();
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {

@@ -40,7 +40,8 @@ public final class LocalServer implements AutoCloseable {
             int port = freePort();
             Path home = Files.createTempDirectory("chat-home-");
             Path log = Repo.outputDir("server-logs").resolve(name + ".log");
-            ProcessBuilder builder = new ProcessBuilder(Repo.javaExecutable(), "-jar", Repo.functionJar().toString())
+            ProcessBuilder builder = new ProcessBuilder(
+                            Repo.javaExecutable(), "-jar", Repo.functionJar().toString())
                     .directory(Repo.root().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -48,7 +49,9 @@ public final class LocalServer implements AutoCloseable {
             env.keySet().removeIf(key -> key.startsWith("AWS_") || key.equals("CHAT_MODE") || key.equals("AUTH_TOKEN"));
             env.put("HOME", home.toString());
             env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-aws-credentials").toString());
+            env.put(
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    home.resolve("no-aws-credentials").toString());
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             env.put("PORT", Integer.toString(port));
             env.put("CHAT_DATA_DIR", home.resolve("chat-data").toString());
@@ -94,7 +97,8 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private void awaitHealthy() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -102,7 +106,9 @@ public final class LocalServer implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = client.send(
-                        HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpRequest.newBuilder(uri("/api/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

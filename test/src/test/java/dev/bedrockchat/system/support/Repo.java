@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Paths of the repository and of the build output the system tests run against. */
 public final class Repo {
-    private Repo() {
-    }
+    private Repo() {}
 
     public static Path root() {
         return Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
@@ -21,7 +20,8 @@ public final class Repo {
     }
 
     public static Path pageDir() {
-        return requireFile(root().resolve("frontend/dist/index.html"), "./mvnw -pl frontend package").getParent();
+        return requireFile(root().resolve("frontend/dist/index.html"), "./mvnw -pl frontend package")
+                .getParent();
     }
 
     /** Where tests write what a person may want to look at afterwards (logs, screenshots). */

@@ -88,7 +88,8 @@ public final class LocalConversationStore implements ConversationStore {
         ReentrantLock lock = lockFor(conversationId);
         lock.lock();
         try {
-            LocalFiles.writeAtomically(file(conversationId),
+            LocalFiles.writeAtomically(
+                    file(conversationId),
                     codec.tombstone(conversationId, clock.instant().toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

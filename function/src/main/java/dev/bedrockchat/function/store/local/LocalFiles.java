@@ -8,8 +8,7 @@ import java.nio.file.StandardCopyOption;
 
 /** Whole-file writes that readers never see half done: write to a temporary file beside the target, then move. */
 final class LocalFiles {
-    private LocalFiles() {
-    }
+    private LocalFiles() {}
 
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();

@@ -27,7 +27,10 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public void put(String key, byte[] json) {
-        s3.putObject(request -> request.bucket(bucket).key(key).contentType("application/json")
+        s3.putObject(
+                request -> request.bucket(bucket)
+                        .key(key)
+                        .contentType("application/json")
                         .overrideConfiguration(override -> override.apiCallTimeout(callTimeout)),
                 RequestBody.fromBytes(json));
     }

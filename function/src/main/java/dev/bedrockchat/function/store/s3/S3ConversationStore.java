@@ -94,8 +94,10 @@ public final class S3ConversationStore implements ConversationStore {
     @Override
     public void delete(String conversationId) {
         // A tombstone, not a DeleteObject: a turn still running on this conversation must not bring it back.
-        s3.putObject(request -> request.bucket(bucket).key(key(conversationId)).contentType("application/json"),
-                RequestBody.fromBytes(codec.tombstone(conversationId, clock.instant().toString())));
+        s3.putObject(
+                request -> request.bucket(bucket).key(key(conversationId)).contentType("application/json"),
+                RequestBody.fromBytes(
+                        codec.tombstone(conversationId, clock.instant().toString())));
     }
 
     private Optional<Versioned> read(String conversationId) {

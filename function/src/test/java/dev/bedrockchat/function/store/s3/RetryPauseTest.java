@@ -22,8 +22,8 @@ class RetryPauseTest {
             var waits = new HashSet<Duration>();
             IntStream.range(0, 200).forEach(i -> waits.add(S3ConversationStore.pauseAfter(current)));
 
-            assertThat(waits).allSatisfy(wait -> assertThat(wait)
-                    .isBetween(Duration.ofMillis(5), Duration.ofMillis(bound)));
+            assertThat(waits)
+                    .allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofMillis(5), Duration.ofMillis(bound)));
             assertThat(waits).as("attempt " + attempt + " waits vary").hasSizeGreaterThan(5);
         }
     }
