@@ -1,15 +1,16 @@
 package dev.bedrockchat.infra.api;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ApiThrottle;
 import dev.bedrockchat.infra.config.ServiceLimits;
+import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
+import dev.bedrockchat.infra.support.Ordered;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogField;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.EndpointType;
@@ -35,35 +36,49 @@ import software.constructs.Construct;
  * browser as the model produces them and an answer may run as long as the function (up to 15 minutes); buffered, it
  * answers within API Gateway's 29-second integration limit.
  *
- * <p>The stage throttles every method, writes JSON access logs, logs errors and traces with X-Ray.
+ * <p>The stage throttles every method, writes JSON access logs, logs errors and traces with X-Ray. Logging needs the
+ * account's API Gateway CloudWatch role: the {@link ApiGatewayAccount} of this stack when given, else the one the
+ * account already has.
  */
 public final class ChatApi extends Construct {
     private final RestApi restApi;
 
     /**
-     * @param config  the environment (stage name, throttling, streaming, timeouts, log retention)
-     * @param handler what the API invokes: the function's alias
+     * @param environmentName        the environment: the stage's name, and in the API's names
+     * @param throttle               the stage's throttling
+     * @param streaming              whether answers are streamed (STREAM integration) or buffered
+     * @param functionTimeoutSeconds the function's timeout, which bounds the integration's
+     * @param accessLogRetention     how long access logs are kept, and whether they survive the stack
+     * @param accountSettings        the account's API Gateway CloudWatch role when this stack sets it; empty when the
+     *                               account already has it
+     * @param handler                what the API invokes: the function's alias
      */
-    public record Props(EnvironmentConfig config, IFunction handler) {}
+    public record Props(
+            String environmentName,
+            ApiThrottle throttle,
+            boolean streaming,
+            int functionTimeoutSeconds,
+            Retention accessLogRetention,
+            Optional<ApiGatewayAccount> accountSettings,
+            IFunction handler) {}
 
     public ChatApi(Construct scope, String id, Props props) {
         super(scope, id);
-        EnvironmentConfig config = props.config();
-        boolean streaming = config.function().streaming();
+        String name = props.environmentName();
+        boolean streaming = props.streaming();
 
-        LogGroup accessLogs = Retention.logGroup(this, "AccessLogs", config);
+        LogGroup accessLogs = props.accessLogRetention().logGroup(this, "AccessLogs");
 
         restApi = RestApi.Builder.create(this, "RestApi")
-                .restApiName("chat-" + config.name())
-                .description("Bedrock chat API (" + config.name() + ")")
+                .restApiName("chat-" + name)
+                .description("Bedrock chat API (" + name + ")")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
-                // Access and execution logging need the account's API Gateway CloudWatch role.
-                .cloudWatchRole(true)
-                .cloudWatchRoleRemovalPolicy(RemovalPolicy.RETAIN)
+                // The account's CloudWatch role is set by ApiGatewayAccount (or already set), never by the API.
+                .cloudWatchRole(false)
                 .deployOptions(StageOptions.builder()
-                        .stageName(config.name())
-                        .throttlingRateLimit(config.api().ratePerSecond())
-                        .throttlingBurstLimit(config.api().burst())
+                        .stageName(name)
+                        .throttlingRateLimit(props.throttle().ratePerSecond())
+                        .throttlingBurstLimit(props.throttle().burst())
                         .accessLogDestination(new LogGroupLogDestination(accessLogs))
                         .accessLogFormat(accessLogFormat())
                         .loggingLevel(MethodLoggingLevel.ERROR)
@@ -72,12 +87,17 @@ public final class ChatApi extends Construct {
                         .tracingEnabled(true)
                         .build())
                 .build();
+        props.accountSettings().ifPresent(settings -> {
+            // The account setting needs an API Gateway resource of the account first (CloudFormation docs), and
+            // a stage that logs needs the setting.
+            settings.account().getNode().addDependency(restApi.getNode().getDefaultChild());
+            restApi.getDeploymentStage().getNode().addDependency(settings.account());
+        });
 
         LambdaIntegration integration = LambdaIntegration.Builder.create(props.handler())
                 .proxy(true)
                 .responseTransferMode(streaming ? ResponseTransferMode.STREAM : ResponseTransferMode.BUFFERED)
-                .timeout(Duration.seconds(ServiceLimits.requestLimitSeconds(
-                        streaming, config.function().timeoutSeconds())))
+                .timeout(Duration.seconds(ServiceLimits.requestLimitSeconds(streaming, props.functionTimeoutSeconds())))
                 .allowTestInvoke(false)
                 .build();
 
@@ -86,9 +106,9 @@ public final class ChatApi extends Construct {
                 "ANY",
                 integration,
                 MethodOptions.builder()
-                        .requestParameters(Map.of("method.request.path.proxy", true))
+                        .requestParameters(Ordered.map("method.request.path.proxy", true))
                         .requestValidatorOptions(RequestValidatorOptions.builder()
-                                .requestValidatorName("chat-" + config.name() + "-path")
+                                .requestValidatorName("chat-" + name + "-path")
                                 .validateRequestParameters(true)
                                 .validateRequestBody(false)
                                 .build())
@@ -115,12 +135,6 @@ public final class ChatApi extends Construct {
                 "AwsSolutions-APIG3",
                 "No AWS WAF web ACL: stage throttling bounds the request rate and CloudFront absorbs layer 3/4"
                         + " attacks; a WAF rate-based rule is a later addition");
-        Acknowledge.rule(
-                restApi,
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                        + "AmazonAPIGatewayPushToCloudWatchLogs]",
-                "The account-wide API Gateway logging role must use this AWS-managed policy (API Gateway docs);"
-                        + " it only writes API Gateway's own logs");
     }
 
     /** API Gateway's own errors in the API's error envelope, so the page handles every error the same way. */
@@ -130,39 +144,40 @@ public final class ChatApi extends Construct {
                 "429",
                 "Throttled",
                 "\"Too many requests: wait a moment and try again\"",
-                Map.of("Retry-After", "'1'"));
+                Ordered.map("Retry-After", "'1'"));
         errorResponse(
                 ResponseType.REQUEST_TOO_LARGE,
                 "413",
                 "PayloadTooLarge",
                 "\"The request is too large: send a shorter message\"",
-                Map.of());
+                Ordered.map());
         errorResponse(
                 ResponseType.MISSING_AUTHENTICATION_TOKEN,
                 "404",
                 "NotFound",
                 "\"No such API path: check the URL\"",
-                Map.of());
+                Ordered.map());
         errorResponse(
                 ResponseType.INTEGRATION_TIMEOUT,
                 "504",
                 "ModelTimeout",
                 "\"The answer took too long: try again, perhaps asking for a shorter answer\"",
-                Map.of());
-        errorResponse(ResponseType.DEFAULT_4_XX, null, "ValidationError", "$context.error.messageString", Map.of());
+                Ordered.map());
+        errorResponse(
+                ResponseType.DEFAULT_4_XX, null, "ValidationError", "$context.error.messageString", Ordered.map());
         errorResponse(
                 ResponseType.DEFAULT_5_XX,
                 null,
                 "InternalError",
                 "\"The service failed: try again in a moment\"",
-                Map.of());
+                Ordered.map());
     }
 
     private void errorResponse(
             ResponseType type, String status, String code, String messageJson, Map<String, String> headers) {
         GatewayResponseOptions.Builder response = GatewayResponseOptions.builder()
                 .type(type)
-                .templates(Map.of(
+                .templates(Ordered.map(
                         "application/json",
                         "{\"error\":{\"code\":\"" + code + "\",\"message\":" + messageJson
                                 + ",\"requestId\":\"$context.requestId\"}}"))

@@ -1,10 +1,10 @@
 package dev.bedrockchat.infra.bedrock;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
+import dev.bedrockchat.infra.support.Ordered;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -17,12 +17,15 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  *       {@code arn:aws:bedrock:REGION::foundation-model/ID};</li>
  *   <li>a geographic inference profile ({@code us.amazon.nova-lite-v1:0}) needs the profile
  *       {@code arn:aws:bedrock:REGION:ACCOUNT:inference-profile/ID} and the foundation model (the id without its
- *       prefix) in every Region the profile routes to;</li>
+ *       prefix) in every Region the profile routes to: its own {@code models.destinationRegions}, else the Regions
+ *       of its prefix;</li>
  *   <li>a global inference profile ({@code global.…}) needs the profile, the foundation model in the stack's Region and
  *       the Region-less foundation model {@code arn:aws:bedrock:::foundation-model/MODEL}.</li>
  * </ul>
- * The foundation models behind a profile are only granted through that profile (condition
- * {@code bedrock:InferenceProfileArn}), so the role cannot call them directly in other Regions.
+ * In the function's role, the foundation models behind a profile are only granted through that profile (condition
+ * {@code bedrock:InferenceProfileArn}), so the role cannot call them directly in other Regions. The VPC endpoint's
+ * policy allows the same exact ARNs without that condition ({@link #endpointStatements}): the role already
+ * enforces profile-only use, and the endpoint only has to keep every other model out.
  */
 public final class BedrockModelAccess {
     /** Converse and ConverseStream are authorized as these two actions. */
@@ -59,21 +62,21 @@ public final class BedrockModelAccess {
             String profileArn = "arn:" + partition + ":bedrock:" + region + ":" + account + ":inference-profile/" + id;
             direct.add(profileArn);
             profiles.add(profileArn);
-            for (String destination : destinationRegions(model, region, models.inferenceProfileRegions())) {
+            for (String destination : destinationRegions(model, region, models)) {
                 routed.add(foundationModelArn(partition, destination, model.foundationModelId()));
             }
         }
         return new BedrockModelAccess(new ArrayList<>(direct), new ArrayList<>(profiles), new ArrayList<>(routed));
     }
 
-    private static List<String> destinationRegions(
-            ModelId model, String region, Map<String, List<String>> regionsByPrefix) {
+    private static List<String> destinationRegions(ModelId model, String region, Models models) {
         if (model.isGlobalProfile()) {
             // The source Region's model plus the Region-less ARN that authorizes routing to any commercial Region.
             return List.of(region, "");
         }
-        List<String> regions = regionsByPrefix.get(model.profilePrefix().orElseThrow());
-        if (regions == null) {
+        List<String> regions =
+                models.destinationRegionsOf(model.id(), model.profilePrefix().orElseThrow());
+        if (regions.isEmpty()) {
             throw new IllegalArgumentException("no Regions are configured for inference profile " + model.id());
         }
         return regions;
@@ -106,32 +109,40 @@ public final class BedrockModelAccess {
     }
 
     /**
-     * The statements that allow invoking exactly the allowed models.
-     *
-     * @param principal the principal of the statements, for resource policies (such as a VPC endpoint policy);
-     *                  {@code null} for identity policies
+     * The identity-policy statements that allow invoking exactly the allowed models: the foundation models and
+     * profiles a request may name, and the foundation models behind the profiles only through those profiles.
      */
-    public List<PolicyStatement> statements(IPrincipal principal) {
+    public List<PolicyStatement> roleStatements() {
         List<PolicyStatement> statements = new ArrayList<>();
-        PolicyStatement.Builder invoke = PolicyStatement.Builder.create()
+        statements.add(PolicyStatement.Builder.create()
                 .sid("InvokeAllowedModels")
                 .actions(INVOKE_ACTIONS)
-                .resources(directResources);
-        if (principal != null) {
-            invoke.principals(List.of(principal));
-        }
-        statements.add(invoke.build());
+                .resources(directResources)
+                .build());
         if (!routedModelArns.isEmpty()) {
-            PolicyStatement.Builder routed = PolicyStatement.Builder.create()
+            statements.add(PolicyStatement.Builder.create()
                     .sid("InvokeModelsThroughInferenceProfiles")
                     .actions(INVOKE_ACTIONS)
                     .resources(routedModelArns)
-                    .conditions(Map.of("StringEquals", Map.of("bedrock:InferenceProfileArn", inferenceProfileArns)));
-            if (principal != null) {
-                routed.principals(List.of(principal));
-            }
-            statements.add(routed.build());
+                    .conditions(Ordered.map(
+                            "StringEquals", Ordered.map("bedrock:InferenceProfileArn", inferenceProfileArns)))
+                    .build());
         }
         return statements;
+    }
+
+    /**
+     * The resource-policy statement of the Bedrock Runtime VPC endpoint: {@code principal} may invoke every exact ARN
+     * of {@link #allResources} (the profiles and foundation models a request names, and the foundation models the
+     * profiles route to), and nothing else. No {@code bedrock:InferenceProfileArn} condition: the role enforces
+     * profile-only use.
+     */
+    public List<PolicyStatement> endpointStatements(IPrincipal principal) {
+        return List.of(PolicyStatement.Builder.create()
+                .sid("InvokeAllowedModels")
+                .principals(List.of(principal))
+                .actions(INVOKE_ACTIONS)
+                .resources(allResources())
+                .build());
     }
 }

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * cdk.json by {@link EnvironmentConfigLoader} and validated there. Immutable.
  *
  * @param name               the environment name (dev, staging, prod, ...)
+ * @param production         whether this environment serves the real users (prod); it changes defaults such as
+ *                           {@link FunctionSettings#warmUp()}
  * @param account            the AWS account; empty means the CLI's default account (laptop deploys)
  * @param region             the AWS Region of every stack
  * @param availabilityZones  the two Availability Zones of the VPC, by default the Region's {@code a} and {@code b};
@@ -30,9 +32,14 @@ import java.util.TreeMap;
  * @param logRetentionDays   how long every log group keeps its events
  * @param retainDataOnDelete whether buckets and logs survive a {@code cdk destroy} (staging, prod)
  * @param customDomain       the page's own domain name; empty serves it on the CloudFront domain
+ * @param apiGatewayAccountRole whether this environment sets the account's API Gateway CloudWatch role
+ *                           ({@code AWS::ApiGateway::Account}), one setting per account and Region: exactly one
+ *                           environment of an account may set it
+ * @param cloudTrail         whether this environment records its Region's API calls in a CloudTrail trail of its own
  */
 public record EnvironmentConfig(
         String name,
+        boolean production,
         Optional<String> account,
         String region,
         List<String> availabilityZones,
@@ -44,7 +51,9 @@ public record EnvironmentConfig(
         BigDecimal budgetUsd,
         int logRetentionDays,
         boolean retainDataOnDelete,
-        Optional<CustomDomain> customDomain) {
+        Optional<CustomDomain> customDomain,
+        boolean apiGatewayAccountRole,
+        boolean cloudTrail) {
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");
@@ -76,16 +85,44 @@ public record EnvironmentConfig(
      * @param defaultModelId          the model used when a request names none
      * @param allowedModelIds         every model a request may choose (the default among them)
      * @param inferenceProfileRegions for each geographic inference-profile prefix ({@code us}, {@code eu},
-     *                                {@code apac}, ...), the Regions its profiles route requests to
+     *                                {@code apac}, ...), the Regions its profiles route requests to by default
+     * @param destinationRegions      for allowed geographic inference profiles whose Regions differ from their
+     *                                prefix's default, the Regions that profile routes to (profiles of different
+     *                                models route to different Regions)
      */
     public record Models(
-            String defaultModelId, List<String> allowedModelIds, Map<String, List<String>> inferenceProfileRegions) {
+            String defaultModelId,
+            List<String> allowedModelIds,
+            Map<String, List<String>> inferenceProfileRegions,
+            Map<String, List<String>> destinationRegions) {
         public Models {
             Objects.requireNonNull(defaultModelId, "defaultModelId");
             allowedModelIds = List.copyOf(allowedModelIds);
-            Map<String, List<String>> regions = new TreeMap<>();
-            inferenceProfileRegions.forEach((prefix, list) -> regions.put(prefix, List.copyOf(list)));
-            inferenceProfileRegions = Collections.unmodifiableMap(regions);
+            inferenceProfileRegions = sortedCopy(inferenceProfileRegions);
+            destinationRegions = sortedCopy(destinationRegions);
+        }
+
+        /** Models without per-profile Regions: every geographic profile routes to its prefix's Regions. */
+        public Models(
+                String defaultModelId,
+                List<String> allowedModelIds,
+                Map<String, List<String>> inferenceProfileRegions) {
+            this(defaultModelId, allowedModelIds, inferenceProfileRegions, Collections.emptyMap());
+        }
+
+        /**
+         * The Regions the geographic inference profile {@code profileId} routes to: its own entry of
+         * {@link #destinationRegions}, else the Regions of its prefix; empty when neither is configured.
+         */
+        public List<String> destinationRegionsOf(String profileId, String prefix) {
+            List<String> own = destinationRegions.get(profileId);
+            return own != null ? own : inferenceProfileRegions.getOrDefault(prefix, List.of());
+        }
+
+        private static Map<String, List<String>> sortedCopy(Map<String, List<String>> lists) {
+            Map<String, List<String>> copy = new TreeMap<>();
+            lists.forEach((key, list) -> copy.put(key, List.copyOf(list)));
+            return Collections.unmodifiableMap(copy);
         }
     }
 
@@ -99,6 +136,8 @@ public record EnvironmentConfig(
      *                               integration; false: buffered answers through the plain Java handler
      * @param snapStart              whether published versions use SnapStart
      * @param webAdapterLayerVersion the version of the Lambda Web Adapter layer (used when streaming)
+     * @param warmUp                 whether a daily scheduled call keeps the published SnapStart version active
+     *                               (Lambda deactivates a version that is not called for 14 days)
      * @param systemPrompt           the system prompt sent with every conversation
      * @param maxTokens              the most tokens a model may answer with
      * @param temperature            the sampling temperature
@@ -114,6 +153,7 @@ public record EnvironmentConfig(
             boolean streaming,
             boolean snapStart,
             int webAdapterLayerVersion,
+            boolean warmUp,
             String systemPrompt,
             int maxTokens,
             BigDecimal temperature,

@@ -6,6 +6,7 @@ import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
+import dev.bedrockchat.infra.logs.LogRetention;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,6 +47,18 @@ public final class EnvironmentConfigLoader {
     public static final int MAX_FUNCTION_TIMEOUT_SECONDS = 900;
     /** Lambda allows 4 KB of environment variables in all; the system prompt gets at most half. */
     public static final int MAX_SYSTEM_PROMPT_CHARS = 2048;
+    /**
+     * The first Lambda Web Adapter layer of a final release (v1.0.0). Earlier layers are pre-releases; 26, the
+     * v1.0.0 release candidate, keeps a pooled connection across a SnapStart restore.
+     */
+    public static final int MIN_WEB_ADAPTER_LAYER_VERSION = 27;
+    /** A Lambda Web Adapter layer that was published by a release that was reverted. */
+    public static final int WITHDRAWN_WEB_ADAPTER_LAYER_VERSION = 29;
+    /**
+     * The layer every environment pins: Lambda Web Adapter v1.1.0, which re-runs the readiness check and rebuilds its
+     * HTTP client after every SnapStart restore.
+     */
+    public static final int RECOMMENDED_WEB_ADAPTER_LAYER_VERSION = 30;
 
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z][a-z0-9]{1,15}");
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
@@ -56,7 +69,9 @@ public final class EnvironmentConfigLoader {
     private static final Pattern CLOUDFRONT_CERTIFICATE =
             Pattern.compile("arn:aws:acm:us-east-1:\\d{12}:certificate/[0-9a-f-]{36}");
 
+    // Known keys are only looked up and printed sorted: their order never reaches a template.
     private static final Set<String> ENVIRONMENT_KEYS = Set.of(
+            "production",
             "account",
             "region",
             "availabilityZones",
@@ -68,9 +83,11 @@ public final class EnvironmentConfigLoader {
             "budgetUsd",
             "logRetentionDays",
             "retainDataOnDelete",
-            "customDomain");
+            "customDomain",
+            "apiGatewayAccountRole",
+            "cloudTrail");
     private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
-    private static final Set<String> MODEL_KEYS = Set.of("default", "allowed");
+    private static final Set<String> MODEL_KEYS = Set.of("default", "allowed", "destinationRegions");
     private static final Set<String> FUNCTION_KEYS = Set.of(
             "memoryMb",
             "timeoutSeconds",
@@ -78,6 +95,7 @@ public final class EnvironmentConfigLoader {
             "streaming",
             "snapStart",
             "webAdapterLayerVersion",
+            "warmUp",
             "systemPrompt",
             "maxTokens",
             "temperature",
@@ -158,6 +176,8 @@ public final class EnvironmentConfigLoader {
 
     private static EnvironmentConfig environment(String name, Settings env, Map<String, List<String>> profiles) {
         env.allowOnly(ENVIRONMENT_KEYS);
+        boolean production =
+                env.has("production") && env.bool("production", "true (the environment of the real users) or false");
         Optional<String> account = env.optionalString("account", "a 12-digit AWS account id");
         if (account.isPresent() && !ACCOUNT.matcher(account.get()).matches()) {
             throw env.invalid(
@@ -185,20 +205,30 @@ public final class EnvironmentConfigLoader {
         boolean retain = env.bool("retainDataOnDelete", "true (keep buckets and logs on cdk destroy) or false");
         Optional<CustomDomain> domain =
                 env.has("customDomain") ? Optional.of(customDomain(env.object("customDomain"))) : Optional.empty();
+        boolean accountRole = !env.has("apiGatewayAccountRole")
+                || env.bool(
+                        "apiGatewayAccountRole",
+                        "true (this environment sets the account's API Gateway CloudWatch role) or false (another"
+                                + " environment or the account already sets it)");
+        boolean cloudTrail = env.has("cloudTrail")
+                && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
         return new EnvironmentConfig(
                 name,
+                production,
                 account,
                 region,
                 zones,
                 models,
-                function(env.object("function")),
+                function(env.object("function"), production),
                 api(env.object("api")),
                 artifacts(env.object("artifacts")),
                 email,
                 budget,
                 retention,
                 retain,
-                domain);
+                domain,
+                accountRole,
+                cloudTrail);
     }
 
     private static CustomDomain customDomain(Settings domain) {
@@ -245,43 +275,88 @@ public final class EnvironmentConfigLoader {
         String idRule = "a Bedrock model id like amazon.nova-lite-v1:0 or an inference profile id like"
                 + " us.amazon.nova-lite-v1:0";
         List<String> allowed = models.strings("allowed", "a non-empty list of Bedrock model ids");
+        // Profiles with Regions of their own need no entry for their prefix.
+        Set<String> withOwnRegions = models.has("destinationRegions")
+                ? models.object("destinationRegions").keys()
+                : Set.of();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < allowed.size(); i++) {
             String id = allowed.get(i);
             String key = "allowed[" + i + "]";
-            requireModelId(models, key, id, idRule, profiles);
+            requireModelId(models, key, id, idRule, profiles, withOwnRegions);
             if (!seen.add(id)) {
                 throw new ConfigException(
                         models.pathOf(key) + " repeats '" + id + "': list each model once in" + " cdk.json");
             }
         }
         String defaultId = models.string("default", idRule);
-        requireModelId(models, "default", defaultId, idRule, profiles);
+        requireModelId(models, "default", defaultId, idRule, profiles, withOwnRegions);
         if (!allowed.contains(defaultId)) {
             throw new ConfigException(models.pathOf("default") + " '" + defaultId + "' is not in "
                     + models.pathOf("allowed") + " (" + String.join(", ", allowed) + "): add it there or pick one"
                     + " of them in cdk.json");
         }
-        return new Models(defaultId, allowed, profiles);
+        Map<String, List<String>> destinations = models.has("destinationRegions")
+                ? destinationRegions(models, allowed)
+                : new LinkedHashMap<String, List<String>>();
+        return new Models(defaultId, allowed, profiles, destinations);
+    }
+
+    /**
+     * {@code models.destinationRegions}: for an allowed geographic inference profile, the Regions it routes to when
+     * they differ from its prefix's default in {@code context.inferenceProfileRegions}.
+     */
+    private static Map<String, List<String>> destinationRegions(Settings models, List<String> allowed) {
+        Settings table = models.object("destinationRegions");
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (String id : table.keys()) {
+            if (!allowed.contains(id)) {
+                throw new ConfigException(table.pathOf(id) + " names a model that is not in " + models.pathOf("allowed")
+                        + " (" + String.join(", ", allowed) + "): add it there or remove this entry in cdk.json");
+            }
+            ModelId model = ModelId.parse(id);
+            if (!model.isInferenceProfile() || model.isGlobalProfile()) {
+                throw new ConfigException(table.pathOf(id) + " is not a geographic inference profile (a foundation"
+                        + " model runs in the environment's Region, a global profile in any commercial Region): remove"
+                        + " this entry in cdk.json");
+            }
+            List<String> regions = table.strings(id, "a non-empty list of the Regions this profile routes to");
+            Set<String> seen = new HashSet<>();
+            for (String region : regions) {
+                requireRegion(table, id, region);
+                if (!seen.add(region)) {
+                    throw new ConfigException(
+                            table.pathOf(id) + " repeats '" + region + "': list each Region once in cdk.json");
+                }
+            }
+            result.put(id, regions);
+        }
+        return result;
     }
 
     private static void requireModelId(
-            Settings models, String key, String id, String rule, Map<String, List<String>> profiles) {
+            Settings models,
+            String key,
+            String id,
+            String rule,
+            Map<String, List<String>> profiles,
+            Set<String> withOwnRegions) {
         if (!ModelId.isWellFormed(id)) {
             throw models.invalid(key, rule, id);
         }
         ModelId model = ModelId.parse(id);
         if (model.isInferenceProfile()
                 && !model.isGlobalProfile()
-                && !profiles.containsKey(model.profilePrefix().orElseThrow())) {
+                && !profiles.containsKey(model.profilePrefix().orElseThrow())
+                && !withOwnRegions.contains(id)) {
             throw new ConfigException(models.pathOf(key) + " '" + id + "' uses inference-profile prefix '"
                     + model.profilePrefix().orElseThrow() + "' that context.inferenceProfileRegions does not list"
-                    + " (known: " + String.join(", ", profiles.keySet()) + ", global): add its Regions there in"
-                    + " cdk.json");
+                    + " (known: " + String.join(", ", profiles.keySet()) + ", global): add its Regions there or"
+                    + " under models.destinationRegions in cdk.json");
         }
     }
 
-    private static FunctionSettings function(Settings function) {
+    private static FunctionSettings function(Settings function, boolean production) {
         function.allowOnly(FUNCTION_KEYS);
         int memory = between(function, "memoryMb", 128, 10_240, "MB");
         int timeout = between(function, "timeoutSeconds", 1, MAX_FUNCTION_TIMEOUT_SECONDS, "seconds");
@@ -298,9 +373,11 @@ public final class EnvironmentConfigLoader {
         boolean snapStart = function.bool("snapStart", "true or false");
         int layerVersion = 0;
         if (streaming || function.has("webAdapterLayerVersion")) {
-            layerVersion = between(
-                    function, "webAdapterLayerVersion", 1, 10_000, "(the Lambda Web Adapter layer" + " version)");
+            layerVersion = webAdapterLayerVersion(function);
         }
+        boolean warmUp = function.has("warmUp")
+                ? function.bool("warmUp", "true (a daily call keeps the SnapStart version active) or false")
+                : !production;
         String prompt = function.text("systemPrompt", "a string");
         if (prompt.length() > MAX_SYSTEM_PROMPT_CHARS) {
             throw new ConfigException(function.pathOf("systemPrompt") + " must be at most " + MAX_SYSTEM_PROMPT_CHARS
@@ -346,10 +423,30 @@ public final class EnvironmentConfigLoader {
                 streaming,
                 snapStart,
                 layerVersion,
+                warmUp,
                 prompt,
                 maxTokens,
                 temperature,
                 modelTimeout);
+    }
+
+    private static int webAdapterLayerVersion(Settings function) {
+        String key = "webAdapterLayerVersion";
+        int version = between(function, key, 1, 10_000, "(the Lambda Web Adapter layer version)");
+        if (version < MIN_WEB_ADAPTER_LAYER_VERSION) {
+            throw function.invalid(
+                    key,
+                    "at least " + MIN_WEB_ADAPTER_LAYER_VERSION + " (Lambda Web Adapter v1.0.0; older layers are"
+                            + " pre-releases, and 26 keeps a pooled connection across a SnapStart restore), e.g. "
+                            + RECOMMENDED_WEB_ADAPTER_LAYER_VERSION + " (v1.1.0)",
+                    version);
+        }
+        if (version == WITHDRAWN_WEB_ADAPTER_LAYER_VERSION) {
+            throw new ConfigException(function.pathOf(key) + " " + version + " is a withdrawn layer (published by a"
+                    + " release that was reverted): use " + RECOMMENDED_WEB_ADAPTER_LAYER_VERSION + " (v1.1.0) in"
+                    + " cdk.json");
+        }
+        return version;
     }
 
     private static ApiThrottle api(Settings api) {

@@ -39,8 +39,9 @@ final class Settings {
         return path;
     }
 
+    /** The path of {@code key}: {@code a.b.key}, or {@code a.b["us.amazon.nova-lite-v1:0"]} for a key with a dot. */
     String pathOf(String key) {
-        return path + "." + key;
+        return key.contains(".") ? path + "[\"" + key + "\"]" : path + "." + key;
     }
 
     Set<String> keys() {

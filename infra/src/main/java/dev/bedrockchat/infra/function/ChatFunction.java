@@ -2,10 +2,9 @@ package dev.bedrockchat.infra.function;
 
 import dev.bedrockchat.infra.DeploymentArtifacts;
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
-import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
-import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
+import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
@@ -13,8 +12,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -36,11 +35,14 @@ import software.constructs.Construct;
  * The chat function with its own role, log group and the {@value #ALIAS_NAME} alias the API invokes.
  *
  * <p>Streaming: the Lambda Web Adapter layer runs the function's HTTP server ({@code run.sh}) and streams its
- * responses ({@code AWS_LWA_INVOKE_MODE=response_stream}). Buffered: the plain Java handler of the same package.
+ * responses ({@code AWS_LWA_INVOKE_MODE=response_stream}); events that are not HTTP requests (such as the warm-up
+ * call) reach the server as {@code POST} {@value #PASS_THROUGH_PATH}. Buffered: the plain Java handler of the same
+ * package.
  *
  * <p>The role can do exactly this: invoke the allowed Bedrock models, read and write objects under
- * {@code conversations/} and {@code artifacts/} of the artifact bucket (delete conversations), write to its own log
- * group, manage its network interfaces in the VPC and send traces.
+ * {@code conversations/} and {@code artifacts/} of the artifact bucket and list it, write to its own log group,
+ * manage its network interfaces in the VPC and send traces. It has a fixed name ({@link #roleName}), so that other
+ * stacks (such as a budget action in the cost stack) can name it without a reference to the backend stack.
  */
 public final class ChatFunction extends Construct {
     public static final String ALIAS_NAME = "live";
@@ -48,6 +50,10 @@ public final class ChatFunction extends Construct {
     public static final String BUFFERED_HANDLER = "dev.bedrockchat.function.lambda.ApiGatewayHandler::handleRequest";
     /** The port the function's HTTP server listens on behind the adapter. */
     public static final String PORT = "8080";
+    /** Where the adapter posts events that are not HTTP requests (the adapter's default, set explicitly). */
+    public static final String PASS_THROUGH_PATH = "/events";
+    /** The longest name IAM gives a role. */
+    public static final int MAX_ROLE_NAME_LENGTH = 64;
 
     public static final Architecture ARCHITECTURE = Architecture.ARM_64;
 
@@ -63,62 +69,84 @@ public final class ChatFunction extends Construct {
     private final Alias alias;
 
     /**
-     * @param config          the environment
+     * @param environmentName the environment (in descriptions and the function's environment)
+     * @param roleName        the role's name, see {@link #roleName}
+     * @param settings        the function's settings
+     * @param defaultModelId  the model of a request that names none
+     * @param allowedModelIds every model a request may name
+     * @param logRetention    how long the function's log group keeps its events, and whether it survives its stack
      * @param functionPackage the Lambda zip ({@code run.sh} + {@code lib/function.jar})
      * @param network         the VPC, subnets and security group the function runs in
      * @param storage         the bucket of conversations and artifacts
      * @param bedrock         the Bedrock resources the function may invoke
      */
     public record Props(
-            EnvironmentConfig config,
+            String environmentName,
+            String roleName,
+            FunctionSettings settings,
+            String defaultModelId,
+            List<String> allowedModelIds,
+            Retention logRetention,
             Path functionPackage,
             Network network,
             ArtifactStorage storage,
-            BedrockModelAccess bedrock) {}
+            BedrockModelAccess bedrock) {
+        public Props {
+            allowedModelIds = List.copyOf(allowedModelIds);
+        }
+    }
+
+    private final Role role;
 
     public ChatFunction(Construct scope, String id, Props props) {
         super(scope, id);
-        EnvironmentConfig config = props.config();
-        FunctionSettings settings = config.function();
+        FunctionSettings settings = props.settings();
         IBucket bucket = props.storage().bucket();
 
-        LogGroup logGroup = Retention.logGroup(this, "Logs", config);
+        LogGroup logGroup = props.logRetention().logGroup(this, "Logs");
 
-        Role role = Role.Builder.create(this, "Role")
+        // Policies by name, sorted: the template lists them in this order.
+        Map<String, PolicyDocument> policies = new LinkedHashMap<>();
+        policies.put(
+                "ArtifactBucket",
+                PolicyDocument.Builder.create()
+                        .statements(props.storage().statements(null))
+                        .build());
+        policies.put(
+                "BedrockModels",
+                PolicyDocument.Builder.create()
+                        .statements(props.bedrock().roleStatements())
+                        .build());
+        policies.put(
+                "Logs",
+                PolicyDocument.Builder.create()
+                        .statements(List.of(PolicyStatement.Builder.create()
+                                .sid("WriteOwnLogGroup")
+                                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                                .resources(List.of(logGroup.getLogGroupArn()))
+                                .build()))
+                        .build());
+        policies.put(
+                "VpcNetworkInterfaces",
+                PolicyDocument.Builder.create()
+                        .statements(List.of(PolicyStatement.Builder.create()
+                                .sid("ManageNetworkInterfaces")
+                                .actions(NETWORK_INTERFACE_ACTIONS)
+                                .resources(List.of("*"))
+                                .build()))
+                        .build());
+        role = Role.Builder.create(this, "Role")
+                .roleName(props.roleName())
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Chat function (" + config.name() + "): allowed Bedrock models, its bucket prefixes,"
-                        + " its log group")
-                .inlinePolicies(new TreeMap<>(Map.of(
-                        "BedrockModels",
-                                PolicyDocument.Builder.create()
-                                        .statements(props.bedrock().statements(null))
-                                        .build(),
-                        "ArtifactBucket",
-                                PolicyDocument.Builder.create()
-                                        .statements(props.storage().statements(null))
-                                        .build(),
-                        "Logs",
-                                PolicyDocument.Builder.create()
-                                        .statements(List.of(PolicyStatement.Builder.create()
-                                                .sid("WriteOwnLogGroup")
-                                                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                                                .resources(List.of(logGroup.getLogGroupArn()))
-                                                .build()))
-                                        .build(),
-                        "VpcNetworkInterfaces",
-                                PolicyDocument.Builder.create()
-                                        .statements(List.of(PolicyStatement.Builder.create()
-                                                .sid("ManageNetworkInterfaces")
-                                                .actions(NETWORK_INTERFACE_ACTIONS)
-                                                .resources(List.of("*"))
-                                                .build()))
-                                        .build())))
+                .description("Chat function (" + props.environmentName() + "): allowed Bedrock models, its bucket"
+                        + " prefixes, its log group")
+                .inlinePolicies(policies)
                 .build();
         acknowledgeRoleFindings(role, bucket);
 
         Network network = props.network();
         Function.Builder builder = Function.Builder.create(this, "Function")
-                .description("Bedrock chat (" + config.name() + ")")
+                .description("Bedrock chat (" + props.environmentName() + ")")
                 .runtime(Runtime.JAVA_25)
                 .architecture(ARCHITECTURE)
                 .code(Code.fromAsset(props.functionPackage().toString()))
@@ -131,13 +159,13 @@ public final class ChatFunction extends Construct {
                 .vpc(network.vpc())
                 .vpcSubnets(network.functionSubnets())
                 .securityGroups(List.of(network.functionSecurityGroup()))
-                .environment(environment(config, bucket));
+                .environment(environment(props, bucket));
         settings.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
         if (settings.snapStart()) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
         if (settings.streaming()) {
-            builder.layers(List.of(webAdapterLayer(config)));
+            builder.layers(List.of(webAdapterLayer(settings.webAdapterLayerVersion())));
         }
         function = builder.build();
 
@@ -170,13 +198,28 @@ public final class ChatFunction extends Construct {
                         + "PutTelemetryRecords; every Bedrock, S3 and Logs statement names exact resources");
     }
 
-    private static Map<String, String> environment(EnvironmentConfig config, IBucket bucket) {
-        FunctionSettings settings = config.function();
+    /**
+     * The name of the function's role in the stacks whose names start with {@code stackPrefix}, e.g.
+     * {@code Chat-Dev-Function}.
+     *
+     * @throws IllegalArgumentException when the name would be longer than IAM allows
+     */
+    public static String roleName(String stackPrefix) {
+        String name = stackPrefix + "-Function";
+        if (name.length() > MAX_ROLE_NAME_LENGTH) {
+            throw new IllegalArgumentException("the function role's name " + name + " is longer than IAM's "
+                    + MAX_ROLE_NAME_LENGTH + " characters: use a shorter stack prefix");
+        }
+        return name;
+    }
+
+    private static Map<String, String> environment(Props props, IBucket bucket) {
+        FunctionSettings settings = props.settings();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CHAT_MODE", "bedrock");
-        env.put("ENVIRONMENT_NAME", config.name());
-        env.put("BEDROCK_MODEL_ID", config.models().defaultModelId());
-        env.put("ALLOWED_MODEL_IDS", String.join(",", config.models().allowedModelIds()));
+        env.put("ENVIRONMENT_NAME", props.environmentName());
+        env.put("BEDROCK_MODEL_ID", props.defaultModelId());
+        env.put("ALLOWED_MODEL_IDS", String.join(",", props.allowedModelIds()));
         env.put("ARTIFACT_BUCKET", bucket.getBucketName());
         if (!settings.systemPrompt().isEmpty()) {
             env.put("SYSTEM_PROMPT", settings.systemPrompt());
@@ -191,17 +234,15 @@ public final class ChatFunction extends Construct {
             env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
             env.put("AWS_LWA_INVOKE_MODE", "response_stream");
             env.put("AWS_LWA_READINESS_CHECK_PATH", "/api/health");
+            env.put("AWS_LWA_PASS_THROUGH_PATH", PASS_THROUGH_PATH);
             env.put("PORT", PORT);
         }
         return env;
     }
 
-    private ILayerVersion webAdapterLayer(EnvironmentConfig config) {
+    private ILayerVersion webAdapterLayer(int version) {
         return LayerVersion.fromLayerVersionArn(
-                this,
-                "WebAdapter",
-                WebAdapterLayer.arn(
-                        config.region(), ARCHITECTURE, config.function().webAdapterLayerVersion()));
+                this, "WebAdapter", WebAdapterLayer.arn(Stack.of(this).getRegion(), ARCHITECTURE, version));
     }
 
     public Function function() {
@@ -210,5 +251,9 @@ public final class ChatFunction extends Construct {
 
     public Alias alias() {
         return alias;
+    }
+
+    public Role role() {
+        return role;
     }
 }

@@ -1,6 +1,6 @@
 package dev.bedrockchat.infra.nag;
 
-import java.util.Map;
+import dev.bedrockchat.infra.support.Ordered;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Stack;
@@ -28,7 +28,7 @@ public final class Acknowledge {
         if (ruleId.indexOf(DELIMITER) != ruleId.lastIndexOf(DELIMITER)) {
             // Validations.acknowledge reserves '::' for one prefix and rejects finding ids that carry more, such as
             // IAM4 findings that name a managed policy ARN. cdk-nag reads the same metadata entry, written directly.
-            scope.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, Map.of(ruleId, reason));
+            scope.getNode().addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, Ordered.map(ruleId, reason));
             return;
         }
         Validations.of(scope)

@@ -1,13 +1,13 @@
 package dev.bedrockchat.infra.network;
 
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
-import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
+import dev.bedrockchat.infra.support.Ordered;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.customresources.AwsCustomResource;
 import software.amazon.awscdk.customresources.AwsCustomResourcePolicy;
@@ -32,6 +32,8 @@ import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcEndpoint;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
@@ -52,19 +54,31 @@ public final class Network extends Construct {
     private final SecurityGroup functionSecurityGroup;
 
     /**
-     * @param config  the environment (Availability Zones, log retention, whether logs are retained)
-     * @param bedrock the Bedrock resources the endpoint lets through
-     * @param storage the only bucket the S3 endpoint lets through, as far as the function may use it
+     * @param availabilityZones the two Availability Zones of the subnets
+     * @param flowLogRetention  how long the VPC flow log keeps its records, and whether it survives its stack
+     * @param bedrock           the Bedrock resources the endpoint lets through
+     * @param storage           the only bucket the S3 endpoint lets through, as far as the function may use it
      */
-    public record Props(EnvironmentConfig config, BedrockModelAccess bedrock, ArtifactStorage storage) {}
+    public record Props(
+            List<String> availabilityZones,
+            Retention flowLogRetention,
+            BedrockModelAccess bedrock,
+            ArtifactStorage storage) {
+        public Props {
+            availabilityZones = List.copyOf(availabilityZones);
+        }
+    }
+
+    private final Role flowLogRole;
 
     public Network(Construct scope, String id, Props props) {
         super(scope, id);
         Stack stack = Stack.of(this);
 
+        flowLogRole = flowLogRole(stack);
         vpc = Vpc.Builder.create(this, "Vpc")
                 .ipAddresses(IpAddresses.cidr("10.0.0.0/20"))
-                .availabilityZones(props.config().availabilityZones())
+                .availabilityZones(props.availabilityZones())
                 .natGateways(0)
                 .createInternetGateway(false)
                 .restrictDefaultSecurityGroup(true)
@@ -73,11 +87,11 @@ public final class Network extends Construct {
                         .subnetType(SubnetType.PRIVATE_ISOLATED)
                         .cidrMask(24)
                         .build()))
-                .flowLogs(Map.of(
+                .flowLogs(Ordered.map(
                         "All",
                         FlowLogOptions.builder()
                                 .destination(FlowLogDestination.toCloudWatchLogs(
-                                        Retention.logGroup(this, "FlowLogs", props.config())))
+                                        props.flowLogRetention().logGroup(this, "FlowLogs"), flowLogRole))
                                 .trafficType(FlowLogTrafficType.ALL)
                                 .build()))
                 .build();
@@ -109,7 +123,7 @@ public final class Network extends Construct {
                         .securityGroups(List.of(endpointSecurityGroup))
                         .subnets(ISOLATED)
                         .build());
-        allowThisAccount(bedrockEndpoint, props.bedrock().statements(new AnyPrincipal()));
+        allowThisAccount(bedrockEndpoint, props.bedrock().endpointStatements(new AnyPrincipal()));
 
         VpcEndpoint s3Endpoint = vpc.addGatewayEndpoint(
                 "S3",
@@ -126,12 +140,34 @@ public final class Network extends Construct {
                 Peer.prefixList(s3PrefixListId), Port.tcp(443), "HTTPS to S3 through the gateway endpoint");
     }
 
+    /**
+     * The role VPC Flow Logs assumes to write the flow log: only for flow logs of this account and Region
+     * ({@code aws:SourceAccount}, {@code aws:SourceArn}), so that no other account's flow log can be pointed at it
+     * (the confused deputy). Its permissions on the log group are granted by the flow log destination.
+     */
+    private Role flowLogRole(Stack stack) {
+        String flowLogs = stack.formatArn(ArnComponents.builder()
+                .service("ec2")
+                .resource("vpc-flow-log")
+                .resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+        return Role.Builder.create(this, "FlowLogRole")
+                .description("VPC Flow Logs: writes the flow log of the chat VPC to its log group")
+                .assumedBy(ServicePrincipal.Builder.create("vpc-flow-logs.amazonaws.com")
+                        .conditions(Ordered.map(
+                                "StringEquals", Ordered.map("aws:SourceAccount", stack.getAccount()),
+                                "ArnLike", Ordered.map("aws:SourceArn", flowLogs)))
+                        .build())
+                .build();
+    }
+
     /** Lets {@code statements} through {@code endpoint} for principals of this stack's account only. */
     private static void allowThisAccount(VpcEndpoint endpoint, List<PolicyStatement> statements) {
         for (PolicyStatement statement : statements) {
             statement.addCondition(
                     "StringEquals",
-                    Map.of("aws:PrincipalAccount", Stack.of(endpoint).getAccount()));
+                    Ordered.map("aws:PrincipalAccount", Stack.of(endpoint).getAccount()));
             endpoint.addToPolicy(statement);
         }
     }
@@ -141,10 +177,10 @@ public final class Network extends Construct {
         AwsSdkCall describe = AwsSdkCall.builder()
                 .service("EC2")
                 .action("describeManagedPrefixLists")
-                .parameters(Map.of(
+                .parameters(Ordered.map(
                         "Filters",
-                        List.of(new TreeMap<>(Map.of(
-                                "Name", "prefix-list-name", "Values", List.of("com.amazonaws." + region + ".s3"))))))
+                        List.of(Ordered.map(
+                                "Name", "prefix-list-name", "Values", List.of("com.amazonaws." + region + ".s3")))))
                 .physicalResourceId(PhysicalResourceId.fromResponse(field))
                 .outputPaths(List.of(field))
                 .build();
@@ -185,5 +221,10 @@ public final class Network extends Construct {
 
     public SecurityGroup functionSecurityGroup() {
         return functionSecurityGroup;
+    }
+
+    /** The role the VPC flow log is written with. */
+    public Role flowLogRole() {
+        return flowLogRole;
     }
 }

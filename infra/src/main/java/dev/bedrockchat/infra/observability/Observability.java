@@ -1,15 +1,12 @@
 package dev.bedrockchat.infra.observability;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.Retention;
-import dev.bedrockchat.infra.config.ServiceLimits;
+import dev.bedrockchat.infra.support.Ordered;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -58,15 +55,31 @@ public final class Observability extends Construct {
     private final List<Alarm> alarms = new ArrayList<>();
 
     /**
-     * @param config   the environment (name, allowed models, alarm e-mail, the function's timeout)
-     * @param function the chat function
-     * @param api      the chat API
+     * @param environmentName     the environment: in the dashboard's name and titles
+     * @param allowedModelIds     the models shown on the dashboard
+     * @param alarmEmail          who the alarms mail
+     * @param requestLimitSeconds how long API Gateway waits for the function: the latency alarm's reference
+     * @param keyRemovalPolicy    what happens to the alarm topic's key when the stack is deleted
+     * @param function            the chat function
+     * @param api                 the chat API
      */
-    public record Props(EnvironmentConfig config, Function function, RestApi api) {}
+    public record Props(
+            String environmentName,
+            List<String> allowedModelIds,
+            String alarmEmail,
+            int requestLimitSeconds,
+            RemovalPolicy keyRemovalPolicy,
+            Function function,
+            RestApi api) {
+        public Props {
+            allowedModelIds = List.copyOf(allowedModelIds);
+        }
+    }
 
     public Observability(Construct scope, String id, Props props) {
         super(scope, id);
-        EnvironmentConfig config = props.config();
+        String name = props.environmentName();
+        List<String> models = props.allowedModelIds();
         Function function = props.function();
         RestApi api = props.api();
         Stack stack = Stack.of(this);
@@ -74,9 +87,9 @@ public final class Observability extends Construct {
         // CloudWatch can only publish to an encrypted topic whose customer-managed key lets it (AWS-managed keys
         // cannot), so the topic has its own key.
         Key topicKey = Key.Builder.create(this, "AlarmTopicKey")
-                .description("Encrypts the chat (" + config.name() + ") alarm topic")
+                .description("Encrypts the chat (" + name + ") alarm topic")
                 .enableKeyRotation(true)
-                .removalPolicy(Retention.removalPolicy(config))
+                .removalPolicy(props.keyRemovalPolicy())
                 .pendingWindow(Duration.days(7))
                 .build();
         topicKey.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -84,10 +97,10 @@ public final class Observability extends Construct {
                 .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
                 .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
                 .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
+                .conditions(Ordered.map("StringEquals", Ordered.map("aws:SourceAccount", stack.getAccount())))
                 .build());
         alarmTopic = Topic.Builder.create(this, "AlarmTopic")
-                .displayName("Chat " + config.name() + " alarms")
+                .displayName("Chat " + name + " alarms")
                 .masterKey(topicKey)
                 .enforceSsl(true)
                 .build();
@@ -98,28 +111,26 @@ public final class Observability extends Construct {
                 .principals(List.of(new ServicePrincipal("cloudwatch.amazonaws.com")))
                 .actions(List.of("sns:Publish"))
                 .resources(List.of(alarmTopic.getTopicArn()))
-                .conditions(new TreeMap<>(Map.of(
-                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                .conditions(Ordered.map(
                         "ArnLike",
-                                Map.of(
-                                        "aws:SourceArn",
-                                        stack.formatArn(ArnComponents.builder()
-                                                .service("cloudwatch")
-                                                .resource("alarm")
-                                                .resourceName("*")
-                                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                                                .build())))))
+                        Ordered.map(
+                                "aws:SourceArn",
+                                stack.formatArn(ArnComponents.builder()
+                                        .service("cloudwatch")
+                                        .resource("alarm")
+                                        .resourceName("*")
+                                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
+                                        .build())),
+                        "StringEquals",
+                        Ordered.map("aws:SourceAccount", stack.getAccount())))
                 .build());
-        alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail()));
+        alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail()));
 
         Metric errors = function.metricErrors(sum());
         Metric throttles = function.metricThrottles(sum());
         Metric serverErrors = api.metricServerError(sum());
         Metric latencyP99 = api.metricLatency(stat("p99"));
-        double latencyThresholdMs = ServiceLimits.requestLimitSeconds(
-                        config.function().streaming(), config.function().timeoutSeconds())
-                * 1000.0
-                * LATENCY_ALARM_SHARE_OF_TIMEOUT;
+        double latencyThresholdMs = props.requestLimitSeconds() * 1000.0 * LATENCY_ALARM_SHARE_OF_TIMEOUT;
         alarm("FunctionErrors", errors, 1, "The chat function failed at least once in 5 minutes");
         alarm(
                 "FunctionThrottles",
@@ -148,14 +159,11 @@ public final class Observability extends Construct {
                 latencyP99,
                 api.metricIntegrationLatency(stat("p99"))));
         for (String metricName : BEDROCK_METRICS) {
-            graphs.add(graph(
-                    "Bedrock " + metricName,
-                    bedrockMetrics(metricName, config.models().allowedModelIds())));
+            graphs.add(graph("Bedrock " + metricName, bedrockMetrics(metricName, models)));
         }
         List<List<IWidget>> rows = new ArrayList<>();
         rows.add(List.of(TextWidget.Builder.create()
-                .markdown("# Chat " + config.name() + "\nFunction, API and Bedrock models ("
-                        + String.join(", ", config.models().allowedModelIds()) + ")")
+                .markdown("# Chat " + name + "\nFunction, API and Bedrock models (" + String.join(", ", models) + ")")
                 .width(WIDTH)
                 .height(2)
                 .build()));
@@ -168,7 +176,7 @@ public final class Observability extends Construct {
         for (int i = 0; i < graphs.size(); i += 2) {
             rows.add(graphs.subList(i, Math.min(i + 2, graphs.size())));
         }
-        dashboardName = "chat-" + config.name();
+        dashboardName = "chat-" + name;
         Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(dashboardName)
                 .widgets(rows)
@@ -184,7 +192,7 @@ public final class Observability extends Construct {
                 .map(modelId -> Metric.Builder.create()
                         .namespace("AWS/Bedrock")
                         .metricName(metricName)
-                        .dimensionsMap(Map.of("ModelId", modelId))
+                        .dimensionsMap(Ordered.map("ModelId", modelId))
                         .statistic(statistic)
                         .period(PERIOD)
                         .label(modelId)

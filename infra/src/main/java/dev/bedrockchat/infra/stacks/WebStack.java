@@ -1,6 +1,7 @@
 package dev.bedrockchat.infra.stacks;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.web.WebDistribution;
 import java.nio.file.Path;
 import software.amazon.awscdk.CfnOutput;
@@ -14,7 +15,15 @@ public final class WebStack extends Stack {
     public WebStack(
             Construct scope, String id, StackProps props, EnvironmentConfig config, Path frontendDir, RestApi api) {
         super(scope, id, props);
-        WebDistribution web = new WebDistribution(this, "Web", new WebDistribution.Props(config, frontendDir, api));
+        WebDistribution web = new WebDistribution(
+                this,
+                "Web",
+                new WebDistribution.Props(
+                        config.name(),
+                        config.customDomain(),
+                        new Retention(config.logRetentionDays(), config.retainDataOnDelete()),
+                        frontendDir,
+                        api));
         CfnOutput.Builder.create(this, "CloudFrontUrl")
                 .description("Open this address to chat")
                 .value(web.url())

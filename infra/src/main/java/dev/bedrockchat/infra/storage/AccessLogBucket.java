@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra.storage;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.logs.Retention;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -18,17 +17,18 @@ public final class AccessLogBucket extends Construct {
     private final Bucket bucket;
 
     /**
-     * @param config           the environment (log retention, whether data is retained)
+     * @param retention        how long logs are kept (they expire then), and whether the bucket survives its stack
      * @param allowAclDelivery true when CloudFront standard logging writes here: it delivers with object ACLs
      */
-    public record Props(EnvironmentConfig config, boolean allowAclDelivery) {}
+    public record Props(Retention retention, boolean allowAclDelivery) {}
 
     public AccessLogBucket(Construct scope, String id, Props props) {
         super(scope, id);
-        Bucket.Builder builder = PrivateBucket.builder(this, "Bucket", Retention.removalPolicy(props.config()))
+        Bucket.Builder builder = PrivateBucket.builder(
+                        this, "Bucket", props.retention().removalPolicy())
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("ExpireLogs")
-                        .expiration(Duration.days(props.config().logRetentionDays()))
+                        .expiration(Duration.days(props.retention().logRetentionDays()))
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()));
         if (props.allowAclDelivery()) {

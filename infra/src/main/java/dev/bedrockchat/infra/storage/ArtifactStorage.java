@@ -1,8 +1,7 @@
 package dev.bedrockchat.infra.storage;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
-import dev.bedrockchat.infra.config.Retention;
+import dev.bedrockchat.infra.logs.Retention;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -31,15 +30,18 @@ public final class ArtifactStorage extends Construct {
 
     private final Bucket bucket;
 
-    /** @param config the environment (artifact lifecycle, log retention, whether data is retained) */
-    public record Props(EnvironmentConfig config) {}
+    /**
+     * @param lifecycle when artifacts move to Standard-IA and expire, how long overwritten versions are kept
+     * @param retention how long access logs are kept, and whether the buckets survive their stack
+     */
+    public record Props(ArtifactLifecycle lifecycle, Retention retention) {}
 
     public ArtifactStorage(Construct scope, String id, Props props) {
         super(scope, id);
-        EnvironmentConfig config = props.config();
-        AccessLogBucket accessLogs = new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(config, false));
-        ArtifactLifecycle lifecycle = config.artifacts();
-        bucket = PrivateBucket.builder(this, "Bucket", Retention.removalPolicy(config))
+        AccessLogBucket accessLogs =
+                new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(props.retention(), false));
+        ArtifactLifecycle lifecycle = props.lifecycle();
+        bucket = PrivateBucket.builder(this, "Bucket", props.retention().removalPolicy())
                 .versioned(true)
                 .serverAccessLogsBucket(accessLogs.bucket())
                 .serverAccessLogsPrefix("artifact-bucket/")

@@ -1,16 +1,16 @@
 package dev.bedrockchat.infra.web;
 
-import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
-import dev.bedrockchat.infra.config.Retention;
 import dev.bedrockchat.infra.config.ServiceLimits;
+import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.storage.AccessLogBucket;
 import dev.bedrockchat.infra.storage.PrivateBucket;
+import dev.bedrockchat.infra.support.Ordered;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -69,17 +69,25 @@ public final class WebDistribution extends Construct {
     private final String url;
 
     /**
-     * @param config      the environment
-     * @param frontendDir the built page ({@code frontend/dist})
-     * @param api         the chat API
+     * @param environmentName the environment (in descriptions)
+     * @param customDomain    the page's own domain, or empty for the distribution's own domain
+     * @param logRetention    how long access logs and deployment logs are kept, and whether they survive the stack
+     * @param frontendDir     the built page ({@code frontend/dist})
+     * @param api             the chat API
      */
-    public record Props(EnvironmentConfig config, Path frontendDir, RestApi api) {}
+    public record Props(
+            String environmentName,
+            Optional<CustomDomain> customDomain,
+            Retention logRetention,
+            Path frontendDir,
+            RestApi api) {}
 
     public WebDistribution(Construct scope, String id, Props props) {
         super(scope, id);
-        EnvironmentConfig config = props.config();
+        String name = props.environmentName();
 
-        Bucket logBucket = new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(config, true)).bucket();
+        Bucket logBucket =
+                new AccessLogBucket(this, "AccessLogs", new AccessLogBucket.Props(props.logRetention(), true)).bucket();
 
         // Holds only the build output of the page, which every deployment uploads again: never retained.
         siteBucket = PrivateBucket.builder(this, "SiteBucket", RemovalPolicy.DESTROY)
@@ -88,7 +96,7 @@ public final class WebDistribution extends Construct {
                 .build();
 
         ResponseHeadersPolicy securityHeaders = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
-                .comment("Strict security headers of the chat (" + config.name() + ")")
+                .comment("Strict security headers of the chat (" + name + ")")
                 .securityHeadersBehavior(securityHeadersBehavior())
                 .build();
 
@@ -106,7 +114,7 @@ public final class WebDistribution extends Construct {
                 .build();
 
         Distribution.Builder distributionBuilder = Distribution.Builder.create(this, "Distribution")
-                .comment("Bedrock chat (" + config.name() + ")")
+                .comment("Bedrock chat (" + name + ")")
                 .defaultRootObject("index.html")
                 .defaultBehavior(BehaviorOptions.builder()
                         .origin(S3BucketOrigin.withOriginAccessControl(siteBucket))
@@ -116,20 +124,20 @@ public final class WebDistribution extends Construct {
                         .responseHeadersPolicy(securityHeaders)
                         .compress(true)
                         .build())
-                .additionalBehaviors(Map.of(API_PATH_PATTERN, api))
+                .additionalBehaviors(Ordered.map(API_PATH_PATTERN, api))
                 .httpVersion(HttpVersion.HTTP2_AND_3)
                 .minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)
                 .priceClass(PriceClass.PRICE_CLASS_100)
                 .enableLogging(true)
                 .logBucket(logBucket)
                 .logFilePrefix("cloudfront/");
-        config.customDomain()
+        props.customDomain()
                 .ifPresent(domain -> distributionBuilder
                         .domainNames(List.of(domain.name()))
                         .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
         Distribution distribution = distributionBuilder.build();
         url = "https://"
-                + config.customDomain().map(CustomDomain::name).orElse(distribution.getDistributionDomainName());
+                + props.customDomain().map(CustomDomain::name).orElse(distribution.getDistributionDomainName());
 
         BucketDeployment deployment = BucketDeployment.Builder.create(this, "Deployment")
                 .sources(List.of(Source.asset(props.frontendDir().toString())))
@@ -138,10 +146,10 @@ public final class WebDistribution extends Construct {
                 .distributionPaths(List.of("/*"))
                 .prune(true)
                 .memoryLimit(256)
-                .logGroup(Retention.logGroup(this, "DeploymentLogs", config))
+                .logGroup(props.logRetention().logGroup(this, "DeploymentLogs"))
                 .build();
 
-        acknowledgeFindings(config, distribution, deployment);
+        acknowledgeFindings(props.customDomain().isPresent(), distribution, deployment);
     }
 
     /**
@@ -177,7 +185,7 @@ public final class WebDistribution extends Construct {
                 .build();
     }
 
-    private void acknowledgeFindings(EnvironmentConfig config, Distribution distribution, BucketDeployment deployment) {
+    private void acknowledgeFindings(boolean customDomain, Distribution distribution, BucketDeployment deployment) {
         // The deployment's handler is a singleton function that aws-cdk-lib creates and keeps up to date.
         Acknowledge.rule(
                 deployment.getHandlerRole(),
@@ -188,7 +196,7 @@ public final class WebDistribution extends Construct {
         String partition = Token.isUnresolved(stack.getPartition()) ? "<AWS::Partition>" : stack.getPartition();
         String account = Token.isUnresolved(stack.getAccount()) ? "<AWS::AccountId>" : stack.getAccount();
         String assetBucket = "arn:" + partition + ":s3:::cdk-"
-                + stack.getSynthesizer().getBootstrapQualifier() + "-assets-" + account + "-" + config.region();
+                + stack.getSynthesizer().getBootstrapQualifier() + "-assets-" + account + "-" + stack.getRegion();
         String siteBucketArn = Acknowledge.arnOf(siteBucket);
         for (String finding : List.of(
                 "Action::s3:GetObject*",
@@ -221,7 +229,7 @@ public final class WebDistribution extends Construct {
                 "AwsSolutions-CFR2",
                 "No AWS WAF web ACL yet (it must live in us-east-1): the API stage throttles every caller; a WAF"
                         + " rate-based rule is a later addition");
-        if (config.customDomain().isEmpty()) {
+        if (!customDomain) {
             Acknowledge.rule(
                     distribution,
                     "AwsSolutions-CFR4",

@@ -23,7 +23,7 @@ class BedrockModelAccessTest {
                 .containsExactly("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0");
         assertThat(access.inferenceProfileArns()).isEmpty();
         assertThat(access.routedModelArns()).isEmpty();
-        assertThat(access.statements(null)).hasSize(1);
+        assertThat(access.roleStatements()).hasSize(1);
     }
 
     @Test
@@ -57,7 +57,7 @@ class BedrockModelAccessTest {
         BedrockModelAccess access =
                 access("amazon.nova-micro-v1:0", "us.amazon.nova-lite-v1:0", "eu.amazon.nova-pro-v1:0");
 
-        var statements = access.statements(null);
+        var statements = access.roleStatements();
         assertThat(statements).hasSize(2);
         var routed = statements.get(1).toStatementJson();
         assertThat(routed.toString()).contains("bedrock:InferenceProfileArn");
@@ -73,6 +73,51 @@ class BedrockModelAccessTest {
         assertThat(statements)
                 .allSatisfy(statement -> assertThat(statement.getActions())
                         .containsExactly("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"));
+    }
+
+    @Test
+    void aProfileWithRegionsOfItsOwnIsGrantedExactlyThere() {
+        Models models = new Models(
+                "us.amazon.nova-lite-v1:0",
+                List.of("us.amazon.nova-lite-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+                PROFILE_REGIONS,
+                Map.of(
+                        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                        List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2")));
+
+        BedrockModelAccess access = BedrockModelAccess.of(models, "aws", "us-east-1", "111122223333");
+
+        assertThat(access.routedModelArns())
+                .containsExactly(
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
+    }
+
+    @Test
+    void theEndpointAllowsTheSameExactArnsWithoutTheProfileCondition() {
+        BedrockModelAccess access = access("amazon.nova-micro-v1:0", "us.amazon.nova-lite-v1:0");
+
+        var statements = access.endpointStatements(new software.amazon.awscdk.services.iam.AnyPrincipal());
+
+        assertThat(statements).singleElement().satisfies(statement -> {
+            assertThat(statement.getResources()).containsExactlyElementsOf(access.allResources());
+            assertThat(statement.getActions())
+                    .containsExactly("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
+            assertThat(statement.getHasPrincipal()).isTrue();
+            assertThat(statement.toStatementJson().toString()).doesNotContain("bedrock:InferenceProfileArn");
+        });
+        assertThat(access.allResources())
+                .containsExactly(
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0",
+                        "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0");
     }
 
     @ParameterizedTest

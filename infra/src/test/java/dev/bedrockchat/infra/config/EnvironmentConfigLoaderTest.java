@@ -84,8 +84,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-                                + " artifacts, availabilityZones, budgetUsd, customDomain, function,"
-                                + " logRetentionDays, models, region, retainDataOnDelete): fix it in cdk.json"),
+                                + " apiGatewayAccountRole, artifacts, availabilityZones, budgetUsd, cloudTrail,"
+                                + " customDomain, function, logRetentionDays, models, production, region,"
+                                + " retainDataOnDelete): fix it in cdk.json"),
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -124,7 +125,8 @@ class EnvironmentConfigLoaderTest {
                                                 "jp.anthropic.claude-3-haiku-20240307-v1:0"))),
                         "environments.prod.models.allowed[1] 'jp.anthropic.claude-3-haiku-20240307-v1:0' uses"
                                 + " inference-profile prefix 'jp' that context.inferenceProfileRegions does not list"
-                                + " (known: us, eu, global): add its Regions there in cdk.json"),
+                                + " (known: us, eu, global): add its Regions there or under models.destinationRegions"
+                                + " in cdk.json"),
                 arguments(
                         "repeated model",
                         in("models", set("allowed", List.of("us.amazon.nova-lite-v1:0", "us.amazon.nova-lite-v1:0"))),
@@ -212,6 +214,106 @@ class EnvironmentConfigLoaderTest {
                         in("function", remove("webAdapterLayerVersion")),
                         "environments.prod.function.webAdapterLayerVersion is missing: set it to a whole number from"
                                 + " 1 to 10000 (the Lambda Web Adapter layer version) in cdk.json"),
+                arguments(
+                        "web adapter release candidate",
+                        in("function", set("webAdapterLayerVersion", 26)),
+                        "environments.prod.function.webAdapterLayerVersion must be at least 27 (Lambda Web Adapter"
+                                + " v1.0.0; older layers are pre-releases, and 26 keeps a pooled connection across a"
+                                + " SnapStart restore), e.g. 30 (v1.1.0) (got 26): fix it in cdk.json"),
+                arguments(
+                        "withdrawn web adapter layer",
+                        in("function", set("webAdapterLayerVersion", 29)),
+                        "environments.prod.function.webAdapterLayerVersion 29 is a withdrawn layer (published by a"
+                                + " release that was reverted): use 30 (v1.1.0) in cdk.json"),
+                arguments(
+                        "warm-up flag",
+                        in("function", set("warmUp", "daily")),
+                        "environments.prod.function.warmUp must be true (a daily call keeps the SnapStart version"
+                                + " active) or false (got 'daily'): fix it in cdk.json"),
+                arguments(
+                        "production flag",
+                        set("production", "yes"),
+                        "environments.prod.production must be true (the environment of the real users) or false"
+                                + " (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "API Gateway account role flag",
+                        set("apiGatewayAccountRole", 1),
+                        "environments.prod.apiGatewayAccountRole must be true (this environment sets the account's"
+                                + " API Gateway CloudWatch role) or false (another environment or the account already"
+                                + " sets it) (got 1): fix it in cdk.json"),
+                arguments(
+                        "CloudTrail flag",
+                        set("cloudTrail", "on"),
+                        "environments.prod.cloudTrail must be true (a CloudTrail trail of the environment's Region)"
+                                + " or false (got 'on'): fix it in cdk.json"),
+                arguments(
+                        "destination Regions of a model that is not allowed",
+                        in(
+                                "models",
+                                set(
+                                        "destinationRegions",
+                                        Map.of("us.amazon.nova-micro-v1:0", List.of("us-east-1", "us-west-2")))),
+                        "environments.prod.models.destinationRegions[\"us.amazon.nova-micro-v1:0\"] names a model"
+                                + " that is not in environments.prod.models.allowed (us.amazon.nova-lite-v1:0,"
+                                + " us.amazon.nova-pro-v1:0): add it there or remove this entry in cdk.json"),
+                arguments(
+                        "destination Regions of a foundation model",
+                        in(
+                                "models",
+                                set("allowed", List.of("us.amazon.nova-lite-v1:0", "amazon.nova-micro-v1:0"))
+                                        .andThen(set(
+                                                "destinationRegions",
+                                                Map.of("amazon.nova-micro-v1:0", List.of("us-east-1"))))),
+                        "environments.prod.models.destinationRegions[\"amazon.nova-micro-v1:0\"] is not a geographic"
+                                + " inference profile (a foundation model runs in the environment's Region, a global"
+                                + " profile in any commercial Region): remove this entry in cdk.json"),
+                arguments(
+                        "destination Regions of a global profile",
+                        in(
+                                "models",
+                                set(
+                                                "allowed",
+                                                List.of(
+                                                        "us.amazon.nova-lite-v1:0",
+                                                        "global.anthropic.claude-haiku-4-5-20251001-v1:0"))
+                                        .andThen(set(
+                                                "destinationRegions",
+                                                Map.of(
+                                                        "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+                                                        List.of("us-east-1"))))),
+                        "environments.prod.models.destinationRegions[\"global.anthropic.claude-haiku-4-5-20251001-v1:0\"]"
+                                + " is not a geographic inference profile (a foundation model runs in the"
+                                + " environment's Region, a global profile in any commercial Region): remove this"
+                                + " entry in cdk.json"),
+                arguments(
+                        "malformed destination Region",
+                        in(
+                                "models",
+                                set(
+                                        "destinationRegions",
+                                        Map.of("us.amazon.nova-pro-v1:0", List.of("us-east-1", "Oregon")))),
+                        "environments.prod.models.destinationRegions[\"us.amazon.nova-pro-v1:0\"] must be an AWS"
+                                + " Region code like us-east-1 (got 'Oregon'): fix it in cdk.json"),
+                arguments(
+                        "repeated destination Region",
+                        in(
+                                "models",
+                                set(
+                                        "destinationRegions",
+                                        Map.of("us.amazon.nova-pro-v1:0", List.of("us-east-1", "us-east-1")))),
+                        "environments.prod.models.destinationRegions[\"us.amazon.nova-pro-v1:0\"] repeats"
+                                + " 'us-east-1': list each Region once in cdk.json"),
+                arguments(
+                        "empty destination Regions",
+                        in("models", set("destinationRegions", Map.of("us.amazon.nova-pro-v1:0", List.of()))),
+                        "environments.prod.models.destinationRegions[\"us.amazon.nova-pro-v1:0\"] must be a non-empty"
+                                + " list of the Regions this profile routes to (got an empty list): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "destination Regions not an object",
+                        in("models", set("destinationRegions", List.of("us-east-1"))),
+                        "environments.prod.models.destinationRegions must be a JSON object of settings (got a"
+                                + " list): fix it in cdk.json"),
                 arguments(
                         "system prompt too long",
                         in("function", set("systemPrompt", "x".repeat(3000))),
@@ -306,7 +408,7 @@ class EnvironmentConfigLoaderTest {
         assertThat(prod.function().reservedConcurrency()).hasValue(50);
         assertThat(prod.function().streaming()).isTrue();
         assertThat(prod.function().snapStart()).isTrue();
-        assertThat(prod.function().webAdapterLayerVersion()).isEqualTo(26);
+        assertThat(prod.function().webAdapterLayerVersion()).isEqualTo(30);
         assertThat(prod.function().systemPrompt()).isEqualTo("Be brief.");
         assertThat(prod.function().maxTokens()).isEqualTo(2048);
         assertThat(prod.function().temperature()).isEqualByComparingTo(new BigDecimal("0.3"));
@@ -320,6 +422,84 @@ class EnvironmentConfigLoaderTest {
         assertThat(prod.retainDataOnDelete()).isTrue();
         assertThat(prod.customDomain()).isEmpty();
         assertThat(prod.stackPrefix()).isEqualTo("Chat-Prod");
+        assertThat(prod.production()).isTrue();
+        assertThat(prod.function().warmUp()).isFalse();
+        assertThat(prod.apiGatewayAccountRole()).isFalse();
+        assertThat(prod.cloudTrail()).isTrue();
+    }
+
+    @Test
+    void theWarmUpIsOnByDefaultOutsideProduction() {
+        Map<String, Object> environments = environments();
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+                .satisfies(dev -> {
+                    assertThat(dev.production()).isFalse();
+                    assertThat(dev.function().warmUp()).isTrue();
+                });
+
+        env(environments, "prod").remove("production");
+        EnvironmentConfig notProduction = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        assertThat(notProduction.production()).isFalse();
+        assertThat(notProduction.function().warmUp()).isTrue();
+
+        child(env(environments, "dev"), "function").put("warmUp", false);
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .function()
+                        .warmUp())
+                .isFalse();
+
+        env(environments, "prod").put("production", true);
+        child(env(environments, "prod"), "function").put("warmUp", true);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .function()
+                        .warmUp())
+                .isTrue();
+    }
+
+    @Test
+    void aProfileRoutesToItsOwnRegionsOrElseToItsPrefixs() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> models = child(env(environments, "prod"), "models");
+        models.put(
+                "allowed",
+                List.of(
+                        "us.amazon.nova-lite-v1:0",
+                        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "jp.anthropic.claude-haiku-4-5-20251001-v1:0"));
+        Map<String, Object> destinations = new java.util.LinkedHashMap<>();
+        destinations.put(
+                "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2"));
+        // A prefix context.inferenceProfileRegions does not know is fine with Regions of its own.
+        destinations.put("jp.anthropic.claude-haiku-4-5-20251001-v1:0", List.of("ap-northeast-1", "ap-northeast-3"));
+        models.put("destinationRegions", destinations);
+
+        EnvironmentConfig.Models config = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                .models();
+
+        assertThat(config.destinationRegionsOf("us.anthropic.claude-haiku-4-5-20251001-v1:0", "us"))
+                .containsExactly("us-east-1", "us-east-2", "us-west-1", "us-west-2");
+        assertThat(config.destinationRegionsOf("jp.anthropic.claude-haiku-4-5-20251001-v1:0", "jp"))
+                .containsExactly("ap-northeast-1", "ap-northeast-3");
+        assertThat(config.destinationRegionsOf("us.amazon.nova-lite-v1:0", "us"))
+                .containsExactly("us-east-1", "us-east-2", "us-west-2");
+    }
+
+    @Test
+    void everyEnvironmentOfTheRealCdkJsonPinsWebAdapterV110AndOnlyProdIsProduction() {
+        Map<String, Object> context = CdkJson.context();
+        for (String name : CdkJson.environmentNames()) {
+            EnvironmentConfig config = EnvironmentConfigLoader.load(
+                    name, context.get("environments"), context.get("inferenceProfileRegions"));
+            assertThat(config.function().webAdapterLayerVersion())
+                    .as(name)
+                    .isEqualTo(EnvironmentConfigLoader.RECOMMENDED_WEB_ADAPTER_LAYER_VERSION)
+                    .isEqualTo(30);
+            assertThat(config.production()).as(name).isEqualTo(name.equals("prod"));
+            assertThat(config.function().warmUp()).as(name).isEqualTo(!name.equals("prod"));
+            assertThat(config.apiGatewayAccountRole()).as(name).isTrue();
+            assertThat(config.cloudTrail()).as(name).isFalse();
+        }
     }
 
     @Test
@@ -342,6 +522,15 @@ class EnvironmentConfigLoaderTest {
         assertThat(config.function().reservedConcurrency()).isEmpty();
         assertThat(config.function().systemPrompt()).isEmpty();
         assertThat(config.function().webAdapterLayerVersion()).isZero();
+
+        prod.remove("production");
+        prod.remove("apiGatewayAccountRole");
+        prod.remove("cloudTrail");
+        EnvironmentConfig defaults = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        assertThat(defaults.production()).isFalse();
+        assertThat(defaults.apiGatewayAccountRole()).isTrue();
+        assertThat(defaults.cloudTrail()).isFalse();
+        assertThat(defaults.function().warmUp()).isTrue();
     }
 
     @Test
@@ -418,6 +607,9 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> prod = environment(true, 50, 100);
         prod.put("account", "111122223333");
         prod.put("availabilityZones", new ArrayList<>(List.of("us-east-1a", "us-east-1b")));
+        prod.put("production", true);
+        prod.put("apiGatewayAccountRole", false);
+        prod.put("cloudTrail", true);
         environments.put("prod", prod);
         return environments;
     }
@@ -446,7 +638,7 @@ class EnvironmentConfigLoaderTest {
                         "snapStart",
                         true,
                         "webAdapterLayerVersion",
-                        26,
+                        30,
                         "systemPrompt",
                         "Be brief.",
                         "maxTokens",

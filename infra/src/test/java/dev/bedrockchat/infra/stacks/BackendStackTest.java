@@ -99,7 +99,7 @@ class BackendStackTest {
         bedrockStatements.removeIf(statement ->
                 strings(statement.get("Action")).stream().noneMatch(action -> action.startsWith("bedrock:")));
 
-        assertThat(bedrockStatements).hasSize(4); // role and endpoint: direct + through profiles
+        assertThat(bedrockStatements).hasSize(3); // role: direct + through profiles; endpoint: one
         for (Map<String, Object> statement : bedrockStatements) {
             assertThat(strings(statement.get("Action"))).noneMatch(action -> action.contains("*"));
             assertThat(strings(statement.get("Resource"))).isNotEmpty().noneMatch(arn -> arn.contains("*"));
@@ -192,9 +192,7 @@ class BackendStackTest {
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"))
                 .containsEntry("TracingConfig", Map.of("Mode", "Active"))
                 .containsEntry(
-                        "Layers",
-                        List.of("arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:"
-                                + settings.webAdapterLayerVersion()));
+                        "Layers", List.of("arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:30"));
         assertThat(flatten(map(function.get("LoggingConfig")).get("LogGroup")))
                 .isEqualTo("${" + logGroupOfFunction() + "}");
         Map<String, Object> vpc = map(function.get("VpcConfig"));
@@ -239,6 +237,8 @@ class BackendStackTest {
                         Map.entry("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap"),
                         Map.entry("AWS_LWA_INVOKE_MODE", "response_stream"),
                         Map.entry("AWS_LWA_READINESS_CHECK_PATH", "/api/health"),
+                        // The warm-up call is no HTTP request: the adapter posts it here.
+                        Map.entry("AWS_LWA_PASS_THROUGH_PATH", "/events"),
                         Map.entry("PORT", "8080")));
     }
 
@@ -359,21 +359,154 @@ class BackendStackTest {
         assertThat(flatten(endpoint.get("ServiceName"))).isEqualTo("com.amazonaws.us-east-1.bedrock-runtime");
         assertThat(endpoint).containsEntry("PrivateDnsEnabled", true);
 
-        List<Map<String, Object>> statements = statements(endpoint.get("PolicyDocument"));
         List<Map<String, Object>> roleStatements = rolePolicy("BedrockModels");
-        assertThat(statements).hasSize(2);
-        for (int i = 0; i < 2; i++) {
-            assertThat(statements.get(i)).containsEntry("Principal", Map.of("AWS", "*"));
-            assertThat(strings(statements.get(i).get("Action")))
-                    .containsExactlyInAnyOrderElementsOf(
-                            strings(roleStatements.get(i).get("Action")));
-            assertThat(strings(statements.get(i).get("Resource")))
-                    .containsExactlyInAnyOrderElementsOf(
-                            strings(roleStatements.get(i).get("Resource")));
-            assertThat(strings(map(map(statements.get(i).get("Condition")).get("StringEquals"))
-                            .get("aws:PrincipalAccount")))
-                    .containsExactly(ACCOUNT);
-        }
+        List<String> roleResources = roleStatements.stream()
+                .flatMap(statement -> strings(statement.get("Resource")).stream())
+                .toList();
+
+        // One statement: the role's exact ARNs (profiles and the models they route to), for this account's
+        // principals, without the role's bedrock:InferenceProfileArn condition.
+        List<Map<String, Object>> endpointStatements = statements(endpoint.get("PolicyDocument"));
+        assertThat(endpointStatements).hasSize(1);
+        Map<String, Object> statement = endpointStatements.getFirst();
+        assertThat(statement)
+                .containsOnlyKeys("Sid", "Effect", "Principal", "Action", "Resource", "Condition")
+                .containsEntry("Effect", "Allow")
+                .containsEntry("Principal", Map.of("AWS", "*"));
+        assertThat(strings(statement.get("Action")))
+                .containsExactly("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream");
+        assertThat(strings(statement.get("Resource"))).hasSize(8).containsExactlyInAnyOrderElementsOf(roleResources);
+        assertThat(statement.get("Condition"))
+                .isEqualTo(Map.of("StringEquals", Map.of("aws:PrincipalAccount", ACCOUNT)));
+        // The role keeps the condition: it alone enforces that the routed models are only used through profiles.
+        assertThat(roleStatements.get(1).get("Condition").toString()).contains("bedrock:InferenceProfileArn");
+    }
+
+    @Test
+    void theFunctionRoleHasTheFixedNameOfItsStackPrefix() {
+        assertThat(properties(chatRole())).containsEntry("RoleName", "Chat-Dev-Function");
+        assertThat(app.stacks().backend().function().role().getRoleName()).isNotNull();
+        assertThat(app.stacks().cost().functionRoleName()).isEqualTo("Chat-Dev-Function");
+        template.hasOutput("FunctionRoleName", Map.of("Value", "Chat-Dev-Function"));
+    }
+
+    @Test
+    void theFlowLogRoleTrustsOnlyThisAccountsFlowLogs() {
+        Map<String, Object> flowLog = properties(only(template.findResources("AWS::EC2::FlowLog")));
+        String roleId =
+                (String) ((List<?>) map(flowLog.get("DeliverLogsPermissionArn")).get("Fn::GetAtt")).get(0);
+        Map<String, Object> role =
+                properties(template.findResources("AWS::IAM::Role").get(roleId));
+
+        assertThat(role.get("AssumeRolePolicyDocument"))
+                .isEqualTo(Map.of(
+                        "Version",
+                        "2012-10-17",
+                        "Statement",
+                        List.of(Map.of(
+                                "Effect",
+                                "Allow",
+                                "Principal",
+                                Map.of("Service", "vpc-flow-logs.amazonaws.com"),
+                                "Action",
+                                "sts:AssumeRole",
+                                "Condition",
+                                Map.of(
+                                        "StringEquals",
+                                        Map.of("aws:SourceAccount", ACCOUNT),
+                                        "ArnLike",
+                                        Map.of(
+                                                "aws:SourceArn",
+                                                "arn:aws:ec2:us-east-1:" + ACCOUNT + ":vpc-flow-log/*"))))));
+        assertThat(role).doesNotContainKeys("ManagedPolicyArns", "Policies");
+        // It may write to the flow log's own log group, nothing else.
+        String logGroup = flatten(flowLog.get("LogGroupName"));
+        List<Map<String, Object>> statements = template
+                .findResources(
+                        "AWS::IAM::Policy", Map.of("Properties", Map.of("Roles", List.of(Map.of("Ref", roleId)))))
+                .values()
+                .stream()
+                .flatMap(policy -> statements(properties(policy).get("PolicyDocument")).stream())
+                .toList();
+        assertThat(statements).singleElement().satisfies(statement -> {
+            assertThat(strings(statement.get("Resource")))
+                    .containsExactly("${" + logGroup.substring(2, logGroup.length() - 1) + ".Arn}");
+            assertThat(strings(statement.get("Action")))
+                    .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents");
+        });
+    }
+
+    @Test
+    void theAccountsApiGatewayRoleTrustsApiGatewayForThisAccountOnly() {
+        Map<String, Object> account = only(template.findResources("AWS::ApiGateway::Account"));
+        String roleId = (String)
+                ((List<?>) map(properties(account).get("CloudWatchRoleArn")).get("Fn::GetAtt")).get(0);
+        Map<String, Object> role = template.findResources("AWS::IAM::Role").get(roleId);
+
+        assertThat(properties(role).get("AssumeRolePolicyDocument"))
+                .isEqualTo(Map.of(
+                        "Version",
+                        "2012-10-17",
+                        "Statement",
+                        List.of(Map.of(
+                                "Effect",
+                                "Allow",
+                                "Principal",
+                                Map.of("Service", "apigateway.amazonaws.com"),
+                                "Action",
+                                "sts:AssumeRole",
+                                "Condition",
+                                Map.of("StringEquals", Map.of("aws:SourceAccount", ACCOUNT))))));
+        assertThat(flatten(((List<?>) properties(role).get("ManagedPolicyArns")).getFirst()))
+                .isEqualTo("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs");
+        // Kept on deletion: API Gateway goes on using it for every API of the account.
+        assertThat(role).containsEntry("DeletionPolicy", "Retain");
+        assertThat(account).containsEntry("DeletionPolicy", "Retain");
+        // After the API (the account needs an API Gateway resource first), before the stage that logs.
+        String restApi = template.getResourceId("AWS::ApiGateway::RestApi");
+        assertThat(Cfn.strings(account.get("DependsOn"))).containsExactly(restApi);
+        String accountId = template.findResources("AWS::ApiGateway::Account")
+                .keySet()
+                .iterator()
+                .next();
+        assertThat(Cfn.strings(
+                        only(template.findResources("AWS::ApiGateway::Stage")).get("DependsOn")))
+                .contains(accountId);
+        template.resourceCountIs("AWS::ApiGateway::Account", 1);
+    }
+
+    @Test
+    void aDailyWarmUpCallsTheLiveAliasOutsideProduction() {
+        String alias = template.getResourceId("AWS::Lambda::Alias");
+        Map<String, Object> schedule = properties(only(template.findResources("AWS::Scheduler::Schedule")));
+
+        assertThat(schedule)
+                .containsEntry("ScheduleExpression", "rate(1 day)")
+                .containsEntry("State", "ENABLED")
+                .containsEntry("FlexibleTimeWindow", Map.of("Mode", "OFF"));
+        Map<String, Object> target = map(schedule.get("Target"));
+        assertThat(target)
+                .containsEntry("Arn", Map.of("Ref", alias))
+                .containsEntry("Input", "{\"source\":\"bedrock-chat.warm-up\"}");
+        // The scheduler's role may invoke the alias and nothing else, for this account's default group only.
+        String roleId = (String) ((List<?>) map(target.get("RoleArn")).get("Fn::GetAtt")).get(0);
+        List<Map<String, Object>> statements = template
+                .findResources(
+                        "AWS::IAM::Policy", Map.of("Properties", Map.of("Roles", List.of(Map.of("Ref", roleId)))))
+                .values()
+                .stream()
+                .flatMap(policy -> statements(properties(policy).get("PolicyDocument")).stream())
+                .toList();
+        assertThat(statements).singleElement().satisfies(statement -> {
+            assertThat(statement).containsEntry("Action", "lambda:InvokeFunction");
+            assertThat(statement).containsEntry("Resource", Map.of("Ref", alias));
+        });
+        Map<String, Object> trust = map(
+                statements(properties(template.findResources("AWS::IAM::Role").get(roleId))
+                                .get("AssumeRolePolicyDocument"))
+                        .getFirst());
+        assertThat(trust).containsEntry("Principal", Map.of("Service", "scheduler.amazonaws.com"));
+        assertThat(map(map(trust.get("Condition")).get("StringEquals"))).containsEntry("aws:SourceAccount", ACCOUNT);
     }
 
     @Test

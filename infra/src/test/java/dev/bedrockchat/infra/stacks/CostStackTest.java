@@ -1,9 +1,14 @@
 package dev.bedrockchat.infra.stacks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.support.Synthesized;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
 
 class CostStackTest {
 
@@ -34,6 +39,30 @@ class CostStackTest {
                                         List.of(
                                                 notification("ACTUAL", 80, email),
                                                 notification("FORECASTED", 100, email))));
+    }
+
+    @Test
+    void theCostStackNamesTheFunctionsRoleAsTheBackendNamesIt() {
+        Synthesized prod = Synthesized.environment("prod");
+
+        assertThat(prod.stacks().cost().getRegion()).isEqualTo("us-east-1");
+        assertThat(prod.stacks().cost().functionRoleName()).isEqualTo("Chat-Prod-Function");
+        prod.backend()
+                .hasResourceProperties(
+                        "AWS::IAM::Role",
+                        Map.of("RoleName", prod.stacks().cost().functionRoleName(), "Policies", Match.anyValue()));
+        // A budget action may name the role without a reference to the backend stack.
+        assertThat(prod.stacks().cost().getDependencies()).isEmpty();
+    }
+
+    @Test
+    void theRoleNameStaysWithinIamsLimit() {
+        assertThat(ChatFunction.roleName("Chat-Abcdefghijklmnop")).isEqualTo("Chat-Abcdefghijklmnop-Function");
+        String longest = "Chat-" + "x".repeat(ChatFunction.MAX_ROLE_NAME_LENGTH - "Chat--Function".length());
+        assertThat(ChatFunction.roleName(longest)).hasSize(64);
+        assertThatThrownBy(() -> ChatFunction.roleName(longest + "y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than IAM's 64 characters");
     }
 
     private static Map<String, Object> notification(String type, int percent, String email) {

@@ -7,6 +7,7 @@ import static dev.bedrockchat.infra.support.Cfn.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bedrockchat.infra.function.ChatFunction;
+import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.Synthesized;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** Settings that change what is built: buffered answers, a custom domain, retained data. */
+/**
+ * Settings that change what is built: buffered answers, a custom domain, retained data, the account's API Gateway
+ * role, the warm-up, a trail, per-model Regions, a Region other than us-east-1. Every variant is synthesized with
+ * cdk-nag, as the app does: a finding fails it.
+ */
 class VariantsTest {
 
     @Test
@@ -96,5 +101,167 @@ class VariantsTest {
                 "AWS::Lambda::Function", Map.of("Runtime", "java25", "ReservedConcurrentExecutions", Match.absent()));
         assertThat(Synthesized.environment("dev").stacks().backend().getTerminationProtection())
                 .isFalse();
+    }
+
+    @Test
+    void withoutTheAccountRoleTheStackLeavesTheAccountsSettingAlone() {
+        Template backend = Synthesized.variant("no-account-role", "dev", dev -> dev.put("apiGatewayAccountRole", false))
+                .backend();
+
+        backend.resourceCountIs("AWS::ApiGateway::Account", 0);
+        assertThat(backend.findResources(
+                        "AWS::IAM::Role",
+                        Map.of(
+                                "Properties",
+                                Map.of(
+                                        "AssumeRolePolicyDocument",
+                                        Map.of(
+                                                "Statement",
+                                                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                                        "Principal",
+                                                        Map.of("Service", "apigateway.amazonaws.com"))))))))))
+                .isEmpty();
+        assertThat(only(backend.findResources("AWS::ApiGateway::Stage"))).doesNotContainKey("DependsOn");
+        // Logging stays on: it uses the role the account already has.
+        backend.hasResourceProperties(
+                "AWS::ApiGateway::Stage", Map.of("AccessLogSetting", Map.of("DestinationArn", Match.anyValue())));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void productionHasNoWarmUpUnlessItAsksAndOthersCanTurnItOff() {
+        Synthesized.environment("prod").backend().resourceCountIs("AWS::Scheduler::Schedule", 0);
+        Synthesized.environment("staging").backend().resourceCountIs("AWS::Scheduler::Schedule", 1);
+        Synthesized.variant(
+                        "dev-no-warm-up",
+                        "dev",
+                        dev -> ((Map<String, Object>) dev.get("function")).put("warmUp", false))
+                .backend()
+                .resourceCountIs("AWS::Scheduler::Schedule", 0);
+    }
+
+    @Test
+    void anOptionalTrailRecordsTheRegionWithValidatedLogFilesInALockedBucket() {
+        Synthesized dev = Synthesized.environment("dev");
+        dev.backend().resourceCountIs("AWS::CloudTrail::Trail", 0);
+
+        Synthesized withTrail = Synthesized.variant("cloud-trail", "dev", env -> env.put("cloudTrail", true));
+        Template backend = withTrail.backend();
+        Map<String, Object> trail = properties(only(backend.findResources("AWS::CloudTrail::Trail")));
+        assertThat(trail)
+                .containsEntry("IsMultiRegionTrail", false)
+                .containsEntry("EnableLogFileValidation", true)
+                .containsEntry("IsLogging", true)
+                .containsEntry("IncludeGlobalServiceEvents", true);
+        String bucket = (String) map(trail.get("S3BucketName")).get("Ref");
+        Map<String, Object> bucketResource =
+                backend.findResources("AWS::S3::Bucket").get(bucket);
+        assertThat(bucketResource).containsEntry("DeletionPolicy", "Delete");
+        Map<String, Object> bucketProperties = properties(bucketResource);
+        assertThat(bucketProperties)
+                .containsEntry(
+                        "BucketEncryption",
+                        Map.of(
+                                "ServerSideEncryptionConfiguration",
+                                List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))))
+                .containsEntry(
+                        "PublicAccessBlockConfiguration",
+                        Map.of(
+                                "BlockPublicAcls", true,
+                                "BlockPublicPolicy", true,
+                                "IgnorePublicAcls", true,
+                                "RestrictPublicBuckets", true))
+                .containsEntry(
+                        "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))))
+                .containsEntry("VersioningConfiguration", Map.of("Status", "Enabled"));
+        assertThat(map(bucketProperties.get("LoggingConfiguration"))).containsEntry("LogFilePrefix", "trail-bucket/");
+        int days = withTrail.config().logRetentionDays();
+        assertThat(map(bucketProperties.get("LifecycleConfiguration")).get("Rules"))
+                .isEqualTo(List.of(Map.of(
+                        "Id",
+                        "ExpireTrailLogs",
+                        "Status",
+                        "Enabled",
+                        "ExpirationInDays",
+                        days,
+                        "NoncurrentVersionExpiration",
+                        Map.of("NoncurrentDays", days),
+                        "AbortIncompleteMultipartUpload",
+                        Map.of("DaysAfterInitiation", 1))));
+        // TLS only, and CloudTrail writes only for this trail.
+        backend.hasResourceProperties(
+                "AWS::S3::BucketPolicy",
+                Map.of(
+                        "Bucket",
+                        Map.of("Ref", bucket),
+                        "PolicyDocument",
+                        Map.of(
+                                "Statement",
+                                Match.arrayWith(List.of(
+                                        Match.objectLike(Map.of(
+                                                "Effect",
+                                                "Deny",
+                                                "Condition",
+                                                Map.of("Bool", Map.of("aws:SecureTransport", "false")))),
+                                        Match.objectLike(Map.of(
+                                                "Effect", "Allow",
+                                                "Principal", Map.of("Service", "cloudtrail.amazonaws.com"),
+                                                "Action", "s3:PutObject")))))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aProfileWithRegionsOfItsOwnIsGrantedThereAndOthersInTheirPrefixsRegions() {
+        String claude = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+        Template backend = Synthesized.variant("destination-regions", "dev", dev -> {
+                    Map<String, Object> models = (Map<String, Object>) dev.get("models");
+                    models.put("allowed", List.of("us.amazon.nova-lite-v1:0", claude));
+                    models.put(
+                            "destinationRegions",
+                            Map.of(claude, List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2")));
+                })
+                .backend();
+
+        Map<String, Object> role = only(
+                backend.findResources("AWS::IAM::Role", Map.of("Properties", Map.of("RoleName", "Chat-Dev-Function"))));
+        Map<String, Object> routed = Cfn.list(properties(role).get("Policies")).stream()
+                .map(Cfn::map)
+                .filter(policy -> "BedrockModels".equals(policy.get("PolicyName")))
+                .flatMap(policy -> Cfn.list(map(policy.get("PolicyDocument")).get("Statement")).stream())
+                .map(Cfn::map)
+                .filter(statement -> "InvokeModelsThroughInferenceProfiles".equals(statement.get("Sid")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(Cfn.strings(routed.get("Resource")))
+                .containsExactlyInAnyOrder(
+                        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0",
+                        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-west-1::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+                        "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anEnvironmentOutsideUsEast1KeepsItsBudgetInUsEast1WithoutReferences() {
+        Synthesized app = Synthesized.variant("eu-west-1", "dev", dev -> {
+            dev.put("region", "eu-west-1");
+            Map<String, Object> models = (Map<String, Object>) dev.get("models");
+            models.put("allowed", List.of("eu.amazon.nova-lite-v1:0"));
+            models.put("default", "eu.amazon.nova-lite-v1:0");
+        });
+
+        assertThat(app.stacks().backend().getRegion()).isEqualTo("eu-west-1");
+        assertThat(app.stacks().web().getRegion()).isEqualTo("eu-west-1");
+        assertThat(app.stacks().cost().getRegion()).isEqualTo("us-east-1");
+        assertThat(app.stacks().cost().getDependencies()).isEmpty();
+        assertThat(app.stacks().cost().functionRoleName()).isEqualTo("Chat-Dev-Function");
+        app.cost().resourceCountIs("AWS::Budgets::Budget", 1);
+        // The web stack imports the backend's API (same Region); the cost stack imports nothing.
+        assertThat(app.cost().toJSON().toString()).doesNotContain("Fn::ImportValue", "Fn::GetStackOutput");
+        assertThat(app.stacks().web().getDependencies())
+                .containsExactly(app.stacks().backend());
     }
 }

@@ -1,4 +1,4 @@
-package dev.bedrockchat.infra.config;
+package dev.bedrockchat.infra.logs;
 
 import java.util.Map;
 import java.util.NavigableSet;
@@ -8,7 +8,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 
 /** The retention periods CloudWatch Logs accepts, by number of days. */
 public final class LogRetention {
-    private static final Map<Integer, RetentionDays> BY_DAYS = new TreeMap<>(Map.ofEntries(
+    private static final TreeMap<Integer, RetentionDays> BY_DAYS = table(
             Map.entry(1, RetentionDays.ONE_DAY),
             Map.entry(3, RetentionDays.THREE_DAYS),
             Map.entry(5, RetentionDays.FIVE_DAYS),
@@ -30,9 +30,18 @@ public final class LogRetention {
             Map.entry(2557, RetentionDays.SEVEN_YEARS),
             Map.entry(2922, RetentionDays.EIGHT_YEARS),
             Map.entry(3288, RetentionDays.NINE_YEARS),
-            Map.entry(3653, RetentionDays.TEN_YEARS)));
+            Map.entry(3653, RetentionDays.TEN_YEARS));
 
     private LogRetention() {}
+
+    @SafeVarargs
+    private static TreeMap<Integer, RetentionDays> table(Map.Entry<Integer, RetentionDays>... entries) {
+        TreeMap<Integer, RetentionDays> table = new TreeMap<>();
+        for (Map.Entry<Integer, RetentionDays> entry : entries) {
+            table.put(entry.getKey(), entry.getValue());
+        }
+        return table;
+    }
 
     /** Every accepted number of days, ascending. */
     public static NavigableSet<Integer> allowedDays() {
