@@ -46,7 +46,8 @@ public final class CdkCli {
             env.put("HOME", home.toString());
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             env.put("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
-            Path javaHome = Path.of(Repo.javaExecutable()).getParent().getParent();
+            // cdk.json's app runs on this JDK (scripts/cdk-app.sh keeps a JAVA_HOME of 21 or newer).
+            Path javaHome = Repo.javaHome();
             env.put("JAVA_HOME", javaHome.toString());
             env.put("PATH", javaHome.resolve("bin") + File.pathSeparator + env.get("PATH"));
 
