@@ -3,6 +3,7 @@ package dev.bedrockchat.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bedrockchat.system.support.CdkCli;
 import dev.bedrockchat.system.support.Repo;
 import java.io.DataInputStream;
 import java.io.File;
@@ -21,9 +22,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's {@code ./mvnw verify} needs no JAVA_HOME: on a machine whose default {@code java} is older than 21, the
- * build finds an installed JDK 21+ by itself (Maven toolchains). A throwaway module whose parent is the repository's
- * root pom compiles Java 21 code with {@code ./mvnw}, run with no JAVA_HOME and an older Java first on PATH.
+ * The README's commands need no JAVA_HOME: on a machine whose default {@code java} is older than 21, {@code ./mvnw}
+ * finds an installed JDK 21+ by itself (Maven toolchains), and so does cdk.json's app ({@code scripts/cdk-app.sh}).
+ * Each runs here with no JAVA_HOME and an older Java first on PATH.
  */
 class BuildWithoutJavaHomeTest {
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(?:1\\.)?(\\d+)");
@@ -64,6 +65,25 @@ class BuildWithoutJavaHomeTest {
         assertThat(classFileMajorVersion(probe.resolve("target/classes/probe/Probe.class")))
                 .as("class-file version of the compiled Java 21 code")
                 .isGreaterThanOrEqualTo(JAVA_21);
+    }
+
+    /** What {@code npx cdk synth} runs, without JAVA_HOME: the app would fail on a Java older than the classes. */
+    @Test
+    void theCdkAppRunsOnAJdk21OrNewerWhenJavaHomeIsUnsetAndTheDefaultJavaIsOlder() throws Exception {
+        Optional<Path> olderJdk = olderJdk();
+        assumeTrue(olderJdk.isPresent(), "skipped: no JDK 17 to 20 on this machine");
+
+        CdkCli.Synth synth = CdkCli.synth("dev", Repo.outputDir("synth").resolve("dev-without-java-home.log"), env -> {
+            env.keySet().removeIf(key -> key.equals("JDK_HOME") || key.matches("JAVA(\\d+)?_HOME"));
+            env.put("PATH", olderJdk.get().resolve("bin") + File.pathSeparator + System.getenv("PATH"));
+        });
+
+        assertThat(synth.exitCode())
+                .as(
+                        "cdk synth -c env=dev with java %s first on PATH and no JAVA_HOME:%n%s",
+                        olderJdk.get(), synth.output())
+                .isZero();
+        assertThat(synth.outputDir().resolve("manifest.json")).isRegularFile();
     }
 
     /** A module with Java 21 code (a record pattern in a switch), inheriting the build's toolchain settings. */

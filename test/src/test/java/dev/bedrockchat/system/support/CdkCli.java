@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The project's pinned CDK CLI ({@code node_modules/aws-cdk}) run as an operator runs it, from the repository root with
@@ -23,6 +24,11 @@ public final class CdkCli {
     public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {}
 
     public static Synth synth(String environment, Path log) {
+        return synth(environment, log, env -> {});
+    }
+
+    /** As {@link #synth(String, Path)}, with the CLI's environment changed last by {@code adjust}. */
+    public static Synth synth(String environment, Path log, Consumer<Map<String, String>> adjust) {
         try {
             Path out = Files.createTempDirectory("cdk-out-" + environment + "-");
             Path home = Files.createTempDirectory("cdk-home-");
@@ -50,6 +56,7 @@ public final class CdkCli {
             Path javaHome = Repo.javaHome();
             env.put("JAVA_HOME", javaHome.toString());
             env.put("PATH", javaHome.resolve("bin") + File.pathSeparator + env.get("PATH"));
+            adjust.accept(env);
 
             long started = System.nanoTime();
             Process process = builder.start();
