@@ -63,6 +63,7 @@ const FALLBACK_MESSAGES = {
   ModelNotFound: 'The chosen model is not available. Pick another one.',
   ModelError: 'The model could not answer. Try again in a moment.',
   ModelUnavailable: 'The model is busy right now. Try again in a moment.',
+  Throttled: 'Too many requests — try again in a moment.',
   ModelTimeout: 'The model took too long to answer. Try again.',
   InternalError: 'The chat service had a problem. Try again in a moment.',
 };
@@ -140,7 +141,7 @@ export function describeError(error) {
     const reference = error.requestId ? `Reference: ${error.requestId}` : undefined;
     if (error.status === 429 || error.code === 'Throttled') {
       const wait = error.retryAfterSeconds;
-      const message = wait > 0 ? `Too many requests — try again in ${wait} s.` : 'Too many requests — try again in a moment.';
+      const message = wait > 0 ? `Too many requests — try again in ${wait} s.` : FALLBACK_MESSAGES.Throttled;
       return { message, retryable: true, reference };
     }
     const fallback = FALLBACK_MESSAGES[error.code]

@@ -1,13 +1,33 @@
 package dev.bedrockchat.function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Parses a server-sent event stream as the browser's EventSource would (event name + data lines). */
+/**
+ * Parses a server-sent event stream as the browser's EventSource does: lines end with LF, CRLF or CR; {@code event:}
+ * names the event, {@code data:} lines are joined with LF, one space after the colon is dropped, {@code :} lines are
+ * comments, and a blank line dispatches the event when it has data. Shared with the system tests (the test jar).
+ */
 public final class Sse {
-    /** One event: its name ({@code message} when unnamed) and its data. */
-    public record Event(String name, String data) {}
+    /**
+     * One event: its name ({@code message} when unnamed), its data, and when its blank line was read
+     * ({@link System#nanoTime()}; for {@link #read(InputStream)}, when it arrived).
+     */
+    public record Event(String name, String data, long receivedAtNanos) {
+        /** The data as JSON. */
+        public JsonNode json() {
+            return TestApp.json(data);
+        }
+    }
 
     private Sse() {}
 
@@ -19,7 +39,7 @@ public final class Sse {
         var text = new StringBuilder();
         for (Event event : events) {
             if (event.name().equals("message") && !event.data().equals("[DONE]")) {
-                JsonNode content = TestApp.json(event.data()).path("content");
+                JsonNode content = event.json().path("content");
                 if (!content.isTextual()) {
                     throw new AssertionError("A delta without text content: " + event.data());
                 }
@@ -29,25 +49,54 @@ public final class Sse {
         return text.toString();
     }
 
+    /** The events of a whole stream. */
     public static List<Event> parse(String stream) {
+        return read(new StringReader(stream));
+    }
+
+    /** Reads a stream until it ends, stamping each event as it arrives (for time-to-first-delta measures). */
+    public static List<Event> read(InputStream stream) {
+        return read(new InputStreamReader(stream, StandardCharsets.UTF_8));
+    }
+
+    private static List<Event> read(Reader source) {
         var events = new ArrayList<Event>();
         String name = null;
         var data = new StringBuilder();
-        for (String line : stream.split("\n", -1)) {
-            if (line.isEmpty()) {
-                if (!data.isEmpty()) {
-                    events.add(new Event(name == null ? "message" : name, data.toString()));
+        boolean hasData = false;
+        try (var reader = new BufferedReader(source)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isEmpty()) {
+                    if (hasData) {
+                        events.add(new Event(name == null ? "message" : name, data.toString(), System.nanoTime()));
+                    }
+                    name = null;
+                    data.setLength(0);
+                    hasData = false;
+                    continue;
                 }
-                name = null;
-                data.setLength(0);
-            } else if (line.startsWith("event:")) {
-                name = line.substring(6).trim();
-            } else if (line.startsWith("data:")) {
-                if (!data.isEmpty()) {
-                    data.append('\n');
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1);
+                if (value.startsWith(" ")) {
+                    value = value.substring(1);
                 }
-                data.append(line.substring(5).stripLeading());
+                switch (field) {
+                    case "event" -> name = value.isEmpty() ? null : value;
+                    case "data" -> {
+                        if (hasData) {
+                            data.append('\n');
+                        }
+                        data.append(value);
+                        hasData = true;
+                    }
+                    default -> {
+                        // a comment (empty field name), id, retry or an unknown field: not part of the event
+                    }
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return events;
     }

@@ -3,6 +3,7 @@ package dev.bedrockchat.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import dev.bedrockchat.infra.web.SecurityHeaders;
 import dev.bedrockchat.system.support.Http;
@@ -75,19 +76,18 @@ class LocalChatEndToEndTest {
 
     @Test
     void aStreamedTurnAndAJsonTurnMakeOneConversationKeptOnDisk() throws IOException {
-        List<Http.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"Hello there\"}");
+        List<Sse.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"Hello there\"}");
 
         assertThat(events.get(0).name()).isEqualTo("start");
         String conversationId = events.get(0).json().path("conversationId").asText();
         assertThat(conversationId).matches("[0-9a-f-]{36}");
-        List<Http.Event> deltas = events.stream()
+        List<Sse.Event> deltas = events.stream()
                 .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
                 .toList();
         assertThat(deltas).hasSizeGreaterThan(1);
-        String streamed = String.join(
-                "", deltas.stream().map(e -> e.json().path("content").asText()).toList());
+        String streamed = Sse.text(events);
         assertThat(streamed).contains("Hello there");
-        Http.Event done =
+        Sse.Event done =
                 events.stream().filter(e -> e.name().equals("done")).findFirst().orElseThrow();
         assertThat(done.json().path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(done.json().path("usage").path("outputTokens").asInt()).isPositive();

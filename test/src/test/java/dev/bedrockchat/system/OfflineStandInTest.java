@@ -2,6 +2,7 @@ package dev.bedrockchat.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.system.support.Http;
 import dev.bedrockchat.system.support.LocalServer;
 import java.util.List;
@@ -40,16 +41,11 @@ class OfflineStandInTest {
 
     @Test
     void theStandInAnswersAndSaysItIsNotBedrock() {
-        List<Http.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"Is this real?\"}");
+        List<Sse.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"Is this real?\"}");
 
-        String reply = String.join(
-                "",
-                events.stream()
-                        .filter(e -> e.name().equals("message") && !e.data().equals("[DONE]"))
-                        .map(e -> e.json().path("content").asText())
-                        .toList());
+        String reply = Sse.text(events);
         assertThat(reply.toLowerCase()).contains("offline");
         assertThat(reply).contains("Is this real?");
-        assertThat(events).extracting(Http.Event::name).contains("start", "done");
+        assertThat(events).extracting(Sse.Event::name).contains("start", "done");
     }
 }

@@ -14,9 +14,13 @@ import java.util.regex.Pattern;
  */
 public final class ModelCatalog {
 
-    /** A plain or profile model id: provider.name[-version][:n[:suffix]]. */
-    private static final Pattern MODEL_ID =
-            Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62})(?:\\.[a-z0-9][a-z0-9-]{0,62}){1,2}(?::[a-z0-9-]{1,32}){0,2}");
+    /**
+     * A plain or profile model id, [profile.]provider.name[-version][:n[:suffix]]: two or three segments of 1-63
+     * lower-case letters, digits and inner hyphens, then up to two versions of 1-32 letters and digits. The same
+     * pattern as the infrastructure's ModelId (a system test holds the two to one corpus).
+     */
+    private static final Pattern MODEL_ID = Pattern.compile(
+            "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?){1,2}(?::[a-z0-9]{1,32}){0,2}");
     /** An ARN of a foundation model, inference profile or provisioned model. */
     private static final Pattern MODEL_ARN = Pattern.compile(
             "arn:aws(?:-[a-z]+)*:bedrock:[a-z0-9-]*:[0-9]{0,12}:[a-z-]+/[A-Za-z0-9][A-Za-z0-9.:_-]{0,200}");

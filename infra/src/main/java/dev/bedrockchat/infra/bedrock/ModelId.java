@@ -18,15 +18,15 @@ public record ModelId(String id, Optional<String> profilePrefix, String foundati
     /** The prefix of global cross-Region inference profiles, which route to any commercial Region. */
     public static final String GLOBAL_PREFIX = "global";
 
-    // provider.model[:version[:variant]] with an optional profile prefix in front; no wildcards, no ARNs.
+    // [profile.]provider.model[:version[:variant]]: two or three segments of 1-63 lower-case letters, digits and
+    // inner hyphens, then up to two versions of 1-32 letters and digits; no wildcards, no ARNs. The function's
+    // ModelCatalog checks requests with the same pattern (a system test holds the two to one corpus).
     private static final Pattern SHAPE = Pattern.compile(
-            "(?<prefix>[a-z]{2,8}\\.)?(?<model>[a-z0-9]+(-[a-z0-9]+)*\\.[a-z0-9]+([-.][a-z0-9]+)*(:[a-z0-9]+){0,2})");
+            "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?){1,2}(?::[a-z0-9]{1,32}){0,2}");
 
     /** Whether {@code text} has the shape of a model id (a foundation model or an inference profile). */
     public static boolean isWellFormed(String text) {
-        return text != null
-                && SHAPE.matcher(text).matches()
-                && text.chars().filter(c -> c == '.').count() <= 2;
+        return text != null && text.length() <= 256 && SHAPE.matcher(text).matches();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.bedrockchat.system.bench;
 
+import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.system.support.CdkCli;
 import dev.bedrockchat.system.support.Http;
 import dev.bedrockchat.system.support.LocalServer;
@@ -68,8 +69,8 @@ public final class Bench {
             List<Double> total = new ArrayList<>();
             for (int i = 0; i < STREAM_TURNS; i++) {
                 long t0 = System.nanoTime();
-                List<Http.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"stream " + i + "\"}");
-                Http.Event delta = events.stream()
+                List<Sse.Event> events = http.stream(server.uri("/api/chat"), "{\"message\":\"stream " + i + "\"}");
+                Sse.Event delta = events.stream()
                         .filter(e -> e.name().equals("message"))
                         .findFirst()
                         .orElseThrow();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The project's pinned CDK CLI ({@code node_modules/aws-cdk}) run as an operator runs it, from the repository root with
@@ -23,6 +24,11 @@ public final class CdkCli {
     public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {}
 
     public static Synth synth(String environment, Path log) {
+        return synth(environment, log, env -> {});
+    }
+
+    /** As {@link #synth(String, Path)}, with the CLI's environment changed last by {@code adjust}. */
+    public static Synth synth(String environment, Path log, Consumer<Map<String, String>> adjust) {
         try {
             Path out = Files.createTempDirectory("cdk-out-" + environment + "-");
             Path home = Files.createTempDirectory("cdk-home-");
@@ -46,9 +52,11 @@ public final class CdkCli {
             env.put("HOME", home.toString());
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             env.put("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20");
-            Path javaHome = Path.of(Repo.javaExecutable()).getParent().getParent();
+            // cdk.json's app runs on this JDK (scripts/cdk-app.sh keeps a JAVA_HOME of 21 or newer).
+            Path javaHome = Repo.javaHome();
             env.put("JAVA_HOME", javaHome.toString());
             env.put("PATH", javaHome.resolve("bin") + File.pathSeparator + env.get("PATH"));
+            adjust.accept(env);
 
             long started = System.nanoTime();
             Process process = builder.start();

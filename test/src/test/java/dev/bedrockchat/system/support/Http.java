@@ -2,9 +2,8 @@ package dev.bedrockchat.system.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import dev.bedrockchat.function.Sse;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,10 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
-/** A small JSON and Server-Sent-Events client over the JDK's HTTP client. */
+/** A small JSON and Server-Sent-Events client over the JDK's HTTP client; the events are read by the function's {@link Sse}. */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder()
@@ -30,13 +28,6 @@ public final class Http {
 
         public String header(String name) {
             return response.headers().firstValue(name).orElse(null);
-        }
-    }
-
-    /** One Server-Sent Event: its name ("message" when none) and its data. */
-    public record Event(String name, String data, long receivedAtNanos) {
-        public JsonNode json() {
-            return Http.parse(data);
         }
     }
 
@@ -67,8 +58,8 @@ public final class Http {
         }
     }
 
-    /** Posts a chat turn asking for an event stream and reads every event as it arrives. */
-    public List<Event> stream(URI uri, String body) {
+    /** Posts a chat turn asking for an event stream and reads every event as it arrives (see {@link Sse#read}). */
+    public List<Sse.Event> stream(URI uri, String body) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
@@ -82,29 +73,7 @@ public final class Http {
                 throw new IllegalStateException("stream answered " + response.statusCode() + ": "
                         + new String(response.body().readAllBytes(), StandardCharsets.UTF_8));
             }
-            List<Event> events = new ArrayList<>();
-            try (BufferedReader reader =
-                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String name = null;
-                StringBuilder data = new StringBuilder();
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.isEmpty()) {
-                        if (!data.isEmpty() || name != null) {
-                            events.add(new Event(name == null ? "message" : name, data.toString(), System.nanoTime()));
-                        }
-                        name = null;
-                        data.setLength(0);
-                    } else if (line.startsWith("event:")) {
-                        name = line.substring(6).strip();
-                    } else if (line.startsWith("data:")) {
-                        if (!data.isEmpty()) {
-                            data.append('\n');
-                        }
-                        data.append(line.substring(5).stripLeading());
-                    }
-                }
-            }
-            return events;
+            return Sse.read(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

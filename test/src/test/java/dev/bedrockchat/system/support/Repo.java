@@ -35,9 +35,17 @@ public final class Repo {
         return dir;
     }
 
-    /** The JDK that runs the tests, used to start the function jar. */
+    /**
+     * The JDK that runs the tests: the build's toolchain JDK (21 or newer, found by Maven whatever JAVA_HOME says),
+     * which the tests use for every JVM they start.
+     */
+    public static Path javaHome() {
+        return Path.of(System.getProperty("java.home"));
+    }
+
+    /** {@code bin/java} of {@link #javaHome()}, which starts the function jar. */
     public static String javaExecutable() {
-        return ProcessHandle.current().info().command().orElse("java");
+        return javaHome().resolve("bin").resolve("java").toString();
     }
 
     private static Path requireFile(Path file, String howToBuild) {
