@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Checks that every allowed model answers: the smallest possible Converse call (one short user message, one output
@@ -35,6 +36,9 @@ public final class ModelCheck {
     private final Duration timeout;
     private final Clock clock;
     private final JsonLog log;
+    /** A lock rather than a monitor: callers wait here on virtual threads, which a monitor would pin on JDK 21. */
+    private final ReentrantLock running = new ReentrantLock();
+
     private Result last;
 
     /** One model's outcome: ok, or the error it failed with. */
@@ -87,15 +91,20 @@ public final class ModelCheck {
      * The result of a check: a new one, or within {@link #INTERVAL} of the last the same again (cached). Callers
      * that arrive while a check runs wait for it rather than start another.
      */
-    public synchronized Result result() {
-        Instant now = clock.instant();
-        if (last != null
-                && !now.isBefore(last.checkedAt())
-                && now.isBefore(last.checkedAt().plus(INTERVAL))) {
-            return last.asCached();
+    public Result result() {
+        running.lock();
+        try {
+            Instant now = clock.instant();
+            if (last != null
+                    && !now.isBefore(last.checkedAt())
+                    && now.isBefore(last.checkedAt().plus(INTERVAL))) {
+                return last.asCached();
+            }
+            last = run(now);
+            return last;
+        } finally {
+            running.unlock();
         }
-        last = run(now);
-        return last;
     }
 
     private Result run(Instant now) {

@@ -340,7 +340,13 @@ class ModelErrorsTest {
             assertThat(response.statusCode()).isEqualTo(500);
             JsonNode error = TestApp.json(response).path("error");
             assertThat(error.path("code").asText()).isEqualTo("InternalError");
-            assertThat(error.path("message").asText()).contains("could not be reached");
+            assertThat(error.path("reason").asText()).isEqualTo("endpoint_unreachable");
+            assertThat(error.path("message").asText())
+                    .contains("could not be reached")
+                    .contains("bedrock-runtime interface endpoint and its security group");
+            JsonNode line = unreachable.requestLog(TestApp.requestId(response));
+            assertThat(line.path("errorReason").asText()).isEqualTo("endpoint_unreachable");
+            assertThat(line.path("httpClientError").asText()).isEqualTo("AWS_IO_SOCKET_CONNECTION_REFUSED");
 
             HttpResponse<String> streamed = unreachable.chatStream("{\"message\":\"anyone there?\"}");
             assertThat(streamed.statusCode()).isEqualTo(500);
