@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.Authenticator;
+import dev.bedrockchat.function.api.HealthInfo;
 import dev.bedrockchat.function.aws.AwsClients;
 import dev.bedrockchat.function.aws.CredentialsProbe;
 import dev.bedrockchat.function.bedrock.BedrockChatModel;
@@ -15,6 +16,7 @@ import dev.bedrockchat.function.chat.ChatSettings;
 import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
+import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.chat.SystemPrompt;
 import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
@@ -247,7 +249,7 @@ public final class Application implements AutoCloseable {
                     clock);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
-            var health = new Api.HealthInfo(
+            var health = new HealthInfo(
                     model.mode(),
                     catalog.defaultModelId(),
                     config.region(),
@@ -256,7 +258,8 @@ public final class Application implements AutoCloseable {
                     chatMode == Config.ChatMode.BEDROCK
                             ? config.bedrockEndpoint().map(URI::toString)
                             : Optional.empty());
-            var api = new Api(chat, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
+            var check = new ModelCheck(model, catalog, config.modelTimeout(), clock, log);
+            var api = new Api(chat, check, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
 
             startup.put("mode", model.mode());
             startup.put("model", catalog.defaultModelId());
@@ -268,6 +271,7 @@ public final class Application implements AutoCloseable {
             startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
             startup.put("version", version());
             startup.put("auth", config.authToken().isPresent() ? "token" : "none");
+            startup.put("behindWebAdapter", config.behindWebAdapter());
             startup.put("personaFiles", systemPrompt.personaFiles());
             startup.put(
                     "staticDir",

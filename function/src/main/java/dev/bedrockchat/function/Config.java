@@ -37,7 +37,8 @@ public record Config(
         Optional<Path> staticDir,
         String environmentName,
         Optional<URI> bedrockEndpoint,
-        Optional<URI> s3Endpoint) {
+        Optional<URI> s3Endpoint,
+        boolean behindWebAdapter) {
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
@@ -102,7 +103,19 @@ public record Config(
                 staticDir,
                 reader.text("ENVIRONMENT_NAME").orElse("local"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "aws.endpointUrlBedrockRuntime"),
-                endpoint(env, systemProperties, "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3"));
+                endpoint(env, systemProperties, "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3"),
+                behindWebAdapter(reader));
+    }
+
+    /**
+     * Whether the process runs in Lambda behind the Lambda Web Adapter: Lambda sets AWS_LAMBDA_FUNCTION_NAME, and the
+     * adapter is started through AWS_LAMBDA_EXEC_WRAPPER. Only then are the adapter's request headers
+     * ({@code x-amzn-request-context}, {@code x-amzn-lambda-context}) trusted, as the adapter replaces whatever a
+     * client sent in them; anywhere else a client could forge them.
+     */
+    private static boolean behindWebAdapter(Reader reader) {
+        return reader.text("AWS_LAMBDA_EXEC_WRAPPER").isPresent()
+                && reader.text("AWS_LAMBDA_FUNCTION_NAME").isPresent();
     }
 
     /** {@code .chat-data} under the working directory; in Lambda, where only /tmp is writable, under /tmp. */

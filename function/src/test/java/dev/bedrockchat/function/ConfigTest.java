@@ -34,6 +34,25 @@ class ConfigTest {
         assertThat(config.authToken()).isEmpty();
         assertThat(config.staticDir()).isEmpty();
         assertThat(config.bedrockEndpoint()).isEmpty();
+        assertThat(config.behindWebAdapter()).isFalse();
+    }
+
+    @Test
+    void behindTheWebAdapterOnlyInLambdaWithTheAdaptersExecWrapper(@TempDir Path dir) {
+        var lambda = Map.entry("AWS_LAMBDA_FUNCTION_NAME", "chat-dev");
+        var wrapper = Map.entry("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
+
+        assertThat(Config.from(Map.ofEntries(lambda, wrapper), new Properties(), dir)
+                        .behindWebAdapter())
+                .isTrue();
+        // The buffered handler runs in Lambda without the wrapper; a laptop may set the wrapper by mistake.
+        assertThat(Config.from(Map.ofEntries(lambda), new Properties(), dir).behindWebAdapter())
+                .isFalse();
+        assertThat(Config.from(Map.ofEntries(wrapper), new Properties(), dir).behindWebAdapter())
+                .isFalse();
+        assertThat(Config.from(Map.ofEntries(lambda, Map.entry("AWS_LAMBDA_EXEC_WRAPPER", " ")), new Properties(), dir)
+                        .behindWebAdapter())
+                .isFalse();
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -53,6 +54,14 @@ public final class TestApp implements AutoCloseable {
 
     /** Starts the function with the given environment (plus a fresh data folder, HOST and PORT 0). */
     public static TestApp start(Map<String, String> environment) {
+        return start(environment, builder -> {});
+    }
+
+    /**
+     * {@link #start(Map)}, with the application's builder adjusted before it builds (another clock or credentials
+     * provider, say).
+     */
+    public static TestApp start(Map<String, String> environment, Consumer<Application.Builder> adjust) {
         try {
             Path dataDir = Files.createTempDirectory("chat-data");
             var env = new HashMap<String, String>();
@@ -63,13 +72,15 @@ public final class TestApp implements AutoCloseable {
             var logBuffer = new ByteArrayOutputStream();
             var log = new PrintStream(new SynchronizedOutput(logBuffer), true, StandardCharsets.UTF_8);
             Config config = Config.from(env, new Properties(), dataDir);
-            Application application = Application.builder(config)
+            Application.Builder builder = Application.builder(config)
                     .credentialsProvider(FAKE_CREDENTIALS)
                     .logTo(log)
                     .offlineDeltaDelay(Duration.ofMillis(2))
-                    .artifactBackoff(List.of(Duration.ofMillis(5), Duration.ofMillis(10)))
-                    .build();
-            HttpTransport transport = HttpTransport.start(application.api(), config.host(), config.port());
+                    .artifactBackoff(List.of(Duration.ofMillis(5), Duration.ofMillis(10)));
+            adjust.accept(builder);
+            Application application = builder.build();
+            HttpTransport transport =
+                    HttpTransport.start(application.api(), config.host(), config.port(), config.behindWebAdapter());
             return new TestApp(application, transport, dataDir, logBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -78,12 +89,23 @@ public final class TestApp implements AutoCloseable {
 
     /** Bedrock mode against the stub. */
     public static TestApp againstStub(URI stubEndpoint, Map<String, String> environment) {
+        return againstStub(stubEndpoint, environment, builder -> {});
+    }
+
+    /** {@link #againstStub(URI, Map)} with the application's builder adjusted. */
+    public static TestApp againstStub(
+            URI stubEndpoint, Map<String, String> environment, Consumer<Application.Builder> adjust) {
         var env = new HashMap<String, String>();
         env.put("CHAT_MODE", "bedrock");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", stubEndpoint.toString());
         env.putAll(environment);
-        return start(env);
+        return start(env, adjust);
+    }
+
+    /** The request id the function gave a response ({@code x-request-id}). */
+    public static String requestId(HttpResponse<?> response) {
+        return response.headers().firstValue("x-request-id").orElseThrow();
     }
 
     public Application application() {

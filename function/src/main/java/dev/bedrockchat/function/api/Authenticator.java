@@ -1,7 +1,5 @@
 package dev.bedrockchat.function.api;
 
-import dev.bedrockchat.function.chat.ChatException;
-import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +22,7 @@ public final class Authenticator {
     /**
      * The principal of a request to a protected route.
      *
-     * @throws ChatException Unauthorized when a token is required and missing or wrong
+     * @throws ApiException Unauthorized when a token is required and missing or wrong
      */
     public Principal authenticate(ApiRequest request) {
         if (tokenDigest.isEmpty()) {
@@ -33,8 +31,8 @@ public final class Authenticator {
         if (presentedTokenMatches(request)) {
             return Principal.SHARED_TOKEN;
         }
-        throw new ChatException(
-                ErrorCode.UNAUTHORIZED,
+        throw new ApiException(
+                HttpError.UNAUTHORIZED,
                 "This API needs a token: send the header 'Authorization: Bearer <token>' with the deployment's token");
     }
 

@@ -1,7 +1,5 @@
 package dev.bedrockchat.function.api;
 
-import dev.bedrockchat.function.chat.ChatException;
-import dev.bedrockchat.function.chat.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.OptionalLong;
@@ -21,9 +19,9 @@ final class RequestBodies {
         return bytes;
     }
 
-    private static ChatException tooLarge(int limit) {
-        return new ChatException(
-                ErrorCode.PAYLOAD_TOO_LARGE,
+    private static ApiException tooLarge(int limit) {
+        return new ApiException(
+                HttpError.PAYLOAD_TOO_LARGE,
                 "The request body is larger than " + (limit / 1024) + " KiB; send a shorter message");
     }
 }

@@ -1,11 +1,22 @@
 package dev.bedrockchat.function.bedrock;
 
+import dev.bedrockchat.function.aws.ServiceErrors;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ErrorCode;
+import dev.bedrockchat.function.chat.ErrorReason;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -23,192 +34,274 @@ import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /**
- * Turns what the Bedrock Runtime SDK throws into the API's errors, with a message that says what to check. The SDK's
- * own retries (throttling, 5xx) have already run when an exception gets here.
+ * Turns what the Bedrock Runtime SDK throws into the API's errors: the error code follows the kind of failure (its
+ * type, or for a type this SDK does not model, its HTTP status), and the {@linkplain ErrorReason reason} with its
+ * advice follows what AWS said (its error code and message), so that for instance expired credentials, a role without
+ * the permission and a model the account has not subscribed to, all {@code ModelAccessDenied}, are told apart. Every
+ * error carries the AWS diagnostics for the log line. The SDK's own retries (throttling, 5xx) have already run when
+ * an exception gets here.
  */
 final class BedrockErrors {
     /** Wait suggested to a throttled client when Bedrock gives no Retry-After. */
     static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
 
+    private static final Set<String> EXPIRED_CODES = Set.of("ExpiredTokenException", "ExpiredToken");
+    private static final Set<String> INVALID_CREDENTIAL_CODES = Set.of(
+            "UnrecognizedClientException",
+            "InvalidSignatureException",
+            "InvalidClientTokenId",
+            "SignatureDoesNotMatch",
+            "IncompleteSignature");
+    private static final Pattern BEDROCK_ACTION =
+            Pattern.compile("is not authorized to perform: (bedrock:[A-Za-z]+)", Pattern.CASE_INSENSITIVE);
+
     private BedrockErrors() {}
 
     static ChatException translate(Throwable thrown, String modelId, String region) {
         Throwable e = unwrap(thrown);
+        if (e instanceof ChatException chat) {
+            return chat;
+        }
+        var advice = new Advice(modelId, region);
+        if (e instanceof AwsServiceException service) {
+            Failure byKind = byType(service, advice);
+            return advised(service, advice)
+                    .map(told -> new Failure(byKind.code(), told.reason(), told.message(), byKind.retryAfter()))
+                    .orElse(byKind)
+                    .toException(service);
+        }
+        Failure failure;
+        if (isTimeout(e)) {
+            failure = advice.timeout();
+        } else if (lacksCredentials(e)) {
+            failure = new Failure(
+                    ErrorCode.INTERNAL_ERROR,
+                    ErrorReason.NO_CREDENTIALS,
+                    "The function found no AWS credentials for Amazon Bedrock: check its role (or the local AWS "
+                            + "profile or keys), or set CHAT_MODE=offline");
+        } else if (isUnreachable(e)) {
+            failure = new Failure(
+                    ErrorCode.INTERNAL_ERROR,
+                    ErrorReason.ENDPOINT_UNREACHABLE,
+                    "Amazon Bedrock could not be reached in " + region + ": check the network and the endpoint (in "
+                            + "the VPC, the bedrock-runtime interface endpoint and its security group), then try again");
+        } else if (e instanceof SdkClientException) {
+            failure = new Failure(
+                    ErrorCode.INTERNAL_ERROR,
+                    ErrorReason.UNEXPECTED,
+                    "The reply of Amazon Bedrock for " + modelId + " could not be read; try again, and report the "
+                            + "request id if it persists");
+        } else {
+            failure = advice.unexpected();
+        }
+        return failure.toException(e);
+    }
+
+    /** The error by the exception's type: its code, with a reason and advice that hold for the type as a whole. */
+    private static Failure byType(AwsServiceException e, Advice advice) {
         return switch (e) {
-            case ChatException chat -> chat;
             case ThrottlingException t ->
-                throttled(
+                advice.throttled(
                         t,
-                        "Amazon Bedrock is throttling requests to " + modelId
+                        ErrorReason.THROTTLED,
+                        "Amazon Bedrock is throttling requests to " + advice.model
                                 + "; wait a few seconds and try again (or ask for a higher quota)");
             case ServiceQuotaExceededException q ->
-                throttled(
+                advice.throttled(
                         q,
-                        "The Amazon Bedrock quota for " + modelId
+                        ErrorReason.QUOTA_EXCEEDED,
+                        "The Amazon Bedrock quota for " + advice.model
                                 + " is used up; wait and try again, or ask for a higher quota in Service Quotas");
-            case AccessDeniedException a ->
-                new ChatException(
-                        ErrorCode.MODEL_ACCESS_DENIED,
-                        "Amazon Bedrock refused access to " + modelId + ": enable model access in the Bedrock console "
-                                + "for " + modelId + " in " + region + ", and check that the function's role may call "
-                                + "bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on it",
-                        OptionalInt.empty(),
-                        a);
+            case AccessDeniedException a -> advice.accessDenied();
             case ResourceNotFoundException r ->
-                new ChatException(
+                new Failure(
                         ErrorCode.MODEL_NOT_FOUND,
-                        "Amazon Bedrock does not know the model " + modelId + " in " + region + ": check the model id "
-                                + "or its us./eu. inference-profile prefix and the region",
-                        OptionalInt.empty(),
-                        r);
+                        ErrorReason.MODEL_NOT_FOUND,
+                        "Amazon Bedrock does not know the model " + advice.model + " in " + advice.region
+                                + ": check the model id or its us./eu. inference-profile prefix and the region");
             case ValidationException v ->
-                new ChatException(
+                new Failure(
                         ErrorCode.MODEL_ERROR,
-                        "Amazon Bedrock rejected the request to " + modelId + ": check that the model supports the "
-                                + "Converse API and on-demand use (some need an inference-profile id such as us."
-                                + modelId + "), and that MAX_TOKENS and TEMPERATURE are within its limits",
-                        OptionalInt.empty(),
-                        v);
-            case ModelTimeoutException t -> timeout(modelId, t);
-            case ModelErrorException m -> modelError(modelId, m);
-            case InternalServerException i -> modelError(modelId, i);
+                        ErrorReason.REQUEST_REJECTED,
+                        "Amazon Bedrock rejected the request to " + advice.model + ": check that the model supports "
+                                + "the Converse API and on-demand use (some need " + advice.profileExample()
+                                + "), and that MAX_TOKENS and TEMPERATURE are within its limits");
+            case ModelTimeoutException t -> advice.timeout();
+            case ModelErrorException m -> advice.modelFailed();
+            case InternalServerException i -> advice.modelFailed();
             case ModelStreamErrorException s ->
-                new ChatException(
+                new Failure(
                         ErrorCode.MODEL_ERROR,
-                        "The model " + modelId + " failed while streaming its answer; try again",
-                        OptionalInt.empty(),
-                        s);
-            case ServiceUnavailableException u -> unavailable(modelId, u);
-            case ModelNotReadyException n -> unavailable(modelId, n);
-            case AwsServiceException other -> byStatus(other, modelId, region);
-            case ApiCallTimeoutException t -> timeout(modelId, t);
-            case ApiCallAttemptTimeoutException t -> timeout(modelId, t);
-            case TimeoutException t -> timeout(modelId, t);
-            case SdkClientException c when isTimeout(c) -> timeout(modelId, c);
-            case SdkClientException c
-            when String.valueOf(c.getMessage()).contains("credentials") ->
-                new ChatException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "The function has no usable AWS credentials for "
-                                + "Amazon Bedrock: check its role (or the local AWS profile), or set CHAT_MODE=offline",
-                        OptionalInt.empty(),
-                        c);
-            case SdkClientException c ->
-                new ChatException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "Amazon Bedrock could not be " + "reached in " + region
-                                + ": check the network and the endpoint, then try again",
-                        OptionalInt.empty(),
-                        c);
-            default ->
-                new ChatException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "The model call failed unexpectedly; try again, and report the request id if it persists",
-                        OptionalInt.empty(),
-                        e);
+                        ErrorReason.MODEL_FAILED,
+                        "The model " + advice.model + " failed while streaming its answer; try again");
+            case ServiceUnavailableException u -> advice.unavailable();
+            case ModelNotReadyException n -> advice.unavailable();
+            default -> byStatus(e, advice);
         };
     }
 
     /**
-     * An error type this version of the SDK does not model (Bedrock adds them): its HTTP status says what kind of
-     * failure it is.
+     * An error type this version of the SDK does not model (Bedrock adds them, and credential errors come from the
+     * request's authentication): its HTTP status says what kind of failure it is.
      */
-    private static ChatException byStatus(AwsServiceException e, String modelId, String region) {
+    private static Failure byStatus(AwsServiceException e, Advice advice) {
         int status = e.statusCode();
         return switch (status) {
             case 429 ->
-                throttled(
+                advice.throttled(
                         e,
-                        "Amazon Bedrock is throttling requests to " + modelId
+                        ErrorReason.THROTTLED,
+                        "Amazon Bedrock is throttling requests to " + advice.model
                                 + "; wait a few seconds and try again (or ask for a higher quota)");
             case 403 ->
-                new ChatException(
+                new Failure(
                         ErrorCode.MODEL_ACCESS_DENIED,
-                        "Amazon Bedrock refused access to "
-                                + modelId + " in " + region + ": check the model access in the Bedrock console and the "
-                                + "function's role",
-                        OptionalInt.empty(),
-                        e);
+                        ErrorReason.ACCESS_DENIED,
+                        "Amazon Bedrock refused access to " + advice.model + " in " + advice.region
+                                + ": check the model access in the Bedrock console and the function's role");
             case 404 ->
-                new ChatException(
+                new Failure(
                         ErrorCode.MODEL_NOT_FOUND,
-                        "Amazon Bedrock does not know the model " + modelId + " in " + region
-                                + ": check the model id and the region",
-                        OptionalInt.empty(),
-                        e);
-            case 408, 504 -> timeout(modelId, e);
+                        ErrorReason.MODEL_NOT_FOUND,
+                        "Amazon Bedrock does not know the model " + advice.model + " in " + advice.region
+                                + ": check the model id and the region");
+            case 408, 504 -> advice.timeout();
             default -> {
                 if (status >= 500 && status < 600) {
-                    yield unavailable(modelId, e);
+                    yield advice.unavailable();
                 }
                 if (status >= 400 && status < 500) {
-                    yield new ChatException(
+                    yield new Failure(
                             ErrorCode.MODEL_ERROR,
-                            "Amazon Bedrock rejected the request to " + modelId
-                                    + "; try again, or choose another model",
-                            OptionalInt.empty(),
-                            e);
+                            ErrorReason.REQUEST_REJECTED,
+                            "Amazon Bedrock rejected the request to " + advice.model
+                                    + "; try again, or choose another model");
                 }
-                yield new ChatException(
-                        ErrorCode.INTERNAL_ERROR,
-                        "The model call failed unexpectedly; try again, and report the request id if it persists",
-                        OptionalInt.empty(),
-                        e);
+                yield advice.unexpected();
             }
         };
     }
 
-    private static ChatException throttled(AwsServiceException e, String message) {
-        int retryAfter = e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null
-                ? DEFAULT_RETRY_AFTER_SECONDS
-                : e.awsErrorDetails()
-                        .sdkHttpResponse()
-                        .firstMatchingHeader("Retry-After")
-                        .flatMap(BedrockErrors::seconds)
-                        .orElse(DEFAULT_RETRY_AFTER_SECONDS);
-        return new ChatException(ErrorCode.THROTTLED, message, OptionalInt.of(retryAfter), e);
-    }
-
-    private static java.util.Optional<Integer> seconds(String value) {
-        try {
-            int seconds = Integer.parseInt(value.trim());
-            return seconds > 0 && seconds <= 3600 ? java.util.Optional.of(seconds) : java.util.Optional.empty();
-        } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
+    /**
+     * The reason and advice that AWS's error code and message reveal, whatever the exception's type: the causes an
+     * operator must tell apart to fix them.
+     */
+    private static Optional<Advised> advised(AwsServiceException e, Advice advice) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String text = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                ? String.valueOf(e.getMessage())
+                : e.awsErrorDetails().errorMessage();
+        // Bedrock writes some messages with a typographic apostrophe (isn’t), others with a straight one.
+        String message = text.replace('’', '\'');
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (EXPIRED_CODES.contains(code) || lower.contains("security token included in the request is expired")) {
+            return advised(
+                    ErrorReason.EXPIRED_CREDENTIALS,
+                    "The function's AWS credentials have expired: sign in again for a local run (for example aws sso "
+                            + "login, or fresh keys); in Lambda the role's credentials renew themselves, so try again");
         }
+        if (("InvalidSignatureException".equals(code) || "SignatureDoesNotMatch".equals(code))
+                && message.startsWith("Signature expired:")) {
+            return advised(
+                    ErrorReason.CLOCK_SKEW,
+                    "Amazon Bedrock refused the request's signature as expired: this machine's clock is off by more "
+                            + "than five minutes; set it right (NTP) and try again");
+        }
+        if (INVALID_CREDENTIAL_CODES.contains(code)
+                || lower.contains("security token included in the request is invalid")) {
+            return advised(
+                    ErrorReason.INVALID_CREDENTIALS,
+                    "Amazon Bedrock did not accept the function's AWS credentials (an unknown access key, a wrong "
+                            + "secret, or a missing session token): check the local AWS profile or keys, or in Lambda "
+                            + "the function's role");
+        }
+        if ("FTUFormNotFilled".equals(code) || lower.contains("use case details have not been submitted")) {
+            return advised(
+                    ErrorReason.USE_CASE_FORM_REQUIRED,
+                    "Anthropic's one-time use-case form has not been submitted for this account: an operator submits "
+                            + "it once in the Bedrock console (" + advice.region + ") and then invokes " + advice.model
+                            + " once with administrator credentials there; the function's role cannot do either");
+        }
+        if (lower.contains("aws-marketplace:") || lower.contains("subscription")) {
+            return advised(
+                    ErrorReason.MODEL_NOT_SUBSCRIBED,
+                    "The AWS Marketplace subscription for " + advice.model + " is not complete in this account: an "
+                            + "operator invokes the model once with administrator credentials in " + advice.region
+                            + ", which completes it (the function's role deliberately has no aws-marketplace "
+                            + "permissions); for an Anthropic model, also submit the use-case form in the Bedrock "
+                            + "console");
+        }
+        if (lower.contains("don't have access to the model")) {
+            return advised(
+                    ErrorReason.MODEL_ACCESS_NOT_GRANTED,
+                    "This account has no access to " + advice.model + " in " + advice.region + " yet: an operator "
+                            + "invokes the model once with administrator credentials in " + advice.region + " (which "
+                            + "completes its AWS Marketplace subscription; the function's role deliberately has no "
+                            + "aws-marketplace permissions) and, for an Anthropic model, submits the use-case form "
+                            + "in the Bedrock console");
+        }
+        Matcher action = BEDROCK_ACTION.matcher(message);
+        if (action.find()) {
+            if (lower.contains("explicit deny")) {
+                return advised(
+                        ErrorReason.EXPLICIT_DENY,
+                        "An explicit deny blocks " + action.group(1) + " on " + advice.model + " for the function's "
+                                + "role (such as a budget guard or a service control policy): lift it, or ask the "
+                                + "account's administrator");
+            }
+            return advised(
+                    ErrorReason.ROLE_NOT_ALLOWED,
+                    "The function's role is not allowed " + action.group(1) + " on " + advice.model + " in "
+                            + advice.region + ": the deployment grants exactly the models of models.allowed (and, "
+                            + "for an inference profile, the regions it routes to); deploy again after changing them, "
+                            + "and check the policy of the VPC endpoint");
+        }
+        if (lower.contains("on-demand throughput isn't supported")) {
+            return advised(
+                    ErrorReason.INFERENCE_PROFILE_REQUIRED,
+                    advice.model + " cannot be called on demand by its plain id in " + advice.region + ": use "
+                            + advice.profileExample() + " in the allowed models");
+        }
+        if (lower.contains("provided model identifier is invalid")) {
+            return advised(
+                    ErrorReason.MODEL_ID_INVALID,
+                    "Amazon Bedrock does not recognise the model id " + advice.model + " in " + advice.region
+                            + ": check the id (and its inference-profile prefix) in the allowed models");
+        }
+        return Optional.empty();
     }
 
-    private static ChatException modelError(String modelId, Throwable cause) {
-        return new ChatException(
-                ErrorCode.MODEL_ERROR,
-                "The model " + modelId + " could not produce an answer; " + "try again, or choose another model",
-                OptionalInt.empty(),
-                cause);
-    }
-
-    private static ChatException unavailable(String modelId, Throwable cause) {
-        return new ChatException(
-                ErrorCode.MODEL_UNAVAILABLE,
-                "The model " + modelId + " is not available right " + "now; try again in a minute",
-                OptionalInt.empty(),
-                cause);
-    }
-
-    private static ChatException timeout(String modelId, Throwable cause) {
-        return new ChatException(
-                ErrorCode.MODEL_TIMEOUT,
-                "The model " + modelId + " did not answer in time "
-                        + "(MODEL_TIMEOUT_SECONDS); try again, or ask a shorter question",
-                OptionalInt.empty(),
-                cause);
+    private static Optional<Advised> advised(ErrorReason reason, String message) {
+        return Optional.of(new Advised(reason, message));
     }
 
     private static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException
-                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof SocketTimeoutException
                     || t instanceof ApiCallTimeoutException
                     || t instanceof ApiCallAttemptTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SDK could not resolve credentials ("Unable to load credentials from …", a profile without keys, …). */
+    private static boolean lacksCredentials(Throwable e) {
+        return e instanceof SdkClientException
+                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("credentials");
+    }
+
+    /** The HTTP client could not connect: refused, unknown host, no route, a TLS or socket failure. */
+    private static boolean isUnreachable(Throwable e) {
+        if (ServiceErrors.httpClientError(e).isPresent()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException
+                    || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
                 return true;
             }
         }
@@ -227,5 +320,90 @@ final class BedrockErrors {
             e = e.getCause();
         }
         return e;
+    }
+
+    private static Optional<Integer> seconds(String value) {
+        try {
+            int seconds = Integer.parseInt(value.trim());
+            return seconds > 0 && seconds <= 3600 ? Optional.of(seconds) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What AWS's message revealed. */
+    private record Advised(ErrorReason reason, String message) {}
+
+    /** An error before it becomes an exception. */
+    private record Failure(ErrorCode code, ErrorReason reason, String message, OptionalInt retryAfter) {
+        Failure(ErrorCode code, ErrorReason reason, String message) {
+            this(code, reason, message, OptionalInt.empty());
+        }
+
+        ChatException toException(Throwable cause) {
+            return new ChatException(
+                    code, message, Optional.of(reason), retryAfter, cause, ServiceErrors.diagnostics(cause));
+        }
+    }
+
+    /** The advice common to several failures of one model call. */
+    private record Advice(String model, String region) {
+        private static final Pattern PROFILE = Pattern.compile("(us|eu|apac|global|us-gov|jp|au|ca)\\..+");
+
+        /** An inference-profile id to use instead of the model's (for one that is already one, another). */
+        String profileExample() {
+            return PROFILE.matcher(model).matches()
+                    ? "another inference-profile id"
+                    : "an inference-profile id such as us." + model;
+        }
+
+        Failure throttled(AwsServiceException e, ErrorReason reason, String message) {
+            int retryAfter = e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null
+                    ? DEFAULT_RETRY_AFTER_SECONDS
+                    : e.awsErrorDetails()
+                            .sdkHttpResponse()
+                            .firstMatchingHeader("Retry-After")
+                            .flatMap(BedrockErrors::seconds)
+                            .orElse(DEFAULT_RETRY_AFTER_SECONDS);
+            return new Failure(ErrorCode.THROTTLED, reason, message, OptionalInt.of(retryAfter));
+        }
+
+        Failure accessDenied() {
+            return new Failure(
+                    ErrorCode.MODEL_ACCESS_DENIED,
+                    ErrorReason.ACCESS_DENIED,
+                    "Amazon Bedrock refused access to " + model + ": enable model access in the Bedrock console for "
+                            + model + " in " + region + ", and check that the function's role may call "
+                            + "bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on it");
+        }
+
+        Failure modelFailed() {
+            return new Failure(
+                    ErrorCode.MODEL_ERROR,
+                    ErrorReason.MODEL_FAILED,
+                    "The model " + model + " could not produce an answer; try again, or choose another model");
+        }
+
+        Failure unavailable() {
+            return new Failure(
+                    ErrorCode.MODEL_UNAVAILABLE,
+                    ErrorReason.SERVICE_UNAVAILABLE,
+                    "The model " + model + " is not available right now; try again in a minute");
+        }
+
+        Failure timeout() {
+            return new Failure(
+                    ErrorCode.MODEL_TIMEOUT,
+                    ErrorReason.TIMEOUT,
+                    "The model " + model + " did not answer in time (MODEL_TIMEOUT_SECONDS); try again, or ask a "
+                            + "shorter question");
+        }
+
+        Failure unexpected() {
+            return new Failure(
+                    ErrorCode.INTERNAL_ERROR,
+                    ErrorReason.UNEXPECTED,
+                    "The model call failed unexpectedly; try again, and report the request id if it persists");
+        }
     }
 }

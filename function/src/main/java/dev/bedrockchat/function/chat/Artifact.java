@@ -25,6 +25,14 @@ public record Artifact(
         Long timeToFirstTokenMs,
         Error error) {
 
-    /** What went wrong, in the words the client was given. */
-    public record Error(String code, String message) {}
+    /**
+     * What went wrong, in the words the client was given.
+     *
+     * @param reason why the model call failed ({@link ErrorReason#wireName()}); null for other errors
+     */
+    public record Error(String code, String message, String reason) {
+        public Error(String code, String message) {
+            this(code, message, null);
+        }
+    }
 }

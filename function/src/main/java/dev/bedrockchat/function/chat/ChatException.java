@@ -1,25 +1,50 @@
 package dev.bedrockchat.function.chat;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A failure the caller is told about: an error code and a message that says what happened and what to do. The message
- * is written for the client; it never carries exception class names or stack traces.
+ * A failure the caller is told about: an error code, a message that says what happened and what to do, and for a
+ * failed model call the {@linkplain ErrorReason reason} an operator acts on. The message is written for the client; it
+ * never carries exception class names or stack traces.
+ *
+ * <p>The adapter that raised it may attach {@linkplain #diagnostics() diagnostics}: plain fields for the operators'
+ * log line (the failure's class, an AWS error code and request id, …), never shown to the client.
  */
 public final class ChatException extends RuntimeException {
     private final ErrorCode code;
+    private final Optional<ErrorReason> reason;
     private final OptionalInt retryAfterSeconds;
+    private final Map<String, String> diagnostics;
 
     public ChatException(ErrorCode code, String message) {
         this(code, message, OptionalInt.empty(), null);
     }
 
     public ChatException(ErrorCode code, String message, OptionalInt retryAfterSeconds, Throwable cause) {
+        this(code, message, Optional.empty(), retryAfterSeconds, cause, Map.of());
+    }
+
+    /**
+     * @param diagnostics fields for the operators' log line, in the order given
+     */
+    public ChatException(
+            ErrorCode code,
+            String message,
+            Optional<ErrorReason> reason,
+            OptionalInt retryAfterSeconds,
+            Throwable cause,
+            Map<String, String> diagnostics) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.reason = Objects.requireNonNull(reason, "reason");
         this.retryAfterSeconds = Objects.requireNonNull(retryAfterSeconds, "retryAfterSeconds");
+        this.diagnostics = Collections.unmodifiableMap(new LinkedHashMap<>(diagnostics));
     }
 
     public static ChatException validation(String message) {
@@ -28,6 +53,22 @@ public final class ChatException extends RuntimeException {
 
     public static ChatException notFound(String message) {
         return new ChatException(ErrorCode.NOT_FOUND, message);
+    }
+
+    /** A failure nobody foresaw: the client is told only to try again and to quote the request id. */
+    public static ChatException internal(Throwable cause) {
+        return internal(cause, Map.of("errorCause", cause.getClass().getName()));
+    }
+
+    /** {@link #internal(Throwable)} with the diagnostics its adapter found (an AWS request id, say). */
+    public static ChatException internal(Throwable cause, Map<String, String> diagnostics) {
+        return new ChatException(
+                ErrorCode.INTERNAL_ERROR,
+                "Something went wrong on our side; try again, and quote the request id if it keeps happening",
+                Optional.empty(),
+                OptionalInt.empty(),
+                cause,
+                diagnostics);
     }
 
     /** {@link #answerTimeout(String, Throwable)} found by the model adapter's own check of the deadline. */
@@ -45,16 +86,32 @@ public final class ChatException extends RuntimeException {
                 "The answer of " + modelId + " was not complete within the "
                         + "time allowed for one answer (ANSWER_TIMEOUT_SECONDS) and was stopped; ask for a shorter answer, or "
                         + "split the question",
+                Optional.of(ErrorReason.TIMEOUT),
                 OptionalInt.empty(),
-                cause);
+                cause,
+                Map.of("errorCause", cause.getClass().getName()));
     }
 
     public ErrorCode code() {
         return code;
     }
 
+    /** Why a model call failed; empty for errors that are not about a model call (bad input, say). */
+    public Optional<ErrorReason> reason() {
+        return reason;
+    }
+
     /** For {@link ErrorCode#THROTTLED}: how long the client should wait before trying again. */
     public OptionalInt retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /**
+     * What the operators need to follow the failure up, for the request's log line (never for the client): for
+     * example {@code errorCause} (the failure's class), {@code awsErrorCode}, {@code awsRequestId}. Empty when the
+     * raiser attached none.
+     */
+    public Map<String, String> diagnostics() {
+        return diagnostics;
     }
 }

@@ -126,7 +126,10 @@ public final class ChatService {
             listener.completed(result);
             return result;
         } catch (ChatException e) {
-            turn.error = new Artifact.Error(e.code().code(), e.getMessage());
+            turn.error = new Artifact.Error(
+                    e.code().code(),
+                    e.getMessage(),
+                    e.reason().map(ErrorReason::wireName).orElse(null));
             if (e.code() == ErrorCode.MODEL_TIMEOUT && deadline.passed()) {
                 // Cut off by the answer's deadline: what was streamed so far stays, as when the client leaves.
                 keepPartialAnswer(turn);

@@ -1,37 +1,29 @@
 package dev.bedrockchat.function.chat;
 
-/** Every error the API can answer with: the code in the error envelope and its HTTP status. */
+/**
+ * The errors of the chat service: the value of {@code error.code} in the API's error envelope. How a transport answers
+ * each (an HTTP status, say) is the transport's business.
+ */
 public enum ErrorCode {
-    VALIDATION_ERROR("ValidationError", 400),
-    MODEL_NOT_ALLOWED("ModelNotAllowed", 400),
-    UNAUTHORIZED("Unauthorized", 401),
-    NOT_FOUND("NotFound", 404),
-    METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
-    PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
-    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
-    THROTTLED("Throttled", 429),
-    INTERNAL_ERROR("InternalError", 500),
-    MODEL_ACCESS_DENIED("ModelAccessDenied", 502),
-    MODEL_NOT_FOUND("ModelNotFound", 502),
-    MODEL_ERROR("ModelError", 502),
-    MODEL_UNAVAILABLE("ModelUnavailable", 503),
-    MODEL_TIMEOUT("ModelTimeout", 504);
+    VALIDATION_ERROR("ValidationError"),
+    MODEL_NOT_ALLOWED("ModelNotAllowed"),
+    NOT_FOUND("NotFound"),
+    THROTTLED("Throttled"),
+    INTERNAL_ERROR("InternalError"),
+    MODEL_ACCESS_DENIED("ModelAccessDenied"),
+    MODEL_NOT_FOUND("ModelNotFound"),
+    MODEL_ERROR("ModelError"),
+    MODEL_UNAVAILABLE("ModelUnavailable"),
+    MODEL_TIMEOUT("ModelTimeout");
 
     private final String code;
-    private final int status;
 
-    ErrorCode(String code, int status) {
+    ErrorCode(String code) {
         this.code = code;
-        this.status = status;
     }
 
     /** The value of {@code error.code} in the envelope. */
     public String code() {
         return code;
-    }
-
-    /** The HTTP status of a response carrying this error. */
-    public int status() {
-        return status;
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedrockchat.function.Application;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.ApiRequest;
+import dev.bedrockchat.function.api.InvocationTimeLimit;
 import dev.bedrockchat.function.api.ResponseSink;
 import dev.bedrockchat.function.chat.Deadline;
 import dev.bedrockchat.function.http.ContentTypes;
@@ -17,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,19 +36,20 @@ import java.util.regex.Pattern;
  * answer arrives as one complete {@code text/event-stream} body). A console test event such as
  * {@code {"path":"/api/health"}} works too: without {@code httpMethod} the request is a GET.
  *
+ * <p>An event with neither {@code httpMethod} nor {@code path} is not an HTTP request but one of the function's own
+ * events (the daily warm-up, {@code {"source":"bedrock-chat.warm-up"}}): it is handed to the API as
+ * {@code POST /events} with the event as its body, as the Lambda Web Adapter does with such events.
+ *
  * <p>An event that cannot be read (not a JSON object, or a body marked base64 that is not) is answered 400 with the
  * error envelope, like any bad request. When Lambda gives a context, an answer must be complete
- * {@link #RESPONSE_MARGIN} before the invocation's time runs out (or sooner, by ANSWER_TIMEOUT_SECONDS), so that the
- * turn, its artifact and the response still get out.
+ * {@link InvocationTimeLimit#RESPONSE_MARGIN} before the invocation's time runs out (or sooner, by
+ * ANSWER_TIMEOUT_SECONDS), so that the turn, its artifact and the response still get out.
  *
  * <p>The application (SDK clients included) is built once, when Lambda creates the handler.
  */
 public final class ApiGatewayHandler implements RequestStreamHandler {
-    /**
-     * The time kept back from the invocation's remaining time for what follows an answer: saving the turn, recording
-     * its artifact (bounded to about three seconds) and returning the response.
-     */
-    public static final Duration RESPONSE_MARGIN = Duration.ofSeconds(4);
+    /** Where the API takes the function's own (non-HTTP) events, as behind the Lambda Web Adapter. */
+    private static final String EVENTS_PATH = "/events";
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -77,17 +80,42 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
             event = null;
         }
         if (event == null || !event.isObject()) {
-            var unreadable =
-                    new ApiRequest("UNKNOWN", "/", Map.of(), InputStream.nullInputStream(), lambdaRequestId(context));
+            var unreadable = new ApiRequest(
+                    "UNKNOWN",
+                    "/",
+                    "",
+                    Map.of(),
+                    InputStream.nullInputStream(),
+                    lambdaRequestId(context),
+                    Optional.empty());
             api.refuse(
                     unreadable,
                     "The Lambda event is not a JSON object: invoke the function through API Gateway "
                             + "(a REST API proxy event), or test it with an event such as {\"path\":\"/api/health\"}",
                     sink);
+        } else if (!event.has("httpMethod") && !event.has("path")) {
+            handleOwnEvent(event, context, sink);
         } else {
             handleEvent(event, context, sink);
         }
         mapper.writeValue(output, sink.toProxyResponse(mapper));
+    }
+
+    /** A Lambda event that is not an HTTP request: {@code POST /events} with the event as the body. */
+    private void handleOwnEvent(JsonNode event, Context context, BufferedSink sink) throws IOException {
+        byte[] body = mapper.writeValueAsBytes(event);
+        api.handle(
+                new ApiRequest(
+                        "POST",
+                        EVENTS_PATH,
+                        "",
+                        Map.of(
+                                "Content-Type", List.of(ContentTypes.JSON),
+                                "Content-Length", List.of(Integer.toString(body.length))),
+                        new ByteArrayInputStream(body),
+                        lambdaRequestId(context),
+                        timeLimit(context)),
+                sink);
     }
 
     private void handleEvent(JsonNode event, Context context, BufferedSink sink) {
@@ -122,7 +150,14 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                             .decode(WHITESPACE.matcher(bodyText.get()).replaceAll(""));
                 } catch (IllegalArgumentException e) {
                     api.refuse(
-                            new ApiRequest(method, path, headers, InputStream.nullInputStream(), transportId),
+                            new ApiRequest(
+                                    method,
+                                    path,
+                                    "",
+                                    headers,
+                                    InputStream.nullInputStream(),
+                                    transportId,
+                                    Optional.empty()),
                             "The event's body is marked isBase64Encoded but is not valid base64",
                             sink);
                     return;
@@ -134,8 +169,41 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
         // The header reflects the real body size, so that the API's size limit applies as for HTTP.
         headers.put("Content-Length", List.of(Integer.toString(body.length)));
         api.handle(
-                new ApiRequest(method, path, headers, new ByteArrayInputStream(body), transportId, timeLimit(context)),
+                new ApiRequest(
+                        method,
+                        path,
+                        query(event),
+                        headers,
+                        new ByteArrayInputStream(body),
+                        transportId,
+                        timeLimit(context)),
                 sink);
+    }
+
+    /**
+     * The query string, encoded again from the event's decoded parameters ({@code multiValueQueryStringParameters},
+     * else {@code queryStringParameters}); empty for none.
+     */
+    private static String query(JsonNode event) {
+        var pairs = new ArrayList<String>();
+        JsonNode multi = event.path("multiValueQueryStringParameters");
+        JsonNode single = event.path("queryStringParameters");
+        JsonNode parameters = multi.isObject() ? multi : single;
+        if (parameters.isObject()) {
+            parameters.properties().forEach(entry -> {
+                Iterable<JsonNode> values = entry.getValue().isArray() ? entry.getValue() : List.of(entry.getValue());
+                for (JsonNode value : values) {
+                    if (value.isValueNode() && !value.isNull()) {
+                        pairs.add(encode(entry.getKey()) + "=" + encode(value.asText()));
+                    }
+                }
+            });
+        }
+        return String.join("&", pairs);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private static Optional<String> lambdaRequestId(Context context) {
@@ -147,8 +215,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
         if (context == null) {
             return Optional.empty();
         }
-        return Optional.of(Deadline.in(
-                Duration.ofMillis(context.getRemainingTimeInMillis()).minus(RESPONSE_MARGIN)));
+        return Optional.of(InvocationTimeLimit.forRemaining(Duration.ofMillis(context.getRemainingTimeInMillis())));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

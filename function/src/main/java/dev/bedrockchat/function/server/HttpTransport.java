@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.bedrockchat.function.api.Api;
@@ -18,6 +19,9 @@ import java.util.concurrent.Executors;
  * The HTTP transport: the JDK's own HTTP server, one virtual thread per exchange, every request handed to the
  * {@link Api}. It serves the local run and, unchanged, the Lambda Web Adapter (which forwards to it on PORT).
  * Server-sent events go out as chunked transfer, each event flushed as it is written.
+ *
+ * <p>Behind the adapter (and only there, as anywhere else a client could forge them) the request's id and time limit
+ * come from the adapter's headers: see {@link WebAdapterContext}.
  */
 public final class HttpTransport implements AutoCloseable {
     private final HttpServer server;
@@ -28,8 +32,13 @@ public final class HttpTransport implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Binds and starts serving; port 0 picks a free port. */
-    public static HttpTransport start(Api api, String host, int port) throws IOException {
+    /**
+     * Binds and starts serving; port 0 picks a free port.
+     *
+     * @param behindWebAdapter whether the Lambda Web Adapter forwards every request (its context headers are then
+     *                         trusted)
+     */
+    public static HttpTransport start(Api api, String host, int port, boolean behindWebAdapter) throws IOException {
         // Small writes (one SSE event each) must leave at once rather than wait for Nagle's algorithm.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -37,9 +46,10 @@ public final class HttpTransport implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
+        var mapper = new ObjectMapper();
         server.createContext("/", exchange -> {
             try (exchange) {
-                api.handle(toRequest(exchange), new ExchangeSink(exchange));
+                api.handle(toRequest(exchange, behindWebAdapter, mapper), new ExchangeSink(exchange));
             }
         });
         server.start();
@@ -57,13 +67,23 @@ public final class HttpTransport implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static ApiRequest toRequest(HttpExchange exchange) {
+    private static ApiRequest toRequest(HttpExchange exchange, boolean behindWebAdapter, ObjectMapper mapper) {
+        var headers = exchange.getRequestHeaders();
+        WebAdapterContext context = behindWebAdapter
+                ? WebAdapterContext.from(
+                        Optional.ofNullable(headers.getFirst(WebAdapterContext.REQUEST_CONTEXT)),
+                        Optional.ofNullable(headers.getFirst(WebAdapterContext.LAMBDA_CONTEXT)),
+                        mapper,
+                        System::currentTimeMillis)
+                : new WebAdapterContext(Optional.empty(), Optional.empty());
         return new ApiRequest(
                 exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                 Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/"),
-                exchange.getRequestHeaders(),
+                exchange.getRequestURI().getRawQuery(),
+                headers,
                 exchange.getRequestBody(),
-                Optional.empty());
+                context.requestId(),
+                context.timeLimit());
     }
 
     /** Writes the API's answer to the exchange. */
@@ -77,13 +97,9 @@ public final class HttpTransport implements AutoCloseable {
         @Override
         public void send(int status, Map<String, String> headers, byte[] body) throws IOException {
             headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-            if (head && body.length > 0 && !headers.containsKey("Content-Length")) {
-                exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            }
-            // -1: no body (204, HEAD, or empty); for HEAD the JDK server keeps the Content-Length set above.
-            exchange.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
-            if (!head && body.length > 0) {
+            // -1: no body. (A HEAD answer has none either; the JDK server keeps the Content-Length the API set.)
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }

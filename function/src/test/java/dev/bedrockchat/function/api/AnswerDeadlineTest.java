@@ -40,9 +40,9 @@ class AnswerDeadlineTest {
     @Test
     void aStreamStillRunningAtTheDeadlineEndsWithATimeoutAndKeepsWhatWasSent() {
         long start = System.nanoTime();
-        HttpResponse<String> response =
-                app.chatStream("{\"message\":\"[slow] tell me everything\"}", "x-request-id", "req-deadline-stream");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[slow] tell me everything\"}");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(8));
@@ -60,7 +60,7 @@ class AnswerDeadlineTest {
         JsonNode envelope = TestApp.json(error.data()).path("error");
         assertThat(envelope.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(envelope.path("message").asText()).contains("ANSWER_TIMEOUT_SECONDS");
-        assertThat(envelope.path("requestId").asText()).isEqualTo("req-deadline-stream");
+        assertThat(envelope.path("requestId").asText()).isEqualTo(requestId);
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
         assertThat(events).noneMatch(e -> e.name().equals("done"));
 
@@ -69,10 +69,10 @@ class AnswerDeadlineTest {
                 TestApp.json(app.get("/api/conversations/" + conversationId)).path("messages");
         assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant");
         assertThat(messages.findValuesAsText("content")).containsExactly("[slow] tell me everything", sent);
-        JsonNode artifact = app.awaitArtifact("req-deadline-stream");
+        JsonNode artifact = app.awaitArtifact(requestId);
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(artifact.path("reply").asText()).isEqualTo(sent).startsWith("Slow part 1. ");
-        JsonNode line = app.requestLog("req-deadline-stream");
+        JsonNode line = app.requestLog(requestId);
         assertThat(line.path("status").asInt()).isEqualTo(200);
         assertThat(line.path("errorCode").asText()).isEqualTo("ModelTimeout");
 
@@ -85,15 +85,14 @@ class AnswerDeadlineTest {
     @Test
     void aWholeAnswerNotCompleteByTheDeadlineIsATimeout() {
         long start = System.nanoTime();
-        HttpResponse<String> response =
-                app.postJson("/api/chat", "{\"message\":\"[hang] whole\"}", "x-request-id", "req-deadline-whole");
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[hang] whole\"}");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(response.statusCode()).isEqualTo(504);
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("ANSWER_TIMEOUT_SECONDS");
-        assertThat(app.awaitArtifact("req-deadline-whole")
+        assertThat(app.awaitArtifact(TestApp.requestId(response))
                         .path("error")
                         .path("code")
                         .asText())
@@ -103,8 +102,7 @@ class AnswerDeadlineTest {
     @Test
     void aStreamThatHasNotOpenedByTheDeadlineIsA504() {
         long start = System.nanoTime();
-        HttpResponse<String> response =
-                app.chatStream("{\"message\":\"[hang] streamed\"}", "x-request-id", "req-deadline-unopened");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[hang] streamed\"}");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(response.statusCode()).isEqualTo(504);
@@ -113,7 +111,7 @@ class AnswerDeadlineTest {
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("ANSWER_TIMEOUT_SECONDS");
-        JsonNode artifact = app.awaitArtifact("req-deadline-unopened");
+        JsonNode artifact = app.awaitArtifact(TestApp.requestId(response));
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(artifact.path("reply").isNull()).isTrue();
     }

@@ -230,21 +230,27 @@ class BadInputTest {
 
         HttpResponse<String> health = app.method("POST", "/api/health");
         assertThat(health.statusCode()).isEqualTo(405);
-        assertThat(health.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(health.headers().firstValue("Allow")).hasValue("GET, HEAD");
+        assertThat(error(health).path("message").asText())
+                .isEqualTo("Method POST is not allowed here; use GET or HEAD");
 
         HttpResponse<String> conversation =
                 app.method("PUT", "/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
         assertThat(conversation.statusCode()).isEqualTo(405);
-        assertThat(conversation.headers().firstValue("Allow")).hasValue("GET, DELETE");
+        assertThat(conversation.headers().firstValue("Allow")).hasValue("GET, HEAD, DELETE");
 
-        HttpResponse<String> head = app.method("HEAD", "/api/health");
-        assertThat(head.statusCode()).isEqualTo(405);
-        assertThat(head.headers().firstValue("Allow")).hasValue("GET");
-        assertThat(head.body()).isEmpty();
+        HttpResponse<String> headOfChat = app.method("HEAD", "/api/chat");
+        assertThat(headOfChat.statusCode()).isEqualTo(405);
+        assertThat(headOfChat.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(headOfChat.body()).isEmpty();
 
         HttpResponse<String> models = app.method("PATCH", "/api/models");
         assertThat(models.statusCode()).isEqualTo(405);
-        assertThat(models.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(models.headers().firstValue("Allow")).hasValue("GET, HEAD");
+
+        HttpResponse<String> events = app.get("/events");
+        assertThat(events.statusCode()).isEqualTo(405);
+        assertThat(events.headers().firstValue("Allow")).hasValue("POST");
     }
 
     @Test

@@ -203,11 +203,12 @@ class ChatApiTest {
 
     @Test
     void everyExchangeIsKeptAsAnArtifact() {
-        HttpResponse<String> response =
-                app.chatStream("{\"message\":\"Keep this\"}", "x-request-id", "req-artifact-0001");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"Keep this\"}");
+        String requestId = TestApp.requestId(response);
 
-        assertThat(response.headers().firstValue("x-request-id")).hasValue("req-artifact-0001");
-        JsonNode artifact = app.awaitArtifact("req-artifact-0001");
+        assertThat(requestId).matches("[0-9a-f-]{36}");
+        JsonNode artifact = app.awaitArtifact(requestId);
+        assertThat(artifact.path("requestId").asText()).isEqualTo(requestId);
         assertThat(artifact.path("message").asText()).isEqualTo("Keep this");
         assertThat(artifact.path("reply").asText()).isEqualTo("Stub reply to: Keep this");
         assertThat(artifact.path("model").asText()).isEqualTo(DEFAULT_MODEL);
@@ -232,7 +233,7 @@ class ChatApiTest {
         try (var files = Files.walk(app.dataDir().resolve("artifacts"))) {
             assertThat(files.map(p -> app.dataDir().relativize(p).toString()))
                     .anyMatch(p ->
-                            p.matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-artifact-0001\\.json"));
+                            p.matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-" + requestId + "\\.json"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -240,9 +241,9 @@ class ChatApiTest {
 
     @Test
     void oneLogLinePerRequestWithoutMessageText() {
-        app.postJson("/api/chat", "{\"message\":\"secret words in the question\"}", "x-request-id", "req-log-000001");
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"secret words in the question\"}");
 
-        JsonNode line = app.requestLog("req-log-000001");
+        JsonNode line = app.requestLog(TestApp.requestId(response));
         assertThat(line.path("level").asText()).isEqualTo("info");
         assertThat(line.path("method").asText()).isEqualTo("POST");
         assertThat(line.path("route").asText()).isEqualTo("/api/chat");

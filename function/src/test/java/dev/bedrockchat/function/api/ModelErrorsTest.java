@@ -50,38 +50,54 @@ class ModelErrorsTest {
         stub.close();
     }
 
-    /** Every row of the error table that Bedrock can cause: the stand-in's keyword, the status, the error code. */
+    /**
+     * Every row of the error table that Bedrock can cause: the stand-in's keyword, the status, the error code and the
+     * reason.
+     */
     static Stream<Arguments> modelFailures() {
         return Stream.of(
-                Arguments.of("[throttle]", 429, "Throttled"),
-                Arguments.of("[denied]", 502, "ModelAccessDenied"),
-                Arguments.of("[notfound]", 502, "ModelNotFound"),
-                Arguments.of("[validation]", 502, "ModelError"),
-                Arguments.of("[modelerror]", 502, "ModelError"),
-                Arguments.of("[internal]", 502, "ModelError"),
-                Arguments.of("[unavailable]", 503, "ModelUnavailable"),
-                Arguments.of("[notready]", 503, "ModelUnavailable"),
-                Arguments.of("[modeltimeout]", 504, "ModelTimeout"),
+                Arguments.of("[throttle]", 429, "Throttled", "throttled"),
+                Arguments.of("[denied]", 502, "ModelAccessDenied", "model_access_not_granted"),
+                Arguments.of("[notfound]", 502, "ModelNotFound", "model_not_found"),
+                Arguments.of("[validation]", 502, "ModelError", "model_id_invalid"),
+                Arguments.of("[modelerror]", 502, "ModelError", "model_failed"),
+                Arguments.of("[internal]", 502, "ModelError", "model_failed"),
+                Arguments.of("[unavailable]", 503, "ModelUnavailable", "service_unavailable"),
+                Arguments.of("[notready]", 503, "ModelUnavailable", "service_unavailable"),
+                Arguments.of("[modeltimeout]", 504, "ModelTimeout", "timeout"),
+                // What an operator must tell apart: the code stays that of the failure's kind, the reason says why.
+                Arguments.of("[expired]", 502, "ModelAccessDenied", "expired_credentials"),
+                Arguments.of("[unrecognized]", 502, "ModelAccessDenied", "invalid_credentials"),
+                Arguments.of("[badsignature]", 502, "ModelAccessDenied", "invalid_credentials"),
+                Arguments.of("[badtokenid]", 502, "ModelAccessDenied", "invalid_credentials"),
+                Arguments.of("[clockskew]", 502, "ModelAccessDenied", "clock_skew"),
+                Arguments.of("[notauthorized]", 502, "ModelAccessDenied", "role_not_allowed"),
+                Arguments.of("[explicitdeny]", 502, "ModelAccessDenied", "explicit_deny"),
+                Arguments.of("[marketplace]", 502, "ModelAccessDenied", "model_not_subscribed"),
+                Arguments.of("[usecase]", 502, "ModelNotFound", "use_case_form_required"),
+                Arguments.of("[ondemand]", 502, "ModelError", "inference_profile_required"),
+                Arguments.of("[ondemand-ascii]", 502, "ModelError", "inference_profile_required"),
                 // Error types the SDK does not model: classed by their HTTP status.
-                Arguments.of("[unexpected]", 502, "ModelError"),
-                Arguments.of("[error:429]", 429, "Throttled"),
-                Arguments.of("[error:403]", 502, "ModelAccessDenied"),
-                Arguments.of("[error:404]", 502, "ModelNotFound"),
-                Arguments.of("[error:408]", 504, "ModelTimeout"),
-                Arguments.of("[error:504]", 504, "ModelTimeout"),
-                Arguments.of("[error:500]", 503, "ModelUnavailable"),
-                Arguments.of("[error:502]", 503, "ModelUnavailable"),
-                Arguments.of("[error:400]", 502, "ModelError"));
+                Arguments.of("[unexpected]", 502, "ModelError", "request_rejected"),
+                Arguments.of("[error:429]", 429, "Throttled", "throttled"),
+                Arguments.of("[error:403]", 502, "ModelAccessDenied", "access_denied"),
+                Arguments.of("[error:404]", 502, "ModelNotFound", "model_not_found"),
+                Arguments.of("[error:408]", 504, "ModelTimeout", "timeout"),
+                Arguments.of("[error:504]", 504, "ModelTimeout", "timeout"),
+                Arguments.of("[error:500]", 503, "ModelUnavailable", "service_unavailable"),
+                Arguments.of("[error:502]", 503, "ModelUnavailable", "service_unavailable"),
+                Arguments.of("[error:400]", 502, "ModelError", "request_rejected"));
     }
 
-    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @ParameterizedTest(name = "{0} -> {1} {2} {3}")
     @MethodSource("modelFailures")
-    void jsonAnswersCarryTheMappedStatusAndEnvelope(String keyword, int status, String code) {
+    void jsonAnswersCarryTheMappedStatusAndEnvelope(String keyword, int status, String code, String reason) {
         HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"please " + keyword + "\"}");
 
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("reason").asText()).isEqualTo(reason);
         assertThat(error.path("message").asText())
                 .isNotBlank()
                 .doesNotContain("Exception")
@@ -91,27 +107,27 @@ class ModelErrorsTest {
         assertThat(response.body()).doesNotContain("software.amazon").doesNotContain("java.");
         JsonNode artifact = app.awaitArtifact(error.path("requestId").asText());
         assertThat(artifact.path("error").path("code").asText()).isEqualTo(code);
+        assertThat(artifact.path("error").path("reason").asText()).isEqualTo(reason);
         assertThat(artifact.path("message").asText()).isEqualTo("please " + keyword);
     }
 
-    @ParameterizedTest(name = "{0} streamed -> {1} {2}")
+    @ParameterizedTest(name = "{0} streamed -> {1} {2} {3}")
     @MethodSource("modelFailures")
     void streamedAnswersThatFailBeforeTheModelAnswersCarryTheStatusAndEnvelope(
-            String keyword, int status, String code) {
-        String requestId = "req-pre-" + keyword.replaceAll("[^a-z0-9]", "");
-        HttpResponse<String> response =
-                app.chatStream("{\"message\":\"please " + keyword + "\"}", "x-request-id", requestId);
+            String keyword, int status, String code, String reason) {
+        HttpResponse<String> response = app.chatStream("{\"message\":\"please " + keyword + "\"}");
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
-        assertThat(response.headers().firstValue("x-request-id")).contains(requestId);
         assertThat(response.body())
                 .doesNotContain("event:")
                 .doesNotContain("[DONE]")
                 .doesNotContain("software.amazon");
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("reason").asText()).isEqualTo(reason);
         assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception");
         assertThat(error.path("requestId").asText()).isEqualTo(requestId);
         if (status == 429) {
@@ -127,6 +143,7 @@ class ModelErrorsTest {
         assertThat(line.path("streamed").asBoolean()).isTrue();
         assertThat(line.path("model").asText()).isEqualTo(MODEL);
         assertThat(line.path("errorCode").asText()).isEqualTo(code);
+        assertThat(line.path("errorReason").asText()).isEqualTo(reason);
         if (status >= 500) {
             // For the operators: what failed, with AWS's own error code and request id, never the message text.
             assertThat(line.path("errorCause").asText()).startsWith("software.amazon.awssdk.");
@@ -140,8 +157,8 @@ class ModelErrorsTest {
 
     @Test
     void aStreamFailingAfterItOpenedEndsWithAnErrorEventAndKeepsThePartialAnswer() {
-        HttpResponse<String> response =
-                app.chatStream("{\"message\":\"[midstream] go\"}", "x-request-id", "req-midstream-01");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[midstream] go\"}");
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type"))
@@ -156,13 +173,13 @@ class ModelErrorsTest {
         JsonNode envelope = TestApp.json(error.data()).path("error");
         assertThat(envelope.path("code").asText()).isEqualTo("ModelError");
         assertThat(envelope.path("message").asText()).isNotBlank().doesNotContain("Exception");
-        assertThat(envelope.path("requestId").asText()).isEqualTo("req-midstream-01");
+        assertThat(envelope.path("requestId").asText()).isEqualTo(requestId);
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
         assertThat(events).noneMatch(event -> event.name().equals("done"));
-        JsonNode artifact = app.awaitArtifact("req-midstream-01");
+        JsonNode artifact = app.awaitArtifact(requestId);
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelError");
         assertThat(artifact.path("reply").asText()).isEqualTo(Sse.text(events)).startsWith("Stub ");
-        JsonNode line = app.requestLog("req-midstream-01");
+        JsonNode line = app.requestLog(requestId);
         assertThat(line.path("status").asInt()).isEqualTo(200);
         assertThat(line.path("errorCode").asText()).isEqualTo("ModelError");
     }
@@ -173,15 +190,15 @@ class ModelErrorsTest {
                 .path("conversationId")
                 .asText();
 
-        HttpResponse<String> failed = app.chatStream(
-                "{\"message\":\"Second [throttle]\",\"conversationId\":\"" + id + "\"}",
-                "x-request-id",
-                "req-pre-retry-01");
+        HttpResponse<String> failed =
+                app.chatStream("{\"message\":\"Second [throttle]\",\"conversationId\":\"" + id + "\"}");
         HttpResponse<String> retried =
                 app.chatStream("{\"message\":\"Second again\",\"conversationId\":\"" + id + "\"}");
 
         assertThat(failed.statusCode()).isEqualTo(429);
-        assertThat(app.awaitArtifact("req-pre-retry-01").path("conversationId").asText())
+        assertThat(app.awaitArtifact(TestApp.requestId(failed))
+                        .path("conversationId")
+                        .asText())
                 .isEqualTo(id);
         assertThat(retried.statusCode()).isEqualTo(200);
         List<Sse.Event> events = Sse.parse(retried.body());
@@ -212,8 +229,8 @@ class ModelErrorsTest {
     @Test
     void aStreamThatNeverOpensIsCancelledAndAnsweredAsATimeout() {
         long start = System.nanoTime();
-        HttpResponse<String> response =
-                impatientApp.chatStream("{\"message\":\"[hang]\"}", "x-request-id", "req-hang-stream1");
+        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[hang]\"}");
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.headers().firstValue("Content-Type"))
@@ -222,10 +239,9 @@ class ModelErrorsTest {
         assertThat(error.path("code").asText()).isEqualTo("ModelTimeout");
         assertThat(error.path("message").asText()).contains("MODEL_TIMEOUT_SECONDS");
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(15));
-        assertThat(impatientApp.requestLog("req-hang-stream1").path("status").asInt())
-                .isEqualTo(504);
+        assertThat(impatientApp.requestLog(requestId).path("status").asInt()).isEqualTo(504);
         assertThat(impatientApp
-                        .awaitArtifact("req-hang-stream1")
+                        .awaitArtifact(requestId)
                         .path("error")
                         .path("code")
                         .asText())
@@ -235,8 +251,7 @@ class ModelErrorsTest {
     @Test
     void aStreamThatGoesQuietAfterItOpenedEndsWithATimeoutEvent() {
         // [gated] sends one delta, then holds the rest back: longer than the impatient app's one-second wait.
-        HttpResponse<String> response =
-                impatientApp.chatStream("{\"message\":\"[gated] then silence\"}", "x-request-id", "req-quiet-stream");
+        HttpResponse<String> response = impatientApp.chatStream("{\"message\":\"[gated] then silence\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
         List<Sse.Event> events = Sse.parse(response.body());
@@ -249,7 +264,10 @@ class ModelErrorsTest {
         assertThat(TestApp.json(error.data()).path("error").path("code").asText())
                 .isEqualTo("ModelTimeout");
         assertThat(events.getLast().data()).isEqualTo("[DONE]");
-        assertThat(impatientApp.awaitArtifact("req-quiet-stream").path("reply").asText())
+        assertThat(impatientApp
+                        .awaitArtifact(TestApp.requestId(response))
+                        .path("reply")
+                        .asText())
                 .isEqualTo(Sse.text(events))
                 .isEqualTo("Gated reply: first part. ");
     }
@@ -287,13 +305,16 @@ class ModelErrorsTest {
     }
 
     @Test
-    void accessDeniedSaysWhereToEnableTheModel() {
+    void modelAccessNotGrantedSaysWhatAnOperatorDoesOnce() {
         JsonNode error = TestApp.json(app.postJson("/api/chat", "{\"message\":\"[denied]\"}"))
                 .path("error");
 
         assertThat(error.path("message").asText())
-                .contains("enable model access in the Bedrock console for " + MODEL + " in eu-west-1")
-                .contains("role");
+                .contains("no access to " + MODEL + " in eu-west-1")
+                .contains("invokes the model once with administrator credentials in eu-west-1")
+                .contains("AWS Marketplace subscription")
+                .contains("deliberately has no aws-marketplace permissions")
+                .contains("use-case form in the Bedrock console");
     }
 
     @Test
@@ -319,7 +340,13 @@ class ModelErrorsTest {
             assertThat(response.statusCode()).isEqualTo(500);
             JsonNode error = TestApp.json(response).path("error");
             assertThat(error.path("code").asText()).isEqualTo("InternalError");
-            assertThat(error.path("message").asText()).contains("could not be reached");
+            assertThat(error.path("reason").asText()).isEqualTo("endpoint_unreachable");
+            assertThat(error.path("message").asText())
+                    .contains("could not be reached")
+                    .contains("bedrock-runtime interface endpoint and its security group");
+            JsonNode line = unreachable.requestLog(TestApp.requestId(response));
+            assertThat(line.path("errorReason").asText()).isEqualTo("endpoint_unreachable");
+            assertThat(line.path("httpClientError").asText()).isEqualTo("AWS_IO_SOCKET_CONNECTION_REFUSED");
 
             HttpResponse<String> streamed = unreachable.chatStream("{\"message\":\"anyone there?\"}");
             assertThat(streamed.statusCode()).isEqualTo(500);
@@ -339,16 +366,16 @@ class ModelErrorsTest {
 
     @Test
     void unexpectedFailuresAreLoggedWithTheRequestIdButNotShown() {
-        HttpResponse<String> response =
-                app.postJson("/api/chat", "{\"message\":\"[garbled]\"}", "x-request-id", "req-unexpected-1");
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[garbled]\"}");
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isEqualTo(500);
         JsonNode line = app.awaitLogLine(l -> l.path("type").asText().equals("unexpected_error")
-                && l.path("requestId").asText().equals("req-unexpected-1"));
+                && l.path("requestId").asText().equals(requestId));
         assertThat(line.path("level").asText()).isEqualTo("error");
         assertThat(line.path("exception").asText()).isNotBlank();
         assertThat(response.body()).doesNotContain(line.path("exception").asText());
-        JsonNode request = app.requestLog("req-unexpected-1");
+        JsonNode request = app.requestLog(requestId);
         assertThat(request.path("errorCause").asText())
                 .isEqualTo(line.path("exception").asText());
         assertThat(request.has("awsErrorCode")).isFalse();
@@ -357,9 +384,8 @@ class ModelErrorsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"[error:503]", "[error:418]", "[internal]"})
     void theRequestLineOfAModelFailureNamesItsCauseAwsErrorCodeAndRequestIdButNoText(String keyword) {
-        String requestId = "req-cause-" + keyword.replaceAll("[^a-z0-9]", "");
-        HttpResponse<String> response =
-                app.postJson("/api/chat", "{\"message\":\"secret words " + keyword + "\"}", "x-request-id", requestId);
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"secret words " + keyword + "\"}");
+        String requestId = TestApp.requestId(response);
 
         assertThat(response.statusCode()).isGreaterThanOrEqualTo(500);
         JsonNode line = app.requestLog(requestId);
@@ -377,9 +403,9 @@ class ModelErrorsTest {
 
     @Test
     void aStreamedFailureAfterTheStartNamesItsCauseToo() {
-        app.chatStream("{\"message\":\"[midstream] cause\"}", "x-request-id", "req-cause-midstream");
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[midstream] cause\"}");
 
-        JsonNode line = app.requestLog("req-cause-midstream");
+        JsonNode line = app.requestLog(TestApp.requestId(response));
         assertThat(line.path("status").asInt()).isEqualTo(200);
         assertThat(line.path("errorCode").asText()).isEqualTo("ModelError");
         assertThat(line.path("errorCause").asText()).endsWith("ModelStreamErrorException");

@@ -55,17 +55,17 @@ class OfflineModeTest {
 
     @Test
     void theJsonReplyIsTheSameTextAndIsKeptInTheConversation() {
-        JsonNode reply = TestApp.json(
-                app.postJson("/api/chat", "{\"message\":\"Hello offline\"}", "x-request-id", "req-offline-json1"));
+        var response = app.postJson("/api/chat", "{\"message\":\"Hello offline\"}");
+        JsonNode reply = TestApp.json(response);
 
         assertThat(reply.path("reply").asText()).isEqualTo(streamedText("Hello offline"));
         String id = reply.path("conversationId").asText();
         assertThat(TestApp.json(app.get("/api/conversations/" + id)).path("messages"))
                 .hasSize(2);
-        JsonNode line = app.requestLog("req-offline-json1");
+        JsonNode line = app.requestLog(TestApp.requestId(response));
         assertThat(line.path("route").asText()).isEqualTo("/api/chat");
         assertThat(line.path("mode").asText()).isEqualTo("offline");
-        JsonNode artifact = app.awaitArtifact("req-offline-json1");
+        JsonNode artifact = app.awaitArtifact(TestApp.requestId(response));
         assertThat(artifact.path("mode").asText()).isEqualTo("offline");
         assertThat(artifact.path("streamed").asBoolean()).isFalse();
         assertThat(artifact.path("reply").asText())

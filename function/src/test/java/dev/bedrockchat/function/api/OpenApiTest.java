@@ -5,12 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.bedrockchat.function.chat.ErrorCode;
+import dev.bedrockchat.function.Application;
+import dev.bedrockchat.function.Config;
+import dev.bedrockchat.function.chat.ErrorReason;
 import dev.bedrockchat.function.http.SecurityHeaders;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +47,83 @@ class OpenApiTest {
                 .isTrue();
     }
 
+    /** The operations of the route table: "method path" for every row openapi.yaml describes, HEAD with GET. */
+    private static Set<String> tableOperations() throws Exception {
+        Path data = Files.createTempDirectory("openapi-test");
+        Config config =
+                Config.from(Map.of("CHAT_MODE", "offline", "CHAT_DATA_DIR", data.toString()), new Properties(), data);
+        try (Application application = Application.builder(config)
+                .logTo(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+                .build()) {
+            return operations(application.api().routes());
+        }
+    }
+
+    private static Set<String> operations(Routes routes) {
+        var operations = new TreeSet<String>();
+        for (Route route : routes.rows()) {
+            String path = route.path().template();
+            // Not part of the public API: every other /api path (404), the page, and the Lambda events (README).
+            if (path.equals("/api/**") || path.equals("/**") || path.equals("/events")) {
+                continue;
+            }
+            operations.add(route.method().toLowerCase(Locale.ROOT) + " " + path);
+            if (route.method().equals("GET")) {
+                operations.add("head " + path);
+            }
+        }
+        return operations;
+    }
+
+    @Test
+    void everyRouteOfTheTableIsDescribedAndNothingElse() throws Exception {
+        var described = new TreeSet<String>();
+        spec.path("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (!operation.getKey().equals("parameters")) {
+                        described.add(operation.getKey() + " " + path.getKey());
+                    }
+                }));
+        described.removeIf(operation -> operation.endsWith(" /{file}"));
+
+        assertThat(described).isEqualTo(tableOperations());
+        assertThat(spec.path("paths").has("/events")).isFalse();
+    }
+
+    @Test
+    void theHealthCheckIsDescribed() {
+        JsonNode get = spec.at("/paths/~1api~1health/get");
+        assertThat(get.path("parameters").get(0).path("name").asText()).isEqualTo("check");
+        assertThat(get.path("parameters").get(0).path("in").asText()).isEqualTo("query");
+        assertThat(get.at("/parameters/0/schema/enum").toString()).isEqualTo("[\"bedrock\"]");
+        assertThat(get.at("/responses/200/content/application~1json/schema/oneOf")
+                        .toString())
+                .contains("#/components/schemas/Health", "#/components/schemas/BedrockCheck");
+        assertThat(spec.at("/components/schemas/BedrockCheck/required").toString())
+                .contains("ok", "checkedAt", "cached", "models");
+        assertThat(spec.at("/components/schemas/BedrockCheck/properties/models/items/required")
+                        .toString())
+                .contains("id", "status", "latencyMs");
+    }
+
+    @Test
+    void everyReasonIsListedAndExplained() {
+        var listed = new ArrayList<String>();
+        spec.at("/components/schemas/ErrorReason/enum").forEach(reason -> listed.add(reason.asText()));
+        String explained =
+                spec.at("/components/schemas/ErrorReason/description").asText();
+
+        assertThat(listed)
+                .containsExactlyElementsOf(Arrays.stream(ErrorReason.values())
+                        .map(ErrorReason::wireName)
+                        .toList());
+        assertThat(listed).allSatisfy(reason -> assertThat(explained).contains("`" + reason + "`"));
+        assertThat(spec.at("/components/schemas/ErrorEnvelope/properties/error/properties/reason/$ref")
+                        .asText())
+                .isEqualTo("#/components/schemas/ErrorReason");
+    }
+
     @Test
     void everyErrorCodeIsListedInTheEnvelope() {
         var listed = new ArrayList<String>();
@@ -44,13 +132,13 @@ class OpenApiTest {
 
         assertThat(listed)
                 .containsExactlyInAnyOrderElementsOf(
-                        Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
+                        Arrays.stream(HttpError.values()).map(HttpError::code).toList());
     }
 
     @Test
     void everyErrorStatusOfTheChatRouteIsDescribedWithItsCodes() {
         JsonNode responses = spec.at("/paths/~1api~1chat/post/responses");
-        for (ErrorCode code : ErrorCode.values()) {
+        for (HttpError code : HttpError.values()) {
             String status = Integer.toString(code.status());
             JsonNode response = responses.path(status);
             if (response.has("$ref")) {

@@ -37,20 +37,19 @@ class StreamingTest {
         stub.close();
     }
 
-    private InputStream openStream(String message, String requestId) throws Exception {
-        return openStreamWith("{\"message\":\"" + message + "\"}", requestId);
+    private HttpResponse<InputStream> openStream(String message) throws Exception {
+        return openStreamWith("{\"message\":\"" + message + "\"}");
     }
 
-    private InputStream openStreamWith(String json, String requestId) throws Exception {
+    private HttpResponse<InputStream> openStreamWith(String json) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(app.uri("/api/chat"))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .header("x-request-id", requestId)
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         HttpResponse<InputStream> response = app.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
+        return response;
     }
 
     /** Reads lines up to (and including) the first one that starts with the prefix. */
@@ -68,7 +67,8 @@ class StreamingTest {
 
     @Test
     void theFirstDeltaArrivesWhileTheModelIsStillAnswering() throws Exception {
-        try (InputStream body = openStream("[gated] go", "req-gated-000001");
+        HttpResponse<InputStream> response = openStream("[gated] go");
+        try (InputStream body = response.body();
                 var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             List<String> head = readUntil(reader, "data: {\"content\"");
 
@@ -80,7 +80,7 @@ class StreamingTest {
             List<String> rest = readUntil(reader, "data: [DONE]");
             assertThat(rest).contains("data: {\"content\":\"second part \"}", "event: done");
         }
-        JsonNode artifact = app.awaitArtifact("req-gated-000001");
+        JsonNode artifact = app.awaitArtifact(TestApp.requestId(response));
         assertThat(artifact.path("reply").asText())
                 .isEqualTo("Gated reply: first part. second part arrives after the release.");
         assertThat(artifact.path("timeToFirstTokenMs").isIntegralNumber())
@@ -96,7 +96,8 @@ class StreamingTest {
     @Test
     void aClientThatLeavesStopsTheModelCallAndThePartialTurnIsKept() throws Exception {
         String conversationId;
-        try (InputStream body = openStream("[slow] long answer", "req-leaving-00001");
+        HttpResponse<InputStream> response = openStream("[slow] long answer");
+        try (InputStream body = response.body();
                 var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             List<String> head = readUntil(reader, "data: {\"content\"");
             conversationId = TestApp.json(
@@ -105,14 +106,14 @@ class StreamingTest {
                     .asText();
         }
 
-        JsonNode line = app.requestLog("req-leaving-00001");
+        JsonNode line = app.requestLog(TestApp.requestId(response));
         assertThat(line.path("clientClosed").asBoolean()).isTrue();
         // The server's own measure: it stopped far sooner than the 9 s the slow reply takes in full.
         assertThat(line.path("latencyMs").isIntegralNumber())
                 .as("latencyMs in " + line)
                 .isTrue();
         assertThat(line.path("latencyMs").asLong()).isPositive().isLessThan(5000);
-        JsonNode artifact = app.awaitArtifact("req-leaving-00001");
+        JsonNode artifact = app.awaitArtifact(TestApp.requestId(response));
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ClientDisconnected");
         assertThat(artifact.path("reply").asText()).startsWith("Slow part 1.");
         JsonNode conversation = TestApp.json(app.get("/api/conversations/" + conversationId));
@@ -127,9 +128,9 @@ class StreamingTest {
                 .path("conversationId")
                 .asText();
 
-        try (InputStream body = openStreamWith(
-                        "{\"message\":\"[gated] second turn\",\"conversationId\":\"" + conversationId + "\"}",
-                        "req-deleted-00001");
+        HttpResponse<InputStream> response =
+                openStreamWith("{\"message\":\"[gated] second turn\",\"conversationId\":\"" + conversationId + "\"}");
+        try (InputStream body = response.body();
                 var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             readUntil(reader, "data: {\"content\"");
             assertThat(app.delete("/api/conversations/" + conversationId).statusCode())
@@ -140,7 +141,7 @@ class StreamingTest {
 
         // The answer went out and its artifact keeps it, but the deleted conversation did not come back.
         assertThat(app.get("/api/conversations/" + conversationId).statusCode()).isEqualTo(404);
-        JsonNode artifact = app.awaitArtifact("req-deleted-00001");
+        JsonNode artifact = app.awaitArtifact(TestApp.requestId(response));
         assertThat(artifact.path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(artifact.path("reply").asText()).startsWith("Gated reply");
     }

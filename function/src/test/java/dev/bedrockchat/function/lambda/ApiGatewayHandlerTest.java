@@ -12,6 +12,7 @@ import dev.bedrockchat.function.Application;
 import dev.bedrockchat.function.Config;
 import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.api.InvocationTimeLimit;
 import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,7 @@ class ApiGatewayHandlerTest {
     private BedrockRuntimeStub stub;
     private Application application;
     private ApiGatewayHandler handler;
+    private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
 
     @BeforeAll
     void start() throws Exception {
@@ -54,7 +56,7 @@ class ApiGatewayHandlerTest {
                 data);
         application = Application.builder(config)
                 .credentialsProvider(TestApp.FAKE_CREDENTIALS)
-                .logTo(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .logTo(new PrintStream(logs, true, StandardCharsets.UTF_8))
                 .build();
         handler = new ApiGatewayHandler(application.api(), mapper);
     }
@@ -170,7 +172,7 @@ class ApiGatewayHandlerTest {
     void anAnswerEndsBeforeTheInvocationRunsOutOfTime() throws Exception {
         // Two seconds left for the answer once the margin is kept back; the slow answer would take nine.
         var context =
-                new LambdaContext("lambda-short-0001", ApiGatewayHandler.RESPONSE_MARGIN.plus(Duration.ofSeconds(2)));
+                new LambdaContext("lambda-short-0001", InvocationTimeLimit.RESPONSE_MARGIN.plus(Duration.ofSeconds(2)));
         long start = System.nanoTime();
 
         JsonNode response = invoke(
@@ -205,6 +207,110 @@ class ApiGatewayHandlerTest {
         assertThat(response.path("statusCode").asInt()).isEqualTo(200);
         assertThat(mapper.readTree(response.path("body").asText()).path("reply").asText())
                 .isEqualTo("Stub reply to: plenty of time");
+    }
+
+    /** The log lines written so far. */
+    private List<JsonNode> logLines() throws Exception {
+        var lines = new java.util.ArrayList<JsonNode>();
+        String text;
+        synchronized (logs) {
+            text = logs.toString(StandardCharsets.UTF_8);
+        }
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(mapper.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void headOfHealthIs200WithTheLengthOfTheGetBodyAndNoBody() throws Exception {
+        JsonNode get = invoke("{\"path\":\"/api/health\",\"httpMethod\":\"GET\"}");
+        JsonNode head = invoke("{\"path\":\"/api/health\",\"httpMethod\":\"HEAD\"}");
+
+        assertThat(head.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(head.path("body").asText()).isEmpty();
+        assertThat(head.path("headers").path("Content-Length").asText())
+                .isEqualTo(Integer.toString(get.path("body").asText().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(head.path("headers").path("Content-Type").asText()).isEqualTo("application/json; charset=utf-8");
+        assertThat(head.path("headers").path("x-request-id").asText()).isNotBlank();
+    }
+
+    @Test
+    void theQueryStringOfTheEventReachesTheApi() throws Exception {
+        JsonNode unknownCheck = invoke("{\"path\":\"/api/health\",\"httpMethod\":\"GET\","
+                + "\"queryStringParameters\":{\"check\":\"s3 & more\"},"
+                + "\"multiValueQueryStringParameters\":{\"check\":[\"s3 & more\"]}}");
+        assertThat(unknownCheck.path("statusCode").asInt()).isEqualTo(400);
+        assertThat(mapper.readTree(unknownCheck.path("body").asText())
+                        .path("error")
+                        .path("message")
+                        .asText())
+                .contains("check must be 'bedrock'");
+
+        stub.clear();
+        JsonNode check = invoke("{\"path\":\"/api/health\",\"httpMethod\":\"GET\","
+                + "\"queryStringParameters\":{\"check\":\"bedrock\"}}");
+        assertThat(check.path("statusCode").asInt()).isEqualTo(200);
+        JsonNode body = mapper.readTree(check.path("body").asText());
+        assertThat(body.path("check").asText()).isEqualTo("bedrock");
+        assertThat(body.path("ok").asBoolean()).isTrue();
+        assertThat(stub.requests()).hasSize(1);
+    }
+
+    @Test
+    void theWarmUpEventIsAnsweredAtOnceAndLogsOneWarmUpLine() throws Exception {
+        stub.clear();
+        JsonNode response = invoke(
+                "{\"source\":\"bedrock-chat.warm-up\"}",
+                new LambdaContext("warm-up-invocation-01", Duration.ofMinutes(1)));
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("headers").path("x-request-id").asText()).isEqualTo("warm-up-invocation-01");
+        JsonNode body = mapper.readTree(response.path("body").asText());
+        assertThat(body.path("status").asText()).isEqualTo("ok");
+        assertThat(body.path("warmUp").asBoolean()).isTrue();
+        assertThat(body.path("mode").asText()).isEqualTo("bedrock");
+        assertThat(stub.requests()).isEmpty();
+        List<JsonNode> lines = logLines().stream()
+                .filter(line -> line.path("requestId").asText().equals("warm-up-invocation-01"))
+                .toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst().path("type").asText()).isEqualTo("warm_up");
+        assertThat(lines.getFirst().path("route").asText()).isEqualTo("/events");
+        assertThat(lines.getFirst().path("status").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void anyOtherEventThatIsNoHttpRequestIsABadRequest() throws Exception {
+        for (String event : List.of(
+                "{}",
+                "{\"source\":\"aws.events\",\"detail-type\":\"Scheduled Event\",\"detail\":{}}",
+                "{\"Records\":[{\"eventSource\":\"aws:s3\"}]}")) {
+            JsonNode response = invoke(event, new LambdaContext("other-event-00001", Duration.ofMinutes(1)));
+
+            assertThat(response.path("statusCode").asInt()).as(event).isEqualTo(400);
+            JsonNode error = mapper.readTree(response.path("body").asText()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("ValidationError");
+            assertThat(error.path("message").asText()).contains("bedrock-chat.warm-up");
+            assertThat(error.path("requestId").asText()).isEqualTo("other-event-00001");
+        }
+    }
+
+    @Test
+    void aClientRequestIdInTheEventDoesNotChooseTheId() throws Exception {
+        JsonNode response = invoke("{\"path\":\"/api/health\",\"httpMethod\":\"GET\","
+                + "\"headers\":{\"x-request-id\":\"client-chosen-0003\"},"
+                + "\"requestContext\":{\"requestId\":\"b5c6d7e8-5555-4666-8777-d88899990000\"}}");
+
+        assertThat(response.path("headers").path("x-request-id").asText())
+                .isEqualTo("b5c6d7e8-5555-4666-8777-d88899990000");
+        JsonNode line = logLines().stream()
+                .filter(l -> l.path("requestId").asText().equals("b5c6d7e8-5555-4666-8777-d88899990000"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(line.path("clientRequestId").asText()).isEqualTo("client-chosen-0003");
     }
 
     @Test

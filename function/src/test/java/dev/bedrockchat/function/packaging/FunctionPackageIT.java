@@ -62,8 +62,21 @@ class FunctionPackageIT {
                             || n.startsWith("org/apache/hc/")
                             || n.startsWith("software/amazon/awssdk/http/apache")
                             || n.startsWith("software/amazon/awssdk/http/nio/netty")
-                            || n.startsWith("dev/bedrockchat/function/testing"));
+                            || n.startsWith("dev/bedrockchat/function/testing")
+                            // CRaC's API is not used: SnapStart needs no runtime hooks from the function.
+                            || n.startsWith("org/crac/")
+                            || n.startsWith("jdk/crac/"));
         }
+    }
+
+    @Test
+    void theFunctionDoesNotDependOnCrac() throws Exception {
+        // The runtime classpath as the build resolved it (written at prepare-package for local.sh).
+        assertThat(Files.readString(TARGET.resolve("classpath.txt")))
+                .isNotBlank()
+                .contains("bedrockruntime")
+                .doesNotContain("org-crac")
+                .doesNotContain("/crac/");
     }
 
     @Test

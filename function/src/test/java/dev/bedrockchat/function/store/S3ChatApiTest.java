@@ -102,16 +102,16 @@ class S3ChatApiTest {
 
     @Test
     void everyExchangeLeavesAnArtifactInTheBucket() throws Exception {
-        app.postJson("/api/chat", "{\"message\":\"archive me\"}", "x-request-id", "req-s3-api-00001");
+        String requestId = TestApp.requestId(app.postJson("/api/chat", "{\"message\":\"archive me\"}"));
 
         List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("artifacts/date="))
                 .contents();
         S3Object object = objects.stream()
-                .filter(o -> o.key().endsWith("-req-s3-api-00001.json"))
+                .filter(o -> o.key().endsWith("-" + requestId + ".json"))
                 .findFirst()
                 .orElseThrow();
         assertThat(object.key())
-                .matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-req-s3-api-00001\\.json");
+                .matches("artifacts/date=\\d{4}-\\d\\d-\\d\\d/\\d{6}\\.\\d{3}Z-" + requestId + "\\.json");
         JsonNode artifact = TestApp.json(
                 s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asUtf8String());
         assertThat(artifact.path("message").asText()).isEqualTo("archive me");

@@ -10,8 +10,10 @@ import dev.bedrockchat.function.S3ProxyServer;
 import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.chat.Artifact;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
+import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.Conversation;
 import dev.bedrockchat.function.chat.ConversationStore;
+import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
@@ -238,9 +240,19 @@ class S3StoresTest extends ConversationStoreContract {
         });
         var store = new S3ConversationStore(alwaysRaced, BUCKET, codec, Clock.systemUTC(), 3);
 
+        // An internal error for the API, carrying what the operators need to follow it up with S3.
         assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("never")))
-                .isInstanceOf(S3Exception.class)
-                .satisfies(e -> assertThat(((S3Exception) e).statusCode()).isEqualTo(412));
+                .isInstanceOfSatisfying(ChatException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+                    assertThat(e.getCause())
+                            .isInstanceOfSatisfying(
+                                    S3Exception.class,
+                                    s3Error -> assertThat(s3Error.statusCode()).isEqualTo(412));
+                    assertThat(e.diagnostics())
+                            .containsEntry("errorCause", S3Exception.class.getName())
+                            .containsEntry("awsErrorCode", "PreconditionFailed")
+                            .containsKey("awsRequestId");
+                });
         assertThat(attempts.get()).isEqualTo(3);
         alwaysRaced.close();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -50,9 +51,20 @@ import software.amazon.awssdk.eventstream.Message;
  *   <tr><td>[xss]</td><td>an {@code <img onerror>} and a {@code <script>} in the text</td></tr>
  *   <tr><td>[gated]</td><td>one delta, then waits for {@link #releaseGate()} before the rest</td></tr>
  *   <tr><td>[throttle]</td><td>ThrottlingException, HTTP 429, on every attempt</td></tr>
- *   <tr><td>[denied]</td><td>AccessDeniedException, 403</td></tr>
+ *   <tr><td>[denied]</td><td>AccessDeniedException, 403: the account has no access to the model</td></tr>
+ *   <tr><td>[marketplace]</td><td>AccessDeniedException, 403: the model's AWS Marketplace subscription is missing</td></tr>
+ *   <tr><td>[notauthorized]</td><td>AccessDeniedException, 403: the role is not allowed bedrock:InvokeModel</td></tr>
+ *   <tr><td>[explicitdeny]</td><td>AccessDeniedException, 403: an explicit deny blocks the action</td></tr>
+ *   <tr><td>[expired]</td><td>ExpiredTokenException, 403: the credentials' session has expired</td></tr>
+ *   <tr><td>[unrecognized]</td><td>UnrecognizedClientException, 403: an unknown access key</td></tr>
+ *   <tr><td>[badsignature]</td><td>InvalidSignatureException, 403: a wrong secret key</td></tr>
+ *   <tr><td>[badtokenid]</td><td>InvalidClientTokenId, 403: an invalid security token</td></tr>
+ *   <tr><td>[clockskew]</td><td>InvalidSignatureException, 403: "Signature expired: …" (the clock is off)</td></tr>
  *   <tr><td>[notfound]</td><td>ResourceNotFoundException, 404</td></tr>
- *   <tr><td>[validation]</td><td>ValidationException, 400</td></tr>
+ *   <tr><td>[usecase]</td><td>ResourceNotFoundException, 404: Anthropic's use-case form was not submitted</td></tr>
+ *   <tr><td>[validation]</td><td>ValidationException, 400: "The provided model identifier is invalid."</td></tr>
+ *   <tr><td>[ondemand]</td><td>ValidationException, 400: on-demand throughput isn’t supported (typographic
+ *       apostrophe, as Bedrock writes it); {@code [ondemand-ascii]} the same with a straight one</td></tr>
  *   <tr><td>[modelerror]</td><td>ModelErrorException, 424</td></tr>
  *   <tr><td>[internal]</td><td>InternalServerException, 500 (retried by the SDK)</td></tr>
  *   <tr><td>[unavailable]</td><td>ServiceUnavailableException, 503 (retried by the SDK)</td></tr>
@@ -64,14 +76,28 @@ import software.amazon.awssdk.eventstream.Message;
  *   <tr><td>[garbled]</td><td>status 200 with a body that is neither JSON nor event-stream frames</td></tr>
  *   <tr><td>[midstream]</td><td>stream: two deltas, then a modelStreamErrorException event (Converse: normal reply)</td></tr>
  *   <tr><td>[hang]</td><td>no answer for ten minutes (or until closed): for timeouts</td></tr>
+ *   <tr><td>[together:N]</td><td>Converse: waits (up to ten seconds) until N requests carrying it are in flight,
+ *       then answers; for showing that calls run in parallel</td></tr>
  * </table>
+ *
+ * <p>A switch, {@link #script(String, String)}, answers every request for one model id as if its last user message
+ * carried a keyword: for callers whose message is fixed (the function's Bedrock check).
+ *
+ * <p>Error responses are Bedrock's wire format: the {@code x-amzn-ErrorType} header, a {@code {"message":…}} body, an
+ * {@code x-amzn-RequestId}, and the status Bedrock uses (403 for credential and access failures, 400 for validation,
+ * 404 for an unknown model and the missing use-case form).
  *
  * <p>Every request is recorded ({@link #requests()}), retries included, for assertions on what the SDK sent.
  */
 public final class BedrockRuntimeStub implements AutoCloseable {
     private static final Pattern ROUTE = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
     private static final Pattern ERROR_STATUS = Pattern.compile("\\[error:([1-5]\\d\\d)]");
+    private static final Pattern TOGETHER = Pattern.compile("\\[together:([1-9])]");
     private static final String ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+    /** Authentication errors come from the service framework, not from Bedrock itself. */
+    private static final String AUTH_ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/";
+
+    private static final String ROLE = "arn:aws:sts::123456789012:assumed-role/chat-dev-function/chat-dev";
     private static final long DEFAULT_GAP_MS = 20;
     private static final long SLOW_GAP_MS = 150;
 
@@ -110,11 +136,17 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         }
     }
 
-    private record Failure(int status, String type, String message) {}
+    private record Failure(int status, String type, String message, String typeSuffix) {
+        Failure(int status, String type, String message) {
+            this(status, type, message, ERROR_TYPE_SUFFIX);
+        }
+    }
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Semaphore gate = new Semaphore(0);
+    private final Map<String, String> scripts = new ConcurrentHashMap<>();
+    private final Map<Integer, CountDownLatch> gatherings = new ConcurrentHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final HttpServer server;
     private final ExecutorService executor;
@@ -177,8 +209,26 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         return requests.getLast();
     }
 
+    /** Forgets the requests received so far. */
     public void clear() {
         requests.clear();
+    }
+
+    /**
+     * Answers every later request for {@code modelId} as if its last user message carried {@code keyword} (such as
+     * {@code [denied]}); {@code null} ends the script.
+     */
+    public void script(String modelId, String keyword) {
+        if (keyword == null) {
+            scripts.remove(modelId);
+        } else {
+            scripts.put(modelId, keyword.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Ends every {@link #script}. */
+    public void clearScripts() {
+        scripts.clear();
     }
 
     /** Lets one waiting {@code [gated]} stream send the rest of its reply. */
@@ -207,7 +257,11 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         requests.add(new RecordedRequest(route.group(2), modelId, body, headers));
 
         String message = lastUserMessage(body);
-        String keyword = keyword(message);
+        String keyword = scripts.getOrDefault(modelId, keyword(message));
+        Matcher together = TOGETHER.matcher(keyword);
+        if (together.matches()) {
+            gather(Integer.parseInt(together.group(1)));
+        }
         if (keyword.equals("[hang]")) {
             awaitClose(TimeUnit.MINUTES.toMillis(10));
             return;
@@ -312,7 +366,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     private void sendError(HttpExchange exchange, Failure failure) throws IOException {
         byte[] bytes = mapper.writeValueAsBytes(mapper.createObjectNode().put("message", failure.message()));
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", failure.type() + ERROR_TYPE_SUFFIX);
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", failure.type() + failure.typeSuffix());
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         exchange.sendResponseHeaders(failure.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -341,6 +395,84 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                         403,
                         "AccessDeniedException",
                         "You don't have access to the model with the specified model ID.");
+            case "[marketplace]" ->
+                new Failure(
+                        403,
+                        "AccessDeniedException",
+                        "Model access is denied due to IAM user or service role is not authorized to perform the "
+                                + "required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, "
+                                + "aws-marketplace:Subscribe) to enable access to this model. Refer to the Amazon "
+                                + "Bedrock documentation for further details. Your AWS Marketplace subscription for "
+                                + "this model cannot be completed at this time. If you recently fixed this issue, try "
+                                + "again after 15 minutes.");
+            case "[notauthorized]" ->
+                new Failure(
+                        403,
+                        "AccessDeniedException",
+                        "User: " + ROLE + " is not authorized to perform: bedrock:InvokeModel on resource: "
+                                + "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0 because no "
+                                + "identity-based policy allows the bedrock:InvokeModel action");
+            case "[explicitdeny]" ->
+                new Failure(
+                        403,
+                        "AccessDeniedException",
+                        "User: " + ROLE + " is not authorized to perform: bedrock:InvokeModelWithResponseStream on "
+                                + "resource: arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-micro-v1:0 with an "
+                                + "explicit deny in a service control policy");
+            case "[expired]" ->
+                new Failure(
+                        403,
+                        "ExpiredTokenException",
+                        "The security token included in the request is expired",
+                        AUTH_ERROR_TYPE_SUFFIX);
+            case "[unrecognized]" ->
+                new Failure(
+                        403,
+                        "UnrecognizedClientException",
+                        "The security token included in the request is invalid.",
+                        AUTH_ERROR_TYPE_SUFFIX);
+            case "[badsignature]" ->
+                new Failure(
+                        403,
+                        "InvalidSignatureException",
+                        "The request signature we calculated does not match the signature you provided. Check your "
+                                + "AWS Secret Access Key and signing method. Consult the service documentation for "
+                                + "details.",
+                        AUTH_ERROR_TYPE_SUFFIX);
+            case "[badtokenid]" ->
+                new Failure(
+                        403,
+                        "InvalidClientTokenId",
+                        "The security token included in the request is invalid.",
+                        AUTH_ERROR_TYPE_SUFFIX);
+            case "[clockskew]" ->
+                new Failure(
+                        403,
+                        "InvalidSignatureException",
+                        "Signature expired: 20250101T000000Z is now earlier than 20250101T001000Z "
+                                + "(20250101T001500Z - 5 min.)",
+                        AUTH_ERROR_TYPE_SUFFIX);
+            case "[usecase]" ->
+                new Failure(
+                        404,
+                        "ResourceNotFoundException",
+                        "Model use case details have not been submitted for this account. Fill out the Anthropic "
+                                + "use case details form before using the model. If you have already filled out the "
+                                + "form, try again in 15 minutes.");
+            case "[ondemand]" ->
+                new Failure(
+                        400,
+                        "ValidationException",
+                        "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput "
+                                + "isn\u2019t supported. Retry your request with the ID or ARN of an inference profile "
+                                + "that contains this model.");
+            case "[ondemand-ascii]" ->
+                new Failure(
+                        400,
+                        "ValidationException",
+                        "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput "
+                                + "isn't supported. Retry your request with the ID or ARN of an inference profile "
+                                + "that contains this model.");
             case "[notfound]" ->
                 new Failure(
                         404,
@@ -416,6 +548,10 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         if (status.find()) {
             return status.group();
         }
+        Matcher together = TOGETHER.matcher(lower);
+        if (together.find()) {
+            return together.group();
+        }
         for (String keyword : List.of(
                 "[slow]",
                 "[markdown]",
@@ -423,6 +559,17 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                 "[gated]",
                 "[throttle]",
                 "[denied]",
+                "[marketplace]",
+                "[notauthorized]",
+                "[explicitdeny]",
+                "[expired]",
+                "[unrecognized]",
+                "[badsignature]",
+                "[badtokenid]",
+                "[clockskew]",
+                "[usecase]",
+                "[ondemand-ascii]",
+                "[ondemand]",
                 "[notfound]",
                 "[validation]",
                 "[modelerror]",
@@ -453,6 +600,20 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             }
         }
         return "";
+    }
+
+    /** Waits (up to ten seconds) until {@code count} requests are waiting here, then lets them all go on. */
+    private void gather(int count) {
+        CountDownLatch arrived = gatherings.computeIfAbsent(count, n -> new CountDownLatch(n));
+        arrived.countDown();
+        try {
+            arrived.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (arrived.getCount() == 0) {
+            gatherings.remove(count, arrived);
+        }
     }
 
     private void awaitGate() {

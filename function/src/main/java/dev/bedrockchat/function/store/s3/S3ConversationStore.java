@@ -1,5 +1,7 @@
 package dev.bedrockchat.function.store.s3;
 
+import dev.bedrockchat.function.aws.ServiceErrors;
+import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.Conversation;
 import dev.bedrockchat.function.chat.ConversationDeletedException;
 import dev.bedrockchat.function.chat.ConversationStore;
@@ -11,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -56,11 +60,16 @@ public final class S3ConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
-        return read(conversationId).filter(version -> !version.deleted()).map(Versioned::conversation);
+        return guarded(
+                () -> read(conversationId).filter(version -> !version.deleted()).map(Versioned::conversation));
     }
 
     @Override
     public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
+        return guarded(() -> appendOnce(conversationId, owner, messages));
+    }
+
+    private Conversation appendOnce(String conversationId, Principal owner, List<StoredMessage> messages) {
         for (int attempt = 1; ; attempt++) {
             String now = clock.instant().toString();
             Optional<Versioned> current = read(conversationId);
@@ -94,10 +103,19 @@ public final class S3ConversationStore implements ConversationStore {
     @Override
     public void delete(String conversationId) {
         // A tombstone, not a DeleteObject: a turn still running on this conversation must not bring it back.
-        s3.putObject(
+        guarded(() -> s3.putObject(
                 request -> request.bucket(bucket).key(key(conversationId)).contentType("application/json"),
                 RequestBody.fromBytes(
-                        codec.tombstone(conversationId, clock.instant().toString())));
+                        codec.tombstone(conversationId, clock.instant().toString()))));
+    }
+
+    /** An S3 failure becomes an internal error that carries its AWS diagnostics for the request's log line. */
+    private static <T> T guarded(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            throw ChatException.internal(e, ServiceErrors.diagnostics(e));
+        }
     }
 
     private Optional<Versioned> read(String conversationId) {

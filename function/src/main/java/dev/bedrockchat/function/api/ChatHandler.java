@@ -1,0 +1,135 @@
+package dev.bedrockchat.function.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.chat.ChatCommand;
+import dev.bedrockchat.function.chat.ChatException;
+import dev.bedrockchat.function.chat.ChatListener;
+import dev.bedrockchat.function.chat.ChatResult;
+import dev.bedrockchat.function.chat.ChatService;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/chat}: one turn, answered whole (JSON) or streamed (server-sent events).
+ *
+ * <p>The event stream (200) is committed only when the model's stream has opened: a failure before that (throttling,
+ * access, a timeout before the first event) is answered with its own status and envelope, as for JSON.
+ */
+final class ChatHandler {
+    private final ChatService chat;
+    private final ResponseBodies bodies;
+    private final ObjectMapper mapper;
+
+    ChatHandler(ChatService chat, ResponseBodies bodies, ObjectMapper mapper) {
+        this.chat = chat;
+        this.bodies = bodies;
+        this.mapper = mapper;
+    }
+
+    void post(Exchange x) throws IOException {
+        x.log("streamed", false);
+        x.log("model", null);
+        if (!isJson(x.request().header("Content-Type").orElse(""))) {
+            throw new ApiException(
+                    HttpError.UNSUPPORTED_MEDIA_TYPE,
+                    "Send the chat request as JSON with the header 'Content-Type: application/json'");
+        }
+        JsonNode json = readObject(x);
+        boolean streamed = x.request()
+                .header("Accept")
+                .map(accept -> accept.toLowerCase(Locale.ROOT).contains("text/event-stream"))
+                .orElse(false);
+        var command = new ChatCommand(
+                x.requestId(),
+                optionalText(json, "message").orElse(null),
+                optionalText(json, "conversationId"),
+                optionalText(json, "modelId"),
+                streamed,
+                x.request().timeLimit());
+        x.log("streamed", streamed);
+        if (streamed) {
+            record(x, chat.chat(x.principal(), command, new StreamListener(x)));
+            x.finishEvents();
+        } else {
+            ChatResult result = chat.chat(x.principal(), command, new TurnListener(x));
+            record(x, result);
+            x.sendJson(200, bodies.chatReply(result));
+        }
+    }
+
+    private static void record(Exchange x, ChatResult result) {
+        x.log("inputTokens", result.usage() == null ? null : result.usage().inputTokens());
+        x.log("outputTokens", result.usage() == null ? null : result.usage().outputTokens());
+        x.log("stopReason", result.stopReason());
+        x.log("timeToFirstTokenMs", result.timeToFirstTokenMs());
+    }
+
+    private JsonNode readObject(Exchange x) throws IOException {
+        byte[] body = RequestBodies.read(x.request().body(), x.request().contentLength(), Api.MAX_BODY_BYTES);
+        JsonNode json;
+        try {
+            json = mapper.readTree(body);
+        } catch (IOException e) {
+            throw ChatException.validation("The body is not valid JSON; send {\"message\":\"your question\"}");
+        }
+        if (json == null || !json.isObject()) {
+            throw ChatException.validation("The body must be a JSON object such as {\"message\":\"your question\"}");
+        }
+        return json;
+    }
+
+    private static Optional<String> optionalText(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ChatException.validation(field + " must be a string");
+        }
+        return Optional.of(value.asText());
+    }
+
+    private static boolean isJson(String contentType) {
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
+
+    /** Notes the model of the turn for the request's log line. */
+    private static class TurnListener implements ChatListener {
+        final Exchange x;
+
+        TurnListener(Exchange x) {
+            this.x = x;
+        }
+
+        @Override
+        public void accepted(String conversationId, String modelId) {
+            x.log("model", modelId);
+        }
+    }
+
+    /** Turns the answer into events: start once the model's stream has opened, each delta, done. */
+    private final class StreamListener extends TurnListener {
+        StreamListener(Exchange x) {
+            super(x);
+        }
+
+        @Override
+        public void started(String conversationId, String modelId) {
+            x.startEvents();
+            x.event("start", bodies.streamStart(conversationId, modelId));
+        }
+
+        @Override
+        public void delta(String text) {
+            x.event(null, bodies.streamDelta(text));
+        }
+
+        @Override
+        public void completed(ChatResult result) {
+            x.event("done", bodies.streamDone(result));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.bedrockchat.function.api;
+
+import dev.bedrockchat.function.chat.ChatException;
+import dev.bedrockchat.function.chat.ErrorReason;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * An error on its way to the client, whoever raised it: the row of the error table, the message, the reason of a
+ * failed model call, and what the log line needs.
+ *
+ * @param diagnostics fields for the operators' log line (the failure's class, an AWS error code, …)
+ */
+record Failure(
+        HttpError error,
+        String message,
+        Optional<ErrorReason> reason,
+        OptionalInt retryAfterSeconds,
+        List<String> allowedMethods,
+        Map<String, String> diagnostics) {
+
+    static Failure of(ChatException e) {
+        return new Failure(
+                HttpError.of(e.code()), e.getMessage(), e.reason(), e.retryAfterSeconds(), List.of(), e.diagnostics());
+    }
+
+    static Failure of(ApiException e) {
+        return new Failure(
+                e.error(), e.getMessage(), Optional.empty(), OptionalInt.empty(), e.allowedMethods(), Map.of());
+    }
+
+    /** The headers a response with this error carries besides the usual ones (Retry-After, Allow, …). */
+    Map<String, String> headers() {
+        return error.headers(this);
+    }
+}

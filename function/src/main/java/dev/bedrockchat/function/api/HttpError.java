@@ -1,0 +1,98 @@
+package dev.bedrockchat.function.api;
+
+import dev.bedrockchat.function.chat.ErrorCode;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every error the API answers with, in one table: the code of the envelope, its HTTP status and the header that goes
+ * with it. The chat service's codes ({@link ErrorCode}) each have their row; the rows without one belong to the
+ * transport alone (a method, a body or a token the API refuses before any chat logic runs).
+ */
+public enum HttpError {
+    VALIDATION_ERROR(ErrorCode.VALIDATION_ERROR, 400),
+    MODEL_NOT_ALLOWED(ErrorCode.MODEL_NOT_ALLOWED, 400),
+    UNAUTHORIZED("Unauthorized", 401),
+    NOT_FOUND(ErrorCode.NOT_FOUND, 404),
+    METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
+    PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
+    UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
+    THROTTLED(ErrorCode.THROTTLED, 429),
+    INTERNAL_ERROR(ErrorCode.INTERNAL_ERROR, 500),
+    MODEL_ACCESS_DENIED(ErrorCode.MODEL_ACCESS_DENIED, 502),
+    MODEL_NOT_FOUND(ErrorCode.MODEL_NOT_FOUND, 502),
+    MODEL_ERROR(ErrorCode.MODEL_ERROR, 502),
+    MODEL_UNAVAILABLE(ErrorCode.MODEL_UNAVAILABLE, 503),
+    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504);
+
+    /** The challenge of a 401: the bearer token of AUTH_TOKEN. */
+    static final String BEARER_CHALLENGE = "Bearer realm=\"bedrock-chat\"";
+
+    private static final Map<ErrorCode, HttpError> BY_CHAT_CODE = byChatCode();
+
+    private final String code;
+    private final int status;
+    private final Optional<ErrorCode> chatCode;
+
+    HttpError(ErrorCode chatCode, int status) {
+        this.code = chatCode.code();
+        this.status = status;
+        this.chatCode = Optional.of(chatCode);
+    }
+
+    HttpError(String code, int status) {
+        this.code = code;
+        this.status = status;
+        this.chatCode = Optional.empty();
+    }
+
+    /** The row of a chat service error. */
+    public static HttpError of(ErrorCode code) {
+        return BY_CHAT_CODE.get(code);
+    }
+
+    /** The value of {@code error.code} in the envelope. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status of a response carrying this error. */
+    public int status() {
+        return status;
+    }
+
+    /** The chat service's code of this row; empty for an error of the transport alone. */
+    public Optional<ErrorCode> chatCode() {
+        return chatCode;
+    }
+
+    /** The headers a response with this error carries besides the usual ones. */
+    Map<String, String> headers(Failure failure) {
+        var headers = new LinkedHashMap<String, String>();
+        switch (this) {
+            case THROTTLED ->
+                failure.retryAfterSeconds().ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
+            case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", failure.allowedMethods()));
+            case UNAUTHORIZED -> headers.put("WWW-Authenticate", BEARER_CHALLENGE);
+            default -> {}
+        }
+        return headers;
+    }
+
+    private static Map<ErrorCode, HttpError> byChatCode() {
+        var map = new EnumMap<ErrorCode, HttpError>(ErrorCode.class);
+        for (HttpError error : values()) {
+            error.chatCode.ifPresent(code -> map.put(code, error));
+        }
+        var missing = Arrays.stream(ErrorCode.values())
+                .filter(code -> !map.containsKey(code))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("No HTTP status for the chat error codes " + missing);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.bedrockchat.function.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bedrockchat.function.chat.ChatResult;
+import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ModelCatalog;
+import dev.bedrockchat.function.chat.ModelCheck;
+import dev.bedrockchat.function.chat.StoredMessage;
+import dev.bedrockchat.function.chat.Usage;
+
+/** Every JSON body the API answers with, shaped in one place (openapi.yaml describes the same shapes). */
+final class ResponseBodies {
+    private final ObjectMapper mapper;
+
+    ResponseBodies(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** {@code GET /api/health}. */
+    ObjectNode health(HealthInfo health) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("status", "ok")
+                .put("mode", health.mode())
+                .put("model", health.model())
+                .put("region", health.region())
+                .put("storage", health.storage())
+                .put("version", health.version());
+        health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
+        return body;
+    }
+
+    /** {@code GET /api/health?check=bedrock}. */
+    ObjectNode bedrockCheck(HealthInfo health, ModelCheck.Result result, long timeoutMs) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("check", "bedrock")
+                .put("ok", result.ok())
+                .put("mode", health.mode())
+                .put("region", health.region());
+        health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
+        body.put("checkedAt", result.checkedAt().toString())
+                .put("cached", result.cached())
+                .put("timeoutMs", timeoutMs);
+        if (result.standIn()) {
+            body.put(
+                    "notice",
+                    "Offline stand-in: no model was called, so nothing is known to work. Set CHAT_MODE=bedrock and "
+                            + "provide AWS credentials to check Amazon Bedrock.");
+        }
+        ArrayNode models = body.putArray("models");
+        for (ModelCheck.ModelResult model : result.models()) {
+            ObjectNode entry = models.addObject()
+                    .put("id", model.modelId())
+                    .put("status", model.ok() ? "ok" : "error")
+                    .put("latencyMs", model.latencyMs());
+            model.failure().ifPresent(failure -> {
+                entry.put("code", HttpError.of(failure.code()).code());
+                failure.reason().ifPresent(reason -> entry.put("reason", reason.wireName()));
+                entry.put("message", failure.getMessage());
+            });
+        }
+        return body;
+    }
+
+    /** {@code GET /api/models}. */
+    ObjectNode models(ModelCatalog catalog) {
+        ObjectNode body = mapper.createObjectNode().put("default", catalog.defaultModelId());
+        ArrayNode models = body.putArray("models");
+        for (ModelCatalog.Model model : catalog.models()) {
+            models.addObject().put("id", model.id()).put("label", model.label());
+        }
+        return body;
+    }
+
+    /** {@code POST /api/chat}, answered whole. */
+    ObjectNode chatReply(ChatResult result) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("conversationId", result.conversationId())
+                .put("reply", result.reply())
+                .put("model", result.modelId())
+                .put("stopReason", result.stopReason());
+        body.set("usage", usage(result.usage()));
+        return body;
+    }
+
+    /** The data of a stream's {@code start} event. */
+    ObjectNode streamStart(String conversationId, String modelId) {
+        return mapper.createObjectNode().put("conversationId", conversationId).put("model", modelId);
+    }
+
+    /** The data of a stream's delta (unnamed) event. */
+    ObjectNode streamDelta(String text) {
+        return mapper.createObjectNode().put("content", text);
+    }
+
+    /** The data of a stream's {@code done} event. */
+    ObjectNode streamDone(ChatResult result) {
+        ObjectNode done = mapper.createObjectNode()
+                .put("conversationId", result.conversationId())
+                .put("stopReason", result.stopReason());
+        done.set("usage", usage(result.usage()));
+        done.put("latencyMs", result.latencyMs());
+        return done;
+    }
+
+    /** {@code GET /api/conversations/{conversationId}}. */
+    ObjectNode conversation(Conversation conversation) {
+        ObjectNode body = mapper.createObjectNode().put("conversationId", conversation.conversationId());
+        ArrayNode messages = body.putArray("messages");
+        for (StoredMessage message : conversation.messages()) {
+            messages.addObject()
+                    .put("role", message.role())
+                    .put("content", message.content())
+                    .put("at", message.at());
+        }
+        return body;
+    }
+
+    /** The answer to the warm-up event ({@code POST /events}). */
+    ObjectNode warmUp(String mode, String version) {
+        return mapper.createObjectNode()
+                .put("status", "ok")
+                .put("warmUp", true)
+                .put("mode", mode)
+                .put("version", version);
+    }
+
+    /**
+     * The error envelope {@code {"error":{"code","reason"?,"message","requestId","retryAfterSeconds"?}}}, as a JSON
+     * response or as the data of a stream's {@code error} event. {@code reason} names why a model call failed.
+     */
+    ObjectNode error(Failure failure, String requestId) {
+        ObjectNode envelope = mapper.createObjectNode();
+        ObjectNode error =
+                envelope.putObject("error").put("code", failure.error().code());
+        failure.reason().ifPresent(reason -> error.put("reason", reason.wireName()));
+        error.put("message", failure.message()).put("requestId", requestId);
+        failure.retryAfterSeconds().ifPresent(seconds -> error.put("retryAfterSeconds", seconds));
+        return envelope;
+    }
+
+    private ObjectNode usage(Usage usage) {
+        Usage u = usage == null ? Usage.NONE : usage;
+        return mapper.createObjectNode().put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens());
+    }
+}
