@@ -1,5 +1,6 @@
 package dev.bedrockchat.function;
 
+import dev.bedrockchat.function.server.HttpLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ public record Config(
         String environmentName,
         Optional<URI> bedrockEndpoint,
         Optional<URI> s3Endpoint,
-        boolean behindWebAdapter) {
+        boolean behindWebAdapter,
+        HttpLimits httpLimits) {
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
@@ -104,7 +106,8 @@ public record Config(
                 reader.text("ENVIRONMENT_NAME").orElse("local"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "aws.endpointUrlBedrockRuntime"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3"),
-                behindWebAdapter(reader));
+                behindWebAdapter(reader),
+                httpLimits(reader));
     }
 
     /**
@@ -116,6 +119,20 @@ public record Config(
     private static boolean behindWebAdapter(Reader reader) {
         return reader.text("AWS_LAMBDA_EXEC_WRAPPER").isPresent()
                 && reader.text("AWS_LAMBDA_FUNCTION_NAME").isPresent();
+    }
+
+    /** The HTTP server's limits (HTTP_*): sizes in bytes, times in seconds. */
+    private static HttpLimits httpLimits(Reader reader) {
+        HttpLimits defaults = HttpLimits.DEFAULTS;
+        return new HttpLimits(
+                reader.integer("HTTP_MAX_REQUEST_LINE_BYTES", defaults.maxRequestLineBytes(), 256, 1024 * 1024),
+                reader.integer("HTTP_MAX_HEADER_BYTES", defaults.maxHeaderBytes(), 1024, 1024 * 1024),
+                reader.integer("HTTP_MAX_HEADER_FIELDS", defaults.maxHeaderFields(), 8, 10_000),
+                reader.seconds("HTTP_HEAD_TIMEOUT_SECONDS", defaults.headTimeout(), 3600),
+                reader.seconds("HTTP_BODY_TIMEOUT_SECONDS", defaults.bodyTimeout(), 3600),
+                reader.seconds("HTTP_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout(), 3600),
+                reader.seconds("HTTP_SEND_TIMEOUT_SECONDS", defaults.sendTimeout(), 3600),
+                reader.integer("HTTP_MAX_CONNECTIONS", defaults.maxConnections(), 1, 100_000));
     }
 
     /** {@code .chat-data} under the working directory; in Lambda, where only /tmp is writable, under /tmp. */
@@ -189,6 +206,10 @@ public record Config(
                 throw new ConfigException(
                         name + " must be a whole number from " + min + " to " + max + ", not '" + value.get() + "'");
             }
+        }
+
+        Duration seconds(String name, Duration fallback, int max) {
+            return Duration.ofSeconds(integer(name, (int) fallback.toSeconds(), 1, max));
         }
 
         double decimal(String name, double fallback, double min, double max) {

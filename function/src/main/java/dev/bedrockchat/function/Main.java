@@ -19,8 +19,8 @@ public final class Main {
             return;
         }
         Config config = application.config();
-        HttpTransport transport =
-                HttpTransport.start(application.api(), config.host(), config.port(), config.behindWebAdapter());
+        HttpTransport transport = HttpTransport.start(
+                application.api(), config.host(), config.port(), config.httpLimits(), config.behindWebAdapter());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

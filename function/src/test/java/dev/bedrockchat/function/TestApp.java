@@ -79,8 +79,8 @@ public final class TestApp implements AutoCloseable {
                     .artifactBackoff(List.of(Duration.ofMillis(5), Duration.ofMillis(10)));
             adjust.accept(builder);
             Application application = builder.build();
-            HttpTransport transport =
-                    HttpTransport.start(application.api(), config.host(), config.port(), config.behindWebAdapter());
+            HttpTransport transport = HttpTransport.start(
+                    application.api(), config.host(), config.port(), config.httpLimits(), config.behindWebAdapter());
             return new TestApp(application, transport, dataDir, logBuffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

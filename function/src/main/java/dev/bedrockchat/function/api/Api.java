@@ -97,6 +97,9 @@ public final class Api {
             x.fail(Failure.of(e));
         } catch (ApiException e) {
             x.fail(Failure.of(e));
+        } catch (Rejection e) {
+            // The transport could not read the request (its body stalled or broke off): answer what it found.
+            x.fail(Failure.of(e));
         } catch (ClientDisconnectedException | IOException e) {
             // The response could not be written: the client has gone.
             x.clientClosed();
@@ -122,6 +125,46 @@ public final class Api {
             x.fail(Failure.of(ChatException.validation(message)));
         } finally {
             log.info(x.logType(), x.logLine(chat.mode()));
+        }
+    }
+
+    /**
+     * Answers a request the HTTP server refused before the API could route it (malformed, too large, too slow, a
+     * server without room for it) with the error's envelope, the usual headers and the log line; never throws.
+     *
+     * @param request what the server could read of it (method and path when it got that far), with an empty body
+     */
+    public void reject(ApiRequest request, Rejection rejection, ResponseSink sink) {
+        Exchange x = exchange(request, sink);
+        try {
+            x.fail(Failure.of(rejection));
+        } finally {
+            log.info(x.logType(), x.logLine(chat.mode()));
+        }
+    }
+
+    /**
+     * A request the transport refuses: its row of the error table and what to send instead. An {@link IOException},
+     * as the transport raises it while the API reads the request's body.
+     */
+    public static final class Rejection extends IOException {
+        private final HttpError error;
+
+        public Rejection(HttpError error, String message) {
+            super(message);
+            this.error = error;
+        }
+
+        public HttpError error() {
+            return error;
+        }
+
+        public int status() {
+            return error.status();
+        }
+
+        public String code() {
+            return error.code();
         }
     }
 

@@ -31,6 +31,12 @@ record Failure(
                 e.error(), e.getMessage(), Optional.empty(), OptionalInt.empty(), e.allowedMethods(), Map.of());
     }
 
+    /** A request the transport refused; a server without room asks the client to come back in a second. */
+    static Failure of(Api.Rejection e) {
+        OptionalInt retryAfter = e.error() == HttpError.SERVER_BUSY ? OptionalInt.of(1) : OptionalInt.empty();
+        return new Failure(e.error(), e.getMessage(), Optional.empty(), retryAfter, List.of(), Map.of());
+    }
+
     /** The headers a response with this error carries besides the usual ones (Retry-After, Allow, …). */
     Map<String, String> headers() {
         return error.headers(this);

@@ -18,15 +18,21 @@ public enum HttpError {
     UNAUTHORIZED("Unauthorized", 401),
     NOT_FOUND(ErrorCode.NOT_FOUND, 404),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
+    REQUEST_TIMEOUT("RequestTimeout", 408),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),
+    URI_TOO_LONG("UriTooLong", 414),
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
+    HEADERS_TOO_LARGE("HeadersTooLarge", 431),
     THROTTLED(ErrorCode.THROTTLED, 429),
     INTERNAL_ERROR(ErrorCode.INTERNAL_ERROR, 500),
+    NOT_IMPLEMENTED("NotImplemented", 501),
     MODEL_ACCESS_DENIED(ErrorCode.MODEL_ACCESS_DENIED, 502),
     MODEL_NOT_FOUND(ErrorCode.MODEL_NOT_FOUND, 502),
     MODEL_ERROR(ErrorCode.MODEL_ERROR, 502),
     MODEL_UNAVAILABLE(ErrorCode.MODEL_UNAVAILABLE, 503),
-    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504);
+    SERVER_BUSY("ServerBusy", 503),
+    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504),
+    HTTP_VERSION_NOT_SUPPORTED("HttpVersionNotSupported", 505);
 
     /** The challenge of a 401: the bearer token of AUTH_TOKEN. */
     static final String BEARER_CHALLENGE = "Bearer realm=\"bedrock-chat\"";
@@ -73,7 +79,7 @@ public enum HttpError {
     Map<String, String> headers(Failure failure) {
         var headers = new LinkedHashMap<String, String>();
         switch (this) {
-            case THROTTLED ->
+            case THROTTLED, SERVER_BUSY ->
                 failure.retryAfterSeconds().ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
             case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", failure.allowedMethods()));
             case UNAUTHORIZED -> headers.put("WWW-Authenticate", BEARER_CHALLENGE);

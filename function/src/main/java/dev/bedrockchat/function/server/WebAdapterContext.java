@@ -27,6 +27,9 @@ record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimi
     static final String REQUEST_CONTEXT = "x-amzn-request-context";
     static final String LAMBDA_CONTEXT = "x-amzn-lambda-context";
 
+    /** No context: a request that did not come through the adapter. */
+    static final WebAdapterContext NONE = new WebAdapterContext(Optional.empty(), Optional.empty());
+
     /** Lambda's longest invocation, with a minute to spare: a deadline further away than this is not a real one. */
     private static final Duration LONGEST_INVOCATION = Duration.ofMinutes(16);
 
