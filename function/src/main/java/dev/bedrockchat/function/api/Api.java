@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -120,19 +121,17 @@ public final class Api {
      * @param message what is wrong and what to send instead
      */
     public void refuse(ApiRequest request, String message, ResponseSink sink) {
-        Exchange x = exchange(request, sink);
-        try {
-            x.fail(Failure.of(ChatException.validation(message)));
-        } finally {
-            log.info(x.logType(), x.logLine(chat.mode()));
-        }
+        reject(request, new Rejection(HttpError.VALIDATION_ERROR, message), sink);
     }
 
     /**
-     * Answers a request the HTTP server refused before the API could route it (malformed, too large, too slow, a
-     * server without room for it) with the error's envelope, the usual headers and the log line; never throws.
+     * Answers a request its transport refused before the API could route it (malformed, too large, too slow, a server
+     * without room for it) with the error's envelope, the usual headers and the log line; never throws. Its request
+     * id follows the same rule as any other: the transport's, else a new UUID; a client's {@code x-request-id}, when
+     * it was read, is logged as {@code clientRequestId}.
      *
-     * @param request what the server could read of it (method and path when it got that far), with an empty body
+     * @param request what the transport could read of it (method and path when it got that far, the header fields
+     *     read before the refusal), with an empty body
      */
     public void reject(ApiRequest request, Rejection rejection, ResponseSink sink) {
         Exchange x = exchange(request, sink);
@@ -144,19 +143,31 @@ public final class Api {
     }
 
     /**
-     * A request the transport refuses: its row of the error table and what to send instead. An {@link IOException},
-     * as the transport raises it while the API reads the request's body.
+     * A request the transport refuses: its row of the error table, what to send instead, and for a server without
+     * room when to come back. An {@link IOException}, as the transport raises it while the API reads the request's
+     * body.
      */
     public static final class Rejection extends IOException {
         private final HttpError error;
+        private final OptionalInt retryAfterSeconds;
 
         public Rejection(HttpError error, String message) {
+            this(error, message, OptionalInt.empty());
+        }
+
+        /** @param retryAfterSeconds the {@code Retry-After} of the answer (with {@link HttpError#SERVER_BUSY}) */
+        public Rejection(HttpError error, String message, OptionalInt retryAfterSeconds) {
             super(message);
             this.error = error;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
 
         public HttpError error() {
             return error;
+        }
+
+        public OptionalInt retryAfterSeconds() {
+            return retryAfterSeconds;
         }
 
         public int status() {

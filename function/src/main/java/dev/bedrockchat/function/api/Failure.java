@@ -31,10 +31,9 @@ record Failure(
                 e.error(), e.getMessage(), Optional.empty(), OptionalInt.empty(), e.allowedMethods(), Map.of());
     }
 
-    /** A request the transport refused; a server without room asks the client to come back in a second. */
+    /** A request the transport refused (a server without room says when to come back). */
     static Failure of(Api.Rejection e) {
-        OptionalInt retryAfter = e.error() == HttpError.SERVER_BUSY ? OptionalInt.of(1) : OptionalInt.empty();
-        return new Failure(e.error(), e.getMessage(), Optional.empty(), retryAfter, List.of(), Map.of());
+        return new Failure(e.error(), e.getMessage(), Optional.empty(), e.retryAfterSeconds(), List.of(), Map.of());
     }
 
     /** The headers a response with this error carries besides the usual ones (Retry-After, Allow, …). */

@@ -77,7 +77,6 @@ final class Connection implements Runnable {
                                 Optional.empty(),
                                 Optional.empty()),
                         Rejections.busy(),
-                        Map.of(),
                         BUSY_LINGER);
             } else {
                 serve();
@@ -142,7 +141,7 @@ final class Connection implements Runnable {
         try {
             head = parser.read(in);
         } catch (Api.Rejection rejection) {
-            reject(parser.partial(), rejection, Map.of(), LINGER);
+            reject(withAdapterContext(parser.partial()), rejection, LINGER);
             return false;
         }
         if (head == null) {
@@ -161,7 +160,7 @@ final class Connection implements Runnable {
         if (head.expectContinue()) {
             body.onFirstRead(sink::continueIfWaiting);
         }
-        WebAdapterContext context = server.adapterContext(head);
+        WebAdapterContext context = server.adapterContext(head.headers());
         server.api()
                 .handle(
                         new ApiRequest(
@@ -183,8 +182,24 @@ final class Connection implements Runnable {
         return true;
     }
 
+    /**
+     * What the server read of a refused request, with the request id the Lambda Web Adapter gave it when the server
+     * runs behind the adapter and the adapter's header field was read before the refusal.
+     */
+    private ApiRequest withAdapterContext(ApiRequest partial) {
+        WebAdapterContext context = server.adapterContext(partial.headers());
+        return new ApiRequest(
+                partial.method(),
+                partial.path(),
+                partial.rawQuery(),
+                partial.headers(),
+                partial.body(),
+                context.requestId(),
+                context.timeLimit());
+    }
+
     /** Answers a refused request through the API (envelope, headers, log line), then closes. */
-    private void reject(ApiRequest partial, Api.Rejection rejection, Map<String, String> extra, Duration linger) {
+    private void reject(ApiRequest partial, Api.Rejection rejection, Duration linger) {
         boolean head = partial.method().equals("HEAD");
         var sink = new ResponseSink() {
             boolean sent;
@@ -192,7 +207,7 @@ final class Connection implements Runnable {
             @Override
             public void send(int status, Map<String, String> headers, byte[] body) throws IOException {
                 sent = true;
-                out.response(status, headers, body, head, ResponseWriter.Persistence.CLOSE, extra);
+                out.response(status, headers, body, head, ResponseWriter.Persistence.CLOSE);
             }
 
             @Override
@@ -253,7 +268,7 @@ final class Connection implements Runnable {
         @Override
         public void send(int status, Map<String, String> headers, byte[] content) throws IOException {
             begin();
-            out.response(status, headers, content, head.isHead(), persistence(false), Map.of());
+            out.response(status, headers, content, head.isHead(), persistence(false));
             complete = true;
         }
 

@@ -8,6 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -80,25 +83,23 @@ final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * What the Lambda Web Adapter says of a request: read from its headers behind the adapter only, as anywhere else a
-     * client could forge them.
+     * What the Lambda Web Adapter says of a request: read from its header fields (names matched without regard to
+     * case) behind the adapter only, as anywhere else a client could forge them.
      */
-    WebAdapterContext adapterContext(RequestHead head) {
+    WebAdapterContext adapterContext(Map<String, List<String>> headers) {
         if (!behindWebAdapter) {
             return WebAdapterContext.NONE;
         }
         return WebAdapterContext.from(
-                first(head, WebAdapterContext.REQUEST_CONTEXT),
-                first(head, WebAdapterContext.LAMBDA_CONTEXT),
+                first(headers, WebAdapterContext.REQUEST_CONTEXT),
+                first(headers, WebAdapterContext.LAMBDA_CONTEXT),
                 mapper,
                 System::currentTimeMillis);
     }
 
-    private static java.util.Optional<String> first(RequestHead head, String name) {
-        var values = head.headers().get(name);
-        return values == null || values.isEmpty()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(values.getFirst());
+    private static Optional<String> first(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
     HttpDate date() {

@@ -3,10 +3,11 @@ package dev.bedrockchat.function.server;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.HttpError;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
- * The requests the server refuses itself, each with its status, the envelope's error code and a message that says
- * what to send instead. The connection is closed after any of them.
+ * The requests the server refuses itself, each with its row of the API's error table ({@link HttpError}: the status
+ * and the envelope's code) and a message that says what to send instead. The connection is closed after any of them.
  */
 final class Rejections {
 
@@ -73,7 +74,8 @@ final class Rejections {
         return new Api.Rejection(
                 HttpError.SERVER_BUSY,
                 "The server has as many open connections as it accepts; try again in " + BUSY_RETRY_AFTER_SECONDS
-                        + " second, or reuse an open connection");
+                        + " second, or reuse an open connection",
+                OptionalInt.of(BUSY_RETRY_AFTER_SECONDS));
     }
 
     private static String seconds(Duration timeout) {

@@ -57,20 +57,13 @@ final class ResponseWriter {
     /**
      * A whole response, flushed.
      *
-     * @param head  a response to HEAD: the headers only, with the Content-Length the API gave (or the body's)
-     * @param extra headers of the server's own (e.g. Retry-After)
+     * @param head a response to HEAD: the headers only, with the Content-Length the API declared for the body the GET
+     *     would send (the API answers HEAD itself and hands over no body), else the length of the body given
      */
-    void response(
-            int status,
-            Map<String, String> headers,
-            byte[] body,
-            boolean head,
-            Persistence persistence,
-            Map<String, String> extra)
+    void response(int status, Map<String, String> headers, byte[] body, boolean head, Persistence persistence)
             throws IOException {
         statusLine(status);
         fields(headers);
-        fields(extra);
         boolean bodyless = status < 200 || status == 204 || status == 304;
         if (!bodyless) {
             field("Content-Length", head ? declaredLength(headers, body.length) : Integer.toString(body.length));
