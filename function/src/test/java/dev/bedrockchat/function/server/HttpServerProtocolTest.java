@@ -4,6 +4,7 @@ import static dev.bedrockchat.function.server.RawClient.head;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bedrockchat.function.http.ContentTypes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpServerProtocolTest {
     private static final String CHAT = "{\"message\":\"hello there\"}";
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private ServerUnderTest server;
 
@@ -41,6 +43,16 @@ class HttpServerProtocolTest {
         return head(lines.toArray(String[]::new)) + CHAT;
     }
 
+    /**
+     * The client's name (its {@code x-request-id}) for the request a response answers: it never becomes the request
+     * id, and the log line of the response's id carries it as {@code clientRequestId}.
+     */
+    private String clientIdOf(RawClient.Response response) {
+        String requestId = response.header("x-request-id");
+        assertThat(requestId).matches(UUID);
+        return server.requestLog(requestId).path("clientRequestId").asText();
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInOrderOnOneConnection() {
         try (RawClient client = server.connect()) {
@@ -59,14 +71,14 @@ class HttpServerProtocolTest {
             RawClient.Response last = client.read();
 
             assertThat(health.status()).isEqualTo(200);
-            assertThat(health.header("x-request-id")).isEqualTo("pipelined-000001");
+            assertThat(clientIdOf(health)).isEqualTo("pipelined-000001");
             assertThat(health.json().path("mode").asText()).isEqualTo("offline");
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.header("x-request-id")).isEqualTo("pipelined-000002");
+            assertThat(clientIdOf(answer)).isEqualTo("pipelined-000002");
             assertThat(answer.json().path("reply").asText()).contains("hello there");
-            assertThat(models.header("x-request-id")).isEqualTo("pipelined-000003");
+            assertThat(clientIdOf(models)).isEqualTo("pipelined-000003");
             assertThat(models.json().path("models").isArray()).isTrue();
-            assertThat(last.header("x-request-id")).isEqualTo("pipelined-000004");
+            assertThat(clientIdOf(last)).isEqualTo("pipelined-000004");
             assertThat(last.header("connection")).isEqualTo("close");
             assertThat(client.closedByServer()).isTrue();
         }
@@ -121,7 +133,7 @@ class HttpServerProtocolTest {
             assertThat(response.json().path("reply").asText()).contains("hello there");
             RawClient.Response next = client.read();
             assertThat(next.status()).isEqualTo(200);
-            assertThat(next.header("x-request-id")).isEqualTo("after-chunked-01");
+            assertThat(clientIdOf(next)).isEqualTo("after-chunked-01");
         }
     }
 
@@ -201,7 +213,7 @@ class HttpServerProtocolTest {
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("connection")).isNull();
-            assertThat(client.read().header("x-request-id")).isEqualTo("after-unread-01");
+            assertThat(clientIdOf(client.read())).isEqualTo("after-unread-01");
         }
     }
 
@@ -239,19 +251,26 @@ class HttpServerProtocolTest {
     }
 
     @Test
-    void aHeadResponseHasItsLengthButNoBody() {
+    void aHeadResponseHasTheLengthOfTheGetsBodyButNoBody() {
         try (RawClient client = server.connect()) {
             client.send(head("HEAD /api/health HTTP/1.1", "Host: localhost")
+                    + head("HEAD /api/chat HTTP/1.1", "Host: localhost")
                     + head("GET /api/health HTTP/1.1", "Host: localhost", "x-request-id: after-head-00001"));
 
             RawClient.Response head = client.readHeadResponse();
-            assertThat(head.status()).isEqualTo(405);
-            assertThat(head.header("allow")).isEqualTo("GET");
-            assertThat(Integer.parseInt(head.header("content-length"))).isPositive();
-            // Had the body been written, it would be read here as the next status line.
-            RawClient.Response next = client.read();
-            assertThat(next.status()).isEqualTo(200);
-            assertThat(next.header("x-request-id")).isEqualTo("after-head-00001");
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-type")).isEqualTo(ContentTypes.JSON);
+            // An error answered to HEAD has its length and no body either: this route takes POST only.
+            RawClient.Response refused = client.readHeadResponse();
+            assertThat(refused.status()).isEqualTo(405);
+            assertThat(refused.header("allow")).isEqualTo("POST");
+            assertThat(Integer.parseInt(refused.header("content-length"))).isPositive();
+            assertThat(refused.header("connection")).isNull();
+            // Had a body been written, it would be read here as the next status line.
+            RawClient.Response get = client.read();
+            assertThat(get.status()).isEqualTo(200);
+            assertThat(clientIdOf(get)).isEqualTo("after-head-00001");
+            assertThat(head.header("content-length")).isEqualTo(Integer.toString(get.body().length));
         }
     }
 
@@ -265,7 +284,7 @@ class HttpServerProtocolTest {
             RawClient.Response deleted = client.read();
             assertThat(deleted.status()).isEqualTo(204);
             assertThat(deleted.header("content-length")).isNull();
-            assertThat(client.read().header("x-request-id")).isEqualTo("after-delete-001");
+            assertThat(clientIdOf(client.read())).isEqualTo("after-delete-001");
         }
     }
 
@@ -276,7 +295,7 @@ class HttpServerProtocolTest {
                     .read();
 
             assertThat(response.status()).isEqualTo(405);
-            assertThat(response.header("allow")).isEqualTo("GET");
+            assertThat(response.header("allow")).isEqualTo("GET, HEAD");
         }
     }
 
@@ -321,14 +340,18 @@ class HttpServerProtocolTest {
 
     @Test
     void everyAnsweredRequestHasOneLogLine() {
+        String requestId;
         try (RawClient client = server.connect()) {
-            client.send(head("GET /api/health HTTP/1.1", "Host: localhost", "x-request-id: one-log-line-001"))
-                    .read();
+            requestId = client.send(
+                            head("GET /api/health HTTP/1.1", "Host: localhost", "x-request-id: one-log-line-001"))
+                    .read()
+                    .header("x-request-id");
         }
-        JsonNode line = server.requestLog("one-log-line-001");
+        JsonNode line = server.requestLogOfClientId("one-log-line-001");
+        assertThat(line.path("requestId").asText()).isEqualTo(requestId);
         assertThat(line.path("status").asInt()).isEqualTo(200);
         assertThat(server.requestLines().stream()
-                        .filter(l -> l.path("requestId").asText().equals("one-log-line-001"))
+                        .filter(l -> l.path("clientRequestId").asText().equals("one-log-line-001"))
                         .count())
                 .isEqualTo(1);
     }

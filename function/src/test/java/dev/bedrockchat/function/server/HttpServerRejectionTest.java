@@ -22,8 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpServerRejectionTest {
-    /** Stands for a request id of its own in each request sent (a log line is found by its request id). */
+    /**
+     * Stands for a name of its own the client gives each request it sends (its {@code x-request-id}, which the log
+     * line carries as {@code clientRequestId} when it was read; the request id is always the server's).
+     */
     private static final String REQUEST_ID = "REQUEST-ID";
+
+    private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
     private final AtomicInteger requests = new AtomicInteger();
     private ServerUnderTest server;
@@ -225,16 +230,51 @@ class HttpServerRejectionTest {
     }
 
     @Test
-    void theRequestIdOfARefusedRequestIsTheClientsWhenItsHeaderWasRead() {
+    void aRefusedRequestGetsAnIdOfItsOwnAndTheClientsIdIsLoggedWhenItsHeaderWasRead() {
         try (RawClient client = server.connect()) {
             RawClient.Response response = client.send(
                             head("GET /api/health HTTP/1.1", "x-request-id: refused-known-0001", "Broken line"))
                     .read();
 
-            Refusals.assertRefused(server, response, 400, "ValidationError");
-            assertThat(response.header("x-request-id")).isEqualTo("refused-known-0001");
-            JsonNode line = server.requestLog("refused-known-0001");
+            JsonNode error = Refusals.assertRefused(server, response, 400, "ValidationError");
+            String requestId = error.path("requestId").asText();
+            assertThat(requestId).matches(UUID).isNotEqualTo("refused-known-0001");
+            JsonNode line = server.requestLogOfClientId("refused-known-0001");
+            assertThat(line.path("requestId").asText()).isEqualTo(requestId);
             assertThat(line.path("method").asText()).isEqualTo("GET");
+            assertThat(line.path("route").asText()).isEqualTo("unmatched");
+        }
+    }
+
+    @Test
+    void behindTheWebAdapterARefusedRequestTakesApiGatewaysIdWhenTheAdaptersHeaderWasRead() {
+        String apiGatewayId = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+        try (ServerUnderTest behind = ServerUnderTest.start(
+                Map.of("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap", "AWS_LAMBDA_FUNCTION_NAME", "chat-dev"))) {
+            try (RawClient client = behind.connect()) {
+                RawClient.Response response = client.send(head(
+                                "GET /api/health HTTP/1.1",
+                                "Host: localhost",
+                                "x-amzn-request-context: {\"requestId\":\"" + apiGatewayId + "\",\"stage\":\"live\"}",
+                                "x-request-id: refused-adapter-01",
+                                "Broken line"))
+                        .read();
+
+                JsonNode error = Refusals.assertRefused(behind, response, 400, "ValidationError");
+                assertThat(error.path("requestId").asText()).isEqualTo(apiGatewayId);
+                assertThat(behind.requestLog(apiGatewayId)
+                                .path("clientRequestId")
+                                .asText())
+                        .isEqualTo("refused-adapter-01");
+            }
+            // Refused before any header field was read: a new id, as for any request without one from the adapter.
+            try (RawClient client = behind.connect()) {
+                RawClient.Response response =
+                        client.send("GET / HTTP/2.0\r\n\r\n").read();
+
+                JsonNode error = Refusals.assertRefused(behind, response, 505, "HttpVersionNotSupported");
+                assertThat(error.path("requestId").asText()).matches(UUID);
+            }
         }
     }
 

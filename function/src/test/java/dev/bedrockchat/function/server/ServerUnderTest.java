@@ -110,17 +110,29 @@ final class ServerUnderTest implements AutoCloseable {
 
     /** Waits (up to ten seconds) for the request log line of a request id. */
     JsonNode requestLog(String requestId) {
+        return awaitRequestLine("requestId", requestId);
+    }
+
+    /**
+     * Waits (up to ten seconds) for the request log line of the request a client named with its {@code x-request-id}
+     * (logged as {@code clientRequestId}; it never becomes the request id).
+     */
+    JsonNode requestLogOfClientId(String clientRequestId) {
+        return awaitRequestLine("clientRequestId", clientRequestId);
+    }
+
+    private JsonNode awaitRequestLine(String field, String value) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             Optional<JsonNode> line = findLogLine(l -> l.path("type").asText().equals("request")
-                    && l.path("requestId").asText().equals(requestId));
+                    && l.path(field).asText().equals(value));
             if (line.isPresent()) {
                 return line.get();
             }
             sleep(Duration.ofMillis(10));
         }
         throw new AssertionError(
-                "No request log line for " + requestId + " in:\n" + log.toString(StandardCharsets.UTF_8));
+                "No request log line with " + field + " " + value + " in:\n" + log.toString(StandardCharsets.UTF_8));
     }
 
     static void sleep(Duration duration) {
