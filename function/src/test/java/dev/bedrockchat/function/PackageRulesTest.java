@@ -83,7 +83,18 @@ class PackageRulesTest {
         assertThat(Arrays.stream(HttpError.values())
                         .filter(error -> error.chatCode().isEmpty())
                         .map(HttpError::code))
-                .containsExactly("Unauthorized", "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType");
+                .as("the API's own refusals, and the HTTP server's before any route")
+                .containsExactly(
+                        "Unauthorized",
+                        "MethodNotAllowed",
+                        "RequestTimeout",
+                        "PayloadTooLarge",
+                        "UriTooLong",
+                        "UnsupportedMediaType",
+                        "HeadersTooLarge",
+                        "NotImplemented",
+                        "ServerBusy",
+                        "HttpVersionNotSupported");
         Map<String, Integer> statuses =
                 Arrays.stream(HttpError.values()).collect(Collectors.toMap(HttpError::code, HttpError::status));
         assertThat(statuses)
@@ -93,14 +104,20 @@ class PackageRulesTest {
                         Map.entry("Unauthorized", 401),
                         Map.entry("NotFound", 404),
                         Map.entry("MethodNotAllowed", 405),
+                        Map.entry("RequestTimeout", 408),
                         Map.entry("PayloadTooLarge", 413),
+                        Map.entry("UriTooLong", 414),
                         Map.entry("UnsupportedMediaType", 415),
+                        Map.entry("HeadersTooLarge", 431),
                         Map.entry("Throttled", 429),
                         Map.entry("InternalError", 500),
+                        Map.entry("NotImplemented", 501),
                         Map.entry("ModelAccessDenied", 502),
                         Map.entry("ModelNotFound", 502),
                         Map.entry("ModelError", 502),
                         Map.entry("ModelUnavailable", 503),
-                        Map.entry("ModelTimeout", 504)));
+                        Map.entry("ServerBusy", 503),
+                        Map.entry("ModelTimeout", 504),
+                        Map.entry("HttpVersionNotSupported", 505)));
     }
 }

@@ -150,6 +150,9 @@ class OpenApiTest {
                     .contains(code.code());
         }
         assertThat(responses.at("/429/headers/Retry-After").isMissingNode()).isFalse();
+        assertThat(responses.at("/503/headers/Retry-After").isMissingNode())
+                .as("ServerBusy's Retry-After")
+                .isFalse();
     }
 
     @Test
