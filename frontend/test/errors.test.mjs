@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, NetworkError, StreamInterruptedError, describeError, errorFromResponse, parseRetryAfter } from '../src/js/errors.js';
+import { ApiError, NetworkError, StreamInterruptedError, apiErrorFrom, describeError, errorFromResponse, parseRetryAfter } from '../src/js/errors.js';
 
 const envelope = (error) => JSON.stringify({ error });
 
@@ -51,6 +51,30 @@ test('a body that is not the envelope (an HTML error page, raw JSON) is never sh
   const jsonAsMessage = new ApiError({ status: 418, message: '{"error":"teapot"}' });
   assert.equal(describeError(jsonAsMessage).message, 'The request failed (HTTP 418).');
   for (const shown of [html, odd, jsonAsMessage].map(describeError)) assert.doesNotMatch(shown.message, /[{}<>]/);
+});
+
+test('the HTTP server’s own refusals have sentences; a slow request and a busy server may be retried', () => {
+  const cases = [
+    [408, 'RequestTimeout', /too slowly/, true],
+    [414, 'UriTooLong', /address is too long/, false],
+    [431, 'HeadersTooLarge', /cookies/, false],
+    [501, 'NotImplemented', /does not support this kind/, false],
+    [505, 'HttpVersionNotSupported', /HTTP version/, false],
+  ];
+  for (const [status, code, sentence, retryable] of cases) {
+    const error = apiErrorFrom(status, undefined);
+    assert.equal(error.code, code, `the code of a bare ${status}`);
+    const shown = describeError(error);
+    assert.match(shown.message, sentence);
+    assert.equal(shown.retryable, retryable, `${code} retryable`);
+  }
+  const busy = apiErrorFrom(503, { error: { code: 'ServerBusy', requestId: 'r-3' } }, new Headers({ 'retry-after': '1' }));
+  assert.equal(busy.code, 'ServerBusy');
+  assert.equal(busy.retryAfterSeconds, 1);
+  assert.deepEqual(describeError(busy), {
+    message: 'The chat service is busy right now. Try again in a moment.', retryable: true, reference: 'Reference: r-3',
+  });
+  assert.equal(apiErrorFrom(0, { error: { code: 'ServerBusy' } }).status, 503, 'inside a stream, the status comes from the code');
 });
 
 test('network failures, interrupted streams and stops have their own sentences', () => {

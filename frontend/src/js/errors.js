@@ -35,13 +35,18 @@ const CODE_BY_STATUS = {
   401: 'Unauthorized',
   404: 'NotFound',
   405: 'MethodNotAllowed',
+  408: 'RequestTimeout',
   413: 'PayloadTooLarge',
+  414: 'UriTooLong',
   415: 'UnsupportedMediaType',
   429: 'Throttled',
+  431: 'HeadersTooLarge',
   500: 'InternalError',
+  501: 'NotImplemented',
   502: 'ModelError',
   503: 'ModelUnavailable',
   504: 'ModelTimeout',
+  505: 'HttpVersionNotSupported',
 };
 
 const STATUS_BY_CODE = {
@@ -49,6 +54,7 @@ const STATUS_BY_CODE = {
   ModelNotAllowed: 400,
   ModelAccessDenied: 502,
   ModelNotFound: 502,
+  ServerBusy: 503,
 };
 
 const FALLBACK_MESSAGES = {
@@ -66,9 +72,16 @@ const FALLBACK_MESSAGES = {
   Throttled: 'Too many requests — try again in a moment.',
   ModelTimeout: 'The model took too long to answer. Try again.',
   InternalError: 'The chat service had a problem. Try again in a moment.',
+  // The function's HTTP server refuses these itself, before the chat service sees the request.
+  RequestTimeout: 'The request arrived too slowly. Check your connection, then try again.',
+  UriTooLong: 'The request’s address is too long for the server.',
+  HeadersTooLarge: 'The request carried too much header data (cookies, say). Clear this site’s cookies, then try again.',
+  NotImplemented: 'The server does not support this kind of request.',
+  ServerBusy: 'The chat service is busy right now. Try again in a moment.',
+  HttpVersionNotSupported: 'The server does not support the HTTP version of this request.',
 };
 
-const NOT_RETRYABLE = new Set([400, 401, 403, 404, 405, 413, 415]);
+const NOT_RETRYABLE = new Set([400, 401, 403, 404, 405, 413, 414, 415, 431, 501, 505]);
 const MAX_MESSAGE_LENGTH = 400;
 
 /** Seconds to wait from a Retry-After header (delay-seconds or an HTTP date); undefined when absent or unreadable. */
