@@ -112,6 +112,8 @@ class HttpServerTimeoutTest {
                     .read();
             assertThat(first.status()).isEqualTo(200);
             assertThat(first.header("connection")).isNull();
+            // The API writes a request's log line once its response is out: wait for it before counting.
+            server.requestLog(first.header("x-request-id"));
             int linesBefore = server.requestLines().size();
             long start = System.nanoTime();
 
