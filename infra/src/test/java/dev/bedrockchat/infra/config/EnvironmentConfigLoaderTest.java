@@ -84,9 +84,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-                                + " apiGatewayAccountRole, artifacts, availabilityZones, budgetUsd, cloudTrail,"
+                                + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budgetUsd, cloudTrail,"
                                 + " customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete): fix it in cdk.json"),
+                                + " retainDataOnDelete, waf): fix it in cdk.json"),
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -610,6 +610,8 @@ class EnvironmentConfigLoaderTest {
         prod.put("production", true);
         prod.put("apiGatewayAccountRole", false);
         prod.put("cloudTrail", true);
+        prod.put("auth", new HashMap<>(Map.of("mode", "oidc")));
+        prod.put("waf", new HashMap<>(Map.of("enabled", true, "rateLimitPer5Minutes", 2000)));
         environments.put("prod", prod);
         return environments;
     }
@@ -661,6 +663,7 @@ class EnvironmentConfigLoaderTest {
         env.put("budgetUsd", 200);
         env.put("logRetentionDays", 90);
         env.put("retainDataOnDelete", retain);
+        env.put("auth", new HashMap<>(Map.of("mode", "token")));
         return env;
     }
 
