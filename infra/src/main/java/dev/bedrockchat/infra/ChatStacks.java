@@ -5,10 +5,13 @@ import dev.bedrockchat.infra.cost.CostBudget;
 import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.stacks.BackendStack;
 import dev.bedrockchat.infra.stacks.CostStack;
+import dev.bedrockchat.infra.stacks.WafStack;
 import dev.bedrockchat.infra.stacks.WebStack;
 import dev.bedrockchat.infra.support.Ordered;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -16,11 +19,13 @@ import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
 /**
- * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API)
- * and {@code Chat-<Env>-Cost}, all in the configured account and tagged with project and environment; backend and web
- * in the configured Region, the cost stack in {@value CostStack#REGION}.
+ * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API),
+ * {@code Chat-<Env>-Cost} and, with {@code waf.enabled}, {@code Chat-<Env>-Waf}, all in the configured account and
+ * tagged with project and environment; backend and web in the configured Region, the cost and WAF stacks in
+ * us-east-1 ({@value CostStack#REGION}, {@value WafStack#REGION}). The web stack takes the web ACL's ARN across
+ * Regions when the environment is not in us-east-1.
  */
-public record ChatStacks(BackendStack backend, WebStack web, CostStack cost) {
+public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Optional<WafStack> waf) {
     public static final String PROJECT = "bedrock-chat";
 
     public static ChatStacks create(Construct scope, EnvironmentConfig config, DeploymentArtifacts artifacts) {
@@ -31,34 +36,56 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost) {
                 scope,
                 prefix + "-Backend",
                 props(
-                        config,
-                        config.region(),
-                        tags,
-                        "Bedrock chat (" + config.name() + "): function, API, storage, network," + " monitoring"),
+                                config,
+                                config.region(),
+                                tags,
+                                "Bedrock chat (" + config.name() + "): function, API, storage, network, sign-in,"
+                                        + " monitoring")
+                        .build(),
                 config,
                 artifacts.functionPackage(),
                 functionRoleName);
+        // A web ACL in us-east-1 for a distribution defined in another Region's stack: a cross-Region reference.
+        boolean crossRegion = config.waf().enabled() && !WafStack.REGION.equals(config.region());
+        Optional<WafStack> waf = config.waf().enabled()
+                ? Optional.of(new WafStack(
+                        scope,
+                        prefix + "-Waf",
+                        props(
+                                        config,
+                                        WafStack.REGION,
+                                        tags,
+                                        "Bedrock chat (" + config.name() + "): AWS WAF web ACL of CloudFront")
+                                .crossRegionReferences(crossRegion)
+                                .build(),
+                        config.name(),
+                        config.waf()))
+                : Optional.empty();
         WebStack web = new WebStack(
                 scope,
                 prefix + "-Web",
-                props(config, config.region(), tags, "Bedrock chat (" + config.name() + "): page and CloudFront"),
+                props(config, config.region(), tags, "Bedrock chat (" + config.name() + "): page and CloudFront")
+                        .crossRegionReferences(crossRegion)
+                        .build(),
                 config,
                 artifacts.frontendDir(),
-                backend.api().restApi());
+                backend,
+                waf.map(WafStack::webAclArn));
         CostStack cost = new CostStack(
                 scope,
                 prefix + "-Cost",
-                props(config, CostStack.REGION, tags, "Bedrock chat (" + config.name() + "): monthly cost budget"),
+                props(config, CostStack.REGION, tags, "Bedrock chat (" + config.name() + "): monthly cost budget")
+                        .build(),
                 new CostBudget.Props("chat-" + config.name() + "-monthly", config.budgetUsd(), config.alarmEmail()),
                 functionRoleName);
-        ChatStacks stacks = new ChatStacks(backend, web, cost);
+        ChatStacks stacks = new ChatStacks(backend, web, cost, waf);
         for (Stack stack : stacks.all()) {
             tags.forEach((key, value) -> Tags.of(stack).add(key, value));
         }
         return stacks;
     }
 
-    private static StackProps props(
+    private static StackProps.Builder props(
             EnvironmentConfig config, String region, Map<String, String> tags, String description) {
         return StackProps.builder()
                 .env(Environment.builder()
@@ -68,11 +95,13 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost) {
                         .build())
                 .description(description)
                 .tags(tags)
-                .terminationProtection(config.retainDataOnDelete())
-                .build();
+                .terminationProtection(config.retainDataOnDelete());
     }
 
+    /** Every stack: backend, web, cost, then the WAF stack when there is one. */
     public List<Stack> all() {
-        return List.of(backend, web, cost);
+        List<Stack> all = new ArrayList<>(List.of(backend, web, cost));
+        waf.ifPresent(all::add);
+        return List.copyOf(all);
     }
 }

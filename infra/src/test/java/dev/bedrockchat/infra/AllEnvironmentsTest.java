@@ -32,17 +32,21 @@ class AllEnvironmentsTest {
 
     @ParameterizedTest
     @MethodSource("environments")
-    void synthesizesThreeStacksInItsRegion(String name) {
+    void synthesizesItsStacksInTheirRegions(String name) {
         Synthesized app = Synthesized.environment(name);
         String title = app.config().title();
+        List<String> expected = new java.util.ArrayList<>(
+                List.of("Chat-" + title + "-Backend", "Chat-" + title + "-Web", "Chat-" + title + "-Cost"));
+        if (app.config().waf().enabled()) {
+            expected.add("Chat-" + title + "-Waf");
+        }
 
-        assertThat(app.stacks().all())
-                .extracting(Stack::getStackName)
-                .containsExactly("Chat-" + title + "-Backend", "Chat-" + title + "-Web", "Chat-" + title + "-Cost");
+        assertThat(app.stacks().all()).extracting(Stack::getStackName).containsExactlyElementsOf(expected);
         assertThat(app.stacks().backend().getRegion()).isEqualTo(app.config().region());
         assertThat(app.stacks().web().getRegion()).isEqualTo(app.config().region());
-        // AWS::Budgets::Budget is not offered in every Region.
+        // AWS::Budgets::Budget is not offered in every Region, and CloudFront's web ACLs live in us-east-1.
         assertThat(app.stacks().cost().getRegion()).isEqualTo("us-east-1");
+        app.stacks().waf().ifPresent(waf -> assertThat(waf.getRegion()).isEqualTo("us-east-1"));
         assertThat(app.stacks().all())
                 .allSatisfy(stack -> Annotations.fromStack(stack).hasNoError("*", Match.anyValue()));
     }

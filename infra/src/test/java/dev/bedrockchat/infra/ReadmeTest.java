@@ -17,7 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The operator's documentation says what the code does: the adapter layer it pins, the S3 access it grants. */
+/**
+ * The operator's documentation says what the code does: the adapter layer it pins, the S3 access it grants, the
+ * outputs its commands read.
+ */
 class ReadmeTest {
     private static final Path README = Path.of("../README.md");
 
@@ -57,5 +60,28 @@ class ReadmeTest {
         }
         assertThat(granted).isNotEmpty();
         assertThat(List.copyOf(documented)).isEqualTo(List.copyOf(granted));
+    }
+
+    /** The README's commands look up stack outputs by key: each key is an output of the stack they name. */
+    @Test
+    void everyStackOutputTheCommandsReadExists() throws IOException {
+        String readme = Files.readString(README);
+        Matcher lookup = Pattern.compile(
+                        "--stack-name (Chat-([A-Z][a-z]+)-[A-Za-z]+) \\\\\\s*--query \"Stacks\\[0\\]\\.Outputs\\[\\?OutputKey=='([A-Za-z]+)'\\]")
+                .matcher(readme);
+        int found = 0;
+        while (lookup.find()) {
+            found++;
+            String stackName = lookup.group(1);
+            Synthesized app = Synthesized.environment(lookup.group(2).toLowerCase(java.util.Locale.ROOT));
+            var stack = app.stacks().all().stream()
+                    .filter(candidate -> candidate.getStackName().equals(stackName))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no stack " + stackName));
+            assertThat(app.templates().get(stack).findOutputs(lookup.group(3)))
+                    .as("output %s of %s", lookup.group(3), stackName)
+                    .isNotEmpty();
+        }
+        assertThat(found).isEqualTo(2);
     }
 }

@@ -3,9 +3,16 @@ package dev.bedrockchat.infra.config;
 import dev.bedrockchat.infra.bedrock.ModelId;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ApiThrottle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
+import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Mfa;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
+import dev.bedrockchat.infra.config.EnvironmentConfig.OidcFederation;
+import dev.bedrockchat.infra.config.EnvironmentConfig.SamlFederation;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Waf;
 import dev.bedrockchat.infra.logs.LogRetention;
 import java.math.BigDecimal;
 import java.util.HashSet;
@@ -18,6 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads and validates an {@link EnvironmentConfig} from the CDK context (cdk.json's {@code context} plus
@@ -68,6 +76,23 @@ public final class EnvironmentConfigLoader {
     private static final Pattern DOMAIN_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
     private static final Pattern CLOUDFRONT_CERTIFICATE =
             Pattern.compile("arn:aws:acm:us-east-1:\\d{12}:certificate/[0-9a-f-]{36}");
+    /** Cognito's rule for a domain prefix: lowercase letters, digits and inner hyphens, at most 63 characters. */
+    private static final Pattern DOMAIN_PREFIX = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** Words Cognito refuses in a domain prefix. */
+    private static final List<String> RESERVED_DOMAIN_WORDS = List.of("aws", "amazon", "cognito");
+    /** An identity provider's name: 3 to 32 letters, digits, dots, hyphens or underscores, not at either end. */
+    private static final Pattern PROVIDER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,30}[A-Za-z0-9]");
+    /** The names Cognito keeps for its own and the social providers. */
+    private static final List<String> RESERVED_PROVIDER_NAMES =
+            List.of("Cognito", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple");
+
+    private static final Pattern HTTPS_URL = Pattern.compile("https://[a-z0-9.-]+(:\\d{1,5})?(/[^\\s?#]*)?");
+    private static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    /** AWS WAF's bounds of a rate-based rule's limit. */
+    public static final int MIN_WAF_RATE_LIMIT = 10;
+
+    public static final int MAX_WAF_RATE_LIMIT = 2_000_000_000;
 
     // Known keys are only looked up and printed sorted: their order never reaches a template.
     private static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -85,7 +110,17 @@ public final class EnvironmentConfigLoader {
             "retainDataOnDelete",
             "customDomain",
             "apiGatewayAccountRole",
-            "cloudTrail");
+            "cloudTrail",
+            "auth",
+            "waf");
+    private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
+    /** The settings that only the oidc mode uses. */
+    private static final List<String> OIDC_ONLY_AUTH_KEYS = List.of("selfSignUp", "mfa", "domainPrefix", "federation");
+
+    private static final Set<String> OIDC_FEDERATION_KEYS =
+            Set.of("type", "name", "issuer", "clientId", "clientSecretName");
+    private static final Set<String> SAML_FEDERATION_KEYS = Set.of("type", "name", "metadataUrl");
+    private static final Set<String> WAF_KEYS = Set.of("enabled", "rateLimitPer5Minutes");
     private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
     private static final Set<String> MODEL_KEYS = Set.of("default", "allowed", "destinationRegions");
     private static final Set<String> FUNCTION_KEYS = Set.of(
@@ -212,6 +247,8 @@ public final class EnvironmentConfigLoader {
                                 + " environment or the account already sets it)");
         boolean cloudTrail = env.has("cloudTrail")
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
+        Auth auth = auth(env, name, production);
+        Waf waf = waf(env);
         return new EnvironmentConfig(
                 name,
                 production,
@@ -228,7 +265,151 @@ public final class EnvironmentConfigLoader {
                 retain,
                 domain,
                 accountRole,
-                cloudTrail);
+                cloudTrail,
+                auth,
+                waf);
+    }
+
+    private static Auth auth(Settings env, String name, boolean production) {
+        if (!env.has("auth")) {
+            throw new ConfigException(env.pathOf("auth") + " is missing: set it to {\"mode\": \"oidc\"} (each person"
+                    + " signs in), {\"mode\": \"token\"} (one shared token) or, outside production, {\"mode\":"
+                    + " \"none\"} in cdk.json");
+        }
+        Settings auth = env.object("auth");
+        auth.allowOnly(AUTH_KEYS);
+        String modeRule = "none, token or oidc";
+        String modeName = auth.string("mode", modeRule);
+        AuthMode mode = Stream.of(AuthMode.values())
+                .filter(candidate -> candidate.value().equals(modeName))
+                .findFirst()
+                .orElseThrow(() -> auth.invalid("mode", modeRule, modeName));
+        if (mode == AuthMode.NONE && production) {
+            throw new ConfigException(auth.pathOf("mode") + " 'none' would let anyone use a production environment"
+                    + " (production is true): use oidc or token in cdk.json");
+        }
+        if (mode != AuthMode.OIDC) {
+            for (String key : OIDC_ONLY_AUTH_KEYS) {
+                if (auth.has(key)) {
+                    throw new ConfigException(auth.pathOf(key) + " applies only to auth.mode oidc (got '" + mode.value()
+                            + "'): remove it or set auth.mode to oidc in cdk.json");
+                }
+            }
+            return Auth.of(mode);
+        }
+        boolean selfSignUp = auth.has("selfSignUp")
+                && auth.bool("selfSignUp", "true (anyone may create an account) or false (an operator adds people)");
+        Mfa mfa = Mfa.OPTIONAL;
+        if (auth.has("mfa")) {
+            String mfaRule = "off, optional or required";
+            String mfaName = auth.string("mfa", mfaRule);
+            mfa = Stream.of(Mfa.values())
+                    .filter(candidate -> candidate.value().equals(mfaName))
+                    .findFirst()
+                    .orElseThrow(() -> auth.invalid("mfa", mfaRule, mfaName));
+        }
+        Optional<String> domainPrefix = auth.optionalString("domainPrefix", "a Cognito domain prefix");
+        if (domainPrefix.isPresent()) {
+            String prefix = domainPrefix.get();
+            String rule = "1 to 63 lowercase letters, digits or inner hyphens, unique in the Region, like chat-example";
+            if (!DOMAIN_PREFIX.matcher(prefix).matches()) {
+                throw auth.invalid("domainPrefix", rule, prefix);
+            }
+            reservedDomainWord(prefix).ifPresent(word -> {
+                throw new ConfigException(auth.pathOf("domainPrefix") + " '" + prefix + "' contains '" + word
+                        + "', which Cognito refuses in a domain prefix: choose another in cdk.json");
+            });
+        } else {
+            String derived = "chat-" + name + "-";
+            reservedDomainWord(derived).ifPresent(word -> {
+                throw new ConfigException(auth.pathOf("domainPrefix") + " is needed: the default '" + derived
+                        + "<account>' contains '" + word + "', which Cognito refuses in a domain prefix: set"
+                        + " auth.domainPrefix in cdk.json");
+            });
+        }
+        Optional<Federation> federation =
+                auth.has("federation") ? Optional.of(federation(auth.object("federation"))) : Optional.empty();
+        return new Auth(mode, selfSignUp, mfa, domainPrefix, federation);
+    }
+
+    private static Optional<String> reservedDomainWord(String prefix) {
+        return RESERVED_DOMAIN_WORDS.stream().filter(prefix::contains).findFirst();
+    }
+
+    private static Federation federation(Settings federation) {
+        String typeRule = "oidc or saml";
+        String type = federation.string("type", typeRule);
+        switch (type) {
+            case "oidc" -> {
+                federation.allowOnly(OIDC_FEDERATION_KEYS);
+                String name = providerName(federation);
+                String issuer =
+                        httpsUrl(federation, "issuer", "the provider's issuer URL like https://login.example.com");
+                String clientIdRule = "the client id the provider issued for the user pool";
+                String clientId = federation.string("clientId", clientIdRule);
+                if (!CLIENT_ID.matcher(clientId).matches()) {
+                    throw federation.invalid("clientId", clientIdRule, clientId);
+                }
+                String secretRule = "the name of the Secrets Manager secret with the client secret, like"
+                        + " chat/idp-client-secret";
+                String secretName = federation.string("clientSecretName", secretRule);
+                if (!SECRET_NAME.matcher(secretName).matches()) {
+                    throw federation.invalid("clientSecretName", secretRule, secretName);
+                }
+                return new OidcFederation(name, issuer, clientId, secretName);
+            }
+            case "saml" -> {
+                federation.allowOnly(SAML_FEDERATION_KEYS);
+                String name = providerName(federation);
+                String metadataUrl = httpsUrl(
+                        federation, "metadataUrl", "the HTTPS address of the provider's SAML metadata document");
+                return new SamlFederation(name, metadataUrl);
+            }
+            default -> throw federation.invalid("type", typeRule, type);
+        }
+    }
+
+    private static String providerName(Settings federation) {
+        String rule = "3 to 32 letters, digits, dots, hyphens or underscores, like Corporate";
+        String name = federation.string("name", rule);
+        if (!PROVIDER_NAME.matcher(name).matches()) {
+            throw federation.invalid("name", rule, name);
+        }
+        for (String reserved : RESERVED_PROVIDER_NAMES) {
+            if (reserved.equalsIgnoreCase(name)) {
+                throw new ConfigException(federation.pathOf("name") + " '" + name + "' is the name of a provider"
+                        + " Cognito keeps for itself: choose another in cdk.json");
+            }
+        }
+        return name;
+    }
+
+    private static String httpsUrl(Settings settings, String key, String rule) {
+        String url = settings.string(key, rule);
+        if (!HTTPS_URL.matcher(url).matches()) {
+            throw settings.invalid(key, rule, url);
+        }
+        return url;
+    }
+
+    private static Waf waf(Settings env) {
+        if (!env.has("waf")) {
+            return Waf.DISABLED;
+        }
+        Settings waf = env.object("waf");
+        waf.allowOnly(WAF_KEYS);
+        boolean enabled = waf.bool("enabled", "true (an AWS WAF web ACL in front of CloudFront) or false");
+        String unit = "requests of one client IP address in 5 minutes";
+        if (!waf.has("rateLimitPer5Minutes")) {
+            if (enabled) {
+                throw waf.missing(
+                        "rateLimitPer5Minutes",
+                        "a whole number from " + MIN_WAF_RATE_LIMIT + " to " + MAX_WAF_RATE_LIMIT + " " + unit);
+            }
+            return Waf.DISABLED;
+        }
+        int limit = between(waf, "rateLimitPer5Minutes", MIN_WAF_RATE_LIMIT, MAX_WAF_RATE_LIMIT, unit);
+        return new Waf(enabled, limit);
     }
 
     private static CustomDomain customDomain(Settings domain) {

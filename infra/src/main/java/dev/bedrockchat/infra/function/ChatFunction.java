@@ -1,7 +1,10 @@
 package dev.bedrockchat.infra.function;
 
 import dev.bedrockchat.infra.DeploymentArtifacts;
+import dev.bedrockchat.infra.auth.AuthConfigDocument;
+import dev.bedrockchat.infra.auth.SignInPool;
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
+import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.logs.Retention;
@@ -9,9 +12,11 @@ import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.PolicyDocument;
@@ -29,6 +34,7 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
@@ -40,8 +46,9 @@ import software.constructs.Construct;
  * package.
  *
  * <p>The role can do exactly this: invoke the allowed Bedrock models, read and write objects under
- * {@code conversations/} and {@code artifacts/} of the artifact bucket and list it, write to its own log group,
- * manage its network interfaces in the VPC and send traces. It has a fixed name ({@link #roleName}), so that other
+ * {@code conversations/} and {@code artifacts/} of the artifact bucket and list it, read its own secrets (the origin
+ * secret, and the shared token in token mode), write to its own log group, manage its network interfaces in the VPC
+ * and send traces. It has a fixed name ({@link #roleName}), so that other
  * stacks (such as a budget action in the cost stack) can name it without a reference to the backend stack.
  */
 public final class ChatFunction extends Construct {
@@ -79,6 +86,7 @@ public final class ChatFunction extends Construct {
      * @param network         the VPC, subnets and security group the function runs in
      * @param storage         the bucket of conversations and artifacts
      * @param bedrock         the Bedrock resources the function may invoke
+     * @param access          how callers are told apart, and the secrets the function reads
      */
     public record Props(
             String environmentName,
@@ -90,9 +98,39 @@ public final class ChatFunction extends Construct {
             Path functionPackage,
             Network network,
             ArtifactStorage storage,
-            BedrockModelAccess bedrock) {
+            BedrockModelAccess bedrock,
+            Access access) {
         public Props {
             allowedModelIds = List.copyOf(allowedModelIds);
+        }
+    }
+
+    /**
+     * Sign-in as the function sees it ({@code AUTH_MODE} and what goes with it).
+     *
+     * @param mode               how callers are told apart
+     * @param sharedToken        the shared token's secret (token mode), read at start-up
+     * @param signInPool         the user pool whose ID tokens API Gateway's authorizer verified (oidc mode): the
+     *                           function takes the claims from the request context and never calls Cognito
+     * @param originVerifySecret the secret CloudFront sends in every request to the API, read at start-up
+     */
+    public record Access(
+            AuthMode mode, Optional<ISecret> sharedToken, Optional<SignInPool> signInPool, ISecret originVerifySecret) {
+        public Access {
+            if (sharedToken.isPresent() != (mode == AuthMode.TOKEN)) {
+                throw new IllegalArgumentException("a shared token's secret goes with the token mode alone");
+            }
+            if (signInPool.isPresent() != (mode == AuthMode.OIDC)) {
+                throw new IllegalArgumentException("a user pool goes with the oidc mode alone");
+            }
+        }
+
+        /** Every secret the function reads. */
+        public List<ISecret> secrets() {
+            List<ISecret> secrets = new ArrayList<>();
+            secrets.add(originVerifySecret);
+            sharedToken.ifPresent(secrets::add);
+            return List.copyOf(secrets);
         }
     }
 
@@ -127,6 +165,17 @@ public final class ChatFunction extends Construct {
                                 .build()))
                         .build());
         policies.put(
+                "Secrets",
+                PolicyDocument.Builder.create()
+                        .statements(List.of(PolicyStatement.Builder.create()
+                                .sid("ReadOwnSecrets")
+                                .actions(List.of("secretsmanager:GetSecretValue"))
+                                .resources(props.access().secrets().stream()
+                                        .map(ISecret::getSecretArn)
+                                        .toList())
+                                .build()))
+                        .build());
+        policies.put(
                 "VpcNetworkInterfaces",
                 PolicyDocument.Builder.create()
                         .statements(List.of(PolicyStatement.Builder.create()
@@ -139,7 +188,7 @@ public final class ChatFunction extends Construct {
                 .roleName(props.roleName())
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
                 .description("Chat function (" + props.environmentName() + "): allowed Bedrock models, its bucket"
-                        + " prefixes, its log group")
+                        + " prefixes, its secrets, its log group")
                 .inlinePolicies(policies)
                 .build();
         acknowledgeRoleFindings(role, bucket);
@@ -230,6 +279,20 @@ public final class ChatFunction extends Construct {
         env.put(
                 "ANSWER_TIMEOUT_SECONDS",
                 Integer.toString(ServiceLimits.answerTimeoutSeconds(settings.streaming(), settings.timeoutSeconds())));
+        Access access = props.access();
+        env.put("AUTH_MODE", access.mode().value());
+        access.sharedToken().ifPresent(secret -> env.put("AUTH_TOKEN_SECRET_ARN", secret.getSecretArn()));
+        access.signInPool().ifPresent(pool -> {
+            // API Gateway verified the ID token; the function has no path to Cognito and needs no discovery.
+            env.put("OIDC_VERIFIER", "apigateway");
+            env.put("OIDC_ISSUER", pool.issuer());
+            env.put("OIDC_AUTHORIZATION_ENDPOINT", pool.authorizationEndpoint());
+            env.put("OIDC_TOKEN_ENDPOINT", pool.tokenEndpoint());
+            env.put("OIDC_LOGOUT_ENDPOINT", pool.logoutEndpoint());
+            env.put("OIDC_LOGOUT_STYLE", AuthConfigDocument.COGNITO_LOGOUT_STYLE);
+            env.put("OIDC_SCOPES", String.join(" ", SignInPool.SCOPES));
+        });
+        env.put("ORIGIN_VERIFY_SECRET_ARN", access.originVerifySecret().getSecretArn());
         if (settings.streaming()) {
             env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
             env.put("AWS_LWA_INVOKE_MODE", "response_stream");

@@ -34,14 +34,16 @@ import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
  * The private network of the function: a VPC with isolated subnets in two Availability Zones and no NAT gateway or
- * internet gateway. The function reaches exactly two services, both over HTTPS through VPC endpoints:
- * Bedrock Runtime (interface endpoint, private DNS) for the allowed models only, and S3 (gateway endpoint) for the
- * key prefixes of the artifact bucket only.
+ * internet gateway. The function reaches exactly three services, all over HTTPS through VPC endpoints:
+ * Bedrock Runtime (interface endpoint, private DNS) for the allowed models only, Secrets Manager (interface endpoint,
+ * private DNS) to read its own secrets only, and S3 (gateway endpoint) for the key prefixes of the artifact bucket
+ * only. Each interface endpoint has a security group that lets in HTTPS from the function alone.
  */
 public final class Network extends Construct {
     /** The id aws-cdk-lib gives the singleton function of AwsCustomResource. */
@@ -58,14 +60,17 @@ public final class Network extends Construct {
      * @param flowLogRetention  how long the VPC flow log keeps its records, and whether it survives its stack
      * @param bedrock           the Bedrock resources the endpoint lets through
      * @param storage           the only bucket the S3 endpoint lets through, as far as the function may use it
+     * @param secrets           the only secrets the Secrets Manager endpoint lets the function read
      */
     public record Props(
             List<String> availabilityZones,
             Retention flowLogRetention,
             BedrockModelAccess bedrock,
-            ArtifactStorage storage) {
+            ArtifactStorage storage,
+            List<ISecret> secrets) {
         public Props {
             availabilityZones = List.copyOf(availabilityZones);
+            secrets = List.copyOf(secrets);
         }
     }
 
@@ -103,7 +108,8 @@ public final class Network extends Construct {
 
         functionSecurityGroup = SecurityGroup.Builder.create(this, "FunctionSecurityGroup")
                 .vpc(vpc)
-                .description("Chat function: HTTPS out to the Bedrock Runtime and S3 endpoints only")
+                .description(
+                        "Chat function: HTTPS out to the Bedrock Runtime, Secrets Manager and S3 endpoints" + " only")
                 .allowAllOutbound(false)
                 .build();
         SecurityGroup endpointSecurityGroup = SecurityGroup.Builder.create(this, "EndpointSecurityGroup")
@@ -124,6 +130,34 @@ public final class Network extends Construct {
                         .subnets(ISOLATED)
                         .build());
         allowThisAccount(bedrockEndpoint, props.bedrock().endpointStatements(new AnyPrincipal()));
+
+        SecurityGroup secretsEndpointSecurityGroup = SecurityGroup.Builder.create(this, "SecretsEndpointSecurityGroup")
+                .vpc(vpc)
+                .description("Secrets Manager endpoint: HTTPS in from the chat function only")
+                .allowAllOutbound(false)
+                .build();
+        secretsEndpointSecurityGroup.addIngressRule(
+                functionSecurityGroup, Port.tcp(443), "HTTPS from the chat function");
+        functionSecurityGroup.addEgressRule(secretsEndpointSecurityGroup, Port.tcp(443), "HTTPS to Secrets Manager");
+        VpcEndpoint secretsEndpoint = vpc.addInterfaceEndpoint(
+                "SecretsManager",
+                InterfaceVpcEndpointOptions.builder()
+                        .service(InterfaceVpcEndpointAwsService.SECRETS_MANAGER)
+                        .privateDnsEnabled(true)
+                        .open(false)
+                        .securityGroups(List.of(secretsEndpointSecurityGroup))
+                        .subnets(ISOLATED)
+                        .build());
+        allowThisAccount(
+                secretsEndpoint,
+                List.of(PolicyStatement.Builder.create()
+                        .sid("ReadTheChatSecrets")
+                        .principals(List.of(new AnyPrincipal()))
+                        .actions(List.of("secretsmanager:GetSecretValue"))
+                        .resources(props.secrets().stream()
+                                .map(ISecret::getSecretArn)
+                                .toList())
+                        .build()));
 
         VpcEndpoint s3Endpoint = vpc.addGatewayEndpoint(
                 "S3",

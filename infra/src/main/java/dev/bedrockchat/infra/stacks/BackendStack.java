@@ -3,8 +3,11 @@ package dev.bedrockchat.infra.stacks;
 import dev.bedrockchat.infra.api.ApiGatewayAccount;
 import dev.bedrockchat.infra.api.ChatApi;
 import dev.bedrockchat.infra.audit.AuditTrail;
+import dev.bedrockchat.infra.auth.SignInPool;
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
+import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.function.ChatFunction;
@@ -12,23 +15,28 @@ import dev.bedrockchat.infra.function.WarmUpSchedule;
 import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.network.Network;
 import dev.bedrockchat.infra.observability.Observability;
+import dev.bedrockchat.infra.secrets.GeneratedSecret;
 import dev.bedrockchat.infra.storage.ArtifactStorage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
- * Storage, network, function, API and observability of one environment, and the optional account settings and
- * trail: wiring only.
+ * Storage, secrets, sign-in, network, function, API and observability of one environment, and the optional account
+ * settings and trail: wiring only.
  */
 public final class BackendStack extends Stack {
     private final List<String> availabilityZones;
     private final ChatApi api;
     private final ChatFunction function;
+    private final ISecret originVerifySecret;
+    private final Optional<SignInPool> signIn;
 
     /**
      * @param config           the environment
@@ -50,8 +58,48 @@ public final class BackendStack extends Stack {
 
         ArtifactStorage storage =
                 new ArtifactStorage(this, "Storage", new ArtifactStorage.Props(config.artifacts(), retention));
+        Auth auth = config.auth();
+        originVerifySecret = new GeneratedSecret(
+                        this,
+                        "OriginVerify",
+                        new GeneratedSecret.Props(
+                                "Chat (" + config.name() + "): the header value CloudFront sends the API; the"
+                                        + " function refuses requests without it",
+                                "Read by CloudFront (at deploy time) and by the function (at start-up) only, never"
+                                        + " shown to people; README (Operate) says how to rotate it"))
+                .secret();
+        Optional<ISecret> sharedToken = auth.mode() == AuthMode.TOKEN
+                ? Optional.of(new GeneratedSecret(
+                                this,
+                                "AuthToken",
+                                new GeneratedSecret.Props(
+                                        "Chat (" + config.name() + "): the shared token the page and API callers"
+                                                + " send",
+                                        "An operator hands the token out and rotates it by hand (README, Operate), as"
+                                                + " every person who has it must get the new one"))
+                        .secret())
+                : Optional.empty();
+        signIn = auth.mode() == AuthMode.OIDC
+                ? Optional.of(new SignInPool(
+                        this,
+                        "SignIn",
+                        new SignInPool.Props(
+                                config.name(),
+                                auth.selfSignUp(),
+                                auth.mfa(),
+                                config.domainPrefix(getAccount()),
+                                auth.federation(),
+                                config.production(),
+                                config.production() || config.retainDataOnDelete()
+                                        ? RemovalPolicy.RETAIN
+                                        : RemovalPolicy.DESTROY)))
+                : Optional.empty();
+        ChatFunction.Access access = new ChatFunction.Access(auth.mode(), sharedToken, signIn, originVerifySecret);
+
         Network network = new Network(
-                this, "Network", new Network.Props(config.availabilityZones(), retention, bedrock, storage));
+                this,
+                "Network",
+                new Network.Props(config.availabilityZones(), retention, bedrock, storage, access.secrets()));
         function = new ChatFunction(
                 this,
                 "Chat",
@@ -65,7 +113,8 @@ public final class BackendStack extends Stack {
                         functionPackage,
                         network,
                         storage,
-                        bedrock));
+                        bedrock,
+                        access));
         if (settings.warmUp()) {
             new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.name(), function.alias()));
         }
@@ -82,7 +131,10 @@ public final class BackendStack extends Stack {
                         settings.timeoutSeconds(),
                         retention,
                         accountSettings,
-                        function.alias()));
+                        function.alias(),
+                        auth.mode(),
+                        signIn.map(SignInPool::userPool),
+                        config.waf().enabled()));
         Observability observability = new Observability(
                 this,
                 "Observability",
@@ -118,6 +170,26 @@ public final class BackendStack extends Stack {
                 .description("The chat function's role (fixed name, for budget actions)")
                 .value(functionRoleName)
                 .build();
+        CfnOutput.Builder.create(this, "OriginVerifySecretArn")
+                .description("The secret CloudFront sends the API in X-Origin-Verify")
+                .value(originVerifySecret.getSecretArn())
+                .build();
+        sharedToken.ifPresent(secret -> CfnOutput.Builder.create(this, "AuthTokenSecretArn")
+                .description("The shared token (auth.mode token): aws secretsmanager get-secret-value --secret-id"
+                        + " <this>")
+                .value(secret.getSecretArn())
+                .build());
+        signIn.ifPresent(pool -> {
+            CfnOutput.Builder.create(this, "UserPoolId")
+                    .description(
+                            "The user pool people sign in with: add them with aws cognito-idp" + " admin-create-user")
+                    .value(pool.userPool().getUserPoolId())
+                    .build();
+            CfnOutput.Builder.create(this, "SignInUrl")
+                    .description("The managed login domain")
+                    .value(pool.loginUrl())
+                    .build();
+        });
     }
 
     /**
@@ -135,5 +207,15 @@ public final class BackendStack extends Stack {
 
     public ChatFunction function() {
         return function;
+    }
+
+    /** The secret CloudFront must send the API, see {@code web/WebDistribution}. */
+    public ISecret originVerifySecret() {
+        return originVerifySecret;
+    }
+
+    /** The user pool (oidc mode). */
+    public Optional<SignInPool> signIn() {
+        return signIn;
     }
 }

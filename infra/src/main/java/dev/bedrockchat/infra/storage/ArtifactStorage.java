@@ -13,7 +13,9 @@ import software.amazon.awscdk.services.s3.Transition;
 import software.constructs.Construct;
 
 /**
- * The artifact bucket: conversations under {@code conversations/}, generated artifacts under {@code artifacts/}.
+ * The artifact bucket: conversations under {@code conversations/} (each person's under
+ * {@code conversations/<principalKey>/}, which the function keeps apart; the role's grant is the whole prefix),
+ * generated artifacts under {@code artifacts/}.
  *
  * <p>A {@link PrivateBucket}. Its encryption is S3-managed (SSE-S3): data is encrypted at rest with no per-request KMS
  * cost, no key policy to keep in step with the function role, and no KMS endpoint needed in a VPC without internet

@@ -8,11 +8,13 @@ import dev.bedrockchat.infra.storage.AccessLogBucket;
 import dev.bedrockchat.infra.storage.PrivateBucket;
 import dev.bedrockchat.infra.support.Ordered;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.SecretValue;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -24,6 +26,7 @@ import software.amazon.awscdk.services.cloudfront.Distribution;
 import software.amazon.awscdk.services.cloudfront.HeadersFrameOption;
 import software.amazon.awscdk.services.cloudfront.HeadersReferrerPolicy;
 import software.amazon.awscdk.services.cloudfront.HttpVersion;
+import software.amazon.awscdk.services.cloudfront.IOrigin;
 import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
 import software.amazon.awscdk.services.cloudfront.PriceClass;
 import software.amazon.awscdk.services.cloudfront.ResponseHeadersContentSecurityPolicy;
@@ -40,6 +43,7 @@ import software.amazon.awscdk.services.cloudfront.origins.S3BucketOrigin;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.deployment.BucketDeployment;
 import software.amazon.awscdk.services.s3.deployment.Source;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
@@ -47,10 +51,14 @@ import software.constructs.Construct;
  *
  * <ul>
  *   <li>default behaviour: the page from a private bucket through Origin Access Control, cached;</li>
- *   <li>{@code /api/*}: the REST API stage, never cached, every viewer header but Host forwarded, all methods.</li>
+ *   <li>{@value #AUTH_CONFIG_PATH}: the page's sign-in settings, an object of the same bucket
+ *       ({@link AuthConfigObject}), never cached;</li>
+ *   <li>{@code /api/*}: the REST API stage, never cached, every viewer header but Host forwarded, all methods, and the
+ *       origin header {@value #ORIGIN_VERIFY_HEADER} with the origin secret, which the function requires of every
+ *       request but the health check: CloudFront is the only way in.</li>
  * </ul>
  * Every response carries the strict {@link SecurityHeaders}. Viewers use HTTPS (HTTP/2 and HTTP/3); the distribution
- * writes standard logs to a log bucket.
+ * writes standard logs to a log bucket, and is guarded by an AWS WAF web ACL when one is given.
  *
  * <p>Streaming through CloudFront: the origin read timeout is the longest CloudFront waits for the first byte and
  * between two chunks of an answer. 60 seconds is the most CloudFront allows without a quota increase (up to 180 with
@@ -64,23 +72,44 @@ public final class WebDistribution extends Construct {
             Duration.seconds(ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS);
 
     public static final String API_PATH_PATTERN = "/api/*";
+    /** Served from the site bucket: more specific than {@link #API_PATH_PATTERN}, so CloudFront matches it first. */
+    public static final String AUTH_CONFIG_PATH = "/api/auth/config";
+    /** The key of {@link #AUTH_CONFIG_PATH} in the site bucket. */
+    public static final String AUTH_CONFIG_KEY = AUTH_CONFIG_PATH.substring(1);
+    /** The header CloudFront adds to every request to the API, with the origin secret. */
+    public static final String ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+    /** The memory of the bucket deployments' handler (one function for all of them). */
+    public static final int DEPLOYMENT_MEMORY_MB = 256;
 
     private final Bucket siteBucket;
     private final String url;
+    private final List<String> pageUrls;
 
     /**
-     * @param environmentName the environment (in descriptions)
-     * @param customDomain    the page's own domain, or empty for the distribution's own domain
-     * @param logRetention    how long access logs and deployment logs are kept, and whether they survive the stack
-     * @param frontendDir     the built page ({@code frontend/dist})
-     * @param api             the chat API
+     * @param environmentName    the environment (in descriptions)
+     * @param customDomain       the page's own domain, or empty for the distribution's own domain
+     * @param logRetention       how long access logs and deployment logs are kept, and whether they survive the stack
+     * @param frontendDir        the built page ({@code frontend/dist})
+     * @param api                the chat API
+     * @param originVerifySecret the secret CloudFront sends the API in {@value #ORIGIN_VERIFY_HEADER}, by dynamic
+     *                           reference: the template never holds its value
+     * @param connectOrigins     origins the page may call besides its own, see
+     *                           {@link SecurityHeaders#contentSecurityPolicy}
+     * @param webAclArn          the AWS WAF web ACL (scope CLOUDFRONT) in front of the distribution, if any
      */
     public record Props(
             String environmentName,
             Optional<CustomDomain> customDomain,
             Retention logRetention,
             Path frontendDir,
-            RestApi api) {}
+            RestApi api,
+            ISecret originVerifySecret,
+            List<String> connectOrigins,
+            Optional<String> webAclArn) {
+        public Props {
+            connectOrigins = List.copyOf(connectOrigins);
+        }
+    }
 
     public WebDistribution(Construct scope, String id, Props props) {
         super(scope, id);
@@ -97,12 +126,20 @@ public final class WebDistribution extends Construct {
 
         ResponseHeadersPolicy securityHeaders = ResponseHeadersPolicy.Builder.create(this, "SecurityHeaders")
                 .comment("Strict security headers of the chat (" + name + ")")
-                .securityHeadersBehavior(securityHeadersBehavior())
+                .securityHeadersBehavior(
+                        securityHeadersBehavior(SecurityHeaders.contentSecurityPolicy(props.connectOrigins())))
                 .build();
 
         BehaviorOptions api = BehaviorOptions.builder()
                 .origin(RestApiOrigin.Builder.create(props.api())
                         .readTimeout(API_READ_TIMEOUT)
+                        // CloudFormation resolves the reference at deploy time; CloudFront replaces a viewer's own
+                        // header of that name.
+                        .customHeaders(Ordered.map(
+                                ORIGIN_VERIFY_HEADER,
+                                SecretValue.secretsManager(
+                                                props.originVerifySecret().getSecretArn())
+                                        .unsafeUnwrap()))
                         .build())
                 .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
                 .allowedMethods(AllowedMethods.ALLOW_ALL)
@@ -113,18 +150,30 @@ public final class WebDistribution extends Construct {
                 .compress(false)
                 .build();
 
+        IOrigin site = S3BucketOrigin.withOriginAccessControl(siteBucket);
+        BehaviorOptions authConfig = BehaviorOptions.builder()
+                .origin(site)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                // A new deployment takes effect at once, without an invalidation.
+                .cachePolicy(CachePolicy.CACHING_DISABLED)
+                .responseHeadersPolicy(securityHeaders)
+                .compress(true)
+                .build();
+
         Distribution.Builder distributionBuilder = Distribution.Builder.create(this, "Distribution")
                 .comment("Bedrock chat (" + name + ")")
                 .defaultRootObject("index.html")
                 .defaultBehavior(BehaviorOptions.builder()
-                        .origin(S3BucketOrigin.withOriginAccessControl(siteBucket))
+                        .origin(site)
                         .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
                         .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
                         .cachePolicy(CachePolicy.CACHING_OPTIMIZED)
                         .responseHeadersPolicy(securityHeaders)
                         .compress(true)
                         .build())
-                .additionalBehaviors(Ordered.map(API_PATH_PATTERN, api))
+                // In this order: CloudFront takes the first pattern that matches.
+                .additionalBehaviors(Ordered.map(AUTH_CONFIG_PATH, authConfig, API_PATH_PATTERN, api))
                 .httpVersion(HttpVersion.HTTP2_AND_3)
                 .minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)
                 .priceClass(PriceClass.PRICE_CLASS_100)
@@ -135,9 +184,14 @@ public final class WebDistribution extends Construct {
                 .ifPresent(domain -> distributionBuilder
                         .domainNames(List.of(domain.name()))
                         .certificate(Certificate.fromCertificateArn(this, "Certificate", domain.certificateArn())));
+        props.webAclArn().ifPresent(distributionBuilder::webAclId);
         Distribution distribution = distributionBuilder.build();
         url = "https://"
                 + props.customDomain().map(CustomDomain::name).orElse(distribution.getDistributionDomainName());
+        List<String> urls = new ArrayList<>();
+        props.customDomain().ifPresent(domain -> urls.add("https://" + domain.name()));
+        urls.add("https://" + distribution.getDistributionDomainName());
+        pageUrls = List.copyOf(urls);
 
         BucketDeployment deployment = BucketDeployment.Builder.create(this, "Deployment")
                 .sources(List.of(Source.asset(props.frontendDir().toString())))
@@ -145,22 +199,24 @@ public final class WebDistribution extends Construct {
                 .distribution(distribution)
                 .distributionPaths(List.of("/*"))
                 .prune(true)
-                .memoryLimit(256)
+                // The sign-in settings have a deployment of their own (AuthConfigObject): never pruned here.
+                .exclude(List.of(AUTH_CONFIG_KEY))
+                .memoryLimit(DEPLOYMENT_MEMORY_MB)
                 .logGroup(props.logRetention().logGroup(this, "DeploymentLogs"))
                 .build();
 
-        acknowledgeFindings(props.customDomain().isPresent(), distribution, deployment);
+        acknowledgeFindings(props.customDomain().isPresent(), props.webAclArn().isPresent(), distribution, deployment);
     }
 
     /**
      * {@link SecurityHeaders} as CloudFront sets them, each overriding what the origin sends. CloudFront's
      * X-Content-Type-Options is always {@code nosniff}, the value of the constant.
      */
-    private static ResponseSecurityHeadersBehavior securityHeadersBehavior() {
+    private static ResponseSecurityHeadersBehavior securityHeadersBehavior(String contentSecurityPolicy) {
         List<String> hsts = List.of(SecurityHeaders.STRICT_TRANSPORT_SECURITY.split("; "));
         return ResponseSecurityHeadersBehavior.builder()
                 .contentSecurityPolicy(ResponseHeadersContentSecurityPolicy.builder()
-                        .contentSecurityPolicy(SecurityHeaders.CONTENT_SECURITY_POLICY)
+                        .contentSecurityPolicy(contentSecurityPolicy)
                         .override(true)
                         .build())
                 .strictTransportSecurity(ResponseHeadersStrictTransportSecurity.builder()
@@ -185,7 +241,8 @@ public final class WebDistribution extends Construct {
                 .build();
     }
 
-    private void acknowledgeFindings(boolean customDomain, Distribution distribution, BucketDeployment deployment) {
+    private void acknowledgeFindings(
+            boolean customDomain, boolean webAcl, Distribution distribution, BucketDeployment deployment) {
         // The deployment's handler is a singleton function that aws-cdk-lib creates and keeps up to date.
         Acknowledge.rule(
                 deployment.getHandlerRole(),
@@ -224,11 +281,14 @@ public final class WebDistribution extends Construct {
                         "AwsSolutions-L1",
                         "aws-cdk-lib chooses and updates the runtime of its BucketDeployment handler"));
         Acknowledge.rule(distribution, "AwsSolutions-CFR1", "The chat is offered worldwide; no country is excluded");
-        Acknowledge.rule(
-                distribution,
-                "AwsSolutions-CFR2",
-                "No AWS WAF web ACL yet (it must live in us-east-1): the API stage throttles every caller; a WAF"
-                        + " rate-based rule is a later addition");
+        if (!webAcl) {
+            Acknowledge.rule(
+                    distribution,
+                    "AwsSolutions-CFR2",
+                    "No AWS WAF web ACL in this environment (waf.enabled is false): the API stage throttles every"
+                            + " caller, and only requests through CloudFront with the origin secret reach the"
+                            + " function");
+        }
         if (!customDomain) {
             Acknowledge.rule(
                     distribution,
@@ -246,5 +306,10 @@ public final class WebDistribution extends Construct {
     /** The page's address: the custom domain when configured, else the distribution's own domain. */
     public String url() {
         return url;
+    }
+
+    /** Every address of the page: the custom domain when configured, then the distribution's own domain. */
+    public List<String> pageUrls() {
+        return pageUrls;
     }
 }

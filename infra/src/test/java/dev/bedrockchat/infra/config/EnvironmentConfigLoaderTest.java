@@ -84,9 +84,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-                                + " apiGatewayAccountRole, artifacts, availabilityZones, budgetUsd, cloudTrail,"
+                                + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budgetUsd, cloudTrail,"
                                 + " customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete): fix it in cdk.json"),
+                                + " retainDataOnDelete, waf): fix it in cdk.json"),
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -354,7 +354,322 @@ class EnvironmentConfigLoaderTest {
                         "function not an object",
                         set("function", 512),
                         "environments.prod.function must be a JSON object of settings (got 512): fix it in"
-                                + " cdk.json"));
+                                + " cdk.json"),
+                arguments(
+                        "auth missing",
+                        remove("auth"),
+                        "environments.prod.auth is missing: set it to {\"mode\": \"oidc\"} (each person signs in),"
+                                + " {\"mode\": \"token\"} (one shared token) or, outside production, {\"mode\":"
+                                + " \"none\"} in cdk.json"),
+                arguments(
+                        "auth not an object",
+                        set("auth", "oidc"),
+                        "environments.prod.auth must be a JSON object of settings (got 'oidc'): fix it in cdk.json"),
+                arguments(
+                        "auth.mode unknown",
+                        in("auth", set("mode", "cognito")),
+                        "environments.prod.auth.mode must be none, token or oidc (got 'cognito'): fix it in cdk.json"),
+                arguments(
+                        "auth.mode missing",
+                        in("auth", remove("mode")),
+                        "environments.prod.auth.mode is missing: set it to none, token or oidc in cdk.json"),
+                arguments(
+                        "auth.mode none in production",
+                        in("auth", set("mode", "none")),
+                        "environments.prod.auth.mode 'none' would let anyone use a production environment"
+                                + " (production is true): use oidc or token in cdk.json"),
+                arguments(
+                        "auth unknown setting",
+                        in("auth", set("signUp", true)),
+                        "environments.prod.auth.signUp is not a known setting (known: domainPrefix, federation, mfa,"
+                                + " mode, selfSignUp): fix it in cdk.json"),
+                arguments(
+                        "auth.mfa",
+                        in("auth", set("mfa", "sometimes")),
+                        "environments.prod.auth.mfa must be off, optional or required (got 'sometimes'): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "auth.selfSignUp",
+                        in("auth", set("selfSignUp", "yes")),
+                        "environments.prod.auth.selfSignUp must be true (anyone may create an account) or false (an"
+                                + " operator adds people) (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "auth.domainPrefix malformed",
+                        in("auth", set("domainPrefix", "Chat_Prod")),
+                        "environments.prod.auth.domainPrefix must be 1 to 63 lowercase letters, digits or inner"
+                                + " hyphens, unique in the Region, like chat-example (got 'Chat_Prod'): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "auth.domainPrefix ends with a hyphen",
+                        in("auth", set("domainPrefix", "chat-")),
+                        "environments.prod.auth.domainPrefix must be 1 to 63 lowercase letters, digits or inner"
+                                + " hyphens, unique in the Region, like chat-example (got 'chat-'): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "auth.domainPrefix with a reserved word",
+                        in("auth", set("domainPrefix", "my-aws-chat")),
+                        "environments.prod.auth.domainPrefix 'my-aws-chat' contains 'aws', which Cognito refuses in"
+                                + " a domain prefix: choose another in cdk.json"),
+                arguments(
+                        "a sign-in setting outside oidc",
+                        in("auth", auth -> {
+                            auth.put("mode", "token");
+                            auth.put("mfa", "required");
+                        }),
+                        "environments.prod.auth.mfa applies only to auth.mode oidc (got 'token'): remove it or set"
+                                + " auth.mode to oidc in cdk.json"),
+                arguments(
+                        "federation outside oidc",
+                        in("auth", auth -> {
+                            auth.put("mode", "token");
+                            auth.put("federation", oidcFederation());
+                        }),
+                        "environments.prod.auth.federation applies only to auth.mode oidc (got 'token'): remove it or"
+                                + " set auth.mode to oidc in cdk.json"),
+                arguments(
+                        "federation type",
+                        in("auth", set("federation", Map.of("type", "ldap", "name", "Corporate"))),
+                        "environments.prod.auth.federation.type must be oidc or saml (got 'ldap'): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "oidc federation over http",
+                        in("auth", set("federation", with(oidcFederation(), "issuer", "http://login.example.com"))),
+                        "environments.prod.auth.federation.issuer must be the provider's issuer URL like"
+                                + " https://login.example.com (got 'http://login.example.com'): fix it in cdk.json"),
+                arguments(
+                        "oidc federation without its secret",
+                        in("auth", set("federation", with(oidcFederation(), "clientSecretName", null))),
+                        "environments.prod.auth.federation.clientSecretName is missing: set it to the name of the"
+                                + " Secrets Manager secret with the client secret, like chat/idp-client-secret in"
+                                + " cdk.json"),
+                arguments(
+                        "oidc federation with a secret ARN",
+                        in(
+                                "auth",
+                                set(
+                                        "federation",
+                                        with(
+                                                oidcFederation(),
+                                                "clientSecretName",
+                                                "arn:aws:secretsmanager:us-east-1:111122223333:secret:idp"))),
+                        "environments.prod.auth.federation.clientSecretName must be the name of the Secrets Manager"
+                                + " secret with the client secret, like chat/idp-client-secret (got"
+                                + " 'arn:aws:secretsmanager:us-east-1:111122223333:secret:idp'): fix it in cdk.json"),
+                arguments(
+                        "oidc federation client id with a space",
+                        in("auth", set("federation", with(oidcFederation(), "clientId", "chat client"))),
+                        "environments.prod.auth.federation.clientId must be the client id the provider issued for the"
+                                + " user pool (got 'chat client'): fix it in cdk.json"),
+                arguments(
+                        "federation with a name Cognito keeps",
+                        in("auth", set("federation", with(oidcFederation(), "name", "Google"))),
+                        "environments.prod.auth.federation.name 'Google' is the name of a provider Cognito keeps for"
+                                + " itself: choose another in cdk.json"),
+                arguments(
+                        "federation name too short",
+                        in("auth", set("federation", with(oidcFederation(), "name", "A"))),
+                        "environments.prod.auth.federation.name must be 3 to 32 letters, digits, dots, hyphens or"
+                                + " underscores, like Corporate (got 'A'): fix it in cdk.json"),
+                arguments(
+                        "oidc federation with a SAML setting",
+                        in(
+                                "auth",
+                                set(
+                                        "federation",
+                                        with(oidcFederation(), "metadataUrl", "https://idp.example.com/metadata"))),
+                        "environments.prod.auth.federation.metadataUrl is not a known setting (known: clientId,"
+                                + " clientSecretName, issuer, name, type): fix it in cdk.json"),
+                arguments(
+                        "saml federation over http",
+                        in(
+                                "auth",
+                                set(
+                                        "federation",
+                                        Map.of(
+                                                "type",
+                                                "saml",
+                                                "name",
+                                                "Workforce",
+                                                "metadataUrl",
+                                                "http://idp.example.com/metadata"))),
+                        "environments.prod.auth.federation.metadataUrl must be the HTTPS address of the provider's"
+                                + " SAML metadata document (got 'http://idp.example.com/metadata'): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "waf not an object",
+                        set("waf", true),
+                        "environments.prod.waf must be a JSON object of settings (got true): fix it in cdk.json"),
+                arguments(
+                        "waf.enabled",
+                        in("waf", set("enabled", "yes")),
+                        "environments.prod.waf.enabled must be true (an AWS WAF web ACL in front of CloudFront) or"
+                                + " false (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "waf without its rate limit",
+                        in("waf", remove("rateLimitPer5Minutes")),
+                        "environments.prod.waf.rateLimitPer5Minutes is missing: set it to a whole number from 10 to"
+                                + " 2000000000 requests of one client IP address in 5 minutes in cdk.json"),
+                arguments(
+                        "waf rate limit below WAF's minimum",
+                        in("waf", set("rateLimitPer5Minutes", 5)),
+                        "environments.prod.waf.rateLimitPer5Minutes must be a whole number from 10 to 2000000000"
+                                + " requests of one client IP address in 5 minutes (got 5): fix it in cdk.json"),
+                arguments(
+                        "waf unknown setting",
+                        in("waf", set("rateLimit", 100)),
+                        "environments.prod.waf.rateLimit is not a known setting (known: enabled,"
+                                + " rateLimitPer5Minutes): fix it in cdk.json"));
+    }
+
+    private static Map<String, Object> oidcFederation() {
+        Map<String, Object> federation = new java.util.LinkedHashMap<>();
+        federation.put("type", "oidc");
+        federation.put("name", "Corporate");
+        federation.put("issuer", "https://login.example.com/tenant");
+        federation.put("clientId", "chat-client-1");
+        federation.put("clientSecretName", "chat/idp-client-secret");
+        return federation;
+    }
+
+    /** {@code settings} with {@code key} set to {@code value}, or removed when it is null. */
+    private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
+    @Test
+    void readsTheSignInAndWafSettingsWithTheirDefaults() {
+        EnvironmentConfig prod = EnvironmentConfigLoader.load("prod", environments(), profileRegions());
+
+        assertThat(prod.auth())
+                .isEqualTo(new EnvironmentConfig.Auth(
+                        EnvironmentConfig.AuthMode.OIDC,
+                        false,
+                        EnvironmentConfig.Mfa.OPTIONAL,
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty()));
+        assertThat(prod.domainPrefix("111122223333")).isEqualTo("chat-prod-111122223333");
+        assertThat(prod.waf()).isEqualTo(new EnvironmentConfig.Waf(true, 2000));
+
+        EnvironmentConfig dev = EnvironmentConfigLoader.load("dev", environments(), profileRegions());
+        assertThat(dev.auth()).isEqualTo(EnvironmentConfig.Auth.of(EnvironmentConfig.AuthMode.TOKEN));
+        assertThat(dev.waf()).isEqualTo(EnvironmentConfig.Waf.DISABLED);
+    }
+
+    @Test
+    void readsEverySignInSettingAndBothKindsOfFederation() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> auth = child(env(environments, "prod"), "auth");
+        auth.put("selfSignUp", true);
+        auth.put("mfa", "required");
+        auth.put("domainPrefix", "chat-example");
+        auth.put("federation", oidcFederation());
+
+        EnvironmentConfig.Auth oidc = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                .auth();
+        assertThat(oidc.selfSignUp()).isTrue();
+        assertThat(oidc.mfa()).isEqualTo(EnvironmentConfig.Mfa.REQUIRED);
+        assertThat(oidc.domainPrefix()).contains("chat-example");
+        assertThat(oidc.federation())
+                .contains(new EnvironmentConfig.OidcFederation(
+                        "Corporate", "https://login.example.com/tenant", "chat-client-1", "chat/idp-client-secret"));
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .domainPrefix("111122223333"))
+                .isEqualTo("chat-example");
+
+        auth.put("mfa", "off");
+        auth.put(
+                "federation",
+                Map.of(
+                        "type",
+                        "saml",
+                        "name",
+                        "Workforce",
+                        "metadataUrl",
+                        "https://idp.example.com/saml/metadata.xml"));
+        EnvironmentConfig.Auth saml = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                .auth();
+        assertThat(saml.mfa()).isEqualTo(EnvironmentConfig.Mfa.OFF);
+        assertThat(saml.federation())
+                .contains(
+                        new EnvironmentConfig.SamlFederation("Workforce", "https://idp.example.com/saml/metadata.xml"));
+    }
+
+    @Test
+    void noneIsAcceptedOutsideProduction() {
+        Map<String, Object> environments = environments();
+        child(env(environments, "dev"), "auth").put("mode", "none");
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .auth()
+                        .mode())
+                .isEqualTo(EnvironmentConfig.AuthMode.NONE);
+
+        env(environments, "prod").remove("production");
+        child(env(environments, "prod"), "auth").put("mode", "none");
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .auth()
+                        .mode())
+                .isEqualTo(EnvironmentConfig.AuthMode.NONE);
+    }
+
+    @Test
+    void aDisabledWafNeedsNoRateLimitAndKeepsAGivenOne() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> waf = child(env(environments, "prod"), "waf");
+        waf.put("enabled", false);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .waf())
+                .isEqualTo(new EnvironmentConfig.Waf(false, 2000));
+        waf.remove("rateLimitPer5Minutes");
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .waf())
+                .isEqualTo(EnvironmentConfig.Waf.DISABLED);
+        env(environments, "prod").remove("waf");
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .waf())
+                .isEqualTo(EnvironmentConfig.Waf.DISABLED);
+    }
+
+    @Test
+    void anEnvironmentWhoseDefaultDomainPrefixCognitoRefusesMustNameOne() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> demo = environment(false, 5, 10);
+        demo.put("auth", new HashMap<>(Map.of("mode", "oidc")));
+        environments.put("awsdemo", demo);
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("awsdemo", environments, profileRegions()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("environments.awsdemo.auth.domainPrefix is needed: the default 'chat-awsdemo-<account>'"
+                        + " contains 'aws', which Cognito refuses in a domain prefix: set auth.domainPrefix in"
+                        + " cdk.json");
+        child(demo, "auth").put("domainPrefix", "chat-demo-example");
+        assertThat(EnvironmentConfigLoader.load("awsdemo", environments, profileRegions())
+                        .domainPrefix("111122223333"))
+                .isEqualTo("chat-demo-example");
+    }
+
+    @Test
+    void theRealCdkJsonUsesTheTokenInDevAndSignInWithWafInStagingAndProd() {
+        Map<String, Object> context = CdkJson.context();
+        Map<String, EnvironmentConfig> configs = new java.util.LinkedHashMap<>();
+        for (String name : CdkJson.environmentNames()) {
+            configs.put(
+                    name,
+                    EnvironmentConfigLoader.load(
+                            name, context.get("environments"), context.get("inferenceProfileRegions")));
+        }
+        assertThat(configs.get("dev").auth()).isEqualTo(EnvironmentConfig.Auth.of(EnvironmentConfig.AuthMode.TOKEN));
+        assertThat(configs.get("dev").waf().enabled()).isFalse();
+        assertThat(configs.get("staging").auth()).isEqualTo(EnvironmentConfig.Auth.of(EnvironmentConfig.AuthMode.OIDC));
+        assertThat(configs.get("staging").waf()).isEqualTo(new EnvironmentConfig.Waf(true, 1000));
+        assertThat(configs.get("prod").auth().mode()).isEqualTo(EnvironmentConfig.AuthMode.OIDC);
+        assertThat(configs.get("prod").auth().mfa()).isEqualTo(EnvironmentConfig.Mfa.REQUIRED);
+        assertThat(configs.get("prod").waf()).isEqualTo(new EnvironmentConfig.Waf(true, 2000));
     }
 
     @Test
@@ -610,6 +925,8 @@ class EnvironmentConfigLoaderTest {
         prod.put("production", true);
         prod.put("apiGatewayAccountRole", false);
         prod.put("cloudTrail", true);
+        prod.put("auth", new HashMap<>(Map.of("mode", "oidc")));
+        prod.put("waf", new HashMap<>(Map.of("enabled", true, "rateLimitPer5Minutes", 2000)));
         environments.put("prod", prod);
         return environments;
     }
@@ -661,6 +978,7 @@ class EnvironmentConfigLoaderTest {
         env.put("budgetUsd", 200);
         env.put("logRetentionDays", 90);
         env.put("retainDataOnDelete", retain);
+        env.put("auth", new HashMap<>(Map.of("mode", "token")));
         return env;
     }
 

@@ -239,7 +239,11 @@ class BackendStackTest {
                         Map.entry("AWS_LWA_READINESS_CHECK_PATH", "/api/health"),
                         // The warm-up call is no HTTP request: the adapter posts it here.
                         Map.entry("AWS_LWA_PASS_THROUGH_PATH", "/events"),
-                        Map.entry("PORT", "8080")));
+                        Map.entry("PORT", "8080"),
+                        // dev signs in with the shared token; both secrets are read at start-up, never set here.
+                        Map.entry("AUTH_MODE", "token"),
+                        Map.entry("AUTH_TOKEN_SECRET_ARN", "${" + secret("AuthToken") + "}"),
+                        Map.entry("ORIGIN_VERIFY_SECRET_ARN", "${" + secret("OriginVerify") + "}")));
     }
 
     @Test
@@ -355,8 +359,9 @@ class BackendStackTest {
     @Test
     void theBedrockEndpointLetsThroughOnlyTheAllowedModels() {
         Map<String, Object> endpoint = properties(only(template.findResources(
-                "AWS::EC2::VPCEndpoint", Map.of("Properties", Map.of("VpcEndpointType", "Interface")))));
-        assertThat(flatten(endpoint.get("ServiceName"))).isEqualTo("com.amazonaws.us-east-1.bedrock-runtime");
+                "AWS::EC2::VPCEndpoint",
+                Map.of("Properties", Map.of("ServiceName", "com.amazonaws.us-east-1.bedrock-runtime")))));
+        assertThat(endpoint).containsEntry("VpcEndpointType", "Interface");
         assertThat(endpoint).containsEntry("PrivateDnsEnabled", true);
 
         List<Map<String, Object>> roleStatements = rolePolicy("BedrockModels");
@@ -563,22 +568,30 @@ class BackendStackTest {
         String endpointGroup = template.getResourceId(
                 "AWS::EC2::SecurityGroup",
                 Map.of("Properties", Map.of("GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"))));
+        String secretsGroup = template.getResourceId(
+                "AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", Match.stringLikeRegexp("Secrets Manager endpoint.*"))));
 
-        Map<String, Map<String, Object>> ingress = template.findResources("AWS::EC2::SecurityGroupIngress");
-        assertThat(ingress).hasSize(1);
-        assertThat(properties(only(ingress)))
-                .containsEntry("IpProtocol", "tcp")
-                .containsEntry("FromPort", 443)
-                .containsEntry("ToPort", 443);
-        assertThat(flatten(properties(only(ingress)).get("SourceSecurityGroupId")))
-                .isEqualTo("${" + functionGroup + ".GroupId}");
-        assertThat(flatten(properties(only(ingress)).get("GroupId"))).isEqualTo("${" + endpointGroup + ".GroupId}");
+        // Each endpoint lets in HTTPS from the function alone.
+        List<Map<String, Object>> ingress = template.findResources("AWS::EC2::SecurityGroupIngress").values().stream()
+                .map(Cfn::properties)
+                .toList();
+        assertThat(ingress).hasSize(2).allSatisfy(rule -> {
+            assertThat(rule)
+                    .containsEntry("IpProtocol", "tcp")
+                    .containsEntry("FromPort", 443)
+                    .containsEntry("ToPort", 443);
+            assertThat(flatten(rule.get("SourceSecurityGroupId"))).isEqualTo("${" + functionGroup + ".GroupId}");
+        });
+        assertThat(ingress)
+                .extracting(rule -> flatten(rule.get("GroupId")))
+                .containsExactlyInAnyOrder("${" + endpointGroup + ".GroupId}", "${" + secretsGroup + ".GroupId}");
 
         List<Map<String, Object>> egress = template.findResources("AWS::EC2::SecurityGroupEgress").values().stream()
                 .map(Cfn::properties)
                 .toList();
         assertThat(egress)
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(rule -> assertThat(rule)
                         .containsEntry("FromPort", 443)
                         .containsEntry("ToPort", 443)
@@ -588,9 +601,8 @@ class BackendStackTest {
                 .containsOnly("${" + functionGroup + ".GroupId}");
         assertThat(egress)
                 .filteredOn(rule -> rule.containsKey("DestinationSecurityGroupId"))
-                .singleElement()
                 .extracting(rule -> flatten(rule.get("DestinationSecurityGroupId")))
-                .isEqualTo("${" + endpointGroup + ".GroupId}");
+                .containsExactlyInAnyOrder("${" + endpointGroup + ".GroupId}", "${" + secretsGroup + ".GroupId}");
         // The Region's S3 prefix list, looked up at deploy time.
         assertThat(egress)
                 .filteredOn(rule -> rule.containsKey("DestinationPrefixListId"))
@@ -621,19 +633,26 @@ class BackendStackTest {
                         "GroupDescription", Match.stringLikeRegexp("Chat function.*"),
                         "SecurityGroupEgress", Match.absent(),
                         "SecurityGroupIngress", Match.absent()));
-        template.hasResourceProperties(
-                "AWS::EC2::SecurityGroup",
-                Map.of(
-                        "GroupDescription", Match.stringLikeRegexp("Bedrock Runtime endpoint.*"),
-                        "SecurityGroupEgress", List.of(Match.objectLike(Map.of("CidrIp", "255.255.255.255/32"))),
-                        "SecurityGroupIngress", Match.absent()));
+        for (String endpoint : List.of("Bedrock Runtime endpoint.*", "Secrets Manager endpoint.*")) {
+            template.hasResourceProperties(
+                    "AWS::EC2::SecurityGroup",
+                    Map.of(
+                            "GroupDescription", Match.stringLikeRegexp(endpoint),
+                            "SecurityGroupEgress", List.of(Match.objectLike(Map.of("CidrIp", "255.255.255.255/32"))),
+                            "SecurityGroupIngress", Match.absent()));
+        }
     }
 
     @Test
     void theApiStreamsFromTheAliasThroughAProxyResource() {
         String alias = template.getResourceId("AWS::Lambda::Alias");
-        Map<String, Object> method = properties(only(template.findResources("AWS::ApiGateway::Method")));
+        Map<String, Object> method = properties(only(
+                template.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of("HttpMethod", "ANY")))));
         Map<String, Object> integration = map(method.get("Integration"));
+        // The health check's GET and HEAD take the same integration.
+        template.resourceCountIs("AWS::ApiGateway::Method", 3);
+        template.allResourcesProperties(
+                "AWS::ApiGateway::Method", Map.of("Integration", Map.of("Uri", integration.get("Uri"))));
 
         assertThat(method).containsEntry("HttpMethod", "ANY");
         assertThat(integration)
@@ -876,6 +895,13 @@ class BackendStackTest {
         assertThat(app.stacks().backend().getTags().tagValues())
                 .containsEntry("project", "bedrock-chat")
                 .containsEntry("environment", "dev");
+    }
+
+    private String secret(String idPrefix) {
+        return template.findResources("AWS::SecretsManager::Secret").keySet().stream()
+                .filter(id -> id.startsWith(idPrefix + "Secret"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private Map<String, Object> chatRole() {

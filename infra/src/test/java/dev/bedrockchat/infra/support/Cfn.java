@@ -11,7 +11,7 @@ public final class Cfn {
 
     /**
      * Renders a value with intrinsic functions as one string: {@code Fn::Join} joined, {@code Ref X} as
-     * {@code ${X}}, {@code Fn::GetAtt [X, A]} as {@code ${X.A}}.
+     * {@code ${X}}, {@code Fn::GetAtt [X, A]} as {@code ${X.A}}, {@code Fn::ImportValue N} as {@code ${import:N}}.
      */
     public static String flatten(Object value) {
         if (value instanceof String text) {
@@ -25,6 +25,9 @@ public final class Cfn {
             }
             if (map.containsKey("Ref")) {
                 return "${" + map.get("Ref") + "}";
+            }
+            if (map.containsKey("Fn::ImportValue")) {
+                return "${import:" + flatten(map.get("Fn::ImportValue")) + "}";
             }
             if (map.containsKey("Fn::GetAtt")) {
                 List<?> getAtt = (List<?>) map.get("Fn::GetAtt");
