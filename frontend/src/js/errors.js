@@ -33,6 +33,7 @@ export class StreamInterruptedError extends Error {
 const CODE_BY_STATUS = {
   400: 'ValidationError',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'NotFound',
   405: 'MethodNotAllowed',
   408: 'RequestTimeout',
@@ -61,6 +62,7 @@ const FALLBACK_MESSAGES = {
   ValidationError: 'The message was not accepted. Check it and send it again.',
   ModelNotAllowed: 'That model is not offered here. Pick another one from the list.',
   Unauthorized: 'An access token is needed to use this chat.',
+  Forbidden: 'This chat can only be used through its own web address.',
   NotFound: 'That was not found on the server.',
   MethodNotAllowed: 'The server does not accept this request.',
   PayloadTooLarge: 'The message is too long. Shorten it and send it again.',

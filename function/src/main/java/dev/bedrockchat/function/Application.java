@@ -3,10 +3,13 @@ package dev.bedrockchat.function;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.api.Api;
-import dev.bedrockchat.function.api.Authenticator;
 import dev.bedrockchat.function.api.HealthInfo;
+import dev.bedrockchat.function.auth.SecretSource;
+import dev.bedrockchat.function.auth.SignIn;
+import dev.bedrockchat.function.auth.SignInSetupException;
 import dev.bedrockchat.function.aws.AwsClients;
 import dev.bedrockchat.function.aws.CredentialsProbe;
+import dev.bedrockchat.function.aws.SecretsManagerSecrets;
 import dev.bedrockchat.function.bedrock.BedrockChatModel;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.ArtifactStore;
@@ -43,7 +46,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Wires the function together once, at start-up: configuration → adapters (Bedrock or the offline stand-in, S3 or
- * local files) → chat service → API. The SDK clients are created here and nowhere else.
+ * local files) → chat service → sign-in → API. The SDK clients are created here and nowhere else.
  */
 public final class Application implements AutoCloseable {
     private final Config config;
@@ -52,14 +55,17 @@ public final class Application implements AutoCloseable {
     private final ObjectMapper mapper;
     private final String mode;
     private final AwsClients aws;
+    private final SignIn signIn;
 
-    private Application(Config config, Api api, JsonLog log, ObjectMapper mapper, String mode, AwsClients aws) {
+    private Application(
+            Config config, Api api, JsonLog log, ObjectMapper mapper, String mode, AwsClients aws, SignIn signIn) {
         this.config = config;
         this.api = api;
         this.log = log;
         this.mapper = mapper;
         this.mode = mode;
         this.aws = aws;
+        this.signIn = signIn;
     }
 
     /** The application as configured by the process environment, with the SDK's default credentials chain. */
@@ -101,6 +107,7 @@ public final class Application implements AutoCloseable {
 
     @Override
     public void close() {
+        signIn.close();
         aws.close();
     }
 
@@ -178,7 +185,8 @@ public final class Application implements AutoCloseable {
             // on local files never touches it).
             if (provider == null
                     && (chatMode == Config.ChatMode.BEDROCK
-                            || config.artifactBucket().isPresent())) {
+                            || config.artifactBucket().isPresent()
+                            || config.auth().readsSecretsManager())) {
                 provider = DefaultCredentialsProvider.builder().build();
             }
             var aws = new AwsClients(region, provider);
@@ -249,6 +257,7 @@ public final class Application implements AutoCloseable {
                     clock);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
+            SignIn signIn = signIn(aws, mapper, log);
             var health = new HealthInfo(
                     model.mode(),
                     catalog.defaultModelId(),
@@ -257,9 +266,16 @@ public final class Application implements AutoCloseable {
                     version(),
                     chatMode == Config.ChatMode.BEDROCK
                             ? config.bedrockEndpoint().map(URI::toString)
-                            : Optional.empty());
+                            : Optional.empty(),
+                    signIn.mode().wireName());
             var check = new ModelCheck(model, catalog, config.modelTimeout(), clock, log);
-            var api = new Api(chat, check, health, new Authenticator(config.authToken()), staticFiles, log, mapper);
+            Api api;
+            try {
+                api = new Api(chat, check, health, signIn, staticFiles, log, mapper);
+            } catch (RuntimeException e) {
+                signIn.close();
+                throw e;
+            }
 
             startup.put("mode", model.mode());
             startup.put("model", catalog.defaultModelId());
@@ -270,7 +286,7 @@ public final class Application implements AutoCloseable {
             startup.put("modelTimeoutSeconds", config.modelTimeout().toSeconds());
             startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
             startup.put("version", version());
-            startup.put("auth", config.authToken().isPresent() ? "token" : "none");
+            startup.putAll(signIn.description());
             startup.put("behindWebAdapter", config.behindWebAdapter());
             startup.put("personaFiles", systemPrompt.personaFiles());
             startup.put(
@@ -287,7 +303,19 @@ public final class Application implements AutoCloseable {
             } else {
                 log.info("startup", startup);
             }
-            return new Application(config, api, log, mapper, model.mode(), aws);
+            return new Application(config, api, log, mapper, model.mode(), aws, signIn);
+        }
+
+        /** Sign-in as configured: secrets read once, the provider's discovery and keys fetched once. */
+        private SignIn signIn(AwsClients aws, ObjectMapper mapper, JsonLog log) {
+            SecretSource secrets = config.auth().readsSecretsManager()
+                    ? new SecretsManagerSecrets(aws.secretsManager(config.auth().secretsManagerEndpoint()))
+                    : SecretSource.NONE;
+            try {
+                return SignIn.start(config.auth(), secrets, mapper, clock, log);
+            } catch (SignInSetupException e) {
+                throw new Config.ConfigException(e.getMessage());
+            }
         }
 
         private Optional<StaticFiles> staticFiles(JsonLog log) {

@@ -1,6 +1,13 @@
 package dev.bedrockchat.function;
 
+<<<<<<< HEAD
 import dev.bedrockchat.function.server.HttpLimits;
+=======
+import dev.bedrockchat.function.auth.AuthMode;
+import dev.bedrockchat.function.auth.AuthSettings;
+import dev.bedrockchat.function.auth.OidcSettings;
+import dev.bedrockchat.function.auth.Secret;
+>>>>>>> auth9
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +41,7 @@ public record Config(
         int historyBudgetChars,
         Duration modelTimeout,
         Duration answerTimeout,
-        Optional<String> authToken,
+        AuthSettings auth,
         Optional<Path> staticDir,
         String environmentName,
         Optional<URI> bedrockEndpoint,
@@ -101,7 +108,7 @@ public record Config(
                 reader.integer("HISTORY_BUDGET_CHARS", 24000, 0, 10_000_000),
                 Duration.ofSeconds(reader.integer("MODEL_TIMEOUT_SECONDS", 60, 1, 900)),
                 Duration.ofSeconds(reader.integer("ANSWER_TIMEOUT_SECONDS", 600, 1, 900)),
-                reader.text("AUTH_TOKEN"),
+                auth(reader, env, systemProperties),
                 staticDir,
                 reader.text("ENVIRONMENT_NAME").orElse("local"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "aws.endpointUrlBedrockRuntime"),
@@ -121,6 +128,7 @@ public record Config(
                 && reader.text("AWS_LAMBDA_FUNCTION_NAME").isPresent();
     }
 
+<<<<<<< HEAD
     /** The HTTP server's limits (HTTP_*): sizes in bytes, times in seconds. */
     private static HttpLimits httpLimits(Reader reader) {
         HttpLimits defaults = HttpLimits.DEFAULTS;
@@ -133,6 +141,151 @@ public record Config(
                 reader.seconds("HTTP_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout(), 3600),
                 reader.seconds("HTTP_SEND_TIMEOUT_SECONDS", defaults.sendTimeout(), 3600),
                 reader.integer("HTTP_MAX_CONNECTIONS", defaults.maxConnections(), 1, 100_000));
+=======
+    /**
+     * The sign-in settings: AUTH_MODE (default {@code token} when AUTH_TOKEN or AUTH_TOKEN_SECRET_ARN is set, else
+     * {@code none}), the shared token, the OIDC_* settings and the origin secret. Settings that contradict the mode are
+     * refused rather than ignored.
+     */
+    private static AuthSettings auth(Reader reader, Map<String, String> env, Properties systemProperties) {
+        Optional<String> token = reader.text("AUTH_TOKEN");
+        Optional<String> tokenArn = reader.text("AUTH_TOKEN_SECRET_ARN");
+        AuthMode mode = reader.text("AUTH_MODE")
+                .map(value -> AuthMode.parse(value)
+                        .orElseThrow(() -> new ConfigException("AUTH_MODE must be 'none', 'token' or 'oidc' (or unset: "
+                                + "'token' when AUTH_TOKEN or AUTH_TOKEN_SECRET_ARN is set, else 'none'), not '"
+                                + value + "'")))
+                .orElse(token.isPresent() || tokenArn.isPresent() ? AuthMode.TOKEN : AuthMode.NONE);
+        if (token.isPresent() && tokenArn.isPresent()) {
+            throw new ConfigException("AUTH_TOKEN and AUTH_TOKEN_SECRET_ARN are both set: use AUTH_TOKEN locally, "
+                    + "AUTH_TOKEN_SECRET_ARN in AWS, not both");
+        }
+        if (mode == AuthMode.TOKEN && token.isEmpty() && tokenArn.isEmpty()) {
+            throw new ConfigException("AUTH_MODE is 'token' but no token is set: set AUTH_TOKEN (or, in AWS, "
+                    + "AUTH_TOKEN_SECRET_ARN)");
+        }
+        if (mode != AuthMode.TOKEN && (token.isPresent() || tokenArn.isPresent())) {
+            throw new ConfigException("AUTH_MODE is '" + mode.wireName() + "' but "
+                    + (token.isPresent() ? "AUTH_TOKEN" : "AUTH_TOKEN_SECRET_ARN")
+                    + " is set: unset it, or use AUTH_MODE=token");
+        }
+        if (tokenArn.isPresent()) {
+            secretArn("AUTH_TOKEN_SECRET_ARN", tokenArn.get());
+        }
+        Optional<String> originSecret = reader.text("ORIGIN_VERIFY_SECRET");
+        Optional<String> originArn = reader.text("ORIGIN_VERIFY_SECRET_ARN");
+        if (originSecret.isPresent() && originArn.isPresent()) {
+            throw new ConfigException("ORIGIN_VERIFY_SECRET and ORIGIN_VERIFY_SECRET_ARN are both set: use "
+                    + "ORIGIN_VERIFY_SECRET locally, ORIGIN_VERIFY_SECRET_ARN in AWS, not both");
+        }
+        originArn.ifPresent(arn -> secretArn("ORIGIN_VERIFY_SECRET_ARN", arn));
+        Optional<OidcSettings> oidc = Optional.empty();
+        if (mode == AuthMode.OIDC) {
+            oidc = Optional.of(oidc(reader));
+        } else {
+            List.of("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_VERIFIER").stream()
+                    .filter(name -> reader.text(name).isPresent())
+                    .findFirst()
+                    .ifPresent(name -> {
+                        throw new ConfigException(name + " is set but AUTH_MODE is '" + mode.wireName()
+                                + "': set AUTH_MODE=oidc to sign in with an OpenID Connect provider");
+                    });
+        }
+        return new AuthSettings(
+                mode,
+                token.map(Secret::of),
+                tokenArn,
+                oidc,
+                originSecret.map(Secret::of),
+                originArn,
+                endpoint(env, systemProperties, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "aws.endpointUrlSecretsManager"));
+    }
+
+    private static OidcSettings oidc(Reader reader) {
+        String issuer = reader.text("OIDC_ISSUER")
+                .orElseThrow(
+                        () -> new ConfigException(
+                                "AUTH_MODE is 'oidc' but OIDC_ISSUER is not set: set it to the "
+                                        + "provider's issuer URL (its discovery document is <issuer>/.well-known/openid-configuration)"));
+        providerUrl("OIDC_ISSUER", issuer);
+        String clientId = reader.text("OIDC_CLIENT_ID")
+                .orElseThrow(
+                        () -> new ConfigException(
+                                "AUTH_MODE is 'oidc' but OIDC_CLIENT_ID is not set: set it to the page's client id at the provider"));
+        OidcSettings.Verifier verifier = reader.text("OIDC_VERIFIER")
+                .map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+                    case "function" -> OidcSettings.Verifier.FUNCTION;
+                    case "apigateway" -> OidcSettings.Verifier.APIGATEWAY;
+                    default ->
+                        throw new ConfigException("OIDC_VERIFIER must be 'function' (the function verifies tokens) "
+                                + "or 'apigateway' (API Gateway's Cognito authorizer has), not '" + value + "'");
+                })
+                .orElse(OidcSettings.Verifier.FUNCTION);
+        Optional<URI> authorization = reader.text("OIDC_AUTHORIZATION_ENDPOINT")
+                .map(value -> providerUrl("OIDC_AUTHORIZATION_ENDPOINT", value));
+        Optional<URI> token =
+                reader.text("OIDC_TOKEN_ENDPOINT").map(value -> providerUrl("OIDC_TOKEN_ENDPOINT", value));
+        Optional<URI> logout =
+                reader.text("OIDC_LOGOUT_ENDPOINT").map(value -> providerUrl("OIDC_LOGOUT_ENDPOINT", value));
+        if (verifier == OidcSettings.Verifier.APIGATEWAY && (authorization.isEmpty() || token.isEmpty())) {
+            throw new ConfigException("OIDC_VERIFIER is 'apigateway', which fetches no discovery document: set "
+                    + "OIDC_AUTHORIZATION_ENDPOINT and OIDC_TOKEN_ENDPOINT");
+        }
+        OidcSettings.LogoutStyle logoutStyle = reader.text("OIDC_LOGOUT_STYLE")
+                .map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+                    case "oidc" -> OidcSettings.LogoutStyle.OIDC;
+                    case "cognito" -> OidcSettings.LogoutStyle.COGNITO;
+                    default ->
+                        throw new ConfigException("OIDC_LOGOUT_STYLE must be 'oidc' (RP-initiated logout) or "
+                                + "'cognito' (Cognito's logout endpoint), not '" + value + "'");
+                })
+                .orElse(OidcSettings.LogoutStyle.OIDC);
+        if (logoutStyle == OidcSettings.LogoutStyle.COGNITO && logout.isEmpty()) {
+            throw new ConfigException("OIDC_LOGOUT_STYLE is 'cognito' but OIDC_LOGOUT_ENDPOINT is not set: set it to "
+                    + "the managed login domain's /logout address");
+        }
+        List<String> scopes = reader.text("OIDC_SCOPES")
+                .map(value -> Arrays.stream(value.split("[\\s,]+"))
+                        .filter(scope -> !scope.isEmpty())
+                        .distinct()
+                        .toList())
+                .orElse(OidcSettings.DEFAULT_SCOPES);
+        if (!scopes.contains("openid")) {
+            throw new ConfigException("OIDC_SCOPES must include 'openid' (an ID token is what signs the page in), not '"
+                    + String.join(" ", scopes) + "'");
+        }
+        return new OidcSettings(issuer, clientId, verifier, authorization, token, logout, logoutStyle, scopes);
+    }
+
+    /** An address of the provider: https://, or http:// on this machine only (a local provider). */
+    private static URI providerUrl(String variable, String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        String scheme =
+                uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri == null || uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+        if (host.isEmpty()
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
+            throw new ConfigException(variable + " must be an https:// URL without query or fragment (http:// only on "
+                    + "localhost), such as https://login.example.com/realms/chat, not '" + value + "'");
+        }
+        return uri;
+    }
+
+    private static void secretArn(String variable, String value) {
+        if (!value.matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
+            throw new ConfigException(variable + " must be the ARN of a secret in AWS Secrets Manager "
+                    + "(arn:aws:secretsmanager:<region>:<account>:secret:<name>), not '" + value + "'");
+        }
+>>>>>>> auth9
     }
 
     /** {@code .chat-data} under the working directory; in Lambda, where only /tmp is writable, under /tmp. */

@@ -3,6 +3,7 @@ package dev.bedrockchat.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bedrockchat.function.auth.AuthMode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ class ConfigTest {
         assertThat(config.historyBudgetChars()).isEqualTo(24000);
         assertThat(config.modelTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.answerTimeout()).isEqualTo(Duration.ofSeconds(600));
-        assertThat(config.authToken()).isEmpty();
+        assertThat(config.auth().mode()).isEqualTo(AuthMode.NONE);
+        assertThat(config.auth().originVerifySecret()).isEmpty();
         assertThat(config.staticDir()).isEmpty();
         assertThat(config.bedrockEndpoint()).isEmpty();
         assertThat(config.behindWebAdapter()).isFalse();
@@ -96,7 +98,9 @@ class ConfigTest {
         assertThat(config.historyBudgetChars()).isEqualTo(30);
         assertThat(config.modelTimeout()).isEqualTo(Duration.ofSeconds(40));
         assertThat(config.answerTimeout()).isEqualTo(Duration.ofSeconds(27));
-        assertThat(config.authToken()).contains("t");
+        assertThat(config.auth().mode()).isEqualTo(AuthMode.TOKEN);
+        assertThat(config.auth().token())
+                .hasValueSatisfying(token -> assertThat(token.matches("t")).isTrue());
         assertThat(config.staticDir()).contains(dir.resolve("frontend/dist"));
         assertThat(config.environmentName()).isEqualTo("prod");
         assertThat(config.bedrockEndpoint()).contains(URI.create("http://127.0.0.1:4000"));

@@ -56,7 +56,8 @@ class PackageRulesTest {
                         || name.startsWith("com.sun.net.httpserver")
                         || name.startsWith("java.net.http")
                         || name.startsWith("dev.bedrockchat.function.http")
-                        || name.startsWith("dev.bedrockchat.function.api")));
+                        || name.startsWith("dev.bedrockchat.function.api")
+                        || name.startsWith("dev.bedrockchat.function.auth")));
         assertThat(Arrays.stream(ErrorCode.class.getMethods()).map(java.lang.reflect.Method::getName))
                 .as("chat error codes carry no HTTP status")
                 .doesNotContain("status");
@@ -76,6 +77,25 @@ class PackageRulesTest {
     }
 
     @Test
+    void signInKnowsNothingOfTheRouterOrTheAwsSdkAndVerifiesTokensOnTheJdkAlone() {
+        Map<String, List<String>> auth = imports("auth");
+
+        assertThat(auth).containsKeys("SignIn.java", "OidcTokenVerifier.java", "SigningKeys.java");
+        auth.forEach((file, imports) -> assertThat(imports)
+                .as(file)
+                .noneMatch(name -> name.startsWith("software.amazon.")
+                        || name.startsWith("com.amazonaws.")
+                        || name.startsWith("com.nimbusds")
+                        || name.startsWith("io.jsonwebtoken")
+                        || name.startsWith("com.auth0")
+                        || name.startsWith("org.jose4j")
+                        || name.startsWith("dev.bedrockchat.function.api")
+                        || name.startsWith("dev.bedrockchat.function.aws")
+                        || name.startsWith("dev.bedrockchat.function.server")
+                        || name.startsWith("dev.bedrockchat.function.lambda")));
+    }
+
+    @Test
     void everyErrorCodeHasOneStatusAndTheTransportOnlyCodesAreTheApisOwn() {
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(HttpError.of(code).code()).isEqualTo(code.code());
@@ -83,6 +103,7 @@ class PackageRulesTest {
         assertThat(Arrays.stream(HttpError.values())
                         .filter(error -> error.chatCode().isEmpty())
                         .map(HttpError::code))
+<<<<<<< HEAD
                 .as("the API's own refusals, and the HTTP server's before any route")
                 .containsExactly(
                         "Unauthorized",
@@ -95,6 +116,10 @@ class PackageRulesTest {
                         "NotImplemented",
                         "ServerBusy",
                         "HttpVersionNotSupported");
+=======
+                .containsExactly(
+                        "Unauthorized", "Forbidden", "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType");
+>>>>>>> auth9
         Map<String, Integer> statuses =
                 Arrays.stream(HttpError.values()).collect(Collectors.toMap(HttpError::code, HttpError::status));
         assertThat(statuses)
@@ -102,6 +127,7 @@ class PackageRulesTest {
                         Map.entry("ValidationError", 400),
                         Map.entry("ModelNotAllowed", 400),
                         Map.entry("Unauthorized", 401),
+                        Map.entry("Forbidden", 403),
                         Map.entry("NotFound", 404),
                         Map.entry("MethodNotAllowed", 405),
                         Map.entry("RequestTimeout", 408),

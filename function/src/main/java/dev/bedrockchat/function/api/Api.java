@@ -2,15 +2,20 @@ package dev.bedrockchat.function.api;
 
 import static dev.bedrockchat.function.api.Route.ANY;
 import static dev.bedrockchat.function.api.Route.Access.OPEN;
-import static dev.bedrockchat.function.api.Route.Access.TOKEN;
+import static dev.bedrockchat.function.api.Route.Access.SIGNED_IN;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.auth.AuthenticationFailed;
+import dev.bedrockchat.function.auth.Caller;
+import dev.bedrockchat.function.auth.Credentials;
+import dev.bedrockchat.function.auth.OriginCheck;
+import dev.bedrockchat.function.auth.SignIn;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatService;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
 import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.ModelCheck;
-import dev.bedrockchat.function.chat.Principal;
+import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
@@ -35,6 +40,11 @@ import java.util.regex.Pattern;
  *
  * <p>The request id is the transport's own (API Gateway's request id) when it has one, else a new UUID. A client's
  * {@code x-request-id} never chooses it: it is logged as {@code clientRequestId}.
+ *
+ * <p>Sign-in ({@link SignIn}): a route open to anyone still identifies a signed-in caller; every other route answers
+ * 401 (with the failed check as {@code reason} and {@code WWW-Authenticate}) to a caller who is not signed in. Before
+ * any route, the one way in: with an origin secret configured, a request without {@code X-Origin-Verify: <secret>} is
+ * answered 403, except {@code GET|HEAD /api/health} (for smoke tests) and the function's own Lambda events.
  */
 public final class Api {
     /** The largest request body read; beyond it the answer is 413 and the rest is not read. */
@@ -44,7 +54,8 @@ public final class Api {
 
     private final Routes routes;
     private final ChatService chat;
-    private final Authenticator authenticator;
+    private final SignIn signIn;
+    private final Map<String, String> securityHeaders;
     private final ResponseBodies bodies;
     private final JsonLog log;
     private final ObjectMapper mapper;
@@ -53,12 +64,13 @@ public final class Api {
             ChatService chat,
             ModelCheck check,
             HealthInfo health,
-            Authenticator authenticator,
+            SignIn signIn,
             Optional<StaticFiles> staticFiles,
             JsonLog log,
             ObjectMapper mapper) {
         this.chat = chat;
-        this.authenticator = authenticator;
+        this.signIn = signIn;
+        this.securityHeaders = SecurityHeaders.local(signIn.connectOrigins());
         this.bodies = new ResponseBodies(mapper);
         this.log = log;
         this.mapper = mapper;
@@ -68,14 +80,17 @@ public final class Api {
         var conversations = new ConversationsHandler(chat, bodies);
         var events = new EventsHandler(health.mode(), health.version(), bodies, mapper);
         var page = new PageHandler(staticFiles);
+        var account = new SignInHandler(signIn, bodies);
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
-                .route("GET", "/api/models", TOKEN, models::list)
-                .route("POST", "/api/chat", TOKEN, chatHandler::post)
-                .route("GET", "/api/conversations/{conversationId}", TOKEN, conversations::get)
-                .route("DELETE", "/api/conversations/{conversationId}", TOKEN, conversations::delete)
-                .route(ANY, "/api/**", TOKEN, Api::noSuchRoute)
+                .route("GET", "/api/auth/config", OPEN, account::config)
+                .route("GET", "/api/me", SIGNED_IN, account::me)
+                .route("GET", "/api/models", SIGNED_IN, models::list)
+                .route("POST", "/api/chat", SIGNED_IN, chatHandler::post)
+                .route("GET", "/api/conversations/{conversationId}", SIGNED_IN, conversations::get)
+                .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
+                .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
                 .route("GET", "/**", OPEN, page::file)
                 .build();
@@ -183,7 +198,7 @@ public final class Api {
         String requestId = request.transportId()
                 .filter(id -> REQUEST_ID.matcher(id).matches())
                 .orElseGet(() -> UUID.randomUUID().toString());
-        var x = new Exchange(request, requestId, sink, bodies, mapper);
+        var x = new Exchange(request, requestId, sink, bodies, mapper, securityHeaders);
         // What the client calls the request, for finding it in the logs; it never becomes the request's id.
         request.header("x-request-id")
                 .filter(id -> REQUEST_ID.matcher(id).matches())
@@ -192,6 +207,7 @@ public final class Api {
     }
 
     private void dispatch(Exchange x) throws IOException {
+        checkTheWayIn(x);
         switch (routes.match(x.request().method(), x.request().path())) {
             case Routes.Match.Found found -> {
                 x.matched(found.route().path().template(), found.parameters());
@@ -207,8 +223,45 @@ public final class Api {
         }
     }
 
-    private Principal principal(Exchange x, Route.Access access) {
-        return access == OPEN ? authenticator.identify(x.request()) : authenticator.authenticate(x.request());
+    /**
+     * The one way in: 403 for a request without the origin secret, unless it is {@code GET|HEAD /api/health} or one
+     * of the function's own Lambda events. The log line says the header was missing or wrong, never its value.
+     */
+    private void checkTheWayIn(Exchange x) {
+        OriginCheck check = signIn.originCheck();
+        ApiRequest request = x.request();
+        boolean ownEvent = request.gateway().invocationEvent()
+                && request.method().equals("POST")
+                && request.path().equals("/events");
+        if (!check.enabled() || ownEvent) {
+            return;
+        }
+        boolean health = request.path().equals("/api/health")
+                && (request.method().equals("GET") || request.method().equals("HEAD"));
+        if (health) {
+            return;
+        }
+        OriginCheck.Verdict verdict = check.check(request.header(OriginCheck.HEADER));
+        if (verdict != OriginCheck.Verdict.ADMITTED) {
+            x.log("originVerify", verdict == OriginCheck.Verdict.MISSING ? "missing" : "mismatch");
+            throw new ApiException(
+                    HttpError.FORBIDDEN,
+                    "This API is reached only through the deployment's own address (its CloudFront distribution), "
+                            + "not directly");
+        }
+    }
+
+    private Caller principal(Exchange x, Route.Access access) {
+        Credentials credentials =
+                Credentials.of(x.request()::header, x.request().gateway().authorizerClaims());
+        if (access == OPEN) {
+            return signIn.authenticator().identify(credentials);
+        }
+        try {
+            return signIn.authenticator().authenticate(credentials);
+        } catch (AuthenticationFailed e) {
+            throw ApiException.unauthorized(e);
+        }
     }
 
     private static void noSuchRoute(Exchange x) {

@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param transportId   an id the transport already has for the request (e.g. API Gateway's), if any
  * @param timeLimit     when the transport must have the whole response (e.g. before the Lambda invocation ends), if
  *                      it has such a limit; an answer is cut off by it as by ANSWER_TIMEOUT_SECONDS
+ * @param gateway       what the platform in front vouches for (verified sign-in claims, the function's own events);
+ *                      {@link GatewayContext#NONE} from a transport that cannot vouch for anything
  */
 public record ApiRequest(
         String method,
@@ -31,9 +33,23 @@ public record ApiRequest(
         Map<String, List<String>> headers,
         InputStream body,
         Optional<String> transportId,
-        Optional<Deadline> timeLimit) {
+        Optional<Deadline> timeLimit,
+        GatewayContext gateway) {
+
+    /** A request its transport vouches nothing for. */
+    public ApiRequest(
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, List<String>> headers,
+            InputStream body,
+            Optional<String> transportId,
+            Optional<Deadline> timeLimit) {
+        this(method, path, rawQuery, headers, body, transportId, timeLimit, GatewayContext.NONE);
+    }
 
     public ApiRequest {
+        gateway = gateway == null ? GatewayContext.NONE : gateway;
         rawQuery = rawQuery == null ? "" : rawQuery;
         var caseInsensitive = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> {

@@ -3,12 +3,12 @@ package dev.bedrockchat.function.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.auth.Caller;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.http.ContentTypes;
 import dev.bedrockchat.function.http.PercentDecoding;
-import dev.bedrockchat.function.http.SecurityHeaders;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,23 +24,34 @@ final class Exchange {
     private final ResponseSink sink;
     private final ResponseBodies bodies;
     private final ObjectMapper mapper;
+    private final Map<String, String> securityHeaders;
     private final long startNanos = System.nanoTime();
     private final Map<String, Object> logFields = new LinkedHashMap<>();
     private String route = "unmatched";
     private Map<String, String> pathParameters = Map.of();
-    private Principal principal = Principal.ANONYMOUS;
+    private Caller caller = Caller.ANONYMOUS;
     private String logType = "request";
     private boolean clientClosed;
     private Integer status;
     private Failure failure;
     private ResponseSink.EventSink events;
 
-    Exchange(ApiRequest request, String requestId, ResponseSink sink, ResponseBodies bodies, ObjectMapper mapper) {
+    /**
+     * @param securityHeaders the headers every response carries (the page's security headers)
+     */
+    Exchange(
+            ApiRequest request,
+            String requestId,
+            ResponseSink sink,
+            ResponseBodies bodies,
+            ObjectMapper mapper,
+            Map<String, String> securityHeaders) {
         this.request = request;
         this.requestId = requestId;
         this.sink = request.method().equals("HEAD") ? new HeadSink(sink) : sink;
         this.bodies = bodies;
         this.mapper = mapper;
+        this.securityHeaders = securityHeaders;
     }
 
     ApiRequest request() {
@@ -51,8 +62,14 @@ final class Exchange {
         return requestId;
     }
 
+    /** The principal that owns the request's data. */
     Principal principal() {
-        return principal;
+        return caller.principal();
+    }
+
+    /** Who is signed in, with what is shown of them. */
+    Caller caller() {
+        return caller;
     }
 
     String route() {
@@ -65,8 +82,8 @@ final class Exchange {
         this.pathParameters = parameters;
     }
 
-    void identified(Principal who) {
-        this.principal = who;
+    void identified(Caller who) {
+        this.caller = who;
     }
 
     /**
@@ -185,11 +202,11 @@ final class Exchange {
         line.put("status", status);
         line.put("latencyMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         line.put("mode", mode);
-        line.put("principal", principal.kind());
+        line.put("principal", caller.principal().kind());
         line.putAll(logFields);
         if (failure != null) {
             line.put("errorCode", failure.error().code());
-            failure.reason().ifPresent(reason -> line.put("errorReason", reason.wireName()));
+            failure.reason().ifPresent(reason -> line.put("errorReason", reason));
             if (failure.error().status() >= 500) {
                 line.putAll(failure.diagnostics());
             }
@@ -203,7 +220,7 @@ final class Exchange {
     private Map<String, String> baseHeaders() {
         var headers = new LinkedHashMap<String, String>();
         headers.put("x-request-id", requestId);
-        headers.putAll(SecurityHeaders.local());
+        headers.putAll(securityHeaders);
         return headers;
     }
 

@@ -8,27 +8,32 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * An error on its way to the client, whoever raised it: the row of the error table, the message, the reason of a
- * failed model call, and what the log line needs.
+ * An error on its way to the client, whoever raised it: the row of the error table, the message, the reason (why a
+ * model call failed, or which sign-in check did), and what the log line needs.
  *
+ * @param reason      the envelope's {@code reason}, as sent
  * @param diagnostics fields for the operators' log line (the failure's class, an AWS error code, …)
  */
 record Failure(
         HttpError error,
         String message,
-        Optional<ErrorReason> reason,
+        Optional<String> reason,
         OptionalInt retryAfterSeconds,
         List<String> allowedMethods,
         Map<String, String> diagnostics) {
 
     static Failure of(ChatException e) {
         return new Failure(
-                HttpError.of(e.code()), e.getMessage(), e.reason(), e.retryAfterSeconds(), List.of(), e.diagnostics());
+                HttpError.of(e.code()),
+                e.getMessage(),
+                e.reason().map(ErrorReason::wireName),
+                e.retryAfterSeconds(),
+                List.of(),
+                e.diagnostics());
     }
 
     static Failure of(ApiException e) {
-        return new Failure(
-                e.error(), e.getMessage(), Optional.empty(), OptionalInt.empty(), e.allowedMethods(), Map.of());
+        return new Failure(e.error(), e.getMessage(), e.reason(), OptionalInt.empty(), e.allowedMethods(), Map.of());
     }
 
     /** A request the transport refused (a server without room says when to come back). */

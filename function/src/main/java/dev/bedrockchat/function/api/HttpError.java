@@ -10,14 +10,19 @@ import java.util.Optional;
 /**
  * Every error the API answers with, in one table: the code of the envelope, its HTTP status and the header that goes
  * with it. The chat service's codes ({@link ErrorCode}) each have their row; the rows without one belong to the
+<<<<<<< HEAD
  * transport alone: a method, a body or a token the API refuses before any chat logic runs, and the requests the HTTP
  * server refuses before any route (too slow, too long a request line, too many or too large header fields, what it
  * does not implement, no room for another connection, another HTTP version).
+=======
+ * transport alone (a method, a body, a token or a way in the API refuses before any chat logic runs).
+>>>>>>> auth9
  */
 public enum HttpError {
     VALIDATION_ERROR(ErrorCode.VALIDATION_ERROR, 400),
     MODEL_NOT_ALLOWED(ErrorCode.MODEL_NOT_ALLOWED, 400),
     UNAUTHORIZED("Unauthorized", 401),
+    FORBIDDEN("Forbidden", 403),
     NOT_FOUND(ErrorCode.NOT_FOUND, 404),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
     REQUEST_TIMEOUT("RequestTimeout", 408),
@@ -36,7 +41,7 @@ public enum HttpError {
     MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504),
     HTTP_VERSION_NOT_SUPPORTED("HttpVersionNotSupported", 505);
 
-    /** The challenge of a 401: the bearer token of AUTH_TOKEN. */
+    /** The challenge of a 401: a bearer token (the shared token, or a person's ID token). */
     static final String BEARER_CHALLENGE = "Bearer realm=\"bedrock-chat\"";
 
     private static final Map<ErrorCode, HttpError> BY_CHAT_CODE = byChatCode();

@@ -3,12 +3,16 @@ package dev.bedrockchat.function.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bedrockchat.function.auth.AuthMode;
+import dev.bedrockchat.function.auth.Caller;
+import dev.bedrockchat.function.auth.ClientConfig;
 import dev.bedrockchat.function.chat.ChatResult;
 import dev.bedrockchat.function.chat.Conversation;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
+import java.util.Locale;
 
 /** Every JSON body the API answers with, shaped in one place (openapi.yaml describes the same shapes). */
 final class ResponseBodies {
@@ -26,8 +30,42 @@ final class ResponseBodies {
                 .put("model", health.model())
                 .put("region", health.region())
                 .put("storage", health.storage())
-                .put("version", health.version());
+                .put("version", health.version())
+                .put("auth", health.auth());
         health.bedrockEndpoint().ifPresent(endpoint -> body.put("bedrockEndpoint", endpoint));
+        return body;
+    }
+
+    /**
+     * {@code GET /api/auth/config}: {@code {"mode"}}, and in {@code oidc} mode what the page needs to sign in
+     * ({@code issuer, clientId, authorizationEndpoint, tokenEndpoint, scopes, logout?{url, style}}).
+     */
+    ObjectNode authConfig(ClientConfig config) {
+        ObjectNode body = mapper.createObjectNode().put("mode", config.mode().wireName());
+        config.oidc().ifPresent(oidc -> {
+            body.put("issuer", oidc.issuer())
+                    .put("clientId", oidc.clientId())
+                    .put("authorizationEndpoint", oidc.authorizationEndpoint().toString())
+                    .put("tokenEndpoint", oidc.tokenEndpoint().toString());
+            ArrayNode scopes = body.putArray("scopes");
+            oidc.scopes().forEach(scopes::add);
+            oidc.logout()
+                    .ifPresent(logout -> body.putObject("logout")
+                            .put("url", logout.url().toString())
+                            .put("style", logout.style().name().toLowerCase(Locale.ROOT)));
+        });
+        return body;
+    }
+
+    /** {@code GET /api/me}: {@code {"principal":{"kind","id","name"?,"email"?},"auth"}}. */
+    ObjectNode me(Caller caller, AuthMode mode) {
+        ObjectNode body = mapper.createObjectNode();
+        ObjectNode principal = body.putObject("principal")
+                .put("kind", caller.principal().kind())
+                .put("id", caller.principal().id());
+        caller.name().ifPresent(name -> principal.put("name", name));
+        caller.email().ifPresent(email -> principal.put("email", email));
+        body.put("auth", mode.wireName());
         return body;
     }
 
@@ -128,13 +166,14 @@ final class ResponseBodies {
 
     /**
      * The error envelope {@code {"error":{"code","reason"?,"message","requestId","retryAfterSeconds"?}}}, as a JSON
-     * response or as the data of a stream's {@code error} event. {@code reason} names why a model call failed.
+     * response or as the data of a stream's {@code error} event. {@code reason} names why a model call failed, or
+     * (with 401) which sign-in check did.
      */
     ObjectNode error(Failure failure, String requestId) {
         ObjectNode envelope = mapper.createObjectNode();
         ObjectNode error =
                 envelope.putObject("error").put("code", failure.error().code());
-        failure.reason().ifPresent(reason -> error.put("reason", reason.wireName()));
+        failure.reason().ifPresent(reason -> error.put("reason", reason));
         error.put("message", failure.message()).put("requestId", requestId);
         failure.retryAfterSeconds().ifPresent(seconds -> error.put("retryAfterSeconds", seconds));
         return envelope;

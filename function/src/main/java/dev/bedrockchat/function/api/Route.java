@@ -12,10 +12,13 @@ record Route(String method, PathPattern path, Access access, Handler handler) {
 
     /** Who may call a route. */
     enum Access {
-        /** Anyone; a valid token still identifies its caller. */
+        /** Anyone; a caller who is signed in is still identified. */
         OPEN,
-        /** With AUTH_TOKEN set, only callers that present it. */
-        TOKEN
+        /**
+         * Only a caller who is signed in (in {@code token} and {@code oidc} mode; in {@code none} mode everyone is the
+         * anonymous principal); anyone else gets 401.
+         */
+        SIGNED_IN
     }
 
     /** Answers one request of the route. */

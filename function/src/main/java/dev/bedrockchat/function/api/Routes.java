@@ -62,8 +62,8 @@ final class Routes {
                     allowed.add("HEAD");
                 }
             });
-            Route.Access access = owners.stream().anyMatch(owner -> owner.access() == Route.Access.TOKEN)
-                    ? Route.Access.TOKEN
+            Route.Access access = owners.stream().anyMatch(owner -> owner.access() == Route.Access.SIGNED_IN)
+                    ? Route.Access.SIGNED_IN
                     : Route.Access.OPEN;
             return new Match.WrongMethod(row.path().template(), access, List.copyOf(allowed));
         }

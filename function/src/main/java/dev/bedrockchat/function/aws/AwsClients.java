@@ -16,11 +16,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the AWS SDK clients, once, at start-up, and closes them at shutdown: explicit region, one credentials
- * provider, the AWS CRT HTTP clients (one synchronous client shared by Bedrock and S3). An endpoint override
- * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3, which the SDK also reads by itself) is passed on unchanged;
+ * provider, the AWS CRT HTTP clients (one synchronous client shared by Bedrock, S3 and Secrets Manager). An endpoint
+ * override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK
+ * also reads by itself) is passed on unchanged;
  * a plain http:// endpoint (a local stand-in) gets HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to
  * Bedrock.
  */
@@ -79,6 +81,23 @@ public final class AwsClients implements AutoCloseable {
                         .apiCallAttemptTimeout(Duration.ofSeconds(5))
                         .build());
         endpoint.ifPresent(uri -> builder.endpointOverride(uri).forcePathStyle(true));
+        return track(builder.build());
+    }
+
+    /**
+     * The client that reads the sign-in secrets at start-up (the shared token, the origin secret): a few calls, each
+     * bounded, so that a start never hangs on an unreachable endpoint.
+     */
+    public SecretsManagerClient secretsManager(Optional<URI> endpoint) {
+        var builder = SecretsManagerClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(syncHttpClient())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(10))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(3))
+                        .build());
+        endpoint.ifPresent(builder::endpointOverride);
         return track(builder.build());
     }
 

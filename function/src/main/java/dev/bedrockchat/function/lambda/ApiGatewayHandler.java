@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedrockchat.function.Application;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.ApiRequest;
+import dev.bedrockchat.function.api.GatewayContext;
 import dev.bedrockchat.function.api.InvocationTimeLimit;
 import dev.bedrockchat.function.api.ResponseSink;
 import dev.bedrockchat.function.chat.Deadline;
@@ -44,6 +45,10 @@ import java.util.regex.Pattern;
  * error envelope, like any bad request. When Lambda gives a context, an answer must be complete
  * {@link InvocationTimeLimit#RESPONSE_MARGIN} before the invocation's time runs out (or sooner, by
  * ANSWER_TIMEOUT_SECONDS), so that the turn, its artifact and the response still get out.
+ *
+ * <p>With API Gateway's Cognito authorizer, the claims it verified come in the event's
+ * {@code requestContext.authorizer.claims} and sign the caller in ({@code OIDC_VERIFIER=apigateway}); the function's
+ * own events are marked as such, so that the origin check lets them in.
  *
  * <p>The application (SDK clients included) is built once, when Lambda creates the handler.
  */
@@ -114,7 +119,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                                 "Content-Length", List.of(Integer.toString(body.length))),
                         new ByteArrayInputStream(body),
                         lambdaRequestId(context),
-                        timeLimit(context)),
+                        timeLimit(context),
+                        GatewayContext.INVOCATION_EVENT),
                 sink);
     }
 
@@ -176,7 +182,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                         headers,
                         new ByteArrayInputStream(body),
                         transportId,
-                        timeLimit(context)),
+                        timeLimit(context),
+                        GatewayContext.apiGateway(GatewayContext.authorizerClaims(event.path("requestContext")))),
                 sink);
     }
 

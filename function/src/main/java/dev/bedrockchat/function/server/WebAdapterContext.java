@@ -2,6 +2,7 @@ package dev.bedrockchat.function.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.api.GatewayContext;
 import dev.bedrockchat.function.api.InvocationTimeLimit;
 import dev.bedrockchat.function.chat.Deadline;
 import java.io.IOException;
@@ -19,11 +20,20 @@ import java.util.function.LongSupplier;
  * <p>A value that is not what the adapter sends (not JSON, no such field, a field of the wrong type, a deadline that
  * no invocation has) is ignored: the request then gets a new id and no limit, never an error.
  *
+ * <p>The request context also carries what API Gateway's authorizer verified ({@code authorizer.claims}: a person's
+ * claims, with the Cognito authorizer), and a request without any request context is not one API Gateway sent: it
+ * is one of the function's own Lambda events, which the adapter posts to its pass-through path.
+ *
  * @param requestId API Gateway's request id; for an event that did not come through API Gateway (the warm-up), the
  *                  Lambda request id
  * @param timeLimit the invocation's deadline less the response margin
+ * @param gateway   the authorizer's claims, or that the request is one of the function's own events
  */
-record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimit) {
+record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimit, GatewayContext gateway) {
+    /** Nothing known: a request the server does not take the adapter's word for. */
+    static final WebAdapterContext NONE =
+            new WebAdapterContext(Optional.empty(), Optional.empty(), GatewayContext.NONE);
+
     static final String REQUEST_CONTEXT = "x-amzn-request-context";
     static final String LAMBDA_CONTEXT = "x-amzn-lambda-context";
 
@@ -43,7 +53,10 @@ record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimi
         Optional<String> apiGatewayId = request.flatMap(node -> text(node, "requestId"));
         Optional<String> lambdaId = lambda.flatMap(node -> text(node, "request_id"));
         Optional<Deadline> limit = lambda.flatMap(node -> deadline(node, nowMillis.getAsLong()));
-        return new WebAdapterContext(apiGatewayId.or(() -> lambdaId), limit);
+        GatewayContext gateway = requestContext.isEmpty()
+                ? GatewayContext.INVOCATION_EVENT
+                : GatewayContext.apiGateway(request.flatMap(GatewayContext::authorizerClaims));
+        return new WebAdapterContext(apiGatewayId.or(() -> lambdaId), limit, gateway);
     }
 
     private static Optional<Deadline> deadline(JsonNode lambda, long nowMillis) {

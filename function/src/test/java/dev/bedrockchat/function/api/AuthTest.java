@@ -14,7 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** With AUTH_TOKEN set, every API route but health needs the bearer token. */
+/**
+ * With AUTH_TOKEN set ({@code token} mode), every API route but the open ones needs the shared token, in
+ * {@code X-Chat-Token} (the page) or {@code Authorization: Bearer} (programs).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthTest {
     private static final String TOKEN = "s3cr3t-token-for-tests";
@@ -53,11 +56,40 @@ class AuthTest {
                 : app.get("/api/models", "Authorization", authorization);
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate"))
-                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"bedrock-chat\"");
         JsonNode error = TestApp.json(response).path("error");
         assertThat(error.path("code").asText()).isEqualTo("Unauthorized");
-        assertThat(error.path("message").asText()).contains("Authorization: Bearer");
+        boolean presented = authorization.length() > 7 && authorization.startsWith("Bearer ");
+        assertThat(error.path("reason").asText()).isEqualTo(presented ? "invalid_token" : "missing_token");
+        assertThat(error.path("message").asText()).contains("X-Chat-Token: <token>", "Authorization: Bearer");
+        assertThat(response.body()).doesNotContain(TOKEN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "wrong", "Bearer s3cr3t-token-for-tests", "s3cr3t-token-for-test"})
+    void theTokenHeaderTakesTheRawTokenOnly(String value) {
+        HttpResponse<String> response = app.get("/api/models", "X-Chat-Token", value);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(TestApp.json(response).at("/error/reason").asText())
+                .isEqualTo(value.isBlank() ? "missing_token" : "invalid_token");
+    }
+
+    @Test
+    void thePageSendsTheTokenInXChatTokenAndMeSaysWhoThatIs() {
+        HttpResponse<String> me = app.get("/api/me", "X-Chat-Token", TOKEN);
+
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(TestApp.json(me))
+                .isEqualTo(TestApp.json("{\"principal\":{\"kind\":\"token\",\"id\":\"shared-token\","
+                        + "\"name\":\"Shared token\"},\"auth\":\"token\"}"));
+        assertThat(app.get("/api/models", "X-Chat-Token", " " + TOKEN + " ").statusCode())
+                .isEqualTo(200);
+        // The page's header wins: a program's stale Authorization does not spoil it.
+        assertThat(app.get("/api/models", "X-Chat-Token", TOKEN, "Authorization", "Bearer old")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(app.rawLog()).doesNotContain(TOKEN);
     }
 
     @Test

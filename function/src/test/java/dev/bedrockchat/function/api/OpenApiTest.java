@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bedrockchat.function.Application;
 import dev.bedrockchat.function.Config;
+import dev.bedrockchat.function.auth.AuthReason;
 import dev.bedrockchat.function.chat.ErrorReason;
 import dev.bedrockchat.function.http.SecurityHeaders;
 import java.io.OutputStream;
@@ -40,6 +41,8 @@ class OpenApiTest {
         assertThat(spec.path("openapi").asText()).isEqualTo("3.1.0");
         JsonNode paths = spec.path("paths");
         assertThat(paths.path("/api/health").has("get")).isTrue();
+        assertThat(paths.path("/api/auth/config").has("get")).isTrue();
+        assertThat(paths.path("/api/me").has("get")).isTrue();
         assertThat(paths.path("/api/models").has("get")).isTrue();
         assertThat(paths.path("/api/chat").has("post")).isTrue();
         assertThat(paths.path("/api/conversations/{conversationId}").has("get")).isTrue();
@@ -119,9 +122,41 @@ class OpenApiTest {
                         .map(ErrorReason::wireName)
                         .toList());
         assertThat(listed).allSatisfy(reason -> assertThat(explained).contains("`" + reason + "`"));
-        assertThat(spec.at("/components/schemas/ErrorEnvelope/properties/error/properties/reason/$ref")
-                        .asText())
-                .isEqualTo("#/components/schemas/ErrorReason");
+        assertThat(spec.at("/components/schemas/ErrorEnvelope/properties/error/properties/reason/anyOf")
+                        .toString())
+                .isEqualTo("[{\"$ref\":\"#/components/schemas/ErrorReason\"},"
+                        + "{\"$ref\":\"#/components/schemas/UnauthorizedReason\"}]");
+    }
+
+    @Test
+    void everySignInReasonIsListedAndExplained() {
+        var listed = new ArrayList<String>();
+        spec.at("/components/schemas/UnauthorizedReason/enum").forEach(reason -> listed.add(reason.asText()));
+        String explained =
+                spec.at("/components/schemas/UnauthorizedReason/description").asText();
+
+        assertThat(listed)
+                .containsExactlyElementsOf(Arrays.stream(AuthReason.values())
+                        .map(AuthReason::wireName)
+                        .toList());
+        assertThat(listed).allSatisfy(reason -> assertThat(explained).contains("`" + reason + "`"));
+    }
+
+    @Test
+    void bothWaysOfSendingTheTokenAreDescribed() {
+        assertThat(spec.at("/components/securitySchemes/chatToken/type").asText())
+                .isEqualTo("apiKey");
+        assertThat(spec.at("/components/securitySchemes/chatToken/in").asText()).isEqualTo("header");
+        assertThat(spec.at("/components/securitySchemes/chatToken/name").asText())
+                .isEqualTo("X-Chat-Token");
+        assertThat(spec.at("/components/securitySchemes/bearerToken/scheme").asText())
+                .isEqualTo("bearer");
+        assertThat(spec.at("/security").toString()).isEqualTo("[{},{\"chatToken\":[]},{\"bearerToken\":[]}]");
+        assertThat(spec.at("/paths/~1api~1auth~1config/get/security").toString())
+                .isEqualTo("[{}]");
+        assertThat(spec.at("/paths/~1api~1me/get/responses/401/$ref").asText())
+                .isEqualTo("#/components/responses/Unauthorized");
+        assertThat(spec.at("/components/schemas/Health/required").toString()).contains("\"auth\"");
     }
 
     @Test

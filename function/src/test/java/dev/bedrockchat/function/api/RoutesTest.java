@@ -14,9 +14,9 @@ class RoutesTest {
 
     private final Routes routes = Routes.builder()
             .route("GET", "/api/things", Route.Access.OPEN, NONE)
-            .route("GET", "/api/things/{id}", Route.Access.TOKEN, NONE)
-            .route("DELETE", "/api/things/{id}", Route.Access.TOKEN, NONE)
-            .route(Route.ANY, "/api/**", Route.Access.TOKEN, NONE)
+            .route("GET", "/api/things/{id}", Route.Access.SIGNED_IN, NONE)
+            .route("DELETE", "/api/things/{id}", Route.Access.SIGNED_IN, NONE)
+            .route(Route.ANY, "/api/**", Route.Access.SIGNED_IN, NONE)
             .route("POST", "/events", Route.Access.OPEN, NONE)
             .route("GET", "/**", Route.Access.OPEN, NONE)
             .build();
@@ -73,7 +73,7 @@ class RoutesTest {
     @Test
     void aRefusedMethodNeedsTheTokenWhenAnyRowOfThePathDoes() {
         assertThat(((Routes.Match.WrongMethod) routes.match("PUT", "/api/things/abc")).access())
-                .isEqualTo(Route.Access.TOKEN);
+                .isEqualTo(Route.Access.SIGNED_IN);
         assertThat(((Routes.Match.WrongMethod) routes.match("POST", "/api/things")).access())
                 .isEqualTo(Route.Access.OPEN);
     }

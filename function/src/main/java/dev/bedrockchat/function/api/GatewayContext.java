@@ -1,0 +1,52 @@
+package dev.bedrockchat.function.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the platform in front of the function vouches for about a request, as only its transport can tell: the proxy
+ * event (buffered), or the Lambda Web Adapter's headers (and only behind the adapter, as anywhere else a client could
+ * forge them). A local run vouches for nothing.
+ *
+ * @param invocationEvent  the request is one of the function's own Lambda events (the warm-up), not an HTTP request
+ *                         from anyone: it came in the invocation itself, not through API Gateway
+ * @param authorizerClaims the claims API Gateway's authorizer verified ({@code requestContext.authorizer.claims})
+ */
+public record GatewayContext(boolean invocationEvent, Optional<Map<String, String>> authorizerClaims) {
+    /** Nothing vouched for: a plain HTTP request. */
+    public static final GatewayContext NONE = new GatewayContext(false, Optional.empty());
+
+    /** One of the function's own Lambda events. */
+    public static final GatewayContext INVOCATION_EVENT = new GatewayContext(true, Optional.empty());
+
+    public GatewayContext {
+        Objects.requireNonNull(authorizerClaims, "authorizerClaims");
+        authorizerClaims = authorizerClaims.map(Map::copyOf);
+    }
+
+    /** A request API Gateway forwarded, with the claims its authorizer passed (if any). */
+    public static GatewayContext apiGateway(Optional<Map<String, String>> authorizerClaims) {
+        return new GatewayContext(false, authorizerClaims);
+    }
+
+    /**
+     * {@code authorizer.claims} of an API Gateway request context: each claim whose value is a string, number or
+     * boolean, as text (the REST API passes them as strings); empty when there are none.
+     */
+    public static Optional<Map<String, String>> authorizerClaims(JsonNode requestContext) {
+        JsonNode claims = requestContext.path("authorizer").path("claims");
+        if (!claims.isObject()) {
+            return Optional.empty();
+        }
+        var values = new LinkedHashMap<String, String>();
+        claims.properties().forEach(claim -> {
+            if (claim.getValue().isValueNode() && !claim.getValue().isNull()) {
+                values.put(claim.getKey(), claim.getValue().asText());
+            }
+        });
+        return values.isEmpty() ? Optional.empty() : Optional.of(values);
+    }
+}
