@@ -1,13 +1,10 @@
 package dev.bedrockchat.function;
 
-<<<<<<< HEAD
-import dev.bedrockchat.function.server.HttpLimits;
-=======
 import dev.bedrockchat.function.auth.AuthMode;
 import dev.bedrockchat.function.auth.AuthSettings;
 import dev.bedrockchat.function.auth.OidcSettings;
 import dev.bedrockchat.function.auth.Secret;
->>>>>>> auth9
+import dev.bedrockchat.function.server.HttpLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +125,6 @@ public record Config(
                 && reader.text("AWS_LAMBDA_FUNCTION_NAME").isPresent();
     }
 
-<<<<<<< HEAD
     /** The HTTP server's limits (HTTP_*): sizes in bytes, times in seconds. */
     private static HttpLimits httpLimits(Reader reader) {
         HttpLimits defaults = HttpLimits.DEFAULTS;
@@ -141,7 +137,8 @@ public record Config(
                 reader.seconds("HTTP_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout(), 3600),
                 reader.seconds("HTTP_SEND_TIMEOUT_SECONDS", defaults.sendTimeout(), 3600),
                 reader.integer("HTTP_MAX_CONNECTIONS", defaults.maxConnections(), 1, 100_000));
-=======
+    }
+
     /**
      * The sign-in settings: AUTH_MODE (default {@code token} when AUTH_TOKEN or AUTH_TOKEN_SECRET_ARN is set, else
      * {@code none}), the shared token, the OIDC_* settings and the origin secret. Settings that contradict the mode are
@@ -285,7 +282,6 @@ public record Config(
             throw new ConfigException(variable + " must be the ARN of a secret in AWS Secrets Manager "
                     + "(arn:aws:secretsmanager:<region>:<account>:secret:<name>), not '" + value + "'");
         }
->>>>>>> auth9
     }
 
     /** {@code .chat-data} under the working directory; in Lambda, where only /tmp is writable, under /tmp. */

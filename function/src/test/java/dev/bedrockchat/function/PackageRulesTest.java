@@ -103,10 +103,10 @@ class PackageRulesTest {
         assertThat(Arrays.stream(HttpError.values())
                         .filter(error -> error.chatCode().isEmpty())
                         .map(HttpError::code))
-<<<<<<< HEAD
                 .as("the API's own refusals, and the HTTP server's before any route")
                 .containsExactly(
                         "Unauthorized",
+                        "Forbidden",
                         "MethodNotAllowed",
                         "RequestTimeout",
                         "PayloadTooLarge",
@@ -116,10 +116,6 @@ class PackageRulesTest {
                         "NotImplemented",
                         "ServerBusy",
                         "HttpVersionNotSupported");
-=======
-                .containsExactly(
-                        "Unauthorized", "Forbidden", "MethodNotAllowed", "PayloadTooLarge", "UnsupportedMediaType");
->>>>>>> auth9
         Map<String, Integer> statuses =
                 Arrays.stream(HttpError.values()).collect(Collectors.toMap(HttpError::code, HttpError::status));
         assertThat(statuses)

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * A request as any transport hands it to the {@link Api}: the JDK HTTP server, or an API Gateway proxy event.
+ * A request as any transport hands it to the {@link Api}: the function's own HTTP server, or an API Gateway proxy
+ * event.
  *
  * @param method        the HTTP method, upper case
  * @param path          the raw (still percent-encoded) path, without the query string
@@ -24,7 +26,8 @@ import java.util.TreeMap;
  * @param timeLimit     when the transport must have the whole response (e.g. before the Lambda invocation ends), if
  *                      it has such a limit; an answer is cut off by it as by ANSWER_TIMEOUT_SECONDS
  * @param gateway       what the platform in front vouches for (verified sign-in claims, the function's own events);
- *                      {@link GatewayContext#NONE} from a transport that cannot vouch for anything
+ *                      {@link GatewayContext#NONE} from a transport that cannot vouch for anything (every
+ *                      transport says which, so that none loses the claims by leaving them out)
  */
 public record ApiRequest(
         String method,
@@ -36,20 +39,8 @@ public record ApiRequest(
         Optional<Deadline> timeLimit,
         GatewayContext gateway) {
 
-    /** A request its transport vouches nothing for. */
-    public ApiRequest(
-            String method,
-            String path,
-            String rawQuery,
-            Map<String, List<String>> headers,
-            InputStream body,
-            Optional<String> transportId,
-            Optional<Deadline> timeLimit) {
-        this(method, path, rawQuery, headers, body, transportId, timeLimit, GatewayContext.NONE);
-    }
-
     public ApiRequest {
-        gateway = gateway == null ? GatewayContext.NONE : gateway;
+        Objects.requireNonNull(gateway, "gateway");
         rawQuery = rawQuery == null ? "" : rawQuery;
         var caseInsensitive = new TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> {

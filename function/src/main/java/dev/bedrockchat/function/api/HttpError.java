@@ -10,13 +10,9 @@ import java.util.Optional;
 /**
  * Every error the API answers with, in one table: the code of the envelope, its HTTP status and the header that goes
  * with it. The chat service's codes ({@link ErrorCode}) each have their row; the rows without one belong to the
-<<<<<<< HEAD
- * transport alone: a method, a body or a token the API refuses before any chat logic runs, and the requests the HTTP
- * server refuses before any route (too slow, too long a request line, too many or too large header fields, what it
- * does not implement, no room for another connection, another HTTP version).
-=======
- * transport alone (a method, a body, a token or a way in the API refuses before any chat logic runs).
->>>>>>> auth9
+ * transport alone: a method, a body, a token or a way in the API refuses before any chat logic runs, and the
+ * requests the HTTP server refuses before any route (too slow, too long a request line, too many or too large header
+ * fields, what it does not implement, no room for another connection, another HTTP version).
  */
 public enum HttpError {
     VALIDATION_ERROR(ErrorCode.VALIDATION_ERROR, 400),

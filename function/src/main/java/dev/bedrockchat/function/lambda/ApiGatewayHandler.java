@@ -92,7 +92,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                     Map.of(),
                     InputStream.nullInputStream(),
                     lambdaRequestId(context),
-                    Optional.empty());
+                    Optional.empty(),
+                    GatewayContext.NONE);
             api.refuse(
                     unreadable,
                     "The Lambda event is not a JSON object: invoke the function through API Gateway "
@@ -163,7 +164,8 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                                     headers,
                                     InputStream.nullInputStream(),
                                     transportId,
-                                    Optional.empty()),
+                                    Optional.empty(),
+                                    GatewayContext.NONE),
                             "The event's body is marked isBase64Encoded but is not valid base64",
                             sink);
                     return;

@@ -2,6 +2,7 @@ package dev.bedrockchat.function.server;
 
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.ApiRequest;
+import dev.bedrockchat.function.api.GatewayContext;
 import dev.bedrockchat.function.api.ResponseSink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +76,8 @@ final class Connection implements Runnable {
                                 Map.of(),
                                 InputStream.nullInputStream(),
                                 Optional.empty(),
-                                Optional.empty()),
+                                Optional.empty(),
+                                GatewayContext.NONE),
                         Rejections.busy(),
                         BUSY_LINGER);
             } else {
@@ -133,7 +135,12 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Reads one request and answers it; true when the connection may carry the next one. */
+    /**
+     * Reads one request and answers it; true when the connection may carry the next one. Behind the Lambda Web
+     * Adapter (and only there) the request carries what the adapter's headers tell: API Gateway's request id, the
+     * invocation's time limit, and what API Gateway vouches for (its authorizer's claims, or that the request is one
+     * of the function's own events).
+     */
     private boolean exchange(long deadline) throws IOException {
         in.deadline(deadline);
         var parser = new RequestHeadParser(limits);
@@ -170,7 +177,8 @@ final class Connection implements Runnable {
                                 head.headers(),
                                 body,
                                 context.requestId(),
-                                context.timeLimit()),
+                                context.timeLimit(),
+                                context.gateway()),
                         sink);
         if (!sink.complete) {
             return false;
@@ -183,8 +191,8 @@ final class Connection implements Runnable {
     }
 
     /**
-     * What the server read of a refused request, with the request id the Lambda Web Adapter gave it when the server
-     * runs behind the adapter and the adapter's header field was read before the refusal.
+     * What the server read of a refused request, with what the Lambda Web Adapter's headers tell (the request id
+     * above all) when the server runs behind the adapter and the adapter's header field was read before the refusal.
      */
     private ApiRequest withAdapterContext(ApiRequest partial) {
         WebAdapterContext context = server.adapterContext(partial.headers());
@@ -195,7 +203,8 @@ final class Connection implements Runnable {
                 partial.headers(),
                 partial.body(),
                 context.requestId(),
-                context.timeLimit());
+                context.timeLimit(),
+                context.gateway());
     }
 
     /** Answers a refused request through the API (envelope, headers, log line), then closes. */

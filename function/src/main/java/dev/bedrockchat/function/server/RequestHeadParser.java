@@ -2,6 +2,7 @@ package dev.bedrockchat.function.server;
 
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.ApiRequest;
+import dev.bedrockchat.function.api.GatewayContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,8 @@ final class RequestHeadParser {
                 headers,
                 InputStream.nullInputStream(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                GatewayContext.NONE);
     }
 
     private record RequestLine(String method, String target, boolean http11) {}

@@ -30,15 +30,12 @@ import java.util.function.LongSupplier;
  * @param gateway   the authorizer's claims, or that the request is one of the function's own events
  */
 record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimit, GatewayContext gateway) {
-    /** Nothing known: a request the server does not take the adapter's word for. */
+    /** No context: a request that did not come through the adapter, whose word the server does not take. */
     static final WebAdapterContext NONE =
             new WebAdapterContext(Optional.empty(), Optional.empty(), GatewayContext.NONE);
 
     static final String REQUEST_CONTEXT = "x-amzn-request-context";
     static final String LAMBDA_CONTEXT = "x-amzn-lambda-context";
-
-    /** No context: a request that did not come through the adapter. */
-    static final WebAdapterContext NONE = new WebAdapterContext(Optional.empty(), Optional.empty());
 
     /** Lambda's longest invocation, with a minute to spare: a deadline further away than this is not a real one. */
     private static final Duration LONGEST_INVOCATION = Duration.ofMinutes(16);

@@ -26,7 +26,8 @@ class ApiRequestTest {
                 Map.of("X-Mixed-Case", List.of("yes")),
                 InputStream.nullInputStream(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                GatewayContext.NONE);
     }
 
     @ParameterizedTest(name = "{0}: {1} = {2}")
