@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real function jar started as its own process, as {@code java -jar function/target/function.jar} runs on a laptop.
- * Its environment is cleaned of every AWS setting and of the user's AWS files, so nothing can reach real AWS: a test
- * chooses the mode and the endpoints it wants.
+ * Its environment is cleaned of every AWS setting and of the user's AWS files, so nothing can reach real AWS, and of
+ * every sign-in setting: a test chooses the mode, the sign-in and the endpoints it wants.
  */
 public final class LocalServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -46,7 +46,7 @@ public final class LocalServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
-            env.keySet().removeIf(key -> key.startsWith("AWS_") || key.equals("CHAT_MODE") || key.equals("AUTH_TOKEN"));
+            clean(env);
             env.put("HOME", home.toString());
             env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
             env.put(
@@ -63,6 +63,20 @@ public final class LocalServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Removes what a developer's shell must not pass on to the server: every AWS setting, the chat mode, and every
+     * sign-in setting (AUTH_MODE, AUTH_TOKEN and AUTH_TOKEN_SECRET_ARN, the OIDC_* provider settings,
+     * ORIGIN_VERIFY_SECRET and ORIGIN_VERIFY_SECRET_ARN), so that a test runs as it says whatever the shell holds.
+     */
+    static void clean(Map<String, String> env) {
+        env.keySet()
+                .removeIf(variable -> variable.startsWith("AWS_")
+                        || variable.equals("CHAT_MODE")
+                        || variable.startsWith("AUTH_")
+                        || variable.startsWith("OIDC_")
+                        || variable.startsWith("ORIGIN_VERIFY_SECRET"));
     }
 
     /** Settings of a server whose Bedrock is the given local stand-in, with fake credentials. */
