@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** A small JSON and Server-Sent-Events client over the JDK's HTTP client; the events are read by the function's {@link Sse}. */
 public final class Http {
@@ -60,12 +61,18 @@ public final class Http {
 
     /** Posts a chat turn asking for an event stream and reads every event as it arrives (see {@link Sse#read}). */
     public List<Sse.Event> stream(URI uri, String body) {
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        return stream(uri, body, Map.of());
+    }
+
+    /** {@link #stream(URI, String)} with these request headers too (a sign-in token, say). */
+    public List<Sse.Event> stream(URI uri, String body, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         try {
             HttpResponse<java.io.InputStream> response =
                     client.send(request, HttpResponse.BodyHandlers.ofInputStream());
