@@ -6,7 +6,11 @@ import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
+<<<<<<< HEAD
 import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
+=======
+import dev.bedrockchat.infra.config.EnvironmentConfig.Delivery;
+>>>>>>> pipe13
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Mfa;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
@@ -33,6 +37,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * context.env                      the environment to synthesize (default dev), e.g. -c env=prod
+ * context.stage                    optional: a private copy of it, e.g. -c stage=alice (see EnvironmentConfig#asPrivateCopy)
  * context.inferenceProfileRegions  { "us": ["us-east-1", ...], "eu": [...], "apac": [...] }
  * context.environments.NAME        the settings of environment NAME (see EnvironmentConfig)
  * </pre>
@@ -45,6 +50,9 @@ import java.util.stream.Stream;
  */
 public final class EnvironmentConfigLoader {
     public static final String ENV_KEY = "env";
+    /** A private copy of the environment for a branch or a person: {@code -c stage=NAME}. */
+    public static final String STAGE_KEY = "stage";
+
     public static final String ENVIRONMENTS_KEY = "environments";
     public static final String PROFILE_REGIONS_KEY = "inferenceProfileRegions";
     public static final String DEFAULT_ENVIRONMENT = "dev";
@@ -69,9 +77,10 @@ public final class EnvironmentConfigLoader {
     public static final int RECOMMENDED_WEB_ADAPTER_LAYER_VERSION = 30;
 
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z][a-z0-9]{1,15}");
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
+    private static final Pattern PRIVATE_COPY_NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");
+    static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
     private static final Pattern PROFILE_PREFIX = Pattern.compile("[a-z]{2,8}");
     private static final Pattern DOMAIN_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
     private static final Pattern CLOUDFRONT_CERTIFICATE =
@@ -111,6 +120,7 @@ public final class EnvironmentConfigLoader {
             "customDomain",
             "apiGatewayAccountRole",
             "cloudTrail",
+<<<<<<< HEAD
             "auth",
             "waf");
     private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
@@ -121,6 +131,10 @@ public final class EnvironmentConfigLoader {
             Set.of("type", "name", "issuer", "clientId", "clientSecretName");
     private static final Set<String> SAML_FEDERATION_KEYS = Set.of("type", "name", "metadataUrl");
     private static final Set<String> WAF_KEYS = Set.of("enabled", "rateLimitPer5Minutes");
+=======
+            "approval",
+            "smokeChat");
+>>>>>>> pipe13
     private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
     private static final Set<String> MODEL_KEYS = Set.of("default", "allowed", "destinationRegions");
     private static final Set<String> FUNCTION_KEYS = Set.of(
@@ -142,7 +156,8 @@ public final class EnvironmentConfigLoader {
     private EnvironmentConfigLoader() {}
 
     /**
-     * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}).
+     * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}), or its private
+     * copy chosen with {@code -c stage=NAME}.
      *
      * @param context looks up one context key, e.g. {@code app.getNode()::tryGetContext}
      */
@@ -150,7 +165,26 @@ public final class EnvironmentConfigLoader {
         Object chosen = context.apply(ENV_KEY);
         String name =
                 chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
-        return load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        EnvironmentConfig config = load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        Object copy = context.apply(STAGE_KEY);
+        return copy == null ? config : privateCopy(config, String.valueOf(copy).strip());
+    }
+
+    /**
+     * The private copy {@code copy} of {@code config}, see {@link EnvironmentConfig#asPrivateCopy}: refused for a
+     * production environment, whose copies would serve no real user but share its account.
+     */
+    public static EnvironmentConfig privateCopy(EnvironmentConfig config, String copy) {
+        if (!PRIVATE_COPY_NAME.matcher(copy).matches()) {
+            throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " cannot name a private copy: use 1 to 12"
+                    + " lowercase letters or digits, starting with a letter, e.g. -c " + STAGE_KEY + "=alice");
+        }
+        if (config.production()) {
+            throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " makes no private copy of " + config.name()
+                    + ", which is production: true in cdk.json: copy a non-production environment, e.g. -c "
+                    + ENV_KEY + "=dev -c " + STAGE_KEY + "=" + copy);
+        }
+        return config.asPrivateCopy(copy);
     }
 
     /** The names of every environment in the context, in the order of cdk.json. */
@@ -231,12 +265,7 @@ public final class EnvironmentConfigLoader {
         if (budget.signum() <= 0) {
             throw env.invalid("budgetUsd", "a positive number of US dollars", budget);
         }
-        String retentionRule = "a number of days CloudWatch Logs accepts ("
-                + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        int retention = env.integer("logRetentionDays", retentionRule);
-        if (!LogRetention.isAllowed(retention)) {
-            throw env.invalid("logRetentionDays", retentionRule, retention);
-        }
+        int retention = logRetentionDays(env);
         boolean retain = env.bool("retainDataOnDelete", "true (keep buckets and logs on cdk destroy) or false");
         Optional<CustomDomain> domain =
                 env.has("customDomain") ? Optional.of(customDomain(env.object("customDomain"))) : Optional.empty();
@@ -247,8 +276,16 @@ public final class EnvironmentConfigLoader {
                                 + " environment or the account already sets it)");
         boolean cloudTrail = env.has("cloudTrail")
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
+<<<<<<< HEAD
         Auth auth = auth(env, name, production);
         Waf waf = waf(env);
+=======
+        boolean approval = env.has("approval")
+                ? env.bool("approval", "true (a person approves each promotion into it) or false")
+                : production;
+        boolean smokeChat = env.has("smokeChat")
+                && env.bool("smokeChat", "true (the smoke test after each deployment chats once) or false");
+>>>>>>> pipe13
         return new EnvironmentConfig(
                 name,
                 production,
@@ -266,6 +303,7 @@ public final class EnvironmentConfigLoader {
                 domain,
                 accountRole,
                 cloudTrail,
+<<<<<<< HEAD
                 auth,
                 waf);
     }
@@ -410,6 +448,10 @@ public final class EnvironmentConfigLoader {
         }
         int limit = between(waf, "rateLimitPer5Minutes", MIN_WAF_RATE_LIMIT, MAX_WAF_RATE_LIMIT, unit);
         return new Waf(enabled, limit);
+=======
+                new Delivery(approval, smokeChat),
+                Optional.empty());
+>>>>>>> pipe13
     }
 
     private static CustomDomain customDomain(Settings domain) {
@@ -675,7 +717,18 @@ public final class EnvironmentConfigLoader {
         return value;
     }
 
-    private static void requireRegion(Settings settings, String key, String region) {
+    /** {@code logRetentionDays} of {@code settings}: a retention CloudWatch Logs offers. */
+    static int logRetentionDays(Settings settings) {
+        String rule = "a number of days CloudWatch Logs accepts ("
+                + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        int retention = settings.integer("logRetentionDays", rule);
+        if (!LogRetention.isAllowed(retention)) {
+            throw settings.invalid("logRetentionDays", rule, retention);
+        }
+        return retention;
+    }
+
+    static void requireRegion(Settings settings, String key, String region) {
         if (!REGION.matcher(region).matches()) {
             throw settings.invalid(key, "an AWS Region code like us-east-1", region);
         }

@@ -104,7 +104,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Chat",
                 new ChatFunction.Props(
-                        config.name(),
+                        config.deploymentName(),
                         functionRoleName,
                         settings,
                         config.models().defaultModelId(),
@@ -116,7 +116,7 @@ public final class BackendStack extends Stack {
                         bedrock,
                         access));
         if (settings.warmUp()) {
-            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.name(), function.alias()));
+            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.deploymentName(), function.alias()));
         }
         Optional<ApiGatewayAccount> accountSettings = config.apiGatewayAccountRole()
                 ? Optional.of(new ApiGatewayAccount(this, "ApiGatewayAccount"))
@@ -125,7 +125,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Api",
                 new ChatApi.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.api(),
                         settings.streaming(),
                         settings.timeoutSeconds(),
@@ -139,7 +139,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Observability",
                 new Observability.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.models().allowedModelIds(),
                         config.alarmEmail(),
                         ServiceLimits.requestLimitSeconds(settings.streaming(), settings.timeoutSeconds()),

@@ -21,10 +21,15 @@ import software.constructs.Construct;
  * user pool (oidc mode; it names the distribution's address) and the page's sign-in settings: wiring only.
  */
 public final class WebStack extends Stack {
+<<<<<<< HEAD
     /**
      * @param backend   the environment's backend: its API, origin secret and user pool
      * @param webAclArn the web ACL of the distribution, if the environment has one
      */
+=======
+    private final CfnOutput cloudFrontUrl;
+
+>>>>>>> pipe13
     public WebStack(
             Construct scope,
             String id,
@@ -39,10 +44,11 @@ public final class WebStack extends Stack {
                 this,
                 "Web",
                 new WebDistribution.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.customDomain(),
                         new Retention(config.logRetentionDays(), config.retainDataOnDelete()),
                         frontendDir,
+<<<<<<< HEAD
                         backend.api().restApi(),
                         backend.originVerifySecret(),
                         // The page exchanges codes and refreshes tokens at the managed login domain.
@@ -69,6 +75,10 @@ public final class WebStack extends Stack {
         new AuthConfigObject(this, "AuthConfig", new AuthConfigObject.Props(web.siteBucket(), authConfig));
 
         CfnOutput.Builder.create(this, "CloudFrontUrl")
+=======
+                        api));
+        cloudFrontUrl = CfnOutput.Builder.create(this, "CloudFrontUrl")
+>>>>>>> pipe13
                 .description("Open this address to chat")
                 .value(web.url())
                 .build();
@@ -76,5 +86,10 @@ public final class WebStack extends Stack {
                 .description("The bucket of the page")
                 .value(web.siteBucket().getBucketName())
                 .build();
+    }
+
+    /** The output with the page's address, which the pipeline's smoke test reads. */
+    public CfnOutput cloudFrontUrl() {
+        return cloudFrontUrl;
     }
 }

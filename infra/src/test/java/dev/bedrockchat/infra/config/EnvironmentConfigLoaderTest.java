@@ -84,9 +84,25 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
+<<<<<<< HEAD
                                 + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budgetUsd, cloudTrail,"
                                 + " customDomain, function, logRetentionDays, models, production, region,"
                                 + " retainDataOnDelete, waf): fix it in cdk.json"),
+=======
+                                + " apiGatewayAccountRole, approval, artifacts, availabilityZones, budgetUsd,"
+                                + " cloudTrail, customDomain, function, logRetentionDays, models, production, region,"
+                                + " retainDataOnDelete, smokeChat): fix it in cdk.json"),
+                arguments(
+                        "approval",
+                        set("approval", "yes"),
+                        "environments.prod.approval must be true (a person approves each promotion into it) or false"
+                                + " (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "smokeChat",
+                        set("smokeChat", 1),
+                        "environments.prod.smokeChat must be true (the smoke test after each deployment chats once) or"
+                                + " false (got 1): fix it in cdk.json"),
+>>>>>>> pipe13
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -912,6 +928,114 @@ class EnvironmentConfigLoaderTest {
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("dev");
         context.put("env", "staging");
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("staging");
+    }
+
+    @Test
+    void productionAsksForAnApprovalByDefaultAndNoEnvironmentChatsInItsSmokeTest() {
+        Map<String, Object> environments = environments();
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(true, false));
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(false, false));
+
+        env(environments, "prod").put("approval", false);
+        env(environments, "dev").put("approval", true);
+        env(environments, "dev").put("smokeChat", true);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(false, false));
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(true, true));
+    }
+
+    @Test
+    void aPrivateCopyHasItsOwnNamesAndIsDestroyable() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> staging = env(environments, "staging");
+        staging.put("apiGatewayAccountRole", true);
+        staging.put("cloudTrail", true);
+        staging.put(
+                "customDomain",
+                Map.of(
+                        "name",
+                        "chat.example.com",
+                        "certificateArn",
+                        "arn:aws:acm:us-east-1:111122223333:certificate/0d2f3c4e-1a2b-4c5d-8e9f-0a1b2c3d4e5f"));
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
+        context.put("stage", "alice2");
+        EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
+
+        assertThat(main.privateCopy()).isEmpty();
+        assertThat(main.stackPrefix()).isEqualTo("Chat-Staging");
+        assertThat(main.deploymentName()).isEqualTo("staging");
+        assertThat(main.retainDataOnDelete()).isTrue();
+        assertThat(main.apiGatewayAccountRole()).isTrue();
+
+        assertThat(copy.name()).isEqualTo("staging");
+        assertThat(copy.privateCopy()).contains("alice2");
+        assertThat(copy.stackPrefix()).isEqualTo("Chat-Staging-Alice2");
+        assertThat(copy.deploymentName()).isEqualTo("staging-alice2");
+        // The account's singletons stay with the environment itself; everything of the copy is destroyable.
+        assertThat(copy.apiGatewayAccountRole()).isFalse();
+        assertThat(copy.cloudTrail()).isFalse();
+        assertThat(copy.customDomain()).isEmpty();
+        assertThat(copy.retainDataOnDelete()).isFalse();
+        // Everything else is the environment's.
+        assertThat(copy)
+                .usingRecursiveComparison()
+                .ignoringFields(
+                        "privateCopy", "apiGatewayAccountRole", "cloudTrail", "customDomain", "retainDataOnDelete")
+                .isEqualTo(main);
+    }
+
+    @ParameterizedTest(name = "-c stage={0}")
+    @MethodSource("badCopyNames")
+    void aPrivateCopyNeedsAShortLowercaseName(String name) {
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", name));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=" + name + " cannot name a private copy: use 1 to 12 lowercase letters or"
+                        + " digits, starting with a letter, e.g. -c stage=alice");
+    }
+
+    static Stream<String> badCopyNames() {
+        return Stream.of("", "Alice", "1alice", "alice-bob", "alice_bob", "abcdefghijklm");
+    }
+
+    @Test
+    void aPrivateCopyNameMayBeOneToTwelveCharacters() {
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", "a"));
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
+                .isEqualTo("Chat-Dev-A");
+        context.put("stage", "abcdefghijk1");
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
+                .isEqualTo("Chat-Dev-Abcdefghijk1");
+    }
+
+    @Test
+    void productionHasNoPrivateCopies() {
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "env",
+                "prod",
+                "stage",
+                "alice"));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=alice makes no private copy of prod, which is production: true in cdk.json:"
+                        + " copy a non-production environment, e.g. -c env=dev -c stage=alice");
     }
 
     // A complete, valid set of environments, independent of the real cdk.json's values.
