@@ -8,11 +8,8 @@ import dev.bedrockchat.infra.stacks.CostStack;
 import dev.bedrockchat.infra.stacks.WafStack;
 import dev.bedrockchat.infra.stacks.WebStack;
 import dev.bedrockchat.infra.support.Ordered;
-<<<<<<< HEAD
 import java.util.ArrayList;
-=======
 import java.util.LinkedHashMap;
->>>>>>> pipe13
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,19 +20,13 @@ import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
 /**
-<<<<<<< HEAD
  * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API),
  * {@code Chat-<Env>-Cost} and, with {@code waf.enabled}, {@code Chat-<Env>-Waf}, all in the configured account and
  * tagged with project and environment; backend and web in the configured Region, the cost and WAF stacks in
  * us-east-1 ({@value CostStack#REGION}, {@value WafStack#REGION}). The web stack takes the web ACL's ARN across
- * Regions when the environment is not in us-east-1.
-=======
- * The stacks of one environment: {@code Chat-<Env>-Backend}, {@code Chat-<Env>-Web} (which uses the backend's API)
- * and {@code Chat-<Env>-Cost}, all in the configured account and tagged with project and environment; backend and web
- * in the configured Region, the cost stack in {@value CostStack#REGION}. The stack names are the same in every scope,
- * so a laptop deploy and the pipeline's stage update the same stacks; a private copy's start with its own prefix
+ * Regions when the environment is not in us-east-1. The stack names are the same in every scope, so a laptop deploy
+ * and the pipeline's stage update the same stacks; a private copy's start with its own prefix
  * ({@code Chat-Dev-Alice-Backend}, see {@link EnvironmentConfig#stackPrefix}).
->>>>>>> pipe13
  */
 public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Optional<WafStack> waf) {
     public static final String PROJECT = "bedrock-chat";
@@ -49,21 +40,13 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                 scope,
                 prefix + "-Backend",
                 props(
-<<<<<<< HEAD
                                 config,
                                 config.region(),
                                 tags,
-                                "Bedrock chat (" + config.name() + "): function, API, storage, network, sign-in,"
-                                        + " monitoring")
+                                prefix + "-Backend",
+                                "Bedrock chat (" + config.deploymentName() + "): function, API, storage, network,"
+                                        + " sign-in, monitoring")
                         .build(),
-=======
-                        config,
-                        config.region(),
-                        tags,
-                        prefix + "-Backend",
-                        "Bedrock chat (" + config.deploymentName() + "): function, API, storage, network,"
-                                + " monitoring"),
->>>>>>> pipe13
                 config,
                 artifacts.functionPackage(),
                 functionRoleName);
@@ -77,27 +60,24 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                         config,
                                         WafStack.REGION,
                                         tags,
-                                        "Bedrock chat (" + config.name() + "): AWS WAF web ACL of CloudFront")
+                                        prefix + "-Waf",
+                                        "Bedrock chat (" + config.deploymentName() + "): AWS WAF web ACL of CloudFront")
                                 .crossRegionReferences(crossRegion)
                                 .build(),
-                        config.name(),
+                        config.deploymentName(),
                         config.waf()))
                 : Optional.empty();
         WebStack web = new WebStack(
                 scope,
                 prefix + "-Web",
-<<<<<<< HEAD
-                props(config, config.region(), tags, "Bedrock chat (" + config.name() + "): page and CloudFront")
+                props(
+                                config,
+                                config.region(),
+                                tags,
+                                prefix + "-Web",
+                                "Bedrock chat (" + config.deploymentName() + "): page and CloudFront")
                         .crossRegionReferences(crossRegion)
                         .build(),
-=======
-                props(
-                        config,
-                        config.region(),
-                        tags,
-                        prefix + "-Web",
-                        "Bedrock chat (" + config.deploymentName() + "): page and CloudFront"),
->>>>>>> pipe13
                 config,
                 artifacts.frontendDir(),
                 backend,
@@ -105,20 +85,15 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
         CostStack cost = new CostStack(
                 scope,
                 prefix + "-Cost",
-<<<<<<< HEAD
-                props(config, CostStack.REGION, tags, "Bedrock chat (" + config.name() + "): monthly cost budget")
-                        .build(),
-                new CostBudget.Props("chat-" + config.name() + "-monthly", config.budgetUsd(), config.alarmEmail()),
-=======
                 props(
-                        config,
-                        CostStack.REGION,
-                        tags,
-                        prefix + "-Cost",
-                        "Bedrock chat (" + config.deploymentName() + "): monthly cost budget"),
+                                config,
+                                CostStack.REGION,
+                                tags,
+                                prefix + "-Cost",
+                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget")
+                        .build(),
                 new CostBudget.Props(
                         "chat-" + config.deploymentName() + "-monthly", config.budgetUsd(), config.alarmEmail()),
->>>>>>> pipe13
                 functionRoleName);
         ChatStacks stacks = new ChatStacks(backend, web, cost, waf);
         for (Stack stack : stacks.all()) {
@@ -127,13 +102,8 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
         return stacks;
     }
 
-<<<<<<< HEAD
     private static StackProps.Builder props(
-            EnvironmentConfig config, String region, Map<String, String> tags, String description) {
-=======
-    private static StackProps props(
             EnvironmentConfig config, String region, Map<String, String> tags, String stackName, String description) {
->>>>>>> pipe13
         return StackProps.builder()
                 .stackName(stackName)
                 .env(Environment.builder()

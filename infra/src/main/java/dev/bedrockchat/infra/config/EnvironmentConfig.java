@@ -37,15 +37,12 @@ import java.util.TreeMap;
  *                           ({@code AWS::ApiGateway::Account}), one setting per account and Region: exactly one
  *                           environment of an account may set it
  * @param cloudTrail         whether this environment records its Region's API calls in a CloudTrail trail of its own
-<<<<<<< HEAD
  * @param auth               how people sign in, see {@link Auth}
  * @param waf                the optional AWS WAF web ACL in front of CloudFront
-=======
  * @param delivery           how the pipeline promotes a build into this environment
  * @param privateCopy        the name of a private copy of this environment ({@code -c stage=NAME}): its stacks and
  *                           every name derived from them carry it, see {@link #asPrivateCopy}; empty for the
  *                           environment itself
->>>>>>> pipe13
  */
 public record EnvironmentConfig(
         String name,
@@ -64,13 +61,10 @@ public record EnvironmentConfig(
         Optional<CustomDomain> customDomain,
         boolean apiGatewayAccountRole,
         boolean cloudTrail,
-<<<<<<< HEAD
         Auth auth,
-        Waf waf) {
-=======
+        Waf waf,
         Delivery delivery,
         Optional<String> privateCopy) {
->>>>>>> pipe13
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");
@@ -84,13 +78,10 @@ public record EnvironmentConfig(
         Objects.requireNonNull(alarmEmail, "alarmEmail");
         Objects.requireNonNull(budgetUsd, "budgetUsd");
         Objects.requireNonNull(customDomain, "customDomain");
-<<<<<<< HEAD
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(waf, "waf");
-=======
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(privateCopy, "privateCopy");
->>>>>>> pipe13
     }
 
     /** The name as used in stack names and titles: {@code dev} → {@code Dev}. */
@@ -108,19 +99,18 @@ public record EnvironmentConfig(
     }
 
     /**
-<<<<<<< HEAD
      * The prefix of the Cognito managed login domain ({@code <prefix>.auth.<region>.amazoncognito.com}):
-     * {@link Auth#domainPrefix()} when set, else the stack prefix and the account, e.g. {@code chat-dev-111122223333},
-     * as the prefix must be unique among all accounts of the Region.
+     * {@link Auth#domainPrefix()} when set, else {@code chat-}, the {@link #deploymentName()} and the account, e.g.
+     * {@code chat-dev-111122223333} or {@code chat-dev-alice-111122223333}, as the prefix must be unique among all
+     * accounts of the Region.
      *
      * @param account the account id (or the deploy-time token of the stack's account)
      */
     public String domainPrefix(String account) {
-        return auth.domainPrefix().orElseGet(() -> stackPrefix().toLowerCase(Locale.ROOT) + "-" + account);
+        return auth.domainPrefix().orElseGet(() -> "chat-" + deploymentName() + "-" + account);
     }
 
     /**
-=======
      * The name of this deployment in resource names, descriptions and titles: the environment's name ({@code dev}),
      * or with a private copy's name ({@code dev-alice}). Every resource name that must be unique in an account or
      * Region (dashboard, budget, API, user pool domain, ...) is made from it, so a private copy clashes with nothing.
@@ -155,6 +145,8 @@ public record EnvironmentConfig(
                 Optional.empty(),
                 false,
                 false,
+                auth,
+                waf,
                 delivery,
                 Optional.of(copy));
     }
@@ -174,7 +166,6 @@ public record EnvironmentConfig(
     public record Delivery(boolean approval, boolean smokeChat) {}
 
     /**
->>>>>>> pipe13
      * The Bedrock models.
      *
      * @param defaultModelId          the model used when a request names none

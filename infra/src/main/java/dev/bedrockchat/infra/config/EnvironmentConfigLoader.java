@@ -6,11 +6,8 @@ import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
-<<<<<<< HEAD
-import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
-=======
 import dev.bedrockchat.infra.config.EnvironmentConfig.Delivery;
->>>>>>> pipe13
+import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Mfa;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
@@ -120,9 +117,10 @@ public final class EnvironmentConfigLoader {
             "customDomain",
             "apiGatewayAccountRole",
             "cloudTrail",
-<<<<<<< HEAD
             "auth",
-            "waf");
+            "waf",
+            "approval",
+            "smokeChat");
     private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
     /** The settings that only the oidc mode uses. */
     private static final List<String> OIDC_ONLY_AUTH_KEYS = List.of("selfSignUp", "mfa", "domainPrefix", "federation");
@@ -131,10 +129,6 @@ public final class EnvironmentConfigLoader {
             Set.of("type", "name", "issuer", "clientId", "clientSecretName");
     private static final Set<String> SAML_FEDERATION_KEYS = Set.of("type", "name", "metadataUrl");
     private static final Set<String> WAF_KEYS = Set.of("enabled", "rateLimitPer5Minutes");
-=======
-            "approval",
-            "smokeChat");
->>>>>>> pipe13
     private static final Set<String> CUSTOM_DOMAIN_KEYS = Set.of("name", "certificateArn");
     private static final Set<String> MODEL_KEYS = Set.of("default", "allowed", "destinationRegions");
     private static final Set<String> FUNCTION_KEYS = Set.of(
@@ -276,16 +270,13 @@ public final class EnvironmentConfigLoader {
                                 + " environment or the account already sets it)");
         boolean cloudTrail = env.has("cloudTrail")
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
-<<<<<<< HEAD
         Auth auth = auth(env, name, production);
         Waf waf = waf(env);
-=======
         boolean approval = env.has("approval")
                 ? env.bool("approval", "true (a person approves each promotion into it) or false")
                 : production;
         boolean smokeChat = env.has("smokeChat")
                 && env.bool("smokeChat", "true (the smoke test after each deployment chats once) or false");
->>>>>>> pipe13
         return new EnvironmentConfig(
                 name,
                 production,
@@ -303,9 +294,10 @@ public final class EnvironmentConfigLoader {
                 domain,
                 accountRole,
                 cloudTrail,
-<<<<<<< HEAD
                 auth,
-                waf);
+                waf,
+                new Delivery(approval, smokeChat),
+                Optional.empty());
     }
 
     private static Auth auth(Settings env, String name, boolean production) {
@@ -448,10 +440,6 @@ public final class EnvironmentConfigLoader {
         }
         int limit = between(waf, "rateLimitPer5Minutes", MIN_WAF_RATE_LIMIT, MAX_WAF_RATE_LIMIT, unit);
         return new Waf(enabled, limit);
-=======
-                new Delivery(approval, smokeChat),
-                Optional.empty());
->>>>>>> pipe13
     }
 
     private static CustomDomain customDomain(Settings domain) {

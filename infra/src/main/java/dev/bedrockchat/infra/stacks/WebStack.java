@@ -21,15 +21,12 @@ import software.constructs.Construct;
  * user pool (oidc mode; it names the distribution's address) and the page's sign-in settings: wiring only.
  */
 public final class WebStack extends Stack {
-<<<<<<< HEAD
+    private final CfnOutput cloudFrontUrl;
+
     /**
      * @param backend   the environment's backend: its API, origin secret and user pool
      * @param webAclArn the web ACL of the distribution, if the environment has one
      */
-=======
-    private final CfnOutput cloudFrontUrl;
-
->>>>>>> pipe13
     public WebStack(
             Construct scope,
             String id,
@@ -48,7 +45,6 @@ public final class WebStack extends Stack {
                         config.customDomain(),
                         new Retention(config.logRetentionDays(), config.retainDataOnDelete()),
                         frontendDir,
-<<<<<<< HEAD
                         backend.api().restApi(),
                         backend.originVerifySecret(),
                         // The page exchanges codes and refreshes tokens at the managed login domain.
@@ -74,11 +70,7 @@ public final class WebStack extends Stack {
                 .orElseGet(() -> AuthConfigDocument.withoutSignIn(config.auth().mode()));
         new AuthConfigObject(this, "AuthConfig", new AuthConfigObject.Props(web.siteBucket(), authConfig));
 
-        CfnOutput.Builder.create(this, "CloudFrontUrl")
-=======
-                        api));
         cloudFrontUrl = CfnOutput.Builder.create(this, "CloudFrontUrl")
->>>>>>> pipe13
                 .description("Open this address to chat")
                 .value(web.url())
                 .build();

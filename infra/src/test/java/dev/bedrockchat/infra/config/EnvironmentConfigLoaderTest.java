@@ -84,14 +84,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-<<<<<<< HEAD
-                                + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budgetUsd, cloudTrail,"
-                                + " customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete, waf): fix it in cdk.json"),
-=======
-                                + " apiGatewayAccountRole, approval, artifacts, availabilityZones, budgetUsd,"
+                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budgetUsd,"
                                 + " cloudTrail, customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete, smokeChat): fix it in cdk.json"),
+                                + " retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
                 arguments(
                         "approval",
                         set("approval", "yes"),
@@ -102,7 +97,6 @@ class EnvironmentConfigLoaderTest {
                         set("smokeChat", 1),
                         "environments.prod.smokeChat must be true (the smoke test after each deployment chats once) or"
                                 + " false (got 1): fix it in cdk.json"),
->>>>>>> pipe13
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),

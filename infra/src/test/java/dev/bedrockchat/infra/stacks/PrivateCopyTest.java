@@ -139,8 +139,8 @@ class PrivateCopyTest {
     /** Names that only need to be unique within their parent resource, or that name no resource at all. */
     private static boolean scopedByParent(String type, String key) {
         return switch (key) {
-            // an inline policy is named within its role; the endpoint names its AWS service
-            case "PolicyName", "ServiceName" -> true;
+            // an inline policy is named within its role; the endpoint names its AWS service; a header is no resource
+            case "PolicyName", "ServiceName", "HeaderName" -> true;
             // an alias is named within its function, a stage and a validator within their API
             case "AliasName", "StageName" -> true;
             default ->

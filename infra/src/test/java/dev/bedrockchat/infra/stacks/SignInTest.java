@@ -134,8 +134,11 @@ class SignInTest {
         backend.hasOutput("UserPoolId", Map.of("Value", Map.of("Ref", pool)));
 
         // Without an account, the prefix takes the deploying account's id.
-        Map<String, Object> offline = properties(
-                only(Synthesized.environment("prod").backend().findResources("AWS::Cognito::UserPoolDomain")));
+        Synthesized withoutAccount = Synthesized.variant("signin:prod-without-account", "prod", prod -> {
+            prod.remove("account");
+        });
+        Map<String, Object> offline =
+                properties(only(withoutAccount.backend().findResources("AWS::Cognito::UserPoolDomain")));
         assertThat(flatten(offline.get("Domain"))).isEqualTo("chat-prod-${AWS::AccountId}");
     }
 

@@ -26,14 +26,12 @@ public final class CdkCli {
     public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {}
 
     public static Synth synth(String environment, Path log) {
-<<<<<<< HEAD
-        return synth(environment, log, env -> {});
+        return synth(environment, log, List.of("env=" + environment), env -> {});
     }
 
     /** As {@link #synth(String, Path)}, with the CLI's environment changed last by {@code adjust}. */
     public static Synth synth(String environment, Path log, Consumer<Map<String, String>> adjust) {
-=======
-        return synth(environment, log, List.of("env=" + environment));
+        return synth(environment, log, List.of("env=" + environment), adjust);
     }
 
     /**
@@ -43,7 +41,16 @@ public final class CdkCli {
      * @param context each {@code key=value} is passed as {@code -c key=value}
      */
     public static Synth synth(String name, Path log, List<String> context) {
->>>>>>> pipe13
+        return synth(name, log, context, env -> {});
+    }
+
+    /**
+     * {@code npx cdk synth} with these context options, with the CLI's environment changed last by {@code adjust}.
+     *
+     * @param name    names the output folder
+     * @param context each {@code key=value} is passed as {@code -c key=value}
+     */
+    public static Synth synth(String name, Path log, List<String> context, Consumer<Map<String, String>> adjust) {
         try {
             Path out = Files.createTempDirectory("cdk-out-" + name + "-");
             Path home = Files.createTempDirectory("cdk-home-");
