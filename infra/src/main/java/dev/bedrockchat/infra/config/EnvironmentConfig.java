@@ -122,8 +122,9 @@ public record EnvironmentConfig(
     /**
      * A private copy of this environment for a branch or a person, deployed beside it under other stack names: the
      * same settings, except that it owns none of the account's singletons (the API Gateway CloudWatch role stays with
-     * the environment; no trail, no custom domain, which only one distribution may serve) and that everything is
-     * destroyable (no retained data, no termination or deletion protection).
+     * the environment; no trail, no custom domain, which only one distribution may serve, and no chosen managed login
+     * domain prefix, which only one user pool may hold: the copy's is derived, see {@link #domainPrefix}) and that
+     * everything is destroyable (no retained data, no termination or deletion protection).
      *
      * @param copy the copy's name, already validated (lowercase letters and digits)
      */
@@ -145,7 +146,7 @@ public record EnvironmentConfig(
                 Optional.empty(),
                 false,
                 false,
-                auth,
+                new Auth(auth.mode(), auth.selfSignUp(), auth.mfa(), Optional.empty(), auth.federation()),
                 waf,
                 delivery,
                 Optional.of(copy));

@@ -178,7 +178,16 @@ public final class EnvironmentConfigLoader {
                     + ", which is production: true in cdk.json: copy a non-production environment, e.g. -c "
                     + ENV_KEY + "=dev -c " + STAGE_KEY + "=" + copy);
         }
-        return config.asPrivateCopy(copy);
+        EnvironmentConfig privateCopy = config.asPrivateCopy(copy);
+        if (privateCopy.auth().mode() == AuthMode.OIDC) {
+            String derived = "chat-" + privateCopy.deploymentName() + "-";
+            reservedDomainWord(derived).ifPresent(word -> {
+                throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " would give the copy's managed login"
+                        + " domain the prefix '" + derived + "<account>', which contains '" + word + "' and Cognito"
+                        + " refuses: choose another copy name");
+            });
+        }
+        return privateCopy;
     }
 
     /** The names of every environment in the context, in the order of cdk.json. */
@@ -277,6 +286,12 @@ public final class EnvironmentConfigLoader {
                 : production;
         boolean smokeChat = env.has("smokeChat")
                 && env.bool("smokeChat", "true (the smoke test after each deployment chats once) or false");
+        if (smokeChat && auth.mode() != AuthMode.NONE) {
+            throw new ConfigException(env.pathOf("smokeChat") + " is true, but auth.mode is '"
+                    + auth.mode().value()
+                    + "': the smoke test chats without signing in, which only auth.mode none lets through; set"
+                    + " smokeChat to false in cdk.json");
+        }
         return new EnvironmentConfig(
                 name,
                 production,

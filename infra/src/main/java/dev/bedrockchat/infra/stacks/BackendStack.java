@@ -63,8 +63,8 @@ public final class BackendStack extends Stack {
                         this,
                         "OriginVerify",
                         new GeneratedSecret.Props(
-                                "Chat (" + config.name() + "): the header value CloudFront sends the API; the"
-                                        + " function refuses requests without it",
+                                "Chat (" + config.deploymentName() + "): the header value CloudFront sends the API;"
+                                        + " the function refuses requests without it",
                                 "Read by CloudFront (at deploy time) and by the function (at start-up) only, never"
                                         + " shown to people; README (Operate) says how to rotate it"))
                 .secret();
@@ -73,8 +73,8 @@ public final class BackendStack extends Stack {
                                 this,
                                 "AuthToken",
                                 new GeneratedSecret.Props(
-                                        "Chat (" + config.name() + "): the shared token the page and API callers"
-                                                + " send",
+                                        "Chat (" + config.deploymentName() + "): the shared token the page and API"
+                                                + " callers send",
                                         "An operator hands the token out and rotates it by hand (README, Operate), as"
                                                 + " every person who has it must get the new one"))
                         .secret())
@@ -84,15 +84,14 @@ public final class BackendStack extends Stack {
                         this,
                         "SignIn",
                         new SignInPool.Props(
-                                config.name(),
+                                config.deploymentName(),
                                 auth.selfSignUp(),
                                 auth.mfa(),
                                 config.domainPrefix(getAccount()),
                                 auth.federation(),
-                                config.production(),
-                                config.production() || config.retainDataOnDelete()
-                                        ? RemovalPolicy.RETAIN
-                                        : RemovalPolicy.DESTROY)))
+                                // The people of the pool are data like the conversations: kept where the data is.
+                                config.retainDataOnDelete(),
+                                config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)))
                 : Optional.empty();
         ChatFunction.Access access = new ChatFunction.Access(auth.mode(), sharedToken, signIn, originVerifySecret);
 

@@ -56,7 +56,7 @@ public final class WebStack extends Stack {
                             this,
                             "SignIn",
                             new PageSignInClient.Props(
-                                    config.name(),
+                                    config.deploymentName(),
                                     pool.userPool(),
                                     web.pageUrls(),
                                     pool.federatedProvider(),

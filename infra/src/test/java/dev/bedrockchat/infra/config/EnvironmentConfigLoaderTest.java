@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvironmentConfigLoaderTest {
 
@@ -936,6 +937,7 @@ class EnvironmentConfigLoaderTest {
 
         env(environments, "prod").put("approval", false);
         env(environments, "dev").put("approval", true);
+        env(environments, "dev").put("auth", Map.of("mode", "none"));
         env(environments, "dev").put("smokeChat", true);
         assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
                         .delivery())
@@ -943,6 +945,65 @@ class EnvironmentConfigLoaderTest {
         assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(true, true));
+    }
+
+    @ParameterizedTest(name = "auth.mode {0}")
+    @ValueSource(strings = {"token", "oidc"})
+    void aSmokeTestChatsOnlyWhereNobodySignsIn(String mode) {
+        Map<String, Object> environments = environments();
+        env(environments, "dev").put("auth", Map.of("mode", mode));
+        env(environments, "dev").put("smokeChat", true);
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("environments.dev.smokeChat is true, but auth.mode is '" + mode + "': the smoke test chats"
+                        + " without signing in, which only auth.mode none lets through; set smokeChat to false in"
+                        + " cdk.json");
+    }
+
+    @Test
+    void aPrivateCopyDerivesItsOwnManagedLoginDomainAndKeepsTheRestOfTheSignIn() {
+        Map<String, Object> environments = environments();
+        env(environments, "staging")
+                .put("auth", Map.of("mode", "oidc", "mfa", "required", "domainPrefix", "chat-example-staging"));
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
+        context.put("stage", "alice");
+        EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
+
+        assertThat(main.domainPrefix("111122223333")).isEqualTo("chat-example-staging");
+        // Only one user pool may hold a domain prefix: the copy's comes from its deployment name.
+        assertThat(copy.auth().domainPrefix()).isEmpty();
+        assertThat(copy.domainPrefix("111122223333")).isEqualTo("chat-staging-alice-111122223333");
+        assertThat(copy.auth().mode()).isEqualTo(EnvironmentConfig.AuthMode.OIDC);
+        assertThat(copy.auth().mfa()).isEqualTo(EnvironmentConfig.Mfa.REQUIRED);
+        assertThat(copy.waf()).isEqualTo(main.waf());
+    }
+
+    @Test
+    void aPrivateCopyNameThatCognitoWouldRefuseInTheDomainPrefixIsRefused() {
+        Map<String, Object> environments = environments();
+        env(environments, "staging").put("auth", Map.of("mode", "oidc"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "env",
+                "staging",
+                "stage",
+                "jaws"));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=jaws would give the copy's managed login domain the prefix"
+                        + " 'chat-staging-jaws-<account>', which contains 'aws' and Cognito refuses: choose another"
+                        + " copy name");
+        // Without a user pool the name is fine.
+        env(environments, "staging").put("auth", Map.of("mode", "token"));
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).deploymentName())
+                .isEqualTo("staging-jaws");
     }
 
     @Test

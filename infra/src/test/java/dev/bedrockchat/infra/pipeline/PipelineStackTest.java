@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
+import dev.bedrockchat.infra.support.AuthConfigAsset;
 import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.PipelineSynthesized;
 import dev.bedrockchat.infra.support.Synthesized;
@@ -148,8 +149,11 @@ class PipelineStackTest {
 
     @Test
     void anEnvironmentThatAllowsItChatsInItsSmokeTest() {
-        PipelineSynthesized chatty = PipelineSynthesized.variant(
-                "dev-smoke-chat", context -> environment(context, "dev").put("smokeChat", true));
+        PipelineSynthesized chatty = PipelineSynthesized.variant("dev-smoke-chat", context -> {
+            // Only where nobody signs in can the smoke test chat.
+            environment(context, "dev").put("auth", Map.of("mode", "none"));
+            environment(context, "dev").put("smokeChat", true);
+        });
 
         Map<String, String> smokeChat = new LinkedHashMap<>();
         chatty.template().findResources("AWS::CodeBuild::Project").forEach((id, project) -> {
@@ -462,13 +466,83 @@ class PipelineStackTest {
                 .replaceAll("\\w+DistributionOrigin\\d[0-9A-F]{8}", "<origin>");
     }
 
+    /**
+     * The stages carry what sign-in and the WAF option add: dev its shared token, staging and prod their user pool
+     * (kept, with deletion protection, as they retain their data), the page's app client and the page's sign-in
+     * settings, and their web ACL in a stack of its own in us-east-1 of the stage's account, which the distribution
+     * uses.
+     */
+    @Test
+    void eachStageCarriesTheSignInAndTheWebAclOfItsEnvironment() {
+        Map<String, List<String>> stackNames = new LinkedHashMap<>();
+        for (ChatStage stage : pipeline().stack().stages()) {
+            EnvironmentConfig environment = stage.config();
+            String account = environment.account().orElseThrow();
+            String name = environment.name();
+            Template backend = Template.fromStack(stage.stacks().backend());
+            Template web = Template.fromStack(stage.stacks().web());
+            stackNames.put(
+                    name, stage.stacks().all().stream().map(Stack::getStackName).toList());
+
+            Map<String, Object> signIn =
+                    AuthConfigAsset.of(stage.stacks().web(), web).rendered();
+            assertThat(signIn.get("mode"))
+                    .as(name)
+                    .isEqualTo(environment.auth().mode().value());
+            if (environment.auth().mode() == EnvironmentConfig.AuthMode.OIDC) {
+                Map<String, Object> pool = only(backend.findResources("AWS::Cognito::UserPool"));
+                assertThat(properties(pool))
+                        .containsEntry("UserPoolName", "chat-" + name)
+                        .containsEntry("DeletionProtection", "ACTIVE");
+                assertThat(pool).containsEntry("DeletionPolicy", "Retain");
+                backend.hasResourceProperties(
+                        "AWS::Cognito::UserPoolDomain", Map.of("Domain", "chat-" + name + "-" + account));
+                web.hasResourceProperties(
+                        "AWS::Cognito::UserPoolClient", Map.of("ClientName", "chat-" + name + "-page"));
+                assertThat(signIn.get("authorizationEndpoint"))
+                        .isEqualTo("https://chat-" + name + "-" + account
+                                + ".auth.us-east-1.amazoncognito.com/oauth2/authorize");
+            } else {
+                backend.resourceCountIs("AWS::Cognito::UserPool", 0);
+                backend.hasOutput("AuthTokenSecretArn", Match.anyValue());
+            }
+            backend.hasOutput("OriginVerifySecretArn", Match.anyValue());
+
+            Map<String, Object> distribution = map(properties(only(web.findResources("AWS::CloudFront::Distribution")))
+                    .get("DistributionConfig"));
+            if (environment.waf().enabled()) {
+                Stack waf = stage.stacks().waf().orElseThrow();
+                assertThat(waf.getAccount()).isEqualTo(account);
+                assertThat(waf.getRegion()).isEqualTo("us-east-1");
+                Template.fromStack(waf)
+                        .hasResourceProperties(
+                                "AWS::WAFv2::WebACL", Map.of("Name", "chat-" + name, "Scope", "CLOUDFRONT"));
+                assertThat(distribution).containsKey("WebACLId");
+            } else {
+                assertThat(distribution).doesNotContainKey("WebACLId");
+            }
+        }
+        assertThat(stackNames)
+                .containsExactlyEntriesOf(orderedMap(
+                        "dev",
+                        List.of("Chat-Dev-Backend", "Chat-Dev-Web", "Chat-Dev-Cost"),
+                        "staging",
+                        List.of("Chat-Staging-Backend", "Chat-Staging-Web", "Chat-Staging-Cost", "Chat-Staging-Waf"),
+                        "prod",
+                        List.of("Chat-Prod-Backend", "Chat-Prod-Web", "Chat-Prod-Cost", "Chat-Prod-Waf")));
+    }
+
     @Test
     void cdkNagFindsNothingUnacknowledgedInThePipelineOrItsStages() {
         assertNoFindings(pipeline());
     }
 
+    /**
+     * A stage outside us-east-1 gets a support stack, and its web ACL (in us-east-1, as CloudFront requires) reaches
+     * its web stack through a cross-Region reference; cdk-nag finds nothing in any of them.
+     */
     @Test
-    void aStageInAnotherRegionGetsASupportStackThatIsCdkNagCleanToo() {
+    void aStageInAnotherRegionGetsASupportStackAndItsWebAclAcrossRegionsCdkNagCleanToo() {
         PipelineSynthesized europe = PipelineSynthesized.variant("dev-in-europe", context -> {
             Map<String, Object> dev = environment(context, "dev");
             dev.put("region", "eu-west-1");
@@ -476,7 +550,16 @@ class PipelineStackTest {
                     "models",
                     new LinkedHashMap<>(Map.of(
                             "default", "eu.amazon.nova-lite-v1:0", "allowed", List.of("eu.amazon.nova-lite-v1:0"))));
+            dev.put("waf", Map.of("enabled", true, "rateLimitPer5Minutes", 1000));
         });
+        ChatStage dev = europe.stack().stages().getFirst();
+        Stack waf = dev.stacks().waf().orElseThrow();
+        assertThat(waf.getStackName()).isEqualTo("Chat-Dev-Waf");
+        assertThat(waf.getRegion()).isEqualTo("us-east-1");
+        assertThat(dev.stacks().web().getRegion()).isEqualTo("eu-west-1");
+        Template.fromStack(waf).resourceCountIs("Custom::CrossRegionExportWriter", 1);
+        Template.fromStack(dev.stacks().web()).resourceCountIs("Custom::CrossRegionExportReader", 1);
+
         List<Stack> support = ((App) europe.stack().getNode().getRoot())
                 .getNode().getChildren().stream()
                         .filter(Stack.class::isInstance)

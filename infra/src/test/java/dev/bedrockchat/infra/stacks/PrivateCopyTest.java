@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
 /**
  * {@code -c env=dev -c stage=alice} and {@code -c env=staging -c stage=alice}: the environment again, under its own
- * names, beside the environment itself in the same account, and destroyable.
+ * names (its user pool, managed login domain and web ACL included), beside the environment itself in the same
+ * account, and destroyable.
  */
 class PrivateCopyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,9 +65,36 @@ class PrivateCopyTest {
     }
 
     @Test
-    void everyNameThatMustBeUniqueDiffersFromTheEnvironments() {
-        Synthesized environment = Synthesized.environment("dev");
-        Synthesized copy = Synthesized.privateCopy("dev", "alice");
+    void aCopyOfAnEnvironmentWithSignInAndAWebAclHasItsOwnPoolDomainClientAndWebAcl() {
+        Synthesized copy = Synthesized.privateCopy("staging", "alice");
+        String account = copy.config().account().orElseThrow();
+
+        assertThat(copy.stacks().all())
+                .extracting(Stack::getStackName)
+                .containsExactly(
+                        "Chat-Staging-Alice-Backend",
+                        "Chat-Staging-Alice-Web",
+                        "Chat-Staging-Alice-Cost",
+                        "Chat-Staging-Alice-Waf");
+        copy.backend()
+                .hasResourceProperties(
+                        "AWS::Cognito::UserPool",
+                        Map.of("UserPoolName", "chat-staging-alice", "DeletionProtection", "INACTIVE"));
+        copy.backend()
+                .hasResourceProperties(
+                        "AWS::Cognito::UserPoolDomain", Map.of("Domain", "chat-staging-alice-" + account));
+        copy.web()
+                .hasResourceProperties("AWS::Cognito::UserPoolClient", Map.of("ClientName", "chat-staging-alice-page"));
+        Stack waf = copy.stacks().waf().orElseThrow();
+        assertThat(waf.getRegion()).isEqualTo(WafStack.REGION);
+        copy.templates().get(waf).hasResourceProperties("AWS::WAFv2::WebACL", Map.of("Name", "chat-staging-alice"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "staging"})
+    void everyNameThatMustBeUniqueDiffersFromTheEnvironments(String name) {
+        Synthesized environment = Synthesized.environment(name);
+        Synthesized copy = Synthesized.privateCopy(name, "alice");
 
         TreeSet<String> shared = new TreeSet<>(physicalNames(environment));
         shared.retainAll(physicalNames(copy));
@@ -93,9 +123,10 @@ class PrivateCopyTest {
         }
     }
 
-    @Test
-    void cdkNagFindsNothingUnacknowledgedInACopy() {
-        for (Stack stack : Synthesized.privateCopy("dev", "alice").stacks().all()) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "staging"})
+    void cdkNagFindsNothingUnacknowledgedInACopy(String name) {
+        for (Stack stack : Synthesized.privateCopy(name, "alice").stacks().all()) {
             assertThat(AwsSolutionsChecks.Builder.create()
                             .verbose(false)
                             .build()
@@ -107,8 +138,9 @@ class PrivateCopyTest {
     }
 
     /**
-     * Every name the templates set themselves ({@code ...Name} properties, other than names scoped by their parent
-     * resource: the Lambda alias, the API stage and its validator, and metrics), which must not clash in one account.
+     * Every name the templates set themselves ({@code ...Name} properties and the managed login domain, other than
+     * names scoped by their parent resource: the Lambda alias, the API stage and its validator, metrics, and the rules
+     * of a web ACL), which must not clash in one account.
      */
     private static List<String> physicalNames(Synthesized app) {
         List<String> names = new ArrayList<>();
@@ -116,7 +148,17 @@ class PrivateCopyTest {
             JsonNode resources = JSON.valueToTree(template.toJSON()).path("Resources");
             resources.properties().forEach(resource -> {
                 String type = resource.getValue().path("Type").asText();
-                collect(type, resource.getValue().path("Properties"), names);
+                JsonNode properties = resource.getValue().path("Properties");
+                if (type.equals("AWS::Cognito::UserPoolDomain")
+                        && properties.path("Domain").isTextual()) {
+                    names.add(type + " Domain=" + properties.path("Domain").asText());
+                }
+                if (type.equals("AWS::WAFv2::WebACL")) {
+                    // Its rules, rule groups, headers and metrics are named within the web ACL.
+                    names.add(type + " Name=" + properties.path("Name").asText());
+                } else {
+                    collect(type, properties, names);
+                }
             });
         }
         return names;
@@ -144,7 +186,10 @@ class PrivateCopyTest {
             // an alias is named within its function, a stage and a validator within their API
             case "AliasName", "StageName" -> true;
             default ->
-                (type.equals("AWS::Lambda::Alias") || type.equals("AWS::ApiGateway::RequestValidator"))
+                (type.equals("AWS::Lambda::Alias")
+                                        || type.equals("AWS::ApiGateway::RequestValidator")
+                                        // a user pool's attributes and recovery mechanisms
+                                        || type.equals("AWS::Cognito::UserPool"))
                                 && key.equals("Name")
                         // alarm dimensions and metrics name what they watch
                         || type.equals("AWS::CloudWatch::Alarm");
