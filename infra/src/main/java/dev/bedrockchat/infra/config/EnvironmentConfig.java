@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param name               the environment name (dev, staging, prod, ...)
  * @param production         whether this environment serves the real users (prod); it changes defaults such as
  *                           {@link FunctionSettings#warmUp()}
- * @param account            the AWS account; empty means the CLI's default account (laptop deploys)
+ * @param account            the AWS account; empty means the CLI's default account (laptop deploys); a pipeline
+ *                           stage of such an environment takes its account from the stage, see {@link #inAccount}
  * @param region             the AWS Region of every stack
  * @param availabilityZones  the two Availability Zones of the VPC, by default the Region's {@code a} and {@code b};
  *                           they must offer the Bedrock Runtime endpoint, which not every zone of every account
@@ -150,6 +151,36 @@ public record EnvironmentConfig(
                 waf,
                 delivery,
                 Optional.of(copy));
+    }
+
+    /**
+     * This environment deployed into {@code account}: a pipeline stage of an environment that names no account of its
+     * own (a laptop deploys it into the account of the current credentials), see {@code PipelineConfigLoader}.
+     *
+     * @param account the 12-digit account id, already validated
+     */
+    public EnvironmentConfig inAccount(String account) {
+        return new EnvironmentConfig(
+                name,
+                production,
+                Optional.of(account),
+                region,
+                availabilityZones,
+                models,
+                function,
+                api,
+                artifacts,
+                alarmEmail,
+                budgetUsd,
+                logRetentionDays,
+                retainDataOnDelete,
+                customDomain,
+                apiGatewayAccountRole,
+                cloudTrail,
+                auth,
+                waf,
+                delivery,
+                privateCopy);
     }
 
     private static String capitalised(String word) {

@@ -1,8 +1,9 @@
 package dev.bedrockchat.infra.config;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -35,6 +36,10 @@ public final class PipelineConfigLoader {
     // Known keys are only looked up and printed sorted: their order never reaches a template.
     private static final Set<String> KEYS = Set.of(
             "account", "region", "connectionArn", "repository", "branch", "stages", "alarmEmail", "logRetentionDays");
+    private static final Set<String> STAGE_KEYS = Set.of("env", "account");
+
+    /** One entry of {@code stages}: the environment, and the account the stage deploys it into, if the entry says. */
+    private record StageEntry(String environment, Optional<String> account) {}
 
     private PipelineConfigLoader() {}
 
@@ -137,33 +142,46 @@ public final class PipelineConfigLoader {
     }
 
     /**
-     * The environments of {@code stages}, in order: each known, listed once and with an account; an environment that
-     * asks for an approval must be one of them.
+     * The environments of {@code stages}, in order: each known, listed once and with an account, its own
+     * ({@code environments.NAME.account}) or the stage's ({@code {"env": NAME, "account": ID}}), not both differing; an
+     * environment that asks for an approval must be one of them.
      */
     private static List<EnvironmentConfig> stages(Settings pipeline, Object environments, Object profileRegions) {
         List<String> known = EnvironmentConfigLoader.environmentNames(environments);
-        List<String> names = pipeline.strings(
-                "stages", "a non-empty list of environment names in the order of promotion, e.g. [\"dev\", \"prod\"]");
-        Set<String> seen = new HashSet<>();
+        List<Object> entries = pipeline.list(
+                "stages",
+                "a non-empty list of environments in the order of promotion, each a name or {\"env\": NAME,"
+                        + " \"account\": ID}, e.g. [{\"env\": \"dev\", \"account\": \"111111111111\"},"
+                        + " \"prod\"]");
+        List<String> names = new ArrayList<>();
         List<EnvironmentConfig> stages = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
+        for (int i = 0; i < entries.size(); i++) {
             String path = pipeline.pathOf("stages") + "[" + i + "]";
+            StageEntry entry = stageEntry(path, entries.get(i));
+            String name = entry.environment();
             if (!known.contains(name)) {
                 throw new ConfigException(path + " '" + name + "' is not an environment (known: "
                         + String.join(", ", known) + "): add it under context.environments or remove it from the"
                         + " stages in cdk.json");
             }
-            if (!seen.add(name)) {
+            if (names.contains(name)) {
                 throw new ConfigException(path + " repeats '" + name + "': the pipeline deploys each environment"
                         + " once; list it once in cdk.json");
             }
+            names.add(name);
             EnvironmentConfig stage = EnvironmentConfigLoader.load(name, environments, profileRegions);
-            if (stage.account().isEmpty()) {
-                throw new ConfigException(path + " '" + name + "' has no account: the pipeline deploys into a named"
-                        + " account; set environments." + name + ".account to its 12-digit id in cdk.json");
+            Optional<String> own = stage.account();
+            if (own.isPresent() && entry.account().isPresent() && !own.equals(entry.account())) {
+                throw new ConfigException(path + ".account " + entry.account().get() + " contradicts environments."
+                        + name + ".account " + own.get() + ": the stage deploys the environment into its account;"
+                        + " remove one of them or make them the same in cdk.json");
             }
-            stages.add(stage);
+            if (own.isEmpty() && entry.account().isEmpty()) {
+                throw new ConfigException(path + " '" + name + "' has no account: the pipeline deploys into a named"
+                        + " account; write the stage as {\"env\": \"" + name + "\", \"account\": \"<12-digit"
+                        + " id>\"} or set environments." + name + ".account in cdk.json");
+            }
+            stages.add(own.isPresent() ? stage : stage.inAccount(entry.account().orElseThrow()));
         }
         Settings all = Settings.of(EnvironmentConfigLoader.ENVIRONMENTS_KEY, environments);
         for (String name : known) {
@@ -177,5 +195,26 @@ public final class PipelineConfigLoader {
             }
         }
         return stages;
+    }
+
+    private static StageEntry stageEntry(String path, Object entry) {
+        String rule = "an environment name like \"dev\" or {\"env\": \"dev\", \"account\": \"<12-digit id>\"}";
+        if (entry instanceof String name && !name.isBlank()) {
+            return new StageEntry(name.strip(), Optional.empty());
+        }
+        if (!(entry instanceof Map<?, ?>)) {
+            throw new ConfigException(
+                    path + " must be " + rule + " (got " + Settings.describe(entry) + "): " + Settings.FIX);
+        }
+        Settings stage = Settings.of(path, entry);
+        stage.allowOnly(STAGE_KEYS);
+        String name = stage.string("env", "the name of the environment this stage deploys, like dev");
+        String accountRule = "the 12-digit id of the account this stage deploys " + name + " into";
+        Optional<String> account = stage.optionalString("account", accountRule);
+        if (account.isPresent()
+                && !EnvironmentConfigLoader.ACCOUNT.matcher(account.get()).matches()) {
+            throw stage.invalid("account", accountRule, account.get());
+        }
+        return new StageEntry(name, account);
     }
 }

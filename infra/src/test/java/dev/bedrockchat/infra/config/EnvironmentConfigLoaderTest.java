@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -826,6 +827,29 @@ class EnvironmentConfigLoaderTest {
             assertThat(config.apiGatewayAccountRole()).as(name).isTrue();
             assertThat(config.cloudTrail()).as(name).isFalse();
         }
+    }
+
+    /**
+     * A laptop deploy of dev goes into the account of the current credentials, so dev names none; staging and prod
+     * (deployed by the pipeline) name theirs, and the pipeline's stage of dev names dev's.
+     */
+    @Test
+    void devOfTheRealCdkJsonNamesNoAccountStagingAndProdDo() {
+        Map<String, Object> context = CdkJson.context();
+        Map<String, Optional<String>> accounts = new java.util.LinkedHashMap<>();
+        for (String name : CdkJson.environmentNames()) {
+            accounts.put(
+                    name,
+                    EnvironmentConfigLoader.load(
+                                    name, context.get("environments"), context.get("inferenceProfileRegions"))
+                            .account());
+        }
+
+        assertThat(accounts)
+                .containsExactly(
+                        Map.entry("dev", Optional.empty()),
+                        Map.entry("staging", Optional.of("222222222222")),
+                        Map.entry("prod", Optional.of("333333333333")));
     }
 
     @Test

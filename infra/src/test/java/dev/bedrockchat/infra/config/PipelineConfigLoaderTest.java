@@ -19,6 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PipelineConfigLoaderTest {
     private static final String CONNECTION =
             "arn:aws:codeconnections:us-east-1:444444444444:connection/00000000-0000-0000-0000-000000000000";
+    /** dev names no account of its own in cdk.json (a laptop deploys it into the caller's): its stage names it. */
+    private static final Map<String, Object> DEV = Map.of("env", "dev", "account", "111111111111");
 
     @Test
     void readsThePipelineOfTheRealCdkJson() {
@@ -45,9 +47,35 @@ class PipelineConfigLoaderTest {
     }
 
     @Test
+    void aStageTakesItsAccountFromTheEnvironmentOrElseFromItsEntry() {
+        PipelineConfig pipeline = PipelineConfigLoader.fromContext(context(c -> {
+            environment(c, "prod").remove("account");
+            settings(c)
+                    .put(
+                            "stages",
+                            List.of(
+                                    DEV,
+                                    // the environment's own account, said again: no contradiction
+                                    Map.of("env", "staging", "account", "222222222222"),
+                                    Map.of("env", "prod", "account", "555555555555")));
+        })::get);
+
+        assertThat(pipeline.stages())
+                .extracting(stage -> stage.account().orElseThrow())
+                .containsExactly("111111111111", "222222222222", "555555555555");
+        // Nothing else of the environment changes with the stage's account.
+        EnvironmentConfig dev = EnvironmentConfigLoader.fromContext(context(c -> {})::get);
+        assertThat(dev.account()).isEmpty();
+        assertThat(pipeline.stages().getFirst())
+                .usingRecursiveComparison()
+                .ignoringFields("account")
+                .isEqualTo(dev);
+    }
+
+    @Test
     void theStagesKeepTheirOrder() {
         PipelineConfig pipeline = PipelineConfigLoader.fromContext(
-                context(c -> settings(c).put("stages", List.of("staging", "dev", "prod")))::get);
+                context(c -> settings(c).put("stages", List.of("staging", DEV, "prod")))::get);
 
         assertThat(pipeline.stages()).extracting(EnvironmentConfig::name).containsExactly("staging", "dev", "prod");
     }
@@ -57,7 +85,7 @@ class PipelineConfigLoaderTest {
         // prod's approval is only its default (production: true) here, so leaving prod out is fine.
         PipelineConfig pipeline = PipelineConfigLoader.fromContext(context(c -> {
             environment(c, "prod").remove("approval");
-            settings(c).put("stages", List.of("dev", "staging"));
+            settings(c).put("stages", List.of(DEV, "staging"));
         })::get);
 
         assertThat(pipeline.stages()).extracting(EnvironmentConfig::name).containsExactly("dev", "staging");
@@ -85,12 +113,12 @@ class PipelineConfigLoaderTest {
                                 + " under context.pipelineSettings in cdk.json"),
                 arguments(
                         "unknown stage",
-                        setting("stages", List.of("dev", "qa")),
+                        setting("stages", List.of(DEV, "qa")),
                         "pipelineSettings.stages[1] 'qa' is not an environment (known: dev, staging, prod): add it"
                                 + " under context.environments or remove it from the stages in cdk.json"),
                 arguments(
                         "duplicate stage",
-                        setting("stages", List.of("dev", "staging", "dev")),
+                        setting("stages", List.of(DEV, "staging", "dev")),
                         "pipelineSettings.stages[2] repeats 'dev': the pipeline deploys each environment once; list"
                                 + " it once in cdk.json"),
                 arguments(
@@ -98,17 +126,52 @@ class PipelineConfigLoaderTest {
                         (Consumer<Map<String, Object>>)
                                 c -> environment(c, "staging").remove("account"),
                         "pipelineSettings.stages[1] 'staging' has no account: the pipeline deploys into a named"
-                                + " account; set environments.staging.account to its 12-digit id in cdk.json"),
+                                + " account; write the stage as {\"env\": \"staging\", \"account\": \"<12-digit"
+                                + " id>\"} or set environments.staging.account in cdk.json"),
+                arguments(
+                        "dev by name alone, which names no account",
+                        setting("stages", List.of("dev", "staging", "prod")),
+                        "pipelineSettings.stages[0] 'dev' has no account: the pipeline deploys into a named"
+                                + " account; write the stage as {\"env\": \"dev\", \"account\": \"<12-digit"
+                                + " id>\"} or set environments.dev.account in cdk.json"),
+                arguments(
+                        "stage account contradicting the environment's",
+                        setting("stages", List.of(DEV, Map.of("env", "staging", "account", "999999999999"), "prod")),
+                        "pipelineSettings.stages[1].account 999999999999 contradicts environments.staging.account"
+                                + " 222222222222: the stage deploys the environment into its account; remove one of"
+                                + " them or make them the same in cdk.json"),
+                arguments(
+                        "stage neither a name nor an object",
+                        setting("stages", List.of(DEV, 7)),
+                        "pipelineSettings.stages[1] must be an environment name like \"dev\" or {\"env\":"
+                                + " \"dev\", \"account\": \"<12-digit id>\"} (got 7): fix it in cdk.json"),
+                arguments(
+                        "stage without its environment",
+                        setting("stages", List.of(Map.of("account", "111111111111"))),
+                        "pipelineSettings.stages[0].env is missing: set it to the name of the environment this"
+                                + " stage deploys, like dev in cdk.json"),
+                arguments(
+                        "malformed stage account",
+                        setting("stages", List.of(Map.of("env", "dev", "account", "1111"))),
+                        "pipelineSettings.stages[0].account must be the 12-digit id of the account this stage"
+                                + " deploys dev into (got '1111'): fix it in cdk.json"),
+                arguments(
+                        "unknown setting of a stage",
+                        setting("stages", List.of(Map.of("env", "dev", "acount", "111111111111"))),
+                        "pipelineSettings.stages[0].acount is not a known setting (known: account, env): fix it in"
+                                + " cdk.json"),
                 arguments(
                         "approval outside the pipeline",
-                        setting("stages", List.of("dev", "staging")),
+                        setting("stages", List.of(DEV, "staging")),
                         "environments.prod.approval is true, but prod is not in pipelineSettings.stages (dev,"
                                 + " staging): add it there or remove the approval in cdk.json"),
                 arguments(
                         "no stages",
                         setting("stages", List.of()),
-                        "pipelineSettings.stages must be a non-empty list of environment names in the order of"
-                                + " promotion, e.g. [\"dev\", \"prod\"] (got an empty list): fix it in cdk.json"),
+                        "pipelineSettings.stages must be a non-empty list of environments in the order of"
+                                + " promotion, each a name or {\"env\": NAME, \"account\": ID}, e.g. [{\"env\":"
+                                + " \"dev\", \"account\": \"111111111111\"}, \"prod\"] (got an empty list):"
+                                + " fix it in cdk.json"),
                 arguments(
                         "no connection",
                         remove("connectionArn"),

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.support.AuthConfigAsset;
+import dev.bedrockchat.infra.support.CdkJson;
 import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.PipelineSynthesized;
 import dev.bedrockchat.infra.support.Synthesized;
@@ -57,7 +58,7 @@ class PipelineStackTest {
                 .containsExactly("Source", "Build", "UpdatePipeline", "Assets", "Dev", "Staging", "Prod");
 
         PipelineSynthesized reordered = PipelineSynthesized.variant("staging-then-dev", context -> {
-            settings(context).put("stages", List.of("staging", "dev"));
+            settings(context).put("stages", List.of("staging", Map.of("env", "dev", "account", "111111111111")));
             // An explicit approval would have to name a stage; prod's default one (production) need not.
             environment(context, "prod").remove("approval");
         });
@@ -393,7 +394,14 @@ class PipelineStackTest {
     @Test
     void eachStageDeploysTheStacksOfALaptopDeploy() {
         for (ChatStage stage : pipeline().stack().stages()) {
-            Synthesized laptop = Synthesized.environment(stage.config().name());
+            String name = stage.config().name();
+            String account = stage.config().account().orElseThrow();
+            // A laptop deploys an environment without an account in cdk.json (dev) into the account of its
+            // credentials, which the CLI hands the app; with those of the stage's account it is this variant.
+            Synthesized laptop = CdkJson.environment(name).containsKey("account")
+                    ? Synthesized.environment(name)
+                    : Synthesized.variant(
+                            "laptop:" + name + ":" + account, name, settings -> settings.put("account", account));
             List<Stack> stacks = stage.stacks().all();
             assertThat(stacks)
                     .extracting(Stack::getStackName)
