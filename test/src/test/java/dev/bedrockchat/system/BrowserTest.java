@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,12 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium, or the one {@code CHROMIUM_PATH} names (test/browser/support.mjs reads the same). */
+    private static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("CHROMIUM_PATH"))
+            .map(String::strip)
+            .filter(path -> !path.isEmpty())
+            .orElse("/usr/bin/chromium"));
+
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final int TAIL_LINES = 60;
 
@@ -57,7 +63,8 @@ class BrowserTest {
     void thePageWorksInChromiumAgainstTheLocalServer() throws IOException, InterruptedException {
         if (!Files.isExecutable(CHROMIUM)) {
             fail(CHROMIUM + " is missing: the browser tests need Debian's chromium. Install it with"
-                    + " `sudo apt-get update && sudo apt-get install -y chromium` (the CI script does this).");
+                    + " `sudo apt-get update && sudo apt-get install -y chromium` (the CI script does this), or set"
+                    + " CHROMIUM_PATH to another Chromium executable.");
         }
         Path root = Repo.root();
         if (!Files.isDirectory(root.resolve("node_modules/playwright-core"))) {

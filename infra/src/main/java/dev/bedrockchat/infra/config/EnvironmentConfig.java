@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param name               the environment name (dev, staging, prod, ...)
  * @param production         whether this environment serves the real users (prod); it changes defaults such as
  *                           {@link FunctionSettings#warmUp()}
- * @param account            the AWS account; empty means the CLI's default account (laptop deploys)
+ * @param account            the AWS account; empty means the CLI's default account (laptop deploys); a pipeline
+ *                           stage of such an environment takes its account from the stage, see {@link #inAccount}
  * @param region             the AWS Region of every stack
  * @param availabilityZones  the two Availability Zones of the VPC, by default the Region's {@code a} and {@code b};
  *                           they must offer the Bedrock Runtime endpoint, which not every zone of every account
@@ -30,7 +31,8 @@ import java.util.TreeMap;
  * @param alarmEmail         where alarms and budget notifications go
  * @param budgetUsd          the monthly cost budget in US dollars
  * @param logRetentionDays   how long every log group keeps its events
- * @param retainDataOnDelete whether buckets and logs survive a {@code cdk destroy} (staging, prod)
+ * @param retainDataOnDelete whether buckets and logs survive a {@code cdk destroy} (staging, prod); it also turns on
+ *                           termination protection and any deletion protection, so that off means destroyable
  * @param customDomain       the page's own domain name; empty serves it on the CloudFront domain
  * @param apiGatewayAccountRole whether this environment sets the account's API Gateway CloudWatch role
  *                           ({@code AWS::ApiGateway::Account}), one setting per account and Region: exactly one
@@ -38,6 +40,10 @@ import java.util.TreeMap;
  * @param cloudTrail         whether this environment records its Region's API calls in a CloudTrail trail of its own
  * @param auth               how people sign in, see {@link Auth}
  * @param waf                the optional AWS WAF web ACL in front of CloudFront
+ * @param delivery           how the pipeline promotes a build into this environment
+ * @param privateCopy        the name of a private copy of this environment ({@code -c stage=NAME}): its stacks and
+ *                           every name derived from them carry it, see {@link #asPrivateCopy}; empty for the
+ *                           environment itself
  */
 public record EnvironmentConfig(
         String name,
@@ -57,7 +63,9 @@ public record EnvironmentConfig(
         boolean apiGatewayAccountRole,
         boolean cloudTrail,
         Auth auth,
-        Waf waf) {
+        Waf waf,
+        Delivery delivery,
+        Optional<String> privateCopy) {
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");
@@ -73,28 +81,121 @@ public record EnvironmentConfig(
         Objects.requireNonNull(customDomain, "customDomain");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(waf, "waf");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(privateCopy, "privateCopy");
     }
 
     /** The name as used in stack names and titles: {@code dev} → {@code Dev}. */
     public String title() {
-        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+        return capitalised(name);
     }
 
-    /** The prefix of every stack of this environment, e.g. {@code Chat-Dev}. */
+    /**
+     * The prefix of every stack of this environment, e.g. {@code Chat-Dev}, or {@code Chat-Dev-Alice} for its private
+     * copy {@code alice}. Names that must be unique in an account (the function's role, ...) start with it.
+     */
     public String stackPrefix() {
-        return "Chat-" + title();
+        return "Chat-" + title()
+                + privateCopy.map(copy -> "-" + capitalised(copy)).orElse("");
     }
 
     /**
      * The prefix of the Cognito managed login domain ({@code <prefix>.auth.<region>.amazoncognito.com}):
-     * {@link Auth#domainPrefix()} when set, else the stack prefix and the account, e.g. {@code chat-dev-111122223333},
-     * as the prefix must be unique among all accounts of the Region.
+     * {@link Auth#domainPrefix()} when set, else {@code chat-}, the {@link #deploymentName()} and the account, e.g.
+     * {@code chat-dev-111122223333} or {@code chat-dev-alice-111122223333}, as the prefix must be unique among all
+     * accounts of the Region.
      *
      * @param account the account id (or the deploy-time token of the stack's account)
      */
     public String domainPrefix(String account) {
-        return auth.domainPrefix().orElseGet(() -> stackPrefix().toLowerCase(Locale.ROOT) + "-" + account);
+        return auth.domainPrefix().orElseGet(() -> "chat-" + deploymentName() + "-" + account);
     }
+
+    /**
+     * The name of this deployment in resource names, descriptions and titles: the environment's name ({@code dev}),
+     * or with a private copy's name ({@code dev-alice}). Every resource name that must be unique in an account or
+     * Region (dashboard, budget, API, user pool domain, ...) is made from it, so a private copy clashes with nothing.
+     */
+    public String deploymentName() {
+        return name + privateCopy.map(copy -> "-" + copy).orElse("");
+    }
+
+    /**
+     * A private copy of this environment for a branch or a person, deployed beside it under other stack names: the
+     * same settings, except that it owns none of the account's singletons (the API Gateway CloudWatch role stays with
+     * the environment; no trail, no custom domain, which only one distribution may serve, and no chosen managed login
+     * domain prefix, which only one user pool may hold: the copy's is derived, see {@link #domainPrefix}) and that
+     * everything is destroyable (no retained data, no termination or deletion protection).
+     *
+     * @param copy the copy's name, already validated (lowercase letters and digits)
+     */
+    public EnvironmentConfig asPrivateCopy(String copy) {
+        return new EnvironmentConfig(
+                name,
+                production,
+                account,
+                region,
+                availabilityZones,
+                models,
+                function,
+                api,
+                artifacts,
+                alarmEmail,
+                budgetUsd,
+                logRetentionDays,
+                false,
+                Optional.empty(),
+                false,
+                false,
+                new Auth(auth.mode(), auth.selfSignUp(), auth.mfa(), Optional.empty(), auth.federation()),
+                waf,
+                delivery,
+                Optional.of(copy));
+    }
+
+    /**
+     * This environment deployed into {@code account}: a pipeline stage of an environment that names no account of its
+     * own (a laptop deploys it into the account of the current credentials), see {@code PipelineConfigLoader}.
+     *
+     * @param account the 12-digit account id, already validated
+     */
+    public EnvironmentConfig inAccount(String account) {
+        return new EnvironmentConfig(
+                name,
+                production,
+                Optional.of(account),
+                region,
+                availabilityZones,
+                models,
+                function,
+                api,
+                artifacts,
+                alarmEmail,
+                budgetUsd,
+                logRetentionDays,
+                retainDataOnDelete,
+                customDomain,
+                apiGatewayAccountRole,
+                cloudTrail,
+                auth,
+                waf,
+                delivery,
+                privateCopy);
+    }
+
+    private static String capitalised(String word) {
+        return word.substring(0, 1).toUpperCase(Locale.ROOT) + word.substring(1);
+    }
+
+    /**
+     * How the pipeline promotes a build into this environment.
+     *
+     * @param approval  whether a person approves the promotion before the environment is deployed (default: only in
+     *                  production)
+     * @param smokeChat whether the smoke test after the deployment also has one short chat through CloudFront (off by
+     *                  default: with sign-in the chat answers no anonymous caller)
+     */
+    public record Delivery(boolean approval, boolean smokeChat) {}
 
     /**
      * The Bedrock models.

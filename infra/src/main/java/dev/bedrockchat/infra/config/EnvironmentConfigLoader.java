@@ -6,6 +6,7 @@ import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Delivery;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Mfa;
@@ -33,6 +34,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * context.env                      the environment to synthesize (default dev), e.g. -c env=prod
+ * context.stage                    optional: a private copy of it, e.g. -c stage=alice (see EnvironmentConfig#asPrivateCopy)
  * context.inferenceProfileRegions  { "us": ["us-east-1", ...], "eu": [...], "apac": [...] }
  * context.environments.NAME        the settings of environment NAME (see EnvironmentConfig)
  * </pre>
@@ -45,6 +47,9 @@ import java.util.stream.Stream;
  */
 public final class EnvironmentConfigLoader {
     public static final String ENV_KEY = "env";
+    /** A private copy of the environment for a branch or a person: {@code -c stage=NAME}. */
+    public static final String STAGE_KEY = "stage";
+
     public static final String ENVIRONMENTS_KEY = "environments";
     public static final String PROFILE_REGIONS_KEY = "inferenceProfileRegions";
     public static final String DEFAULT_ENVIRONMENT = "dev";
@@ -69,9 +74,10 @@ public final class EnvironmentConfigLoader {
     public static final int RECOMMENDED_WEB_ADAPTER_LAYER_VERSION = 30;
 
     private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[a-z][a-z0-9]{1,15}");
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
+    private static final Pattern PRIVATE_COPY_NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");
+    static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    static final Pattern EMAIL = Pattern.compile("[^@\\s,;]+@[^@\\s,;.]+(\\.[^@\\s,;.]+)+");
     private static final Pattern PROFILE_PREFIX = Pattern.compile("[a-z]{2,8}");
     private static final Pattern DOMAIN_NAME = Pattern.compile("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
     private static final Pattern CLOUDFRONT_CERTIFICATE =
@@ -112,7 +118,9 @@ public final class EnvironmentConfigLoader {
             "apiGatewayAccountRole",
             "cloudTrail",
             "auth",
-            "waf");
+            "waf",
+            "approval",
+            "smokeChat");
     private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
     /** The settings that only the oidc mode uses. */
     private static final List<String> OIDC_ONLY_AUTH_KEYS = List.of("selfSignUp", "mfa", "domainPrefix", "federation");
@@ -142,7 +150,8 @@ public final class EnvironmentConfigLoader {
     private EnvironmentConfigLoader() {}
 
     /**
-     * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}).
+     * Loads the environment chosen with {@code -c env=NAME} (default {@value #DEFAULT_ENVIRONMENT}), or its private
+     * copy chosen with {@code -c stage=NAME}.
      *
      * @param context looks up one context key, e.g. {@code app.getNode()::tryGetContext}
      */
@@ -150,7 +159,35 @@ public final class EnvironmentConfigLoader {
         Object chosen = context.apply(ENV_KEY);
         String name =
                 chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
-        return load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        EnvironmentConfig config = load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        Object copy = context.apply(STAGE_KEY);
+        return copy == null ? config : privateCopy(config, String.valueOf(copy).strip());
+    }
+
+    /**
+     * The private copy {@code copy} of {@code config}, see {@link EnvironmentConfig#asPrivateCopy}: refused for a
+     * production environment, whose copies would serve no real user but share its account.
+     */
+    public static EnvironmentConfig privateCopy(EnvironmentConfig config, String copy) {
+        if (!PRIVATE_COPY_NAME.matcher(copy).matches()) {
+            throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " cannot name a private copy: use 1 to 12"
+                    + " lowercase letters or digits, starting with a letter, e.g. -c " + STAGE_KEY + "=alice");
+        }
+        if (config.production()) {
+            throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " makes no private copy of " + config.name()
+                    + ", which is production: true in cdk.json: copy a non-production environment, e.g. -c "
+                    + ENV_KEY + "=dev -c " + STAGE_KEY + "=" + copy);
+        }
+        EnvironmentConfig privateCopy = config.asPrivateCopy(copy);
+        if (privateCopy.auth().mode() == AuthMode.OIDC) {
+            String derived = "chat-" + privateCopy.deploymentName() + "-";
+            reservedDomainWord(derived).ifPresent(word -> {
+                throw new ConfigException("-c " + STAGE_KEY + "=" + copy + " would give the copy's managed login"
+                        + " domain the prefix '" + derived + "<account>', which contains '" + word + "' and Cognito"
+                        + " refuses: choose another copy name");
+            });
+        }
+        return privateCopy;
     }
 
     /** The names of every environment in the context, in the order of cdk.json. */
@@ -231,12 +268,7 @@ public final class EnvironmentConfigLoader {
         if (budget.signum() <= 0) {
             throw env.invalid("budgetUsd", "a positive number of US dollars", budget);
         }
-        String retentionRule = "a number of days CloudWatch Logs accepts ("
-                + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        int retention = env.integer("logRetentionDays", retentionRule);
-        if (!LogRetention.isAllowed(retention)) {
-            throw env.invalid("logRetentionDays", retentionRule, retention);
-        }
+        int retention = logRetentionDays(env);
         boolean retain = env.bool("retainDataOnDelete", "true (keep buckets and logs on cdk destroy) or false");
         Optional<CustomDomain> domain =
                 env.has("customDomain") ? Optional.of(customDomain(env.object("customDomain"))) : Optional.empty();
@@ -249,6 +281,17 @@ public final class EnvironmentConfigLoader {
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
         Auth auth = auth(env, name, production);
         Waf waf = waf(env);
+        boolean approval = env.has("approval")
+                ? env.bool("approval", "true (a person approves each promotion into it) or false")
+                : production;
+        boolean smokeChat = env.has("smokeChat")
+                && env.bool("smokeChat", "true (the smoke test after each deployment chats once) or false");
+        if (smokeChat && auth.mode() != AuthMode.NONE) {
+            throw new ConfigException(env.pathOf("smokeChat") + " is true, but auth.mode is '"
+                    + auth.mode().value()
+                    + "': the smoke test chats without signing in, which only auth.mode none lets through; set"
+                    + " smokeChat to false in cdk.json");
+        }
         return new EnvironmentConfig(
                 name,
                 production,
@@ -267,7 +310,9 @@ public final class EnvironmentConfigLoader {
                 accountRole,
                 cloudTrail,
                 auth,
-                waf);
+                waf,
+                new Delivery(approval, smokeChat),
+                Optional.empty());
     }
 
     private static Auth auth(Settings env, String name, boolean production) {
@@ -675,7 +720,18 @@ public final class EnvironmentConfigLoader {
         return value;
     }
 
-    private static void requireRegion(Settings settings, String key, String region) {
+    /** {@code logRetentionDays} of {@code settings}: a retention CloudWatch Logs offers. */
+    static int logRetentionDays(Settings settings) {
+        String rule = "a number of days CloudWatch Logs accepts ("
+                + LogRetention.allowedDays().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        int retention = settings.integer("logRetentionDays", rule);
+        if (!LogRetention.isAllowed(retention)) {
+            throw settings.invalid("logRetentionDays", rule, retention);
+        }
+        return retention;
+    }
+
+    static void requireRegion(Settings settings, String key, String region) {
         if (!REGION.matcher(region).matches()) {
             throw settings.invalid(key, "an AWS Region code like us-east-1", region);
         }

@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.config;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,18 @@ final class Settings {
             throw invalid(key, requirement, value);
         }
         return flag;
+    }
+
+    /** A non-empty JSON list of entries of any kind, which the caller reads one by one. */
+    List<Object> list(String key, String requirement) {
+        Object value = values.get(key);
+        if (value == null) {
+            throw missing(key, requirement);
+        }
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw invalid(key, requirement, value);
+        }
+        return Collections.unmodifiableList(new ArrayList<>(list));
     }
 
     List<String> strings(String key, String requirement) {

@@ -63,8 +63,8 @@ public final class BackendStack extends Stack {
                         this,
                         "OriginVerify",
                         new GeneratedSecret.Props(
-                                "Chat (" + config.name() + "): the header value CloudFront sends the API; the"
-                                        + " function refuses requests without it",
+                                "Chat (" + config.deploymentName() + "): the header value CloudFront sends the API;"
+                                        + " the function refuses requests without it",
                                 "Read by CloudFront (at deploy time) and by the function (at start-up) only, never"
                                         + " shown to people; README (Operate) says how to rotate it"))
                 .secret();
@@ -73,8 +73,8 @@ public final class BackendStack extends Stack {
                                 this,
                                 "AuthToken",
                                 new GeneratedSecret.Props(
-                                        "Chat (" + config.name() + "): the shared token the page and API callers"
-                                                + " send",
+                                        "Chat (" + config.deploymentName() + "): the shared token the page and API"
+                                                + " callers send",
                                         "An operator hands the token out and rotates it by hand (README, Operate), as"
                                                 + " every person who has it must get the new one"))
                         .secret())
@@ -84,15 +84,14 @@ public final class BackendStack extends Stack {
                         this,
                         "SignIn",
                         new SignInPool.Props(
-                                config.name(),
+                                config.deploymentName(),
                                 auth.selfSignUp(),
                                 auth.mfa(),
                                 config.domainPrefix(getAccount()),
                                 auth.federation(),
-                                config.production(),
-                                config.production() || config.retainDataOnDelete()
-                                        ? RemovalPolicy.RETAIN
-                                        : RemovalPolicy.DESTROY)))
+                                // The people of the pool are data like the conversations: kept where the data is.
+                                config.retainDataOnDelete(),
+                                config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)))
                 : Optional.empty();
         ChatFunction.Access access = new ChatFunction.Access(auth.mode(), sharedToken, signIn, originVerifySecret);
 
@@ -104,7 +103,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Chat",
                 new ChatFunction.Props(
-                        config.name(),
+                        config.deploymentName(),
                         functionRoleName,
                         settings,
                         config.models().defaultModelId(),
@@ -116,7 +115,7 @@ public final class BackendStack extends Stack {
                         bedrock,
                         access));
         if (settings.warmUp()) {
-            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.name(), function.alias()));
+            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.deploymentName(), function.alias()));
         }
         Optional<ApiGatewayAccount> accountSettings = config.apiGatewayAccountRole()
                 ? Optional.of(new ApiGatewayAccount(this, "ApiGatewayAccount"))
@@ -125,7 +124,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Api",
                 new ChatApi.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.api(),
                         settings.streaming(),
                         settings.timeoutSeconds(),
@@ -139,7 +138,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Observability",
                 new Observability.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.models().allowedModelIds(),
                         config.alarmEmail(),
                         ServiceLimits.requestLimitSeconds(settings.streaming(), settings.timeoutSeconds()),

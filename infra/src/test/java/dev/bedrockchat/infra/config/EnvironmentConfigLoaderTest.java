@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvironmentConfigLoaderTest {
 
@@ -84,9 +86,19 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-                                + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budgetUsd, cloudTrail,"
-                                + " customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete, waf): fix it in cdk.json"),
+                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budgetUsd,"
+                                + " cloudTrail, customDomain, function, logRetentionDays, models, production, region,"
+                                + " retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
+                arguments(
+                        "approval",
+                        set("approval", "yes"),
+                        "environments.prod.approval must be true (a person approves each promotion into it) or false"
+                                + " (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "smokeChat",
+                        set("smokeChat", 1),
+                        "environments.prod.smokeChat must be true (the smoke test after each deployment chats once) or"
+                                + " false (got 1): fix it in cdk.json"),
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -817,6 +829,29 @@ class EnvironmentConfigLoaderTest {
         }
     }
 
+    /**
+     * A laptop deploy of dev goes into the account of the current credentials, so dev names none; staging and prod
+     * (deployed by the pipeline) name theirs, and the pipeline's stage of dev names dev's.
+     */
+    @Test
+    void devOfTheRealCdkJsonNamesNoAccountStagingAndProdDo() {
+        Map<String, Object> context = CdkJson.context();
+        Map<String, Optional<String>> accounts = new java.util.LinkedHashMap<>();
+        for (String name : CdkJson.environmentNames()) {
+            accounts.put(
+                    name,
+                    EnvironmentConfigLoader.load(
+                                    name, context.get("environments"), context.get("inferenceProfileRegions"))
+                            .account());
+        }
+
+        assertThat(accounts)
+                .containsExactly(
+                        Map.entry("dev", Optional.empty()),
+                        Map.entry("staging", Optional.of("222222222222")),
+                        Map.entry("prod", Optional.of("333333333333")));
+    }
+
     @Test
     void optionalSettingsHaveDefaults() {
         Map<String, Object> environments = environments();
@@ -912,6 +947,174 @@ class EnvironmentConfigLoaderTest {
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("dev");
         context.put("env", "staging");
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("staging");
+    }
+
+    @Test
+    void productionAsksForAnApprovalByDefaultAndNoEnvironmentChatsInItsSmokeTest() {
+        Map<String, Object> environments = environments();
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(true, false));
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(false, false));
+
+        env(environments, "prod").put("approval", false);
+        env(environments, "dev").put("approval", true);
+        env(environments, "dev").put("auth", Map.of("mode", "none"));
+        env(environments, "dev").put("smokeChat", true);
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(false, false));
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+                        .delivery())
+                .isEqualTo(new EnvironmentConfig.Delivery(true, true));
+    }
+
+    @ParameterizedTest(name = "auth.mode {0}")
+    @ValueSource(strings = {"token", "oidc"})
+    void aSmokeTestChatsOnlyWhereNobodySignsIn(String mode) {
+        Map<String, Object> environments = environments();
+        env(environments, "dev").put("auth", Map.of("mode", mode));
+        env(environments, "dev").put("smokeChat", true);
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("environments.dev.smokeChat is true, but auth.mode is '" + mode + "': the smoke test chats"
+                        + " without signing in, which only auth.mode none lets through; set smokeChat to false in"
+                        + " cdk.json");
+    }
+
+    @Test
+    void aPrivateCopyDerivesItsOwnManagedLoginDomainAndKeepsTheRestOfTheSignIn() {
+        Map<String, Object> environments = environments();
+        env(environments, "staging")
+                .put("auth", Map.of("mode", "oidc", "mfa", "required", "domainPrefix", "chat-example-staging"));
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
+        context.put("stage", "alice");
+        EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
+
+        assertThat(main.domainPrefix("111122223333")).isEqualTo("chat-example-staging");
+        // Only one user pool may hold a domain prefix: the copy's comes from its deployment name.
+        assertThat(copy.auth().domainPrefix()).isEmpty();
+        assertThat(copy.domainPrefix("111122223333")).isEqualTo("chat-staging-alice-111122223333");
+        assertThat(copy.auth().mode()).isEqualTo(EnvironmentConfig.AuthMode.OIDC);
+        assertThat(copy.auth().mfa()).isEqualTo(EnvironmentConfig.Mfa.REQUIRED);
+        assertThat(copy.waf()).isEqualTo(main.waf());
+    }
+
+    @Test
+    void aPrivateCopyNameThatCognitoWouldRefuseInTheDomainPrefixIsRefused() {
+        Map<String, Object> environments = environments();
+        env(environments, "staging").put("auth", Map.of("mode", "oidc"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "env",
+                "staging",
+                "stage",
+                "jaws"));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=jaws would give the copy's managed login domain the prefix"
+                        + " 'chat-staging-jaws-<account>', which contains 'aws' and Cognito refuses: choose another"
+                        + " copy name");
+        // Without a user pool the name is fine.
+        env(environments, "staging").put("auth", Map.of("mode", "token"));
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).deploymentName())
+                .isEqualTo("staging-jaws");
+    }
+
+    @Test
+    void aPrivateCopyHasItsOwnNamesAndIsDestroyable() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> staging = env(environments, "staging");
+        staging.put("apiGatewayAccountRole", true);
+        staging.put("cloudTrail", true);
+        staging.put(
+                "customDomain",
+                Map.of(
+                        "name",
+                        "chat.example.com",
+                        "certificateArn",
+                        "arn:aws:acm:us-east-1:111122223333:certificate/0d2f3c4e-1a2b-4c5d-8e9f-0a1b2c3d4e5f"));
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
+        context.put("stage", "alice2");
+        EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
+
+        assertThat(main.privateCopy()).isEmpty();
+        assertThat(main.stackPrefix()).isEqualTo("Chat-Staging");
+        assertThat(main.deploymentName()).isEqualTo("staging");
+        assertThat(main.retainDataOnDelete()).isTrue();
+        assertThat(main.apiGatewayAccountRole()).isTrue();
+
+        assertThat(copy.name()).isEqualTo("staging");
+        assertThat(copy.privateCopy()).contains("alice2");
+        assertThat(copy.stackPrefix()).isEqualTo("Chat-Staging-Alice2");
+        assertThat(copy.deploymentName()).isEqualTo("staging-alice2");
+        // The account's singletons stay with the environment itself; everything of the copy is destroyable.
+        assertThat(copy.apiGatewayAccountRole()).isFalse();
+        assertThat(copy.cloudTrail()).isFalse();
+        assertThat(copy.customDomain()).isEmpty();
+        assertThat(copy.retainDataOnDelete()).isFalse();
+        // Everything else is the environment's.
+        assertThat(copy)
+                .usingRecursiveComparison()
+                .ignoringFields(
+                        "privateCopy", "apiGatewayAccountRole", "cloudTrail", "customDomain", "retainDataOnDelete")
+                .isEqualTo(main);
+    }
+
+    @ParameterizedTest(name = "-c stage={0}")
+    @MethodSource("badCopyNames")
+    void aPrivateCopyNeedsAShortLowercaseName(String name) {
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", name));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=" + name + " cannot name a private copy: use 1 to 12 lowercase letters or"
+                        + " digits, starting with a letter, e.g. -c stage=alice");
+    }
+
+    static Stream<String> badCopyNames() {
+        return Stream.of("", "Alice", "1alice", "alice-bob", "alice_bob", "abcdefghijklm");
+    }
+
+    @Test
+    void aPrivateCopyNameMayBeOneToTwelveCharacters() {
+        Map<String, Object> context = new HashMap<>(
+                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", "a"));
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
+                .isEqualTo("Chat-Dev-A");
+        context.put("stage", "abcdefghijk1");
+        assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
+                .isEqualTo("Chat-Dev-Abcdefghijk1");
+    }
+
+    @Test
+    void productionHasNoPrivateCopies() {
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "env",
+                "prod",
+                "stage",
+                "alice"));
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("-c stage=alice makes no private copy of prod, which is production: true in cdk.json:"
+                        + " copy a non-production environment, e.g. -c env=dev -c stage=alice");
     }
 
     // A complete, valid set of environments, independent of the real cdk.json's values.

@@ -76,7 +76,7 @@ class SignInTest {
                 .containsEntry("MfaConfiguration", "ON")
                 .containsEntry("EnabledMfas", List.of("SOFTWARE_TOKEN_MFA"))
                 .containsEntry("Schema", List.of(Map.of("Name", "email", "Required", true, "Mutable", true)));
-        // Production: the pool can be neither deleted by accident nor with the stack.
+        // prod retains its data (retainDataOnDelete): the pool can be neither deleted by accident nor with the stack.
         assertThat(properties).containsEntry("DeletionProtection", "ACTIVE");
         assertThat(resource).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
         assertThat(Acknowledgements.of(app.stacks().backend(), "AwsSolutions-COG2"))
@@ -89,16 +89,25 @@ class SignInTest {
     }
 
     @Test
-    void outsideProductionThePoolIsDeletableAndTakesItsSettingsFromCdkJson() {
-        // staging of cdk.json: the defaults (MFA offered, no self sign-up), kept on delete with its data.
+    void thePoolIsProtectedAndKeptExactlyWhereTheDataIsAndTakesItsSettingsFromCdkJson() {
+        // staging of cdk.json: the defaults (MFA offered, no self sign-up), protected and kept with its data.
         Map<String, Object> staging =
                 only(Synthesized.environment("staging").backend().findResources("AWS::Cognito::UserPool"));
         assertThat(properties(staging))
-                .containsEntry("DeletionProtection", "INACTIVE")
+                .containsEntry("UserPoolName", "chat-staging")
+                .containsEntry("DeletionProtection", "ACTIVE")
                 .containsEntry("MfaConfiguration", "OPTIONAL")
                 .containsEntry("EnabledMfas", List.of("SOFTWARE_TOKEN_MFA"))
                 .containsEntry("AdminCreateUserConfig", Map.of("AllowAdminCreateUserOnly", true));
         assertThat(staging).containsEntry("DeletionPolicy", "Retain");
+
+        // Production alone protects nothing: a prod that keeps no data on delete has a deletable pool.
+        Map<String, Object> disposable = only(
+                Synthesized.variant("signin:prod-disposable", "prod", prod -> prod.put("retainDataOnDelete", false))
+                        .backend()
+                        .findResources("AWS::Cognito::UserPool"));
+        assertThat(properties(disposable)).containsEntry("DeletionProtection", "INACTIVE");
+        assertThat(disposable).containsEntry("DeletionPolicy", "Delete");
 
         Synthesized open = Synthesized.variant(
                 "signin:dev-open",
@@ -134,8 +143,11 @@ class SignInTest {
         backend.hasOutput("UserPoolId", Map.of("Value", Map.of("Ref", pool)));
 
         // Without an account, the prefix takes the deploying account's id.
-        Map<String, Object> offline = properties(
-                only(Synthesized.environment("prod").backend().findResources("AWS::Cognito::UserPoolDomain")));
+        Synthesized withoutAccount = Synthesized.variant("signin:prod-without-account", "prod", prod -> {
+            prod.remove("account");
+        });
+        Map<String, Object> offline =
+                properties(only(withoutAccount.backend().findResources("AWS::Cognito::UserPoolDomain")));
         assertThat(flatten(offline.get("Domain"))).isEqualTo("chat-prod-${AWS::AccountId}");
     }
 
