@@ -19,6 +19,7 @@ import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,13 +78,14 @@ public final class Api {
         var healthHandler = new HealthHandler(health, check, bodies);
         var models = new ModelsHandler(chat.catalog(), bodies);
         var chatHandler = new ChatHandler(chat, bodies, mapper);
-        var conversations = new ConversationsHandler(chat, bodies);
+        var conversations = new ConversationsHandler(chat, bodies, mapper, Clock.systemUTC());
         var events = new EventsHandler(health.mode(), health.version(), bodies, mapper);
         var page = new PageHandler(staticFiles);
         var account = new SignInHandler(signIn, bodies);
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
+<<<<<<< HEAD
                 .route("GET", "/api/auth/config", OPEN, account::config)
                 .route("GET", "/api/me", SIGNED_IN, account::me)
                 .route("GET", "/api/models", SIGNED_IN, models::list)
@@ -91,6 +93,18 @@ public final class Api {
                 .route("GET", "/api/conversations/{conversationId}", SIGNED_IN, conversations::get)
                 .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
                 .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
+=======
+                .route("GET", "/api/models", TOKEN, models::list)
+                .route("POST", "/api/chat", TOKEN, chatHandler::post)
+                // The caller's own conversations (another person's are never found).
+                .route("GET", "/api/conversations", TOKEN, conversations::list)
+                .route("DELETE", "/api/conversations", TOKEN, conversations::deleteAll)
+                .route("GET", "/api/conversations/{conversationId}", TOKEN, conversations::get)
+                .route("PATCH", "/api/conversations/{conversationId}", TOKEN, conversations::rename)
+                .route("DELETE", "/api/conversations/{conversationId}", TOKEN, conversations::delete)
+                .route("GET", "/api/conversations/{conversationId}/export", TOKEN, conversations::export)
+                .route(ANY, "/api/**", TOKEN, Api::noSuchRoute)
+>>>>>>> store9
                 .route("POST", "/events", OPEN, events::post)
                 .route("GET", "/**", OPEN, page::file)
                 .build();
