@@ -55,12 +55,9 @@ const STATUS_BY_CODE = {
   ModelNotAllowed: 400,
   ModelAccessDenied: 502,
   ModelNotFound: 502,
-<<<<<<< HEAD
   ServerBusy: 503,
-=======
   ModelBusy: 503,
   StorageUnavailable: 503,
->>>>>>> store9
 };
 
 const FALLBACK_MESSAGES = {

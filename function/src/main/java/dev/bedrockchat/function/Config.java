@@ -44,11 +44,8 @@ public record Config(
         Optional<URI> bedrockEndpoint,
         Optional<URI> s3Endpoint,
         boolean behindWebAdapter,
-<<<<<<< HEAD
-        HttpLimits httpLimits) {
-=======
+        HttpLimits httpLimits,
         int bedrockMaxConcurrency) {
->>>>>>> store9
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
@@ -120,9 +117,7 @@ public record Config(
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "aws.endpointUrlBedrockRuntime"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3"),
                 behindWebAdapter(reader),
-<<<<<<< HEAD
-                httpLimits(reader));
-=======
+                httpLimits(reader),
                 reader.integer(
                         "BEDROCK_MAX_CONCURRENCY",
                         env.containsKey("AWS_LAMBDA_FUNCTION_NAME")
@@ -130,7 +125,6 @@ public record Config(
                                 : DEFAULT_BEDROCK_MAX_CONCURRENCY,
                         1,
                         1000));
->>>>>>> store9
     }
 
     /**

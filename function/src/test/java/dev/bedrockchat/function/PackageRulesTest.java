@@ -138,14 +138,10 @@ class PackageRulesTest {
                         Map.entry("ModelNotFound", 502),
                         Map.entry("ModelError", 502),
                         Map.entry("ModelUnavailable", 503),
-<<<<<<< HEAD
                         Map.entry("ServerBusy", 503),
-                        Map.entry("ModelTimeout", 504),
-                        Map.entry("HttpVersionNotSupported", 505)));
-=======
                         Map.entry("ModelBusy", 503),
                         Map.entry("StorageUnavailable", 503),
-                        Map.entry("ModelTimeout", 504)));
->>>>>>> store9
+                        Map.entry("ModelTimeout", 504),
+                        Map.entry("HttpVersionNotSupported", 505)));
     }
 }

@@ -85,26 +85,18 @@ public final class Api {
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
-<<<<<<< HEAD
                 .route("GET", "/api/auth/config", OPEN, account::config)
                 .route("GET", "/api/me", SIGNED_IN, account::me)
                 .route("GET", "/api/models", SIGNED_IN, models::list)
                 .route("POST", "/api/chat", SIGNED_IN, chatHandler::post)
-                .route("GET", "/api/conversations/{conversationId}", SIGNED_IN, conversations::get)
-                .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
-                .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
-=======
-                .route("GET", "/api/models", TOKEN, models::list)
-                .route("POST", "/api/chat", TOKEN, chatHandler::post)
                 // The caller's own conversations (another person's are never found).
-                .route("GET", "/api/conversations", TOKEN, conversations::list)
-                .route("DELETE", "/api/conversations", TOKEN, conversations::deleteAll)
-                .route("GET", "/api/conversations/{conversationId}", TOKEN, conversations::get)
-                .route("PATCH", "/api/conversations/{conversationId}", TOKEN, conversations::rename)
-                .route("DELETE", "/api/conversations/{conversationId}", TOKEN, conversations::delete)
-                .route("GET", "/api/conversations/{conversationId}/export", TOKEN, conversations::export)
-                .route(ANY, "/api/**", TOKEN, Api::noSuchRoute)
->>>>>>> store9
+                .route("GET", "/api/conversations", SIGNED_IN, conversations::list)
+                .route("DELETE", "/api/conversations", SIGNED_IN, conversations::deleteAll)
+                .route("GET", "/api/conversations/{conversationId}", SIGNED_IN, conversations::get)
+                .route("PATCH", "/api/conversations/{conversationId}", SIGNED_IN, conversations::rename)
+                .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
+                .route("GET", "/api/conversations/{conversationId}/export", SIGNED_IN, conversations::export)
+                .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
                 .route("GET", "/**", OPEN, page::file)
                 .build();

@@ -33,15 +33,11 @@ public enum HttpError {
     MODEL_NOT_FOUND(ErrorCode.MODEL_NOT_FOUND, 502),
     MODEL_ERROR(ErrorCode.MODEL_ERROR, 502),
     MODEL_UNAVAILABLE(ErrorCode.MODEL_UNAVAILABLE, 503),
-<<<<<<< HEAD
     SERVER_BUSY("ServerBusy", 503),
-    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504),
-    HTTP_VERSION_NOT_SUPPORTED("HttpVersionNotSupported", 505);
-=======
     MODEL_BUSY(ErrorCode.MODEL_BUSY, 503),
     STORAGE_UNAVAILABLE(ErrorCode.STORAGE_UNAVAILABLE, 503),
-    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504);
->>>>>>> store9
+    MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504),
+    HTTP_VERSION_NOT_SUPPORTED("HttpVersionNotSupported", 505);
 
     /** The challenge of a 401: a bearer token (the shared token, or a person's ID token). */
     static final String BEARER_CHALLENGE = "Bearer realm=\"bedrock-chat\"";
@@ -88,11 +84,7 @@ public enum HttpError {
     Map<String, String> headers(Failure failure) {
         var headers = new LinkedHashMap<String, String>();
         switch (this) {
-<<<<<<< HEAD
-            case THROTTLED, SERVER_BUSY ->
-=======
-            case THROTTLED, MODEL_BUSY, STORAGE_UNAVAILABLE ->
->>>>>>> store9
+            case THROTTLED, SERVER_BUSY, MODEL_BUSY, STORAGE_UNAVAILABLE ->
                 failure.retryAfterSeconds().ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
             case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", failure.allowedMethods()));
             case UNAUTHORIZED -> headers.put("WWW-Authenticate", BEARER_CHALLENGE);

@@ -20,15 +20,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the AWS SDK clients, once, at start-up, and closes them at shutdown: explicit region, one credentials
-<<<<<<< HEAD
- * provider, the AWS CRT HTTP clients (one synchronous client shared by Bedrock, S3 and Secrets Manager). An endpoint
- * override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK
- * also reads by itself) is passed on unchanged;
-=======
- * provider, the AWS CRT HTTP clients (for Bedrock, each with a connection pool of BEDROCK_MAX_CONCURRENCY; for S3, its
- * own). An endpoint override
- * (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3, which the SDK also reads by itself) is passed on unchanged;
->>>>>>> store9
+ * provider, the AWS CRT HTTP clients (for Bedrock, each with a connection pool of BEDROCK_MAX_CONCURRENCY; one
+ * synchronous client shared by S3 and Secrets Manager). An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK also reads by itself) is passed on unchanged;
  * a plain http:// endpoint (a local stand-in) gets HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to
  * Bedrock.
  */
@@ -43,7 +37,7 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> created = new ArrayList<>();
-    private SdkHttpClient s3HttpClient;
+    private SdkHttpClient sharedHttpClient;
 
     public AwsClients(Region region, AwsCredentialsProvider credentials) {
         this.region = region;
@@ -98,7 +92,7 @@ public final class AwsClients implements AutoCloseable {
         var builder = S3Client.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(s3HttpClient())
+                .httpClient(sharedHttpClient())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(20))
                         .apiCallAttemptTimeout(Duration.ofSeconds(5))
@@ -115,7 +109,7 @@ public final class AwsClients implements AutoCloseable {
         var builder = SecretsManagerClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(syncHttpClient())
+                .httpClient(sharedHttpClient())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(10))
                         .apiCallAttemptTimeout(Duration.ofSeconds(3))
@@ -142,13 +136,13 @@ public final class AwsClients implements AutoCloseable {
                 && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
     }
 
-    private synchronized SdkHttpClient s3HttpClient() {
-        if (s3HttpClient == null) {
-            s3HttpClient = track(AwsCrtHttpClient.builder()
+    private synchronized SdkHttpClient sharedHttpClient() {
+        if (sharedHttpClient == null) {
+            sharedHttpClient = track(AwsCrtHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .build());
         }
-        return s3HttpClient;
+        return sharedHttpClient;
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {

@@ -38,7 +38,7 @@ class IsolationApiTest {
     }
 
     private static String[] auth(TestApp app, String... more) {
-        if (app != null && app.application().config().authToken().isEmpty()) {
+        if (app != null && app.application().config().auth().token().isEmpty()) {
             return more;
         }
         String[] all = new String[more.length + 2];
