@@ -149,3 +149,9 @@ test('the logout address follows the provider’s style', () => {
   const none = createOidcClient({ config: { ...CONFIG, logout: undefined }, redirectUri: REDIRECT, crypto: webcrypto, storage: memoryStorage() });
   assert.equal(none.logoutUrl({ idToken: 'x', origin: 'https://chat.example.test' }), null);
 });
+
+test('without Web Crypto (a page on plain HTTP) signing in says it needs a secure address', async () => {
+  const client = createOidcClient({ config: CONFIG, redirectUri: REDIRECT, crypto: { getRandomValues: webcrypto.getRandomValues.bind(webcrypto) }, storage: memoryStorage() });
+  await assert.rejects(client.authorizationUrl(), (error) => error instanceof SignInError && error.reason === 'insecure_context'
+    && /secure address \(HTTPS/.test(error.message));
+});

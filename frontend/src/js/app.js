@@ -84,7 +84,7 @@ const account = createAccountView({
   accountName: $('account-name'),
   signOutButton: $('sign-out'),
   chatOnly: [document.querySelector('.skip-link')],
-  onSignIn: () => oidc?.signIn(),
+  onSignIn: () => oidc?.signIn().catch((error) => account.showSignedOut({ error: error.message })),
   onSignOut: () => {
     drafts.keep('');
     if (!oidc?.signOut()) account.showSignedOut();
@@ -375,6 +375,7 @@ async function signInWithOidc(config) {
     navigate: (url) => window.location.assign(url),
     returnTo: () => window.location.hash,
     beforeRedirect: () => drafts.keep(currentDraft()),
+    onSignInFailed: (error) => account.showSignedOut({ error: error.message }),
   });
   api.useCredentials(oidc);
   const answer = client.callbackParams(window.location.href);

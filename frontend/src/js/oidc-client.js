@@ -97,6 +97,10 @@ export function createOidcClient({ config, redirectUri, fetch = globalThis.fetch
      * `returnTo` (a location hash) is where the page goes once signed in.
      */
     async authorizationUrl({ returnTo = '' } = {}) {
+      if (!crypto?.subtle) {
+        // Browsers offer Web Crypto's digest only to secure pages, and PKCE needs it.
+        throw new SignInError('Signing in needs the page on a secure address (HTTPS, or localhost for a local run).', { reason: 'insecure_context' });
+      }
       const state = randomValue(crypto);
       const nonce = randomValue(crypto);
       const verifier = createCodeVerifier(crypto);

@@ -24,12 +24,13 @@ export function refreshTime({ expiresAt, issuedAt }) {
  * @param {(url: string) => void} options.navigate sends the browser to the provider
  * @param {() => string} [options.returnTo] the location hash to come back to after signing in again
  * @param {() => void} [options.beforeRedirect] called right before the page leaves to sign in again (keeps the draft)
+ * @param {(error: Error) => void} [options.onSignInFailed] signing in again could not even start (no Web Crypto)
  * @param {string} options.origin the page's origin, for the logout address
  * @param {{setTimeout: Function, clearTimeout: Function}} [options.timers]
  * @param {() => number} [options.now]
  */
 export function createOidcSession({
-  client, storage, navigate, returnTo = () => '', beforeRedirect = () => {}, origin,
+  client, storage, navigate, returnTo = () => '', beforeRedirect = () => {}, onSignInFailed = () => {}, origin,
   timers = globalThis, now = () => Date.now(),
 }) {
   const stored = createTabValue(storage, TOKENS_KEY);
@@ -108,7 +109,14 @@ export function createOidcSession({
     if (leaving) return;
     leaving = true;
     forget();
-    const url = await client.authorizationUrl({ returnTo: returnTo() });
+    let url;
+    try {
+      url = await client.authorizationUrl({ returnTo: returnTo() });
+    } catch (error) {
+      leaving = false;
+      onSignInFailed(error);
+      return;
+    }
     beforeRedirect();
     navigate(url);
   }
