@@ -27,7 +27,7 @@ export function createConversationListView({
 }) {
   const doc = list.ownerDocument;
   const win = doc.defaultView;
-  const menus = createMenus(list, { boundary: scroller });
+  createMenus(list, { boundary: scroller }); // each item's actions menu, by delegation
   /** id → its <li>, reused across renders. */
   const nodes = new Map();
   let activeId = null;
@@ -293,6 +293,5 @@ export function createConversationListView({
       link?.focus();
       return Boolean(link);
     },
-    closeMenus: () => menus.close(),
   };
 }

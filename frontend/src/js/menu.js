@@ -87,8 +87,5 @@ export function createMenus(root, { boundary } = {}) {
     close();
   });
 
-  return {
-    close,
-    get openMenu() { return open?.menu ?? null; },
-  };
+  return { close };
 }

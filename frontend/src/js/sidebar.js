@@ -109,5 +109,5 @@ export function createDrawer({ app, sidebar, openButton, closeButton, backdrop, 
     if (!drawerMedia.matches) close({ restoreFocus: false });
   });
 
-  return { open, close, get isOpen() { return isOpen(); } };
+  return { open, close };
 }
