@@ -699,7 +699,7 @@ describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : 
     await note.waitFor();
     assert.match(await note.textContent(), /^Answer cut off/);
     const shown = (await lastAnswer(page).locator('.msg__content').textContent()).trim();
-    assert.ok(shown.startsWith('Stub reply to: A story to stop') && kept.content.startsWith('Stub reply to: A story to stop'), 'the part that was kept shows');
+    assert.ok(shown.length >= 10 && kept.content.startsWith(shown.slice(0, 10)), `the part that was kept shows: “${shown}”`);
   }));
 
   test('the offline stand-in is clearly labelled', TIMEOUT, () => withPage({}, async (page) => {
