@@ -381,8 +381,8 @@ test('a first turn that fails or is stopped before any text leaves nothing in th
   }
 });
 
-test('a first turn the server reports failed after some text is dropped from the list; one cut off or stopped is kept', async () => {
-  for (const [end, kept] of [['server error', false], ['cut off', true], ['stopped', true]]) {
+test('a first turn that ends after some text stays listed and open: the server keeps it as a partial answer', async () => {
+  for (const end of ['server error', 'cut off', 'stopped']) {
     const p = page();
     const sending = p.session.send('Hello');
     p.api.lastChat().start('c-1');
@@ -391,13 +391,13 @@ test('a first turn the server reports failed after some text is dropped from the
     else if (end === 'cut off') p.api.lastChat().fail(new StreamInterruptedError());
     else p.session.stop();
     await sending;
-    assert.equal(p.list.has('c-1'), kept, end);
-    assert.equal(p.session.conversationId, kept ? 'c-1' : null, end);
+    assert.equal(p.list.has('c-1'), true, end);
+    assert.equal(p.session.conversationId, 'c-1', end);
     assert.match(p.thread().at(-1), /^answer: Hi th/, `${end}: the text stays on screen`);
   }
 });
 
-test('Retry of a first turn the server did not keep asks again as a new conversation, without reloading', async () => {
+test('Retry of a first turn the server failed mid-answer reloads it, so its partial answer shows, then asks again in it', async () => {
   const p = page();
   const sending = p.session.send('Hello');
   p.api.lastChat().start('c-1');
@@ -405,8 +405,16 @@ test('Retry of a first turn the server did not keep asks again as a new conversa
   p.api.lastChat().fail(MIDSTREAM());
   await sending;
   p.retryButtons()[0].click();
-  assert.deepEqual(p.api.log, ['chat Hello', 'chat Hello']);
-  assert.deepEqual(p.thread(), ['user: Hello', 'answer: ']);
+  assert.deepEqual(p.api.log, ['chat Hello', 'GET c-1']);
+  p.api.lastLoad().resolve({
+    conversationId: 'c-1',
+    messages: [{ role: 'user', content: 'Hello' }, { role: 'assistant', content: 'Hi', partial: true, partialReason: 'model_error' }],
+  });
+  await tick();
+  assert.deepEqual(p.api.log, ['chat Hello', 'GET c-1', 'chat Hello in c-1']);
+  assert.deepEqual(p.thread(), ['user: Hello', 'answer: Hi', 'user: Hello', 'answer: ']);
+  assert.deepEqual([...p.$('messages').querySelectorAll('.msg__note--partial')].map((note) => note.textContent),
+    ['Answer cut off: the model stopped with an error'], 'the kept part is marked as cut off');
 });
 
 test('a message the server refuses is handed back to edit, with no Retry', async () => {

@@ -254,15 +254,7 @@ describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : 
     assert.match(await page.locator('.msg--assistant').first().textContent(), /Too many requests/, 'the explanation stays');
   }));
 
-  test('an error in the middle of an answer keeps the text, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
-    await page.addInitScript(() => {
-      window.__addresses = [];
-      const replaceState = history.replaceState.bind(history);
-      history.replaceState = (state, unused, url) => {
-        window.__addresses.push(String(url));
-        return replaceState(state, unused, url);
-      };
-    });
+  test('an error in the middle of a first answer keeps the text, here and on the server, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
     await gotoChat(page);
     const message = 'Break halfway [midstream]';
     await send(page, message);
@@ -274,17 +266,27 @@ describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : 
     const whole = `Stub reply to: ${message}`;
     assert.ok(kept.length > 0 && kept.length < whole.length && whole.startsWith(kept), `the part that arrived stays visible: “${kept}”`);
 
-    // Listed at its first text, then dropped: the server reported the failure and kept nothing of this first turn.
-    const address = (await page.evaluate(() => window.__addresses)).find((url) => url.includes('#/c/'));
-    assert.ok(address, 'the conversation was shown as open once text arrived');
-    const conversationId = decodeURIComponent(address.split('#/c/')[1]);
-    assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(conversationId)}`)).status, 404);
-    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
-    assert.doesNotMatch(page.url(), /#\/c\//);
+    // The server kept the part that arrived as a partial answer: the conversation stays listed and open.
+    assert.match(page.url(), /#\/c\//, 'the conversation is open');
+    const conversationId = decodeURIComponent(page.url().split('#/c/')[1]);
+    const stored = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
+    assert.equal(stored.status, 200);
+    const messages = (await stored.json()).messages;
+    assert.deepEqual(messages.map(({ role, partial, partialReason }) => [role, partial, partialReason]),
+      [['user', undefined, undefined], ['assistant', true, 'model_error']]);
+    assert.ok(whole.startsWith(messages[1].content) && messages[1].content.length > 0, 'the server kept what the page showed');
+    assert.deepEqual((await listedConversations()).map((c) => c.id), [conversationId]);
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 1);
+
+    // Retry shows the thread as the server has it (the kept part marked as cut off), then asks again in it.
     await error.getByRole('button', { name: 'Retry' }).click();
     await page.locator('.msg--assistant .msg__error').last().waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator('.msg--user').count(), 1, 'retry does not repeat the question in the thread');
-    assert.equal(await page.locator('.msg--assistant').count(), 1, 'the failed answer was replaced');
+    await answerSettled(page);
+    assert.equal(await page.locator('.msg--user').count(), 2, 'the question kept on the server, then asked again');
+    assert.equal(await page.locator('.msg--assistant').count(), 2);
+    assert.equal(await page.locator('.msg--assistant').first().locator('.msg__note--partial').textContent(),
+      'Answer cut off: the model stopped with an error');
+    assert.equal((await listedConversations()).length, 1, 'still one conversation');
   }));
 
   test('a message the server refuses is explained and handed back to edit', TIMEOUT, () => withPage({}, async (page) => {

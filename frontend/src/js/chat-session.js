@@ -92,7 +92,8 @@ export function createChatSession({
     let sofar = '';
 
     // The list entry is written once the server has something to keep: the first text, or the end of the turn.
-    // (A turn that fails or is stopped before any text leaves nothing on the server, so nothing to list.)
+    // (A first turn that fails or is stopped before any text leaves nothing on the server, so nothing to list; one
+    // cut off after some text is kept there as a partial answer, so it stays listed.)
     function record(id, title = startedTitle) {
       if (recorded || !current() || typeof id !== 'string' || id === '') return;
       recorded = true;
@@ -132,11 +133,6 @@ export function createChatSession({
         announce('Answer stopped.');
         return;
       }
-      if (firstTurn && recorded && error instanceof ApiError) {
-        // The server reported the failure, so it kept nothing of this first turn: listing it would lead to a 404.
-        conversations.forget(startedId);
-        setCurrent(null);
-      }
       const retry = problem.retryable ? () => retryTurn(text, answer, { cutOff: startedId !== null }) : undefined;
       answer.fail(problem, sofar, retry);
       if (!problem.retryable) composer.giveBack(text); // nothing to retry as is (e.g. too long): edit it instead
@@ -159,8 +155,8 @@ export function createChatSession({
   // ---- Retrying ----------------------------------------------------------------------------------------------
 
   /**
-   * Asks a failed question again. When its answer had begun (`cutOff`), the server may have kept the part that
-   * arrived (it does when a client goes away mid-answer), so the thread is first reloaded to match the server.
+   * Asks a failed question again. When its answer had begun (`cutOff`), the server kept the part that arrived as a
+   * partial answer, so the thread is first reloaded to match the server.
    */
   async function retryTurn(text, failed, { cutOff }) {
     if (!failed.element.isConnected || state.loading) return;
