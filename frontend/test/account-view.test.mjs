@@ -71,7 +71,15 @@ test('the name shown is the principal’s name, else its e-mail', () => {
   assert.equal(displayName(null), 'Signed in');
 });
 
-test('partial answers say why they were cut off, in words', () => {
+test('partial answers say why the server cut them off, in words, for each reason it gives', () => {
+  assert.equal(partialNote('client_disconnected'), 'Answer cut off: it was stopped before it finished');
+  assert.equal(partialNote('answer_timeout'), 'Answer cut off: it took longer than an answer may take');
+  assert.equal(partialNote('model_timeout'), 'Answer cut off: the model took too long');
+  assert.equal(partialNote('model_error'), 'Answer cut off: the model stopped with an error');
+  assert.equal(partialNote('max_tokens'), 'Answer cut off: it reached the length limit');
+});
+
+test('partial answers with a reason the server does not name yet still say why, in words', () => {
   assert.equal(partialNote('ModelTimeout'), 'Answer cut off: the model took too long');
   assert.equal(partialNote('client_disconnected'), 'Answer cut off: it was stopped before it finished');
   assert.equal(partialNote('stopped'), 'Answer cut off: it was stopped before it finished');
