@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.cost.CostBudget;
 import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.stacks.BackendStack;
 import dev.bedrockchat.infra.stacks.CostStack;
@@ -89,12 +88,20 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                 config,
                                 CostStack.REGION,
                                 tags,
+<<<<<<< HEAD
                                 prefix + "-Cost",
                                 "Bedrock chat (" + config.deploymentName() + "): monthly cost budget")
                         .build(),
                 new CostBudget.Props(
                         "chat-" + config.deploymentName() + "-monthly", config.budgetUsd(), config.alarmEmail()),
+=======
+                                "Bedrock chat (" + config.name() + "): monthly cost budget and its guard")
+                        .build(),
+                config,
+>>>>>>> infra1112
                 functionRoleName);
+        // No reference, only the order: the guard names the function's role, which must exist when it applies.
+        cost.addStackDependency(backend, "the budget guard names the function's role");
         ChatStacks stacks = new ChatStacks(backend, web, cost, waf);
         for (Stack stack : stacks.all()) {
             tags.forEach((key, value) -> Tags.of(stack).add(key, value));
