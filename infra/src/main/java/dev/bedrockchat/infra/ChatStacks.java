@@ -23,7 +23,9 @@ import software.constructs.Construct;
  * {@code Chat-<Env>-Cost} and, with {@code waf.enabled}, {@code Chat-<Env>-Waf}, all in the configured account and
  * tagged with project and environment; backend and web in the configured Region, the cost and WAF stacks in
  * us-east-1 ({@value CostStack#REGION}, {@value WafStack#REGION}). The web stack takes the web ACL's ARN across
- * Regions when the environment is not in us-east-1. The stack names are the same in every scope, so a laptop deploy
+ * Regions when the environment is not in us-east-1. The cost stack's budget guard names the backend's function role,
+ * so the cost stack depends on the backend (an order without a reference): {@code cdk deploy --all} and a pipeline
+ * stage both deploy it after the backend. The stack names are the same in every scope, so a laptop deploy
  * and the pipeline's stage update the same stacks; a private copy's start with its own prefix
  * ({@code Chat-Dev-Alice-Backend}, see {@link EnvironmentConfig#stackPrefix}).
  */
@@ -88,17 +90,10 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                 config,
                                 CostStack.REGION,
                                 tags,
-<<<<<<< HEAD
                                 prefix + "-Cost",
-                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget")
-                        .build(),
-                new CostBudget.Props(
-                        "chat-" + config.deploymentName() + "-monthly", config.budgetUsd(), config.alarmEmail()),
-=======
-                                "Bedrock chat (" + config.name() + "): monthly cost budget and its guard")
+                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget and its guard")
                         .build(),
                 config,
->>>>>>> infra1112
                 functionRoleName);
         // No reference, only the order: the guard names the function's role, which must exist when it applies.
         cost.addStackDependency(backend, "the budget guard names the function's role");

@@ -42,18 +42,15 @@ import java.util.stream.Collectors;
  * @param cloudTrail         whether this environment records its Region's API calls in a CloudTrail trail of its own
  * @param auth               how people sign in, see {@link Auth}
  * @param waf                the optional AWS WAF web ACL in front of CloudFront
-<<<<<<< HEAD
- * @param delivery           how the pipeline promotes a build into this environment
- * @param privateCopy        the name of a private copy of this environment ({@code -c stage=NAME}): its stacks and
- *                           every name derived from them carry it, see {@link #asPrivateCopy}; empty for the
- *                           environment itself
-=======
  * @param prices             the on-demand prices of the allowed models, from cdk.json's {@code context.modelPrices}
  * @param quota              each person's daily limits, none by default
  * @param budget             the budget's e-mail alerts and its guard (a budget action that stops Bedrock calls)
  * @param iamAuth            whether {@code /v1} takes AWS Signature Version 4 (IAM) instead of the function's own
  *                           checks
->>>>>>> infra1112
+ * @param delivery           how the pipeline promotes a build into this environment
+ * @param privateCopy        the name of a private copy of this environment ({@code -c stage=NAME}): its stacks and
+ *                           every name derived from them carry it, see {@link #asPrivateCopy}; empty for the
+ *                           environment itself
  */
 public record EnvironmentConfig(
         String name,
@@ -74,15 +71,12 @@ public record EnvironmentConfig(
         boolean cloudTrail,
         Auth auth,
         Waf waf,
-<<<<<<< HEAD
-        Delivery delivery,
-        Optional<String> privateCopy) {
-=======
         ModelPrices prices,
         Quota quota,
         Budget budget,
-        IamAuth iamAuth) {
->>>>>>> infra1112
+        IamAuth iamAuth,
+        Delivery delivery,
+        Optional<String> privateCopy) {
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");
@@ -98,15 +92,12 @@ public record EnvironmentConfig(
         Objects.requireNonNull(customDomain, "customDomain");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(waf, "waf");
-<<<<<<< HEAD
-        Objects.requireNonNull(delivery, "delivery");
-        Objects.requireNonNull(privateCopy, "privateCopy");
-=======
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(quota, "quota");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(iamAuth, "iamAuth");
->>>>>>> infra1112
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(privateCopy, "privateCopy");
     }
 
     /** The name as used in stack names and titles: {@code dev} → {@code Dev}. */
@@ -173,6 +164,10 @@ public record EnvironmentConfig(
                 false,
                 new Auth(auth.mode(), auth.selfSignUp(), auth.mfa(), Optional.empty(), auth.federation()),
                 waf,
+                prices,
+                quota,
+                budget,
+                iamAuth,
                 delivery,
                 Optional.of(copy));
     }
@@ -203,6 +198,10 @@ public record EnvironmentConfig(
                 cloudTrail,
                 auth,
                 waf,
+                prices,
+                quota,
+                budget,
+                iamAuth,
                 delivery,
                 privateCopy);
     }

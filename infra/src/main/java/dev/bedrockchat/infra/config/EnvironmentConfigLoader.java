@@ -144,13 +144,10 @@ public final class EnvironmentConfigLoader {
             "cloudTrail",
             "auth",
             "waf",
-<<<<<<< HEAD
+            "quota",
+            "budget",
             "approval",
             "smokeChat");
-=======
-            "quota",
-            "budget");
->>>>>>> infra1112
     private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
     /** The settings that only the oidc mode uses. */
     private static final List<String> OIDC_ONLY_AUTH_KEYS = List.of("selfSignUp", "mfa", "domainPrefix", "federation");
@@ -196,8 +193,11 @@ public final class EnvironmentConfigLoader {
         Object chosen = context.apply(ENV_KEY);
         String name =
                 chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
-<<<<<<< HEAD
-        EnvironmentConfig config = load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        EnvironmentConfig config = load(
+                name,
+                context.apply(ENVIRONMENTS_KEY),
+                context.apply(PROFILE_REGIONS_KEY),
+                context.apply(MODEL_PRICES_KEY));
         Object copy = context.apply(STAGE_KEY);
         return copy == null ? config : privateCopy(config, String.valueOf(copy).strip());
     }
@@ -226,13 +226,6 @@ public final class EnvironmentConfigLoader {
             });
         }
         return privateCopy;
-=======
-        return load(
-                name,
-                context.apply(ENVIRONMENTS_KEY),
-                context.apply(PROFILE_REGIONS_KEY),
-                context.apply(MODEL_PRICES_KEY));
->>>>>>> infra1112
     }
 
     /** The names of every environment in the context, in the order of cdk.json. */
@@ -330,7 +323,11 @@ public final class EnvironmentConfigLoader {
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
         Auth auth = auth(env, name, production);
         Waf waf = waf(env);
-<<<<<<< HEAD
+        Settings apiSettings = env.object("api");
+        ApiThrottle throttle = api(apiSettings);
+        IamAuth iamAuth = iamAuth(apiSettings);
+        Quota quota = env.has("quota") ? quota(env.object("quota")) : Quota.NONE;
+        Budget budgetSettings = env.has("budget") ? budget(env.object("budget")) : Budget.DEFAULT;
         boolean approval = env.has("approval")
                 ? env.bool("approval", "true (a person approves each promotion into it) or false")
                 : production;
@@ -342,13 +339,6 @@ public final class EnvironmentConfigLoader {
                     + "': the smoke test chats without signing in, which only auth.mode none lets through; set"
                     + " smokeChat to false in cdk.json");
         }
-=======
-        Settings apiSettings = env.object("api");
-        ApiThrottle throttle = api(apiSettings);
-        IamAuth iamAuth = iamAuth(apiSettings);
-        Quota quota = env.has("quota") ? quota(env.object("quota")) : Quota.NONE;
-        Budget budgetSettings = env.has("budget") ? budget(env.object("budget")) : Budget.DEFAULT;
->>>>>>> infra1112
         return new EnvironmentConfig(
                 name,
                 production,
@@ -368,15 +358,12 @@ public final class EnvironmentConfigLoader {
                 cloudTrail,
                 auth,
                 waf,
-<<<<<<< HEAD
-                new Delivery(approval, smokeChat),
-                Optional.empty());
-=======
                 prices,
                 quota,
                 budgetSettings,
-                iamAuth);
->>>>>>> infra1112
+                iamAuth,
+                new Delivery(approval, smokeChat),
+                Optional.empty());
     }
 
     private static Auth auth(Settings env, String name, boolean production) {

@@ -12,7 +12,9 @@ import software.constructs.Construct;
  * The environment's monthly cost budget, its e-mail alerts and its guard: wiring only. It lives in {@value #REGION}
  * whatever the environment's Region, as {@code AWS::Budgets::Budget} is not offered in every Region (IAM, which holds
  * the guard's policy and role, is global). It refers to nothing in the other stacks; the function's role, which the
- * guard names, has a fixed name ({@link #functionRoleName}), so no cross-Region reference is needed.
+ * guard names, has a fixed name ({@link #functionRoleName}), so no cross-Region reference is needed. Every name it
+ * sets is the deployment's ({@link EnvironmentConfig#deploymentName()}, {@link EnvironmentConfig#stackPrefix()}), so
+ * a private copy's budget and guard sit beside the environment's in one account and stop the copy's function alone.
  */
 public final class CostStack extends Stack {
     /** The Region of every cost stack. */
@@ -32,7 +34,7 @@ public final class CostStack extends Stack {
                 this,
                 "Budget",
                 new CostBudget.Props(
-                        "chat-" + config.name() + "-monthly",
+                        budgetName(config),
                         config.budgetUsd(),
                         config.alarmEmail(),
                         config.budget().alerts()));
@@ -40,7 +42,7 @@ public final class CostStack extends Stack {
                 this,
                 "Guard",
                 new BudgetGuard.Props(
-                        config.name(),
+                        config.deploymentName(),
                         guardPolicyName(config.stackPrefix()),
                         budget,
                         functionRoleName,
@@ -54,7 +56,18 @@ public final class CostStack extends Stack {
                 .build();
     }
 
-    /** The name of the budget guard's deny policy, e.g. {@code Chat-Dev-BudgetGuard}. */
+    /**
+     * The name of the environment's budget, unique in the account: {@code chat-dev-monthly}, or
+     * {@code chat-dev-alice-monthly} for the private copy {@code alice}.
+     */
+    public static String budgetName(EnvironmentConfig config) {
+        return "chat-" + config.deploymentName() + "-monthly";
+    }
+
+    /**
+     * The name of the budget guard's deny policy, unique in the account: {@code Chat-Dev-BudgetGuard}, or
+     * {@code Chat-Dev-Alice-BudgetGuard} for the private copy {@code alice}.
+     */
     public static String guardPolicyName(String stackPrefix) {
         return stackPrefix + "-BudgetGuard";
     }

@@ -86,10 +86,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-<<<<<<< HEAD
-                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budgetUsd,"
-                                + " cloudTrail, customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
+                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budget,"
+                                + " budgetUsd, cloudTrail, customDomain, function, logRetentionDays, models, production,"
+                                + " quota, region, retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
                 arguments(
                         "approval",
                         set("approval", "yes"),
@@ -100,11 +99,6 @@ class EnvironmentConfigLoaderTest {
                         set("smokeChat", 1),
                         "environments.prod.smokeChat must be true (the smoke test after each deployment chats once) or"
                                 + " false (got 1): fix it in cdk.json"),
-=======
-                                + " apiGatewayAccountRole, artifacts, auth, availabilityZones, budget, budgetUsd,"
-                                + " cloudTrail, customDomain, function, logRetentionDays, models, production, quota,"
-                                + " region, retainDataOnDelete, waf): fix it in cdk.json"),
->>>>>>> infra1112
                 arguments(
                         "malformed model id",
                         in("models", set("allowed", List.of("nova lite"))),
@@ -1235,7 +1229,10 @@ class EnvironmentConfigLoaderTest {
             accounts.put(
                     name,
                     EnvironmentConfigLoader.load(
-                                    name, context.get("environments"), context.get("inferenceProfileRegions"))
+                                    name,
+                                    context.get("environments"),
+                                    context.get("inferenceProfileRegions"),
+                                    context.get("modelPrices"))
                             .account());
         }
 
@@ -1352,10 +1349,10 @@ class EnvironmentConfigLoaderTest {
     @Test
     void productionAsksForAnApprovalByDefaultAndNoEnvironmentChatsInItsSmokeTest() {
         Map<String, Object> environments = environments();
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(true, false));
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(false, false));
 
@@ -1363,10 +1360,10 @@ class EnvironmentConfigLoaderTest {
         env(environments, "dev").put("approval", true);
         env(environments, "dev").put("auth", Map.of("mode", "none"));
         env(environments, "dev").put("smokeChat", true);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(false, false));
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(true, true));
     }
@@ -1378,7 +1375,7 @@ class EnvironmentConfigLoaderTest {
         env(environments, "dev").put("auth", Map.of("mode", mode));
         env(environments, "dev").put("smokeChat", true);
 
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("environments.dev.smokeChat is true, but auth.mode is '" + mode + "': the smoke test chats"
                         + " without signing in, which only auth.mode none lets through; set smokeChat to false in"
@@ -1390,8 +1387,15 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> environments = environments();
         env(environments, "staging")
                 .put("auth", Map.of("mode", "oidc", "mfa", "required", "domainPrefix", "chat-example-staging"));
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "env",
+                "staging"));
         EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
         context.put("stage", "alice");
         EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
@@ -1414,6 +1418,8 @@ class EnvironmentConfigLoaderTest {
                 environments,
                 "inferenceProfileRegions",
                 profileRegions(),
+                "modelPrices",
+                modelPrices(),
                 "env",
                 "staging",
                 "stage",
@@ -1443,8 +1449,15 @@ class EnvironmentConfigLoaderTest {
                         "chat.example.com",
                         "certificateArn",
                         "arn:aws:acm:us-east-1:111122223333:certificate/0d2f3c4e-1a2b-4c5d-8e9f-0a1b2c3d4e5f"));
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "env",
+                "staging"));
         EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
         context.put("stage", "alice2");
         EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
@@ -1475,8 +1488,15 @@ class EnvironmentConfigLoaderTest {
     @ParameterizedTest(name = "-c stage={0}")
     @MethodSource("badCopyNames")
     void aPrivateCopyNeedsAShortLowercaseName(String name) {
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", name));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "stage",
+                name));
 
         assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
                 .isInstanceOf(ConfigException.class)
@@ -1490,8 +1510,15 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void aPrivateCopyNameMayBeOneToTwelveCharacters() {
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", "a"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "stage",
+                "a"));
         assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
                 .isEqualTo("Chat-Dev-A");
         context.put("stage", "abcdefghijk1");
@@ -1506,6 +1533,8 @@ class EnvironmentConfigLoaderTest {
                 environments(),
                 "inferenceProfileRegions",
                 profileRegions(),
+                "modelPrices",
+                modelPrices(),
                 "env",
                 "prod",
                 "stage",
