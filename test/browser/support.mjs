@@ -1,11 +1,12 @@
-// Shared helpers of the browser tests: Debian's Chromium driven by playwright-core against a running chat server.
+// Shared helpers of the browser tests: Chromium driven by playwright-core against a running chat server. The browser is
+// Debian's /usr/bin/chromium unless CHROMIUM_PATH names another one (the pipeline's build uses Playwright's own).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
 /** The chat server under test: CHAT_BASE_URL (the open-mode run) or BASE_URL (the sign-in run). */
 export const BASE_URL = (process.env.CHAT_BASE_URL || process.env.BASE_URL || '').replace(/\/$/, '');
 /** The provider's test account: set only for a run against a server in OIDC mode. */
@@ -18,7 +19,8 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'target'
 /** Starts headless Chromium. Playwright gives every launch a fresh temporary user-data-dir. */
 export async function launchBrowser() {
   assert.ok(BASE_URL, 'set CHAT_BASE_URL (or BASE_URL) to the chat server to test, e.g. http://127.0.0.1:8080');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`
+    + ' or set CHROMIUM_PATH to a Chromium executable');
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

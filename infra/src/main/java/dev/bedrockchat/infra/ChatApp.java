@@ -3,6 +3,10 @@ package dev.bedrockchat.infra;
 import dev.bedrockchat.infra.config.ConfigException;
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfigLoader;
+import dev.bedrockchat.infra.config.PipelineConfig;
+import dev.bedrockchat.infra.config.PipelineConfigLoader;
+import dev.bedrockchat.infra.pipeline.BuildVersions;
+import dev.bedrockchat.infra.pipeline.PipelineStack;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
@@ -10,9 +14,9 @@ import software.amazon.awscdk.Validations;
 import software.amazon.jsii.JsiiException;
 
 /**
- * The CDK app: {@code npx cdk synth -c env=dev|staging|prod}. Reads the environment from cdk.json, builds its
- * stacks and checks them with cdk-nag's AWS Solutions rules; any finding that is not acknowledged with a reason fails
- * the synth.
+ * The CDK app: {@code npx cdk synth -c env=dev|staging|prod} (optionally {@code -c stage=NAME} for a private copy) or
+ * {@code npx cdk synth -c pipeline=true}. Reads the environment (or the pipeline) from cdk.json, builds its stacks and
+ * checks them with cdk-nag's AWS Solutions rules; any finding that is not acknowledged with a reason fails the synth.
  */
 public final class ChatApp {
     private ChatApp() {}
@@ -20,7 +24,12 @@ public final class ChatApp {
     public static void main(String[] args) {
         App app = new App();
         try {
-            build(app, Path.of("").toAbsolutePath());
+            Path workingDir = Path.of("").toAbsolutePath();
+            if (PipelineConfigLoader.isRequested(app.getNode()::tryGetContext)) {
+                buildPipeline(app, workingDir);
+            } else {
+                build(app, workingDir);
+            }
             app.synth();
         } catch (ConfigException problem) {
             fail(problem.getMessage());
@@ -47,9 +56,30 @@ public final class ChatApp {
         DeploymentArtifacts artifacts = DeploymentArtifacts.locate(
                 app.getNode()::tryGetContext, workingDir, config.function().streaming());
         ChatStacks stacks = ChatStacks.create(app, config, artifacts);
+        checkWithCdkNag(app);
+        return stacks;
+    }
+
+    /**
+     * Adds {@value PipelineStack#STACK_NAME} for {@code -c pipeline=true} to {@code app}, with a stage of every
+     * environment it deploys, and registers cdk-nag, which checks the stages' stacks too.
+     *
+     * @param workingDir the folder of cdk.json and package.json (default artifact paths are relative to it)
+     */
+    public static PipelineStack buildPipeline(App app, Path workingDir) {
+        PipelineConfig config = PipelineConfigLoader.fromContext(app.getNode()::tryGetContext);
+        boolean streaming =
+                config.stages().stream().anyMatch(stage -> stage.function().streaming());
+        DeploymentArtifacts artifacts = DeploymentArtifacts.locate(app.getNode()::tryGetContext, workingDir, streaming);
+        BuildVersions versions = BuildVersions.read(artifacts.functionPackage(), workingDir.resolve("package.json"));
+        PipelineStack stack = new PipelineStack(app, config, artifacts, versions);
+        checkWithCdkNag(app);
+        return stack;
+    }
+
+    private static void checkWithCdkNag(App app) {
         Validations.of(app)
                 .addPlugins(AwsSolutionsChecks.Builder.create(app).verbose(true).build());
-        return stacks;
     }
 
     private static void fail(String message) {

@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.cost.CostBudget;
 import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.stacks.BackendStack;
 import dev.bedrockchat.infra.stacks.CostStack;
@@ -9,6 +8,7 @@ import dev.bedrockchat.infra.stacks.WafStack;
 import dev.bedrockchat.infra.stacks.WebStack;
 import dev.bedrockchat.infra.support.Ordered;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,13 +23,18 @@ import software.constructs.Construct;
  * {@code Chat-<Env>-Cost} and, with {@code waf.enabled}, {@code Chat-<Env>-Waf}, all in the configured account and
  * tagged with project and environment; backend and web in the configured Region, the cost and WAF stacks in
  * us-east-1 ({@value CostStack#REGION}, {@value WafStack#REGION}). The web stack takes the web ACL's ARN across
- * Regions when the environment is not in us-east-1.
+ * Regions when the environment is not in us-east-1. The cost stack's budget guard names the backend's function role,
+ * so the cost stack depends on the backend (an order without a reference): {@code cdk deploy --all} and a pipeline
+ * stage both deploy it after the backend. The stack names are the same in every scope, so a laptop deploy
+ * and the pipeline's stage update the same stacks; a private copy's start with its own prefix
+ * ({@code Chat-Dev-Alice-Backend}, see {@link EnvironmentConfig#stackPrefix}).
  */
 public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Optional<WafStack> waf) {
     public static final String PROJECT = "bedrock-chat";
 
     public static ChatStacks create(Construct scope, EnvironmentConfig config, DeploymentArtifacts artifacts) {
-        Map<String, String> tags = Ordered.map("environment", config.name(), "project", PROJECT);
+        Map<String, String> tags = new LinkedHashMap<>(Ordered.map("environment", config.name(), "project", PROJECT));
+        config.privateCopy().ifPresent(copy -> tags.put("copy", copy));
         String prefix = config.stackPrefix();
         String functionRoleName = ChatFunction.roleName(prefix);
         BackendStack backend = new BackendStack(
@@ -39,8 +44,9 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                 config,
                                 config.region(),
                                 tags,
-                                "Bedrock chat (" + config.name() + "): function, API, storage, network, sign-in,"
-                                        + " monitoring")
+                                prefix + "-Backend",
+                                "Bedrock chat (" + config.deploymentName() + "): function, API, storage, network,"
+                                        + " sign-in, monitoring")
                         .build(),
                 config,
                 artifacts.functionPackage(),
@@ -55,16 +61,22 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                         config,
                                         WafStack.REGION,
                                         tags,
-                                        "Bedrock chat (" + config.name() + "): AWS WAF web ACL of CloudFront")
+                                        prefix + "-Waf",
+                                        "Bedrock chat (" + config.deploymentName() + "): AWS WAF web ACL of CloudFront")
                                 .crossRegionReferences(crossRegion)
                                 .build(),
-                        config.name(),
+                        config.deploymentName(),
                         config.waf()))
                 : Optional.empty();
         WebStack web = new WebStack(
                 scope,
                 prefix + "-Web",
-                props(config, config.region(), tags, "Bedrock chat (" + config.name() + "): page and CloudFront")
+                props(
+                                config,
+                                config.region(),
+                                tags,
+                                prefix + "-Web",
+                                "Bedrock chat (" + config.deploymentName() + "): page and CloudFront")
                         .crossRegionReferences(crossRegion)
                         .build(),
                 config,
@@ -74,10 +86,17 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
         CostStack cost = new CostStack(
                 scope,
                 prefix + "-Cost",
-                props(config, CostStack.REGION, tags, "Bedrock chat (" + config.name() + "): monthly cost budget")
+                props(
+                                config,
+                                CostStack.REGION,
+                                tags,
+                                prefix + "-Cost",
+                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget and its guard")
                         .build(),
-                new CostBudget.Props("chat-" + config.name() + "-monthly", config.budgetUsd(), config.alarmEmail()),
+                config,
                 functionRoleName);
+        // No reference, only the order: the guard names the function's role, which must exist when it applies.
+        cost.addStackDependency(backend, "the budget guard names the function's role");
         ChatStacks stacks = new ChatStacks(backend, web, cost, waf);
         for (Stack stack : stacks.all()) {
             tags.forEach((key, value) -> Tags.of(stack).add(key, value));
@@ -86,8 +105,9 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
     }
 
     private static StackProps.Builder props(
-            EnvironmentConfig config, String region, Map<String, String> tags, String description) {
+            EnvironmentConfig config, String region, Map<String, String> tags, String stackName, String description) {
         return StackProps.builder()
+                .stackName(stackName)
                 .env(Environment.builder()
                         // Empty: the CLI's account (CDK_DEFAULT_ACCOUNT), or none for an offline synth.
                         .account(config.account().orElse(System.getenv("CDK_DEFAULT_ACCOUNT")))

@@ -36,6 +36,38 @@ class ChatAppMainTest {
         assertThat(result.stdout()).isEmpty();
     }
 
+    @Test
+    void aPrivateCopyOfTheProductionEnvironmentIsRefusedOnOneLine() throws Exception {
+        Map<String, Object> context = CdkJson.context();
+        context.putAll(TestArtifacts.context());
+        context.put("env", "prod");
+        context.put("stage", "alice");
+
+        Result result = run(context);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderrLines())
+                .containsExactly("-c stage=alice makes no private copy of prod, which is production: true in"
+                        + " cdk.json: copy a non-production environment, e.g. -c env=dev -c stage=alice");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
+    void aPrivateCopyAndThePipelineTogetherAreRefusedOnOneLine() throws Exception {
+        Map<String, Object> context = CdkJson.context();
+        context.putAll(TestArtifacts.context());
+        context.put("pipeline", "true");
+        context.put("stage", "alice");
+
+        Result result = run(context);
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderrLines())
+                .containsExactly("-c stage=alice and -c pipeline=true do not go together: the pipeline deploys the"
+                        + " environments themselves and private copies are deployed from a laptop; leave out one of"
+                        + " them");
+    }
+
     private static Result run(Map<String, Object> context) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -38,7 +38,17 @@ class DeterministicSourcesTest {
                     new Allowed(
                             "HashSet",
                             "validation only: the ids and Regions already seen, to report a repeated one; the lists"
-                                    + " themselves keep their order from cdk.json")));
+                                    + " themselves keep their order from cdk.json")),
+            "config/PipelineConfigLoader.java",
+            List.of(
+                    new Allowed(
+                            "Set.of(",
+                            "validation only: the known keys of the pipeline's settings are looked up, and printed"
+                                    + " sorted in the error messages"),
+                    new Allowed(
+                            "HashSet",
+                            "validation only: the stages already seen, to report a repeated one; the stages keep"
+                                    + " their order from cdk.json")));
 
     private record Allowed(String construct, String reason) {}
 

@@ -26,7 +26,8 @@ import software.constructs.IConstruct;
  */
 public final class PageSignInClient extends Construct {
     /**
-     * @param environmentName     the environment (the client's name)
+     * @param environmentName     the deployment's name ({@code dev}, or {@code dev-alice} for a private copy),
+     *                            which names the client ({@code chat-dev-alice-page})
      * @param userPool            the pool
      * @param pageUrls            the page's addresses ({@code https://<domain>}), where sign-in and sign-out return
      * @param federatedProvider   the pool's federated identity provider, if any

@@ -52,7 +52,8 @@ public final class SignInPool extends Construct {
     public static final String SAML_NAME_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name";
 
     /**
-     * @param environmentName    the environment (the pool's name)
+     * @param environmentName    the deployment's name ({@code dev}, or {@code dev-alice} for a private copy), which
+     *                           names the pool ({@code chat-dev-alice})
      * @param selfSignUp         whether anyone may create an account on the managed login page
      * @param mfa                multi-factor authentication
      * @param domainPrefix       the managed login domain's prefix

@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.config;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +129,18 @@ final class Settings {
         return flag;
     }
 
+    /** A non-empty JSON list of entries of any kind, which the caller reads one by one. */
+    List<Object> list(String key, String requirement) {
+        Object value = values.get(key);
+        if (value == null) {
+            throw missing(key, requirement);
+        }
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw invalid(key, requirement, value);
+        }
+        return Collections.unmodifiableList(new ArrayList<>(list));
+    }
+
     List<String> strings(String key, String requirement) {
         Object value = values.get(key);
         if (value == null) {
@@ -143,6 +156,22 @@ final class Settings {
                         + describe(list.get(i)) + "): " + FIX);
             }
             result.add(text.strip());
+        }
+        return List.copyOf(result);
+    }
+
+    /** A list of JSON objects (possibly empty), each read with its index in the path: {@code a.key[0].x}. */
+    List<Settings> objects(String key, String requirement) {
+        Object value = values.get(key);
+        if (value == null) {
+            throw missing(key, requirement);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw invalid(key, requirement, value);
+        }
+        List<Settings> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            result.add(of(pathOf(key) + "[" + i + "]", list.get(i)));
         }
         return List.copyOf(result);
     }
@@ -163,7 +192,9 @@ final class Settings {
             return "'" + text + "'";
         }
         if (value instanceof Number number) {
-            return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+            return Double.isFinite(number.doubleValue())
+                    ? new BigDecimal(number.toString()).stripTrailingZeros().toPlainString()
+                    : number.toString();
         }
         if (value instanceof Map<?, ?>) {
             return "an object";

@@ -57,7 +57,8 @@ public final class Network extends Construct {
 
     /**
      * @param availabilityZones the two Availability Zones of the subnets
-     * @param flowLogRetention  how long the VPC flow log keeps its records, and whether it survives its stack
+     * @param flowLogRetention  how long the VPC flow log and the S3 prefix-list lookup keep their logs, and whether
+     *                          they survive the stack
      * @param bedrock           the Bedrock resources the endpoint lets through
      * @param storage           the only bucket the S3 endpoint lets through, as far as the function may use it
      * @param secrets           the only secrets the Secrets Manager endpoint lets the function read
@@ -169,7 +170,7 @@ public final class Network extends Construct {
         allowThisAccount(s3Endpoint, props.storage().statements(new AnyPrincipal()));
 
         // Security groups take the S3 prefix list by id, which differs per Region: look it up at deploy time.
-        String s3PrefixListId = s3PrefixListId(stack.getRegion());
+        String s3PrefixListId = s3PrefixListId(stack.getRegion(), props.flowLogRetention());
         functionSecurityGroup.addEgressRule(
                 Peer.prefixList(s3PrefixListId), Port.tcp(443), "HTTPS to S3 through the gateway endpoint");
     }
@@ -206,7 +207,7 @@ public final class Network extends Construct {
         }
     }
 
-    private String s3PrefixListId(String region) {
+    private String s3PrefixListId(String region, Retention logRetention) {
         String field = "PrefixLists.0.PrefixListId";
         AwsSdkCall describe = AwsSdkCall.builder()
                 .service("EC2")
@@ -222,6 +223,9 @@ public final class Network extends Construct {
                 .onCreate(describe)
                 .onUpdate(describe)
                 .installLatestAwsSdk(false)
+                // Its handler's logs follow the environment's retention (aws-cdk-lib would keep them two years and
+                // leave them behind when the stack is deleted).
+                .logGroup(logRetention.logGroup(this, "S3PrefixListLogs"))
                 .policy(AwsCustomResourcePolicy.fromSdkCalls(SdkCallsPolicyOptions.builder()
                         .resources(AwsCustomResourcePolicy.ANY_RESOURCE)
                         .build()))

@@ -63,8 +63,8 @@ public final class BackendStack extends Stack {
                         this,
                         "OriginVerify",
                         new GeneratedSecret.Props(
-                                "Chat (" + config.name() + "): the header value CloudFront sends the API; the"
-                                        + " function refuses requests without it",
+                                "Chat (" + config.deploymentName() + "): the header value CloudFront sends the API;"
+                                        + " the function refuses requests without it",
                                 "Read by CloudFront (at deploy time) and by the function (at start-up) only, never"
                                         + " shown to people; README (Operate) says how to rotate it"))
                 .secret();
@@ -73,8 +73,8 @@ public final class BackendStack extends Stack {
                                 this,
                                 "AuthToken",
                                 new GeneratedSecret.Props(
-                                        "Chat (" + config.name() + "): the shared token the page and API callers"
-                                                + " send",
+                                        "Chat (" + config.deploymentName() + "): the shared token the page and API"
+                                                + " callers send",
                                         "An operator hands the token out and rotates it by hand (README, Operate), as"
                                                 + " every person who has it must get the new one"))
                         .secret())
@@ -84,15 +84,14 @@ public final class BackendStack extends Stack {
                         this,
                         "SignIn",
                         new SignInPool.Props(
-                                config.name(),
+                                config.deploymentName(),
                                 auth.selfSignUp(),
                                 auth.mfa(),
                                 config.domainPrefix(getAccount()),
                                 auth.federation(),
-                                config.production(),
-                                config.production() || config.retainDataOnDelete()
-                                        ? RemovalPolicy.RETAIN
-                                        : RemovalPolicy.DESTROY)))
+                                // The people of the pool are data like the conversations: kept where the data is.
+                                config.retainDataOnDelete(),
+                                config.retainDataOnDelete() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)))
                 : Optional.empty();
         ChatFunction.Access access = new ChatFunction.Access(auth.mode(), sharedToken, signIn, originVerifySecret);
 
@@ -104,7 +103,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Chat",
                 new ChatFunction.Props(
-                        config.name(),
+                        config.deploymentName(),
                         functionRoleName,
                         settings,
                         config.models().defaultModelId(),
@@ -114,9 +113,12 @@ public final class BackendStack extends Stack {
                         network,
                         storage,
                         bedrock,
-                        access));
+                        access,
+                        config.prices(),
+                        config.quota(),
+                        config.iamAuth().enabled()));
         if (settings.warmUp()) {
-            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.name(), function.alias()));
+            new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.deploymentName(), function.alias()));
         }
         Optional<ApiGatewayAccount> accountSettings = config.apiGatewayAccountRole()
                 ? Optional.of(new ApiGatewayAccount(this, "ApiGatewayAccount"))
@@ -125,7 +127,7 @@ public final class BackendStack extends Stack {
                 this,
                 "Api",
                 new ChatApi.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.api(),
                         settings.streaming(),
                         settings.timeoutSeconds(),
@@ -134,24 +136,30 @@ public final class BackendStack extends Stack {
                         function.alias(),
                         auth.mode(),
                         signIn.map(SignInPool::userPool),
-                        config.waf().enabled()));
+                        config.waf().enabled(),
+                        config.iamAuth()));
         Observability observability = new Observability(
                 this,
                 "Observability",
                 new Observability.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.models().allowedModelIds(),
                         config.alarmEmail(),
                         ServiceLimits.requestLimitSeconds(settings.streaming(), settings.timeoutSeconds()),
                         retention.removalPolicy(),
                         function.function(),
-                        api.restApi()));
+                        api.restApi(),
+                        config.prices().takenOn()));
         if (config.cloudTrail()) {
             new AuditTrail(this, "AuditTrail", new AuditTrail.Props(retention));
         }
 
         CfnOutput.Builder.create(this, "ApiUrl")
-                .description("The API stage (the page calls it through CloudFront under /api/)")
+                .description(
+                        config.iamAuth().enabled()
+                                ? "The API stage: the page calls it through CloudFront under /api/; programs sign /v1 calls"
+                                        + " (SigV4, execute-api) for this address, <ApiUrl>v1/chat/completions"
+                                : "The API stage (the page calls it through CloudFront under /api/, programs under /v1/)")
                 .value(api.restApi().getUrl())
                 .build();
         CfnOutput.Builder.create(this, "ArtifactBucketName")

@@ -18,9 +18,9 @@ public final class WafStack extends Stack {
 
     private final EdgeWebAcl webAcl;
 
-    public WafStack(Construct scope, String id, StackProps props, String environmentName, Waf waf) {
+    public WafStack(Construct scope, String id, StackProps props, String deploymentName, Waf waf) {
         super(scope, id, props);
-        webAcl = new EdgeWebAcl(this, "Edge", new EdgeWebAcl.Props(environmentName, waf.rateLimitPer5Minutes()));
+        webAcl = new EdgeWebAcl(this, "Edge", new EdgeWebAcl.Props(deploymentName, waf.rateLimitPer5Minutes()));
         CfnOutput.Builder.create(this, "WebAclArn")
                 .description("The web ACL in front of CloudFront")
                 .value(webAcl.arn())

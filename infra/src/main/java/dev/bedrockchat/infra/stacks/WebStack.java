@@ -21,6 +21,8 @@ import software.constructs.Construct;
  * user pool (oidc mode; it names the distribution's address) and the page's sign-in settings: wiring only.
  */
 public final class WebStack extends Stack {
+    private final CfnOutput cloudFrontUrl;
+
     /**
      * @param backend   the environment's backend: its API, origin secret and user pool
      * @param webAclArn the web ACL of the distribution, if the environment has one
@@ -39,7 +41,7 @@ public final class WebStack extends Stack {
                 this,
                 "Web",
                 new WebDistribution.Props(
-                        config.name(),
+                        config.deploymentName(),
                         config.customDomain(),
                         new Retention(config.logRetentionDays(), config.retainDataOnDelete()),
                         frontendDir,
@@ -54,7 +56,7 @@ public final class WebStack extends Stack {
                             this,
                             "SignIn",
                             new PageSignInClient.Props(
-                                    config.name(),
+                                    config.deploymentName(),
                                     pool.userPool(),
                                     web.pageUrls(),
                                     pool.federatedProvider(),
@@ -68,7 +70,7 @@ public final class WebStack extends Stack {
                 .orElseGet(() -> AuthConfigDocument.withoutSignIn(config.auth().mode()));
         new AuthConfigObject(this, "AuthConfig", new AuthConfigObject.Props(web.siteBucket(), authConfig));
 
-        CfnOutput.Builder.create(this, "CloudFrontUrl")
+        cloudFrontUrl = CfnOutput.Builder.create(this, "CloudFrontUrl")
                 .description("Open this address to chat")
                 .value(web.url())
                 .build();
@@ -76,5 +78,10 @@ public final class WebStack extends Stack {
                 .description("The bucket of the page")
                 .value(web.siteBucket().getBucketName())
                 .build();
+    }
+
+    /** The output with the page's address, which the pipeline's smoke test reads. */
+    public CfnOutput cloudFrontUrl() {
+        return cloudFrontUrl;
     }
 }

@@ -46,7 +46,8 @@ public final class EdgeWebAcl extends Construct {
     static final String THROTTLED_BODY = "Throttled";
 
     /**
-     * @param environmentName       the environment (in names and metric names)
+     * @param environmentName       the deployment's name ({@code dev}, or {@code dev-alice} for a private copy), in
+     *                              the web ACL's name and metric names
      * @param rateLimitPer5Minutes  the most requests of one client IP address in any 5 minutes
      */
     public record Props(String environmentName, int rateLimitPer5Minutes) {}

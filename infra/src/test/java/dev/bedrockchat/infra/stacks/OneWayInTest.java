@@ -90,6 +90,7 @@ class OneWayInTest {
     @Test
     void theFunctionReachesSecretsManagerThroughAnEndpointThatReadsOnlyItsSecrets() {
         Synthesized app = Synthesized.environment("dev");
+        Stack stack = app.stacks().backend();
         Template backend = app.backend();
         Map<String, Object> endpoint = properties(only(backend.findResources(
                 "AWS::EC2::VPCEndpoint",
@@ -116,7 +117,7 @@ class OneWayInTest {
                 .containsEntry("Action", "secretsmanager:GetSecretValue")
                 .containsEntry(
                         "Condition",
-                        Map.of("StringEquals", Map.of("aws:PrincipalAccount", Map.of("Ref", "AWS::AccountId"))));
+                        Map.of("StringEquals", Map.of("aws:PrincipalAccount", stack.resolve(stack.getAccount()))));
         // Exactly the secrets of the function's role: the origin secret and, in dev, the shared token.
         assertThat(strings(statement.get("Resource")))
                 .hasSize(2)

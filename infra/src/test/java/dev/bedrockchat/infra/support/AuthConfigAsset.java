@@ -30,8 +30,9 @@ public record AuthConfigAsset(Map<String, Object> deployment, String raw, Map<St
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no deployment of the sign-in settings"));
         String objectKey = (String) Cfn.list(deployment.get("SourceObjectKeys")).getFirst();
-        // The cloud assembly keeps the asset as the folder it zips on upload.
-        Path file = Path.of(Stage.of(web).getOutdir())
+        // The cloud assembly keeps the asset as the folder it zips on upload (a pipeline's stages keep theirs in the
+        // top assembly).
+        Path file = Path.of(Stage.of(web).getAssetOutdir())
                 .resolve("asset." + objectKey.replaceFirst("\\.zip$", ""))
                 .resolve(KEY);
         String raw;

@@ -41,11 +41,23 @@ public record Synthesized(EnvironmentConfig config, ChatStacks stacks, Map<Stack
         return CACHE.computeIfAbsent(key, ignored -> synthesize(name, change));
     }
 
-    @SuppressWarnings("unchecked")
+    /** The private copy {@code copy} of a cdk.json environment ({@code -c env=NAME -c stage=COPY}). */
+    public static Synthesized privateCopy(String name, String copy) {
+        return CACHE.computeIfAbsent(
+                "cdk.json:" + name + ":" + copy, key -> synthesize(name, Map.of("stage", copy), environment -> {}));
+    }
+
     private static Synthesized synthesize(String name, Consumer<Map<String, Object>> change) {
+        return synthesize(name, Map.of(), change);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Synthesized synthesize(
+            String name, Map<String, Object> options, Consumer<Map<String, Object>> change) {
         Map<String, Object> context = CdkJson.context();
         change.accept((Map<String, Object>) ((Map<String, Object>) context.get("environments")).get(name));
         context.put("env", name);
+        context.putAll(options);
         context.putAll(TestArtifacts.context());
         App app = new App(AppProps.builder().context(context).build());
         EnvironmentConfig config = EnvironmentConfigLoader.fromContext(context::get);

@@ -1,6 +1,7 @@
 package dev.bedrockchat.infra.support;
 
 import dev.bedrockchat.infra.DeploymentArtifacts;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -15,6 +19,9 @@ import java.util.zip.ZipOutputStream;
  * A tiny Lambda package and a tiny page in a temporary folder, so that the tests never depend on the real builds.
  */
 public final class TestArtifacts {
+    /** The version in the manifest of the test package's jar (a jar with a manifest and nothing else). */
+    public static final String FUNCTION_VERSION = "0.1.0-test";
+
     private static final Path ROOT = create();
 
     private TestArtifacts() {}
@@ -62,17 +69,32 @@ public final class TestArtifacts {
         }
     }
 
+    /** An empty jar whose manifest carries {@code version} as its Implementation-Version. */
+    public static byte[] jar(String version) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            jar.flush();
+        }
+        return bytes.toByteArray();
+    }
+
     private static Path create() {
         try {
             Path root = Files.createTempDirectory("chat-infra-test-");
-            zip(
-                    root.resolve("function-lambda.zip"),
-                    Map.of(
-                            DeploymentArtifacts.START_SCRIPT,
-                            "#!/bin/sh\nexec java -cp \"$LAMBDA_TASK_ROOT/lib/function.jar\""
-                                    + " dev.bedrockchat.function.Main\n",
-                            DeploymentArtifacts.FUNCTION_JAR,
-                            "not a real jar"));
+            try (OutputStream out = Files.newOutputStream(root.resolve("function-lambda.zip"));
+                    ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry(DeploymentArtifacts.START_SCRIPT));
+                zip.write(("#!/bin/sh\nexec java -cp \"$LAMBDA_TASK_ROOT/lib/function.jar\""
+                                + " dev.bedrockchat.function.Main\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(DeploymentArtifacts.FUNCTION_JAR));
+                zip.write(jar(FUNCTION_VERSION));
+                zip.closeEntry();
+            }
             Path dist = Files.createDirectories(root.resolve("dist"));
             Files.writeString(dist.resolve("index.html"), "<!doctype html><title>Chat</title>");
             Files.writeString(dist.resolve("app.js"), "export {};");

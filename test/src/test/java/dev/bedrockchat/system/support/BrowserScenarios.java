@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,12 @@ import java.util.regex.Pattern;
  * in as, from the environment given here; a developer's own values of those variables never reach them.
  */
 public final class BrowserScenarios {
-    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium, or the one {@code CHROMIUM_PATH} names (test/browser/support.mjs reads the same). */
+    public static final Path CHROMIUM = Path.of(Optional.ofNullable(System.getenv("CHROMIUM_PATH"))
+            .map(String::strip)
+            .filter(path -> !path.isEmpty())
+            .orElse("/usr/bin/chromium"));
+
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final int TAIL_LINES = 80;
     /** What the scenarios read: the server (open-mode run, sign-in run) and the provider's test account. */
@@ -55,7 +61,8 @@ public final class BrowserScenarios {
         Path root = Repo.root();
         if (!Files.isExecutable(CHROMIUM)) {
             throw new AssertionError(CHROMIUM + " is missing: the browser tests need Debian's chromium. Install it with"
-                    + " `sudo apt-get update && sudo apt-get install -y chromium` (the CI script does this).");
+                    + " `sudo apt-get update && sudo apt-get install -y chromium` (the CI script does this), or set"
+                    + " CHROMIUM_PATH to another Chromium executable.");
         }
         if (!Files.isDirectory(root.resolve("node_modules/playwright-core"))) {
             throw new AssertionError("node_modules/playwright-core is missing: run `npm ci` in " + root);

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,26 +26,45 @@ public final class CdkCli {
     public record Synth(int exitCode, Path outputDir, String output, Duration elapsed) {}
 
     public static Synth synth(String environment, Path log) {
-        return synth(environment, log, env -> {});
+        return synth(environment, log, List.of("env=" + environment), env -> {});
     }
 
     /** As {@link #synth(String, Path)}, with the CLI's environment changed last by {@code adjust}. */
     public static Synth synth(String environment, Path log, Consumer<Map<String, String>> adjust) {
+        return synth(environment, log, List.of("env=" + environment), adjust);
+    }
+
+    /**
+     * {@code npx cdk synth} with these context options.
+     *
+     * @param name    names the output folder
+     * @param context each {@code key=value} is passed as {@code -c key=value}
+     */
+    public static Synth synth(String name, Path log, List<String> context) {
+        return synth(name, log, context, env -> {});
+    }
+
+    /**
+     * {@code npx cdk synth} with these context options, with the CLI's environment changed last by {@code adjust}.
+     *
+     * @param name    names the output folder
+     * @param context each {@code key=value} is passed as {@code -c key=value}
+     */
+    public static Synth synth(String name, Path log, List<String> context, Consumer<Map<String, String>> adjust) {
         try {
-            Path out = Files.createTempDirectory("cdk-out-" + environment + "-");
+            Path out = Files.createTempDirectory("cdk-out-" + name + "-");
             Path home = Files.createTempDirectory("cdk-home-");
-            ProcessBuilder builder = new ProcessBuilder(
-                            "node",
-                            Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
-                            "synth",
-                            "--quiet",
-                            "--build",
-                            "true",
-                            "--no-notices",
-                            "-c",
-                            "env=" + environment,
-                            "--output",
-                            out.toString())
+            List<String> command = new ArrayList<>(List.of(
+                    "node",
+                    Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
+                    "synth",
+                    "--quiet",
+                    "--build",
+                    "true",
+                    "--no-notices"));
+            context.forEach(option -> command.addAll(List.of("-c", option)));
+            command.addAll(List.of("--output", out.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(Repo.root().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -63,7 +84,7 @@ public final class CdkCli {
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroy);
                 process.destroyForcibly();
-                throw new IllegalStateException("cdk synth -c env=" + environment + " did not finish in " + TIMEOUT);
+                throw new IllegalStateException("cdk synth " + context + " did not finish in " + TIMEOUT);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             return new Synth(process.exitValue(), out, Files.readString(log), elapsed);
