@@ -70,3 +70,12 @@ test('the vendored libraries are the pinned npm versions and expose what the pag
   assert.equal(typeof purify.addHook, 'function');
   assert.equal(purify.sanitize('<img src=x onerror=alert(1)>'), '<img src="x">');
 });
+
+test('only the wiring module touches localStorage (the model choice, and removing an older page’s list): tokens never go there', () => {
+  const code = (file) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$|\s\/\/\s.*$/gm, '');
+  const users = pageModules.filter((file) => /localStorage/.test(code(file))).map((file) => relative(dist, file));
+  assert.deepEqual(users, ['js/app.js']);
+  const wiring = readFileSync(join(dist, 'js', 'app.js'), 'utf8');
+  assert.deepEqual([...wiring.matchAll(/\blocal\?\.(\w+)\(([^)]*)\)/g)].map((m) => `${m[1]}(${m[2]})`).sort(),
+    ['getItem(MODEL_KEY)', 'setItem(MODEL_KEY, ui.modelSelect.value)'].sort());
+});

@@ -6,7 +6,7 @@ import { Marked } from 'marked';
 import createDOMPurify from 'dompurify';
 import { createChatSession } from '../src/js/chat-session.js';
 import { createChatView } from '../src/js/chat-view.js';
-import { createConversationStore } from '../src/js/conversations.js';
+import { createConversationList } from '../src/js/conversations.js';
 import { createMarkdown } from '../src/js/markdown.js';
 import { ApiError, StreamInterruptedError } from '../src/js/errors.js';
 
@@ -38,7 +38,7 @@ function scriptedApi() {
       const settled = deferred();
       const call = {
         request,
-        start(conversationId) { request.onStart({ conversationId, model: 'nova' }); },
+        start(conversationId, title) { request.onStart({ conversationId, title, model: 'nova' }); },
         delta(text) { request.onDelta(text); },
         done(conversationId) { settled.resolve({ conversationId, stopReason: 'end_turn' }); },
         fail(error) { settled.reject(error); },
@@ -59,12 +59,20 @@ function scriptedApi() {
     async deleteConversation(id) {
       log.push(`DELETE ${id}`);
     },
+    async deleteAllConversations() {
+      log.push('DELETE all');
+      return this.serverCount;
+    },
+    /** How many conversations the server lists (for counting before deleting all). */
+    serverCount: 0,
+    async conversations({ limit, cursor } = {}) {
+      log.push(`LIST${cursor ? ` from ${cursor}` : ''}`);
+      const ids = Array.from({ length: this.serverCount }, (_, i) => ({ id: `s${i}`, title: `S${i}` }));
+      const start = cursor ? Number(cursor) : 0;
+      const next = start + limit < ids.length ? String(start + limit) : null;
+      return { conversations: ids.slice(start, start + limit), nextCursor: next };
+    },
   };
-}
-
-function memoryStorage() {
-  const map = new Map();
-  return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, String(v)), removeItem: (k) => map.delete(k) };
 }
 
 const NOT_FOUND = () => new ApiError({ status: 404, code: 'NotFound', message: 'No such conversation' });
@@ -72,6 +80,7 @@ const MIDSTREAM = () => new ApiError({ status: 502, code: 'ModelError', message:
 const UNAVAILABLE = () => new ApiError({ status: 503, code: 'ModelUnavailable', message: 'The model is busy.' });
 
 function page({ confirmed = true } = {}) {
+  const questions = [];
   const { window } = new JSDOM(`<!doctype html><body>
     <section id="thread"><div id="welcome"></div><div id="messages"></div></section>
     <button id="jump" hidden></button><textarea id="input"></textarea></body>`, { pretendToBeVisual: true });
@@ -80,7 +89,7 @@ function page({ confirmed = true } = {}) {
   const markdown = createMarkdown({ Marked, purify: createDOMPurify(window) });
   const view = createChatView({ thread: $('thread'), messages: $('messages'), welcome: $('welcome'), jumpButton: $('jump'), markdown });
   const api = scriptedApi();
-  const store = createConversationStore(memoryStorage());
+  const list = createConversationList({ api });
   const composer = {
     running: false,
     loading: false,
@@ -93,13 +102,14 @@ function page({ confirmed = true } = {}) {
   const shown = [];
   const notices = [];
   const announcements = [];
+  const titles = [];
   const session = createChatSession({
     api,
-    store,
+    conversations: list,
     view,
     composer,
-    showConversation: (id) => shown.push(id),
-    confirm: async () => confirmed,
+    showConversation: (id, title) => { shown.push(id); titles.push(title); },
+    confirm: async (question) => { questions.push(question); return confirmed; },
     notify: (message) => notices.push(message),
     announce: (text) => announcements.push(text),
   });
@@ -110,7 +120,7 @@ function page({ confirmed = true } = {}) {
     return error ? `${who}: ${text} [failed: ${error}]` : `${who}: ${text}`;
   });
   const retryButtons = () => [...$('messages').querySelectorAll('button')].filter((b) => b.textContent === 'Retry');
-  return { window, document, $, api, store, composer, session, shown, notices, announcements, thread, retryButtons };
+  return { window, document, $, api, list, composer, session, shown, titles, questions, notices, announcements, thread, retryButtons };
 }
 
 /** Opens conversation `id` whose server history is `messages`. */
@@ -142,14 +152,14 @@ test('deleting the open conversation stops its running answer and waits for that
   assert.equal(await sending, undefined, 'the send had settled');
   assert.equal(p.session.running, false);
   assert.equal(p.composer.running, false);
-  assert.equal(p.store.has('c-1'), false);
+  assert.equal(p.list.has('c-1'), false);
   assert.equal(p.session.conversationId, null);
   assert.deepEqual(p.thread(), [], 'the thread is emptied for a new chat');
 });
 
 test('deleting another conversation leaves the running answer alone; a refusal to confirm deletes nothing', async () => {
   const p = page();
-  p.store.save({ id: 'other', title: 'Other' });
+  p.list.noteTurn({ id: 'other', title: 'Other' });
   await opened(p, 'c-1', HISTORY);
   p.session.send('Go on');
   p.api.lastChat().start('c-1');
@@ -224,7 +234,7 @@ test('sending waits while a conversation loads, so its history never lands after
 
 test('a conversation that is gone (404) unblocks sending in a new chat and drops it from the list', async () => {
   const p = page();
-  p.store.save({ id: 'gone', title: 'Gone' });
+  p.list.noteTurn({ id: 'gone', title: 'Gone' });
   const loading = p.session.open('gone');
   assert.equal(p.session.canSend(), false);
   p.api.lastLoad().reject(NOT_FOUND());
@@ -232,7 +242,7 @@ test('a conversation that is gone (404) unblocks sending in a new chat and drops
   assert.equal(p.composer.loading, false);
   assert.equal(p.session.canSend(), true);
   assert.equal(p.session.conversationId, null);
-  assert.equal(p.store.has('gone'), false);
+  assert.equal(p.list.has('gone'), false);
   assert.match(p.notices.join(), /no longer on the server/);
   p.session.send('Start over');
   assert.equal(p.api.lastChat().request.conversationId, undefined, 'the message starts a new conversation');
@@ -317,12 +327,12 @@ test('Retry after a cut-off whose conversation the server does not have starts i
   p.api.lastChat().delta('Hi');
   p.api.lastChat().fail(new StreamInterruptedError());
   await first;
-  assert.equal(p.store.has('c-new'), true, 'the server may have kept the part that arrived');
+  assert.equal(p.list.has('c-new'), true, 'the server may have kept the part that arrived');
 
   p.retryButtons()[0].click();
   p.api.lastLoad().reject(NOT_FOUND());
   await tick();
-  assert.equal(p.store.has('c-new'), false);
+  assert.equal(p.list.has('c-new'), false);
   assert.deepEqual(p.api.log.slice(-1), ['chat Hello']);
   assert.deepEqual(p.thread(), ['user: Hello', 'answer: ']);
 });
@@ -333,11 +343,11 @@ test('a new conversation is listed at its first text, not at the start of its an
   const p = page();
   const sending = p.session.send('What is DNS?');
   p.api.lastChat().start('c-1');
-  assert.equal(p.store.has('c-1'), false);
+  assert.equal(p.list.has('c-1'), false);
   assert.equal(p.session.conversationId, null);
   assert.deepEqual(p.shown, [], 'the address still says new chat');
   p.api.lastChat().delta('DNS is');
-  assert.deepEqual(p.store.list().map(({ id, title }) => [id, title]), [['c-1', 'What is DNS?']]);
+  assert.deepEqual(p.list.snapshot().items.map(({ id, title }) => [id, title]), [['c-1', 'What is DNS?']]);
   assert.equal(p.session.conversationId, 'c-1');
   assert.deepEqual(p.shown, ['c-1']);
   p.api.lastChat().done('c-1');
@@ -352,7 +362,7 @@ test('an answer done without any text still lists its conversation', async () =>
   p.api.lastChat().start('c-1');
   p.api.lastChat().done('c-1');
   await sending;
-  assert.equal(p.store.has('c-1'), true);
+  assert.equal(p.list.has('c-1'), true);
   assert.equal(p.session.conversationId, 'c-1');
 });
 
@@ -365,14 +375,14 @@ test('a first turn that fails or is stopped before any text leaves nothing in th
     else if (end === 'cut off') p.api.lastChat().fail(new StreamInterruptedError());
     else p.session.stop();
     await sending;
-    assert.deepEqual(p.store.list(), [], end);
+    assert.deepEqual(p.list.snapshot().items, [], end);
     assert.equal(p.session.conversationId, null, end);
     assert.deepEqual(p.shown, [], end);
   }
 });
 
-test('a first turn the server reports failed after some text is dropped from the list; one cut off or stopped is kept', async () => {
-  for (const [end, kept] of [['server error', false], ['cut off', true], ['stopped', true]]) {
+test('a first turn that ends after some text stays listed and open: the server keeps it as a partial answer', async () => {
+  for (const end of ['server error', 'cut off', 'stopped']) {
     const p = page();
     const sending = p.session.send('Hello');
     p.api.lastChat().start('c-1');
@@ -381,13 +391,13 @@ test('a first turn the server reports failed after some text is dropped from the
     else if (end === 'cut off') p.api.lastChat().fail(new StreamInterruptedError());
     else p.session.stop();
     await sending;
-    assert.equal(p.store.has('c-1'), kept, end);
-    assert.equal(p.session.conversationId, kept ? 'c-1' : null, end);
+    assert.equal(p.list.has('c-1'), true, end);
+    assert.equal(p.session.conversationId, 'c-1', end);
     assert.match(p.thread().at(-1), /^answer: Hi th/, `${end}: the text stays on screen`);
   }
 });
 
-test('Retry of a first turn the server did not keep asks again as a new conversation, without reloading', async () => {
+test('Retry of a first turn the server failed mid-answer reloads it, so its partial answer shows, then asks again in it', async () => {
   const p = page();
   const sending = p.session.send('Hello');
   p.api.lastChat().start('c-1');
@@ -395,8 +405,16 @@ test('Retry of a first turn the server did not keep asks again as a new conversa
   p.api.lastChat().fail(MIDSTREAM());
   await sending;
   p.retryButtons()[0].click();
-  assert.deepEqual(p.api.log, ['chat Hello', 'chat Hello']);
-  assert.deepEqual(p.thread(), ['user: Hello', 'answer: ']);
+  assert.deepEqual(p.api.log, ['chat Hello', 'GET c-1']);
+  p.api.lastLoad().resolve({
+    conversationId: 'c-1',
+    messages: [{ role: 'user', content: 'Hello' }, { role: 'assistant', content: 'Hi', partial: true, partialReason: 'model_error' }],
+  });
+  await tick();
+  assert.deepEqual(p.api.log, ['chat Hello', 'GET c-1', 'chat Hello in c-1']);
+  assert.deepEqual(p.thread(), ['user: Hello', 'answer: Hi', 'user: Hello', 'answer: ']);
+  assert.deepEqual([...p.$('messages').querySelectorAll('.msg__note--partial')].map((note) => note.textContent),
+    ['Answer cut off: the model stopped with an error'], 'the kept part is marked as cut off');
 });
 
 test('a message the server refuses is handed back to edit, with no Retry', async () => {
@@ -406,4 +424,109 @@ test('a message the server refuses is handed back to edit, with no Retry', async
   await sending;
   assert.deepEqual(p.composer.givenBack, ['x'.repeat(10)]);
   assert.equal(p.retryButtons().length, 0);
+});
+
+// ---- Titles from the server --------------------------------------------------------------------------------------
+
+test('the title the server gives in the start event names the new conversation in the list and the top bar', async () => {
+  const p = page();
+  const sending = p.session.send('what is dns, in short?');
+  p.api.lastChat().start('c-1', 'What is DNS?');
+  p.api.lastChat().delta('DNS is');
+  assert.deepEqual(p.list.snapshot().items.map(({ id, title }) => [id, title]), [['c-1', 'What is DNS?']]);
+  assert.deepEqual(p.titles, ['What is DNS?']);
+  p.api.lastChat().done('c-1');
+  await sending;
+
+  // A later turn in it moves it to the top and keeps the server's (possibly renamed) title.
+  p.list.noteTurn({ id: 'c-0', title: 'Older' });
+  const next = p.session.send('And TLS?');
+  p.api.lastChat().start('c-1', 'DNS and TLS');
+  p.api.lastChat().delta('TLS is');
+  p.api.lastChat().done('c-1');
+  await next;
+  assert.deepEqual(p.list.snapshot().items.map(({ id, title }) => [id, title]), [['c-1', 'DNS and TLS'], ['c-0', 'Older']]);
+  assert.equal(p.titles.at(-1), 'DNS and TLS');
+});
+
+test('opening a conversation shows the title the server keeps for it', async () => {
+  const p = page();
+  const loading = p.session.open('c-1');
+  p.api.lastLoad().resolve({ conversationId: 'c-1', title: 'Renamed elsewhere', messages: HISTORY });
+  await loading;
+  assert.equal(p.titles.at(-1), 'Renamed elsewhere');
+  assert.match(p.announcements.at(-1), /^Opened “Renamed elsewhere”, 2 messages\.$/);
+});
+
+// ---- Partial answers -----------------------------------------------------------------------------------------------
+
+test('an answer the server kept only in part is marked “Answer cut off”, saying why', async () => {
+  const p = page();
+  await opened(p, 'c-1', [
+    { role: 'user', content: 'Tell me a long story' },
+    { role: 'assistant', content: 'Once upon a time', partial: true, partialReason: 'ModelTimeout' },
+    { role: 'user', content: 'Again' },
+    { role: 'assistant', content: 'There was', partial: true, partialReason: 'client_disconnected' },
+    { role: 'user', content: 'And now whole' },
+    { role: 'assistant', content: 'The end.' },
+    { role: 'user', content: 'Odd reason' },
+    { role: 'assistant', content: 'Half', partial: true },
+  ]);
+  const answers = [...p.$('messages').querySelectorAll('.msg--assistant')];
+  const notes = answers.map((answer) => answer.querySelector('.msg__note--partial')?.textContent ?? null);
+  assert.deepEqual(notes, ['Answer cut off: the model took too long', 'Answer cut off: it was stopped before it finished', null,
+    'Answer cut off before it finished']);
+  assert.deepEqual(answers.map((answer) => answer.classList.contains('msg--partial')), [true, true, false, true]);
+  assert.equal(answers[0].querySelector('.msg__content').textContent.trim(), 'Once upon a time', 'the kept text shows');
+});
+
+// ---- Deleting everything ------------------------------------------------------------------------------------------
+
+test('deleting all conversations names the count, stops a running answer first, then empties the list', async () => {
+  const p = page();
+  p.api.serverCount = 130; // two pages of 100 to count
+  await opened(p, 'c-1', HISTORY);
+  p.list.noteTurn({ id: 'c-1', title: 'First question' });
+  p.session.send('Still writing');
+  p.api.lastChat().start('c-1');
+
+  assert.equal(await p.session.removeAll(), true);
+  assert.deepEqual(p.questions.at(-1), {
+    heading: 'Delete all 130 conversations?',
+    message: 'All 130 of your conversations will be deleted from the server. This cannot be undone.',
+    confirmLabel: 'Delete 130 conversations',
+  });
+  assert.deepEqual(p.api.log, ['GET c-1', 'chat Still writing in c-1', 'LIST', 'LIST from 100', 'chat ended by abort', 'DELETE all'],
+    'counted page by page, and the answer had ended before the DELETE');
+  assert.deepEqual(p.list.snapshot().items, []);
+  assert.equal(p.session.conversationId, null);
+  assert.equal(p.announcements.at(-1), 'Deleted 130 conversations.');
+});
+
+test('deleting all asks nothing when there is nothing, and deletes nothing when not confirmed', async () => {
+  const empty = page();
+  assert.equal(await empty.session.removeAll(), false);
+  assert.deepEqual(empty.questions, []);
+  assert.match(empty.notices.join(), /no conversations to delete/);
+
+  const refusing = page({ confirmed: false });
+  refusing.api.serverCount = 1;
+  assert.equal(await refusing.session.removeAll(), false);
+  assert.equal(refusing.questions[0].heading, 'Delete your conversation?');
+  assert.equal(refusing.questions[0].message, 'Your 1 conversation will be deleted from the server. This cannot be undone.');
+  assert.ok(!refusing.api.log.includes('DELETE all'));
+});
+
+// ---- What a sign-in must not lose -----------------------------------------------------------------------------------
+
+test('a message the server has not taken yet is the unsent text; once its answer starts it is not', async () => {
+  const p = page();
+  assert.equal(p.session.unsentText, '');
+  const sending = p.session.send('Keep me across a sign-in');
+  assert.equal(p.session.unsentText, 'Keep me across a sign-in');
+  p.api.lastChat().start('c-1');
+  assert.equal(p.session.unsentText, '');
+  p.api.lastChat().done('c-1');
+  await sending;
+  assert.equal(p.session.unsentText, '');
 });

@@ -1,9 +1,10 @@
-// The conversation list as a phone drawer, on the real index.html in jsdom (its scripts do not run here).
+// The sidebar as a phone drawer, on the real index.html in jsdom (its scripts do not run here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
-import { createSidebar, elementsOutside } from '../src/js/sidebar.js';
+import { createDrawer, elementsOutside } from '../src/js/sidebar.js';
+import { createConversationListView } from '../src/js/conversation-list-view.js';
 
 const html = readFileSync(new URL('../src/index.html', import.meta.url), 'utf8');
 
@@ -12,28 +13,27 @@ function drawerPage() {
   window.matchMedia = () => ({ matches: true, addEventListener() {}, removeEventListener() {} });
   const { document } = window;
   const $ = (id) => document.getElementById(id);
-  const opened = [];
-  const sidebar = createSidebar({
+  const drawer = createDrawer({
     app: $('app'),
     sidebar: $('sidebar'),
-    list: $('conversation-list'),
-    empty: $('conversations-empty'),
     openButton: $('open-drawer'),
     closeButton: $('close-drawer'),
     backdrop: $('backdrop'),
     keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog')],
-    onOpen: (id) => opened.push(id),
-    onDelete: () => {},
   });
-  sidebar.render([{ id: 'a', title: 'First' }, { id: 'b', title: 'Second' }]);
-  sidebar.setActive('a');
+  const list = createConversationListView({
+    list: $('conversation-list'), heading: $('conversations-heading'), status: $('conversations-status'), moreButton: $('load-more'),
+    onOpen() {}, onRename: async () => {}, onExport() {}, onDelete() {}, onRetry() {}, onLoadMore() {}, describe: String,
+  });
+  list.setActive('a');
+  list.render({ items: [{ id: 'a', title: 'First' }, { id: 'b', title: 'Second' }], query: '', status: 'ready', hasMore: false, loadingMore: false });
   const inert = () => [...document.querySelectorAll('[inert]')].map((element) => element.id || element.className);
   const tab = (shiftKey = false) => {
     const event = new window.KeyboardEvent('keydown', { key: 'Tab', shiftKey, bubbles: true, cancelable: true });
     document.activeElement.dispatchEvent(event);
     return event.defaultPrevented;
   };
-  return { window, document, $, sidebar, opened, inert, tab };
+  return { window, document, $, drawer, inert, tab };
 }
 
 test('the open drawer makes everything else on the page inert, except the backdrop, live region and dialogs', () => {
@@ -41,7 +41,7 @@ test('the open drawer makes everything else on the page inert, except the backdr
   $('open-drawer').click();
   assert.equal($('sidebar').getAttribute('aria-modal'), 'true');
   assert.ok($('sidebar').contains(document.activeElement), 'focus moved into the drawer');
-  assert.deepEqual(inert().sort(), ['main', 'skip-link', 'toasts'].sort());
+  assert.deepEqual(inert().sort(), ['main', 'signin', 'skip-link', 'toasts'].sort());
   for (const id of ['app', 'sidebar', 'backdrop', 'announcer', 'confirm-dialog', 'token-dialog']) {
     assert.equal($(id).hasAttribute('inert'), false, id);
   }
@@ -60,22 +60,30 @@ test('closing leaves inert what was inert before the drawer opened', () => {
   assert.deepEqual(inert(), ['toasts']);
 });
 
-test('Tab and Shift+Tab go round inside the open drawer', () => {
+test('Tab and Shift+Tab go round inside the open drawer, past the hidden menus and buttons', () => {
   const { $, document, tab } = drawerPage();
+  $('delete-all').hidden = false;
   $('open-drawer').click();
-  const controls = [...$('sidebar').querySelectorAll('a[href], button')];
-  const first = controls[0];
-  const last = controls.at(-1);
-  assert.equal(first, $('close-drawer'));
-  assert.equal(last.getAttribute('aria-label'), 'Delete “Second”');
+  const first = $('close-drawer');
+  const last = $('delete-all');
 
   last.focus();
   assert.equal(tab(), true);
   assert.equal(document.activeElement, first, 'Tab on the last control goes to the first');
   assert.equal(tab(true), true);
   assert.equal(document.activeElement, last, 'Shift+Tab on the first goes to the last');
-  $('new-chat').focus();
+  $('conversation-search').focus();
   assert.equal(tab(), false, 'inside the drawer Tab moves as usual');
+});
+
+test('Escape in an open actions menu closes the menu, not the drawer', () => {
+  const { $, document, window } = drawerPage();
+  $('open-drawer').click();
+  const toggle = document.querySelector('.conversation__actions');
+  toggle.click();
+  document.activeElement.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+  assert.equal(document.activeElement, toggle);
+  assert.equal($('app').classList.contains('app--drawer-open'), true);
 });
 
 test('with the drawer closed Tab is left alone', () => {

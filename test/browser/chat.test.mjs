@@ -1,11 +1,17 @@
-// The chat page in Chromium against the real local server, whose Bedrock is the keyword-scripted stub.
+// The chat page in Chromium against the real local server in open mode (AUTH_MODE none), whose Bedrock is the
+// keyword-scripted stub. Every conversation belongs to the anonymous principal, so each test starts with none.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PHONE, answerSettled, assertClean, gotoChat, lastAnswer, launchBrowser, openPage, screenshot, send } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  BASE_URL, OIDC_USERNAME, PHONE, TOKEN_HEADER, answerSettled, api, assertClean, chooseAction, deleteAllConversations, gotoChat,
+  lastAnswer, launchBrowser, listSettled, listedConversations, openPage, reachableInSidebar, screenshot, send,
+} from './support.mjs';
 
 const TIMEOUT = { timeout: 90_000 };
 
-describe('chat page', () => {
+// A run against a server that signs people in is signin.test.mjs's; this one needs the open server.
+describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : false }, () => {
   let browser;
   before(async () => {
     browser = await launchBrowser();
@@ -18,8 +24,9 @@ describe('chat page', () => {
   });
   after(async () => { await browser?.close(); });
 
-  /** Runs a test body with a fresh page and checks CSP and script errors afterwards. */
+  /** Runs a test body with a fresh page and no conversations, and checks CSP and script errors afterwards. */
   async function withPage(options, body) {
+    await deleteAllConversations();
     const { context, page, problems } = await openPage(browser, options);
     try {
       await body(page, context);
@@ -76,6 +83,8 @@ describe('chat page', () => {
     assert.equal((await item.textContent()).trim(), message);
     assert.equal(await item.getAttribute('aria-current'), 'page');
     assert.match(page.url(), /#\/c\/[^/]+$/);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+    assert.deepEqual((await listedConversations()).map((c) => [c.id, c.title]), [[id, message]], 'the server lists it, titled by its first message');
     assert.equal(await page.locator('#chat-title').textContent(), message);
     await page.waitForFunction(() => document.getElementById('announcer').textContent.startsWith('Answer: Stub reply to:'));
     assert.equal(await page.locator('#send').isVisible(), true);
@@ -245,15 +254,7 @@ describe('chat page', () => {
     assert.match(await page.locator('.msg--assistant').first().textContent(), /Too many requests/, 'the explanation stays');
   }));
 
-  test('an error in the middle of an answer keeps the text, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
-    await page.addInitScript(() => {
-      window.__addresses = [];
-      const replaceState = history.replaceState.bind(history);
-      history.replaceState = (state, unused, url) => {
-        window.__addresses.push(String(url));
-        return replaceState(state, unused, url);
-      };
-    });
+  test('an error in the middle of a first answer keeps the text, here and on the server, explains, and retry asks again', TIMEOUT, () => withPage({}, async (page) => {
     await gotoChat(page);
     const message = 'Break halfway [midstream]';
     await send(page, message);
@@ -265,17 +266,27 @@ describe('chat page', () => {
     const whole = `Stub reply to: ${message}`;
     assert.ok(kept.length > 0 && kept.length < whole.length && whole.startsWith(kept), `the part that arrived stays visible: “${kept}”`);
 
-    // Listed at its first text, then dropped: the server reported the failure and kept nothing of this first turn.
-    const address = (await page.evaluate(() => window.__addresses)).find((url) => url.includes('#/c/'));
-    assert.ok(address, 'the conversation was shown as open once text arrived');
-    const conversationId = decodeURIComponent(address.split('#/c/')[1]);
-    assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(conversationId)}`)).status, 404);
-    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
-    assert.doesNotMatch(page.url(), /#\/c\//);
+    // The server kept the part that arrived as a partial answer: the conversation stays listed and open.
+    assert.match(page.url(), /#\/c\//, 'the conversation is open');
+    const conversationId = decodeURIComponent(page.url().split('#/c/')[1]);
+    const stored = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
+    assert.equal(stored.status, 200);
+    const messages = (await stored.json()).messages;
+    assert.deepEqual(messages.map(({ role, partial, partialReason }) => [role, partial, partialReason]),
+      [['user', undefined, undefined], ['assistant', true, 'model_error']]);
+    assert.ok(whole.startsWith(messages[1].content) && messages[1].content.length > 0, 'the server kept what the page showed');
+    assert.deepEqual((await listedConversations()).map((c) => c.id), [conversationId]);
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 1);
+
+    // Retry shows the thread as the server has it (the kept part marked as cut off), then asks again in it.
     await error.getByRole('button', { name: 'Retry' }).click();
     await page.locator('.msg--assistant .msg__error').last().waitFor({ timeout: 30_000 });
-    assert.equal(await page.locator('.msg--user').count(), 1, 'retry does not repeat the question in the thread');
-    assert.equal(await page.locator('.msg--assistant').count(), 1, 'the failed answer was replaced');
+    await answerSettled(page);
+    assert.equal(await page.locator('.msg--user').count(), 2, 'the question kept on the server, then asked again');
+    assert.equal(await page.locator('.msg--assistant').count(), 2);
+    assert.equal(await page.locator('.msg--assistant').first().locator('.msg__note--partial').textContent(),
+      'Answer cut off: the model stopped with an error');
+    assert.equal((await listedConversations()).length, 1, 'still one conversation');
   }));
 
   test('a message the server refuses is explained and handed back to edit', TIMEOUT, () => withPage({}, async (page) => {
@@ -330,17 +341,25 @@ describe('chat page', () => {
     assert.equal(await page.locator('.msg--user .msg__bubble').textContent(), 'Typed without a mouse');
   }));
 
-  test('a conversation the server no longer knows leaves the list with a notice', TIMEOUT, () => withPage({}, async (page) => {
-    await gotoChat(page);
-    await page.evaluate(() => localStorage.setItem('bedrock-chat.conversations', JSON.stringify({
-      version: 1, conversations: [{ id: '00000000-0000-4000-8000-000000000000', title: 'A forgotten chat', updatedAt: Date.now() }],
-    })));
-    await page.reload();
-    await page.getByRole('link', { name: 'A forgotten chat' }).click();
+  test('an address naming a conversation the server does not have starts a new chat with a notice', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page, '/#/c/00000000-0000-4000-8000-000000000000');
     await page.locator('.toast', { hasText: 'no longer on the server' }).waitFor();
     assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
-    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('bedrock-chat.conversations')).conversations.length), 0);
     assert.equal(await page.locator('#welcome').isVisible(), true);
+    assert.doesNotMatch(page.url(), /#\/c\//);
+  }));
+
+  test('the list an older page kept in localStorage is dropped: the list comes from the server', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Kept on the server');
+    await answerSettled(page);
+    await page.evaluate(() => localStorage.setItem('bedrock-chat.conversations', JSON.stringify({
+      version: 1, conversations: [{ id: '00000000-0000-4000-8000-000000000000', title: 'Only in this browser', updatedAt: Date.now() }],
+    })));
+    await gotoChat(page, '/');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bedrock-chat.conversations')), null, 'the old key is removed');
+    assert.deepEqual(await page.locator('#conversation-list .conversation__title').allTextContents(), ['Kept on the server']);
+    assert.equal(await page.locator('#conversations-status').isVisible(), false);
   }));
 
   test('deleting a conversation asks first, then removes it here and on the server', TIMEOUT, () => withPage({}, async (page) => {
@@ -352,18 +371,19 @@ describe('chat page', () => {
     await answerSettled(page);
     const id = decodeURIComponent(page.url().split('#/c/')[1]);
 
-    await page.getByRole('button', { name: 'Delete “Delete this one”' }).click();
+    await chooseAction(page, 'Delete this one', 'Delete');
     const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.locator('#conversation-list .conversation').count(), 2);
 
-    await page.getByRole('button', { name: 'Delete “Delete this one”' }).click();
+    await chooseAction(page, 'Delete this one', 'Delete');
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 1);
     assert.equal(await page.locator('#conversation-list .conversation__title').textContent(), 'Keep this one');
     assert.equal(await page.locator('#welcome').isVisible(), true, 'the open conversation was the deleted one');
     assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(id)}`)).status, 404);
+    assert.deepEqual((await listedConversations()).map((c) => c.title), ['Keep this one']);
     assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Keep this one', 'focus moved to the next item');
   }));
 
@@ -382,8 +402,8 @@ describe('chat page', () => {
       .concat(document.querySelector('.skip-link').inert)), [true, true, true], 'the page behind the drawer is inert');
     const focusInDrawer = () => page.evaluate(() => document.getElementById('sidebar').contains(document.activeElement));
     assert.equal(await focusInDrawer(), true);
-    const controls = await page.evaluate(() => [...document.querySelectorAll('#sidebar a[href], #sidebar button')].map((c) => c.outerHTML));
-    assert.equal(controls.length, 4, 'close, new chat, and the conversation with its delete button');
+    const controls = await reachableInSidebar(page);
+    assert.equal(controls.length, 6, 'close, new chat, search, the conversation with its actions button, delete all');
     const reached = new Set();
     for (const key of [...Array(controls.length * 2).fill('Tab'), ...Array(controls.length * 2).fill('Shift+Tab')]) {
       await page.keyboard.press(key);
@@ -467,7 +487,7 @@ describe('chat page', () => {
     const message = 'Delete me mid-answer [slow]';
     await send(page, message);
     await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
-    await page.getByRole('button', { name: `Delete “${message}”` }).click();
+    await chooseAction(page, message, 'Delete');
     await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
     await page.locator('#welcome').waitFor();
     assert.deepEqual(await page.evaluate(() => window.__order), ['chat stopped', 'DELETE']);
@@ -481,23 +501,28 @@ describe('chat page', () => {
     await send(page, message);
     await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
     const id = decodeURIComponent(page.url().split('#/c/')[1]);
-    await page.getByRole('button', { name: `Delete “${message}”` }).click();
+    await chooseAction(page, message, 'Delete');
     await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete' }).click();
     await page.locator('#welcome').waitFor();
     await page.waitForTimeout(1000); // longer than the stub's gap between two pieces, when the server writes again
     assert.equal((await fetch(`${BASE_URL}/api/conversations/${encodeURIComponent(id)}`)).status, 404);
   }));
 
-  test('a protected API asks for the access token once in a dialog and retries with it', TIMEOUT, () => withPage({}, async (page) => {
+  test('in shared-token mode the page asks for the token once in a dialog and sends it as X-Chat-Token', TIMEOUT, () => withPage({}, async (page) => {
     const seen = [];
+    // The server plays a shared-token server: it says so, keeps its open routes open and refuses the rest without the token.
     await page.route('**/api/**', async (route) => {
-      const authorization = route.request().headers().authorization ?? null;
-      seen.push(authorization);
-      if (authorization === 'Bearer open-sesame') return route.continue();
+      const { pathname } = new URL(route.request().url());
+      if (pathname === '/api/auth/config') return route.fulfill({ json: { mode: 'token' } });
+      if (pathname === '/api/health') return route.continue();
+      const token = route.request().headers()[TOKEN_HEADER] ?? null;
+      seen.push({ token, authorization: route.request().headers().authorization ?? null });
+      if (token === 'open-sesame') return route.continue();
       return route.fulfill({
         status: 401,
         contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'Unauthorized', message: 'Send the access token.', requestId: 'r-auth' } }),
+        headers: { 'WWW-Authenticate': 'Bearer realm="bedrock-chat"' },
+        body: JSON.stringify({ error: { code: 'Unauthorized', reason: token ? 'invalid_token' : 'missing_token', message: 'Send the access token.', requestId: 'r-auth' } }),
       });
     });
     await page.goto('/');
@@ -512,13 +537,171 @@ describe('chat page', () => {
     await dialog.getByRole('button', { name: 'Continue' }).click();
     await page.locator('#model-select option').first().waitFor({ state: 'attached' });
     await page.locator('#health[data-state="ok"]').waitFor();
+    await listSettled(page);
     assert.equal(await dialog.isVisible(), false);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('bedrock-chat.access-token')), 'open-sesame');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bedrock-chat.access-token')), null);
     await send(page, 'With a token');
     await answerSettled(page);
     assert.match(await lastAnswer(page).textContent(), /Stub reply to: With a token/);
-    assert.ok(seen.includes('Bearer wrong'));
-    assert.equal(seen.at(-1), 'Bearer open-sesame');
+    assert.deepEqual(seen.slice(0, 2).map((s) => s.token), [null, 'wrong'], 'asked once, then a wrong token was refused');
+    assert.equal(seen.at(-1).token, 'open-sesame');
+    assert.ok(seen.every((s) => s.authorization === null), 'the token travels in X-Chat-Token, never in Authorization');
+    assert.equal(await page.locator('#account').isVisible(), false, 'no account area without sign-in');
+  }));
+
+  test('the list pages: the newest twenty first, then "Load more" brings the rest', TIMEOUT, () => withPage({}, async (page) => {
+    for (let i = 1; i <= 21; i += 1) {
+      const response = await api('/api/chat', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: `Topic ${String(i).padStart(2, '0')}` }),
+      });
+      assert.equal(response.status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 15)); // each one a little newer than the one before
+    }
+    await gotoChat(page);
+    const titles = () => page.locator('#conversation-list .conversation__title').allTextContents();
+    assert.deepEqual(await titles(), Array.from({ length: 20 }, (_, i) => `Topic ${String(21 - i).padStart(2, '0')}`), 'newest first');
+    const more = page.getByRole('button', { name: 'Load more' });
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 21);
+    assert.equal((await titles()).at(-1), 'Topic 01');
+    assert.equal(await more.isVisible(), false, 'nothing more to load');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Topic 01', 'focus on the first newly loaded one');
+  }));
+
+  test('search finds conversations by their words, says when nothing matches, and clears', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Notes about harbours');
+    await answerSettled(page);
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await send(page, 'Recipe for bread');
+    await answerSettled(page);
+    const queries = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/conversations' && url.searchParams.has('q')) queries.push(url.searchParams.get('q'));
+    });
+    const titles = () => page.locator('#conversation-list .conversation__title').allTextContents();
+    const box = page.getByRole('searchbox', { name: 'Search conversations' });
+
+    await box.pressSequentially('harbour', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 1);
+    await listSettled(page);
+    assert.deepEqual(await titles(), ['Notes about harbours']);
+    assert.equal(await page.locator('#conversations-heading').textContent(), 'Search results');
+    assert.deepEqual(queries, ['harbour'], 'one request once typing paused, not one per key');
+    await page.waitForFunction(() => /1 conversation matches “harbour”/.test(document.getElementById('announcer').textContent));
+
+    await box.fill('zebra crossing quantum');
+    await page.locator('#conversations-status', { hasText: 'No conversations match “zebra crossing quantum”.' }).waitFor();
+    assert.deepEqual(await titles(), []);
+
+    await page.getByRole('button', { name: 'Clear the search' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('#conversation-list .conversation').length === 2);
+    assert.deepEqual(await titles(), ['Recipe for bread', 'Notes about harbours']);
+    assert.equal(await box.inputValue(), '');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'conversation-search');
+    assert.equal(await page.locator('#conversations-heading').textContent(), 'Recent');
+  }));
+
+  test('rename in place: Enter saves on the server, Escape cancels, an empty title is refused', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'Plans for the weekend');
+    await answerSettled(page);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+
+    await chooseAction(page, 'Plans for the weekend', 'Rename');
+    const field = page.getByRole('textbox', { name: 'New title for “Plans for the weekend”' });
+    assert.equal(await field.inputValue(), 'Plans for the weekend');
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('conversation__rename-input')), true);
+    await field.fill('Changed my mind');
+    await field.press('Escape');
+    assert.deepEqual(await page.locator('#conversation-list .conversation__title').allTextContents(), ['Plans for the weekend']);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Plans for the weekend', 'focus back on the item');
+
+    await chooseAction(page, 'Plans for the weekend', 'Rename');
+    await field.fill('   ');
+    await field.press('Enter');
+    await page.locator('.conversation__rename-error', { hasText: 'A title needs at least one character.' }).waitFor();
+
+    await field.fill('Weekend: hiking and a museum');
+    await field.press('Enter');
+    await page.locator('#conversation-list .conversation__title', { hasText: 'Weekend: hiking and a museum' }).waitFor();
+    assert.equal(await page.locator('#chat-title').textContent(), 'Weekend: hiking and a museum', 'the open conversation’s title too');
+    assert.equal(await page.locator('.conversation__rename-input').count(), 0);
+    assert.deepEqual((await listedConversations()).map((c) => [c.id, c.title]), [[id, 'Weekend: hiking and a museum']]);
+    await page.waitForFunction(() => document.getElementById('announcer').textContent === 'Renamed to “Weekend: hiking and a museum”.');
+
+    await page.reload();
+    await listSettled(page);
+    assert.equal(await page.locator('#chat-title').textContent(), 'Weekend: hiking and a museum', 'the server keeps it');
+  }));
+
+  test('export downloads the conversation as Markdown or JSON', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    const message = 'Export this conversation please';
+    await send(page, message);
+    await answerSettled(page);
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+
+    const [markdown] = await Promise.all([page.waitForEvent('download'), chooseAction(page, message, 'Export as Markdown')]);
+    assert.equal(markdown.suggestedFilename(), `conversation-${id}.md`);
+    const text = readFileSync(await markdown.path(), 'utf8');
+    assert.ok(text.includes(message), 'the question is in the file');
+    assert.ok(text.includes(`Stub reply to: ${message}`), 'and the answer');
+
+    const [json] = await Promise.all([page.waitForEvent('download'), chooseAction(page, message, 'Export as JSON')]);
+    assert.equal(json.suggestedFilename(), `conversation-${id}.json`);
+    const parsed = JSON.parse(readFileSync(await json.path(), 'utf8'));
+    assert.ok(JSON.stringify(parsed).includes(message));
+    await page.waitForFunction(() => document.getElementById('announcer').textContent === 'Exported as JSON.');
+  }));
+
+  test('"Delete all conversations" names the count, then empties the list here and on the server', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    for (const message of ['First of two', 'Second of two']) {
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await send(page, message);
+      await answerSettled(page);
+    }
+    const deleteAll = page.getByRole('button', { name: 'Delete all conversations' });
+    await deleteAll.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete all 2 conversations?' });
+    await dialog.waitFor();
+    assert.equal(await dialog.locator('#confirm-text').textContent(), 'All 2 of your conversations will be deleted from the server. This cannot be undone.');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 2);
+    assert.equal((await listedConversations()).length, 2);
+
+    await deleteAll.click();
+    await dialog.getByRole('button', { name: 'Delete 2 conversations' }).click();
+    await page.locator('#conversations-status', { hasText: 'Your conversations appear here.' }).waitFor();
+    assert.equal(await page.locator('#conversation-list .conversation').count(), 0);
+    assert.equal(await page.locator('#welcome').isVisible(), true);
+    assert.equal(await deleteAll.isVisible(), false);
+    assert.deepEqual(await listedConversations(), []);
+    await page.waitForFunction(() => document.getElementById('announcer').textContent === 'Deleted 2 conversations.');
+  }));
+
+  test('a stopped answer, opened again, is marked as cut off', TIMEOUT, () => withPage({}, async (page) => {
+    await gotoChat(page);
+    await send(page, 'A story to stop [slow]');
+    await page.waitForFunction(() => document.querySelector('.msg--assistant .msg__content')?.textContent.length > 10);
+    await page.getByRole('button', { name: 'Stop the answer' }).click();
+    await lastAnswer(page).locator('.msg__note', { hasText: 'Stopped' }).waitFor();
+    const id = decodeURIComponent(page.url().split('#/c/')[1]);
+    await page.waitForTimeout(500); // the server writes the part it kept once it sees the client gone
+    const stored = await (await api(`/api/conversations/${encodeURIComponent(id)}`)).json();
+    const kept = stored.messages.at(-1);
+    assert.equal(kept.role, 'assistant');
+    assert.equal(kept.partial, true, 'the server marks the kept part as partial');
+
+    await page.reload();
+    const note = lastAnswer(page).locator('.msg__note--partial');
+    await note.waitFor();
+    assert.match(await note.textContent(), /^Answer cut off/);
+    const shown = (await lastAnswer(page).locator('.msg__content').textContent()).trim();
+    assert.ok(shown.length >= 10 && kept.content.startsWith(shown.slice(0, 10)), `the part that was kept shows: “${shown}”`);
   }));
 
   test('the offline stand-in is clearly labelled', TIMEOUT, () => withPage({}, async (page) => {

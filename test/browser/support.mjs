@@ -7,12 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
-export const BASE_URL = (process.env.CHAT_BASE_URL ?? '').replace(/\/$/, '');
+/** The chat server under test: CHAT_BASE_URL (the open-mode run) or BASE_URL (the sign-in run). */
+export const BASE_URL = (process.env.CHAT_BASE_URL || process.env.BASE_URL || '').replace(/\/$/, '');
+/** The provider's test account: set only for a run against a server in OIDC mode. */
+export const OIDC_USERNAME = process.env.OIDC_USERNAME ?? '';
+export const OIDC_PASSWORD = process.env.OIDC_PASSWORD ?? '';
+/** The header the page sends its token in. */
+export const TOKEN_HEADER = 'x-chat-token';
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'screenshots');
 
 /** Starts headless Chromium. Playwright gives every launch a fresh temporary user-data-dir. */
 export async function launchBrowser() {
-  assert.ok(BASE_URL, 'set CHAT_BASE_URL to the chat server to test, e.g. http://127.0.0.1:8080');
+  assert.ok(BASE_URL, 'set CHAT_BASE_URL (or BASE_URL) to the chat server to test, e.g. http://127.0.0.1:8080');
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`
     + ' or set CHROMIUM_PATH to a Chromium executable');
   return chromium.launch({
@@ -54,6 +60,61 @@ export async function openPage(browser, { viewport = DESKTOP, colorScheme = 'lig
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
   + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** A Content-Security-Policy as a map of directive → its sources (in order). */
+export function cspDirectives(policy) {
+  return new Map(policy.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const [name, ...sources] = part.split(/\s+/);
+    return [name, sources];
+  }));
+}
+
+/**
+ * Asserts that `policy` is the strict policy, except that connect-src may add exactly `connectOrigins` (in OIDC mode
+ * the token endpoint's origin, which the page calls for the code exchange and the refresh).
+ */
+export function assertStrictCsp(policy, { connectOrigins = [] } = {}) {
+  const actual = cspDirectives(policy);
+  const expected = cspDirectives(CONTENT_SECURITY_POLICY);
+  expected.set('connect-src', ["'self'", ...connectOrigins]);
+  assert.deepEqual([...actual.keys()].sort(), [...expected.keys()].sort(), 'the same directives');
+  for (const [name, sources] of expected) {
+    assert.deepEqual([...actual.get(name)].sort(), [...sources].sort(), name);
+  }
+  assert.doesNotMatch(policy, /unsafe-/, 'nothing unsafe is allowed');
+}
+
+/** A call to the server from the test itself (not the page), with the page's token header when given. */
+export function api(path, { token, headers = {}, ...init } = {}) {
+  return fetch(`${BASE_URL}${path}`, { ...init, headers: { ...headers, ...(token ? { 'X-Chat-Token': token } : {}) } });
+}
+
+/** Deletes every conversation of the principal (the anonymous one without a token), so a test starts from none. */
+export async function deleteAllConversations(token) {
+  const response = await api('/api/conversations', { method: 'DELETE', token });
+  assert.equal(response.status, 200, `DELETE /api/conversations answered ${response.status}`);
+  return (await response.json()).deleted;
+}
+
+/** The principal's conversations as the server lists them (first page). */
+export async function listedConversations(token, query = '') {
+  const response = await api(`/api/conversations${query}`, { token });
+  assert.equal(response.status, 200, `GET /api/conversations${query} answered ${response.status}`);
+  return (await response.json()).conversations;
+}
+
+/** The sidebar's controls that Tab reaches, as outerHTML (visible ones only: hidden menus and buttons do not count). */
+export function reachableInSidebar(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#sidebar a[href], #sidebar button, #sidebar input')]
+    .filter((element) => !element.disabled && element.checkVisibility({ visibilityProperty: true }))
+    .map((element) => element.outerHTML));
+}
+
+/** Opens the actions menu of a listed conversation and chooses one of its items. */
+export async function chooseAction(page, title, action) {
+  await page.getByRole('button', { name: `Actions for “${title}”` }).click();
+  await page.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
 /** Opens the page and checks it was served with the strict Content-Security-Policy. */
 export async function gotoChat(page, path = '/') {
   const response = await page.goto(path);
@@ -62,7 +123,13 @@ export async function gotoChat(page, path = '/') {
   assert.equal(csp, CONTENT_SECURITY_POLICY, 'the page is served with its strict CSP');
   assert.doesNotMatch(csp, /unsafe-/, 'nothing unsafe is allowed');
   await page.locator('#model-select option').first().waitFor({ state: 'attached' });
+  await listSettled(page);
   return response;
+}
+
+/** Waits until the conversation list has its answer from the server (loaded, empty or failed). */
+export async function listSettled(page) {
+  await page.locator('#conversation-list[aria-busy="false"]').waitFor({ state: 'attached' });
 }
 
 /** Asserts that nothing was blocked by the CSP and no script error escaped. */

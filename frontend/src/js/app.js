@@ -1,13 +1,21 @@
-// The chat page: wires the API client, the conversation list, the thread and the composer together.
+// The chat page: wires sign-in, the API client, the conversation list, the thread and the composer together.
 import { Marked } from '../vendor/marked.esm.js';
 import DOMPurify from '../vendor/purify.es.mjs';
-import { createApi, createTokenStore } from './api.js';
+import { createApi } from './api.js';
 import { ApiError, describeError } from './errors.js';
 import { createMarkdown } from './markdown.js';
-import { createConversationStore, STORAGE_KEY } from './conversations.js';
+import { createSharedTokenCredentials } from './shared-token.js';
+import { createOidcClient } from './oidc-client.js';
+import { createOidcSession } from './oidc-session.js';
+import { createDraftKeeper } from './drafts.js';
+import { createAccountView } from './account-view.js';
+import { createConversationList, dropLegacyList } from './conversations.js';
+import { createConversationListView } from './conversation-list-view.js';
+import { createSearchBox } from './search-box.js';
+import { saveFile } from './downloads.js';
 import { createChatView } from './chat-view.js';
 import { createChatSession } from './chat-session.js';
-import { createSidebar, conversationHref, conversationIdFromHash } from './sidebar.js';
+import { createDrawer, conversationHref, conversationIdFromHash } from './sidebar.js';
 import { createConfirm, createTokenPrompt } from './dialogs.js';
 import { createAnnouncer, createNotices } from './notices.js';
 import { copyText } from './clipboard.js';
@@ -25,6 +33,7 @@ function safeStorage(name) {
   }
 }
 const local = safeStorage('localStorage');
+const tab = safeStorage('sessionStorage');
 
 const ui = {
   app: $('app'),
@@ -43,27 +52,43 @@ const ui = {
   send: $('send'),
   stop: $('stop'),
   newChat: $('new-chat'),
+  deleteAll: $('delete-all'),
 };
 
 const announce = createAnnouncer($('announcer'));
 const notify = createNotices($('toasts'));
 const confirm = createConfirm($('confirm-dialog'));
-const api = createApi({ tokens: createTokenStore(safeStorage('sessionStorage')), askForToken: createTokenPrompt($('token-dialog')) });
-const store = createConversationStore(local);
+const drafts = createDraftKeeper(tab);
+const api = createApi({ credentials: createSharedTokenCredentials({ storage: tab, askForToken: createTokenPrompt($('token-dialog')) }) });
+const conversations = createConversationList({ api });
 const markdown = createMarkdown({ Marked, purify: DOMPurify });
 const view = createChatView({ thread: ui.thread, messages: ui.messages, welcome: ui.welcome, jumpButton: $('jump-latest'), markdown });
-const sidebar = createSidebar({
+const drawer = createDrawer({
   app: ui.app,
   sidebar: ui.sidebar,
-  list: $('conversation-list'),
-  empty: $('conversations-empty'),
   openButton: $('open-drawer'),
   closeButton: $('close-drawer'),
   backdrop: $('backdrop'),
   // Everything else stays usable while the phone drawer is open: the live region, and the dialogs it may open.
   keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog')],
-  onOpen: (id) => session.open(id, { focusComposer: true }),
-  onDelete: (id, title) => deleteConversation(id, title),
+});
+/** Set in OIDC mode once the server says so. */
+let oidc = null;
+const account = createAccountView({
+  app: ui.app,
+  screen: $('signin'),
+  screenText: $('signin-text'),
+  screenError: $('signin-error'),
+  signInButton: $('sign-in'),
+  account: $('account'),
+  accountName: $('account-name'),
+  signOutButton: $('sign-out'),
+  chatOnly: [document.querySelector('.skip-link')],
+  onSignIn: () => oidc?.signIn().catch((error) => account.showSignedOut({ error: error.message })),
+  onSignOut: () => {
+    drafts.keep('');
+    if (!oidc?.signOut()) account.showSignedOut();
+  },
 });
 
 // ---- Title, address and list ------------------------------------------------------------------------------
@@ -73,19 +98,73 @@ function showTitle(title) {
   document.title = title === 'New chat' ? APP_NAME : `${title} — ${APP_NAME}`;
 }
 
-function showConversation(id) {
-  sidebar.setActive(id);
+function showConversation(id, title) {
+  listView.setActive(id);
   const address = id ? conversationHref(id) : window.location.pathname + window.location.search;
   if (window.location.hash !== (id ? address : '')) history.replaceState(null, '', address);
-  showTitle(id ? store.get(id)?.title ?? 'Conversation' : 'New chat');
+  showTitle(id ? title ?? conversations.titleOf(id) ?? 'Conversation' : 'New chat');
 }
 
-store.subscribe((conversations) => sidebar.render(conversations));
-sidebar.render(store.list());
-
-window.addEventListener('storage', (event) => {
-  if (event.key === STORAGE_KEY) store.reload();
+const listView = createConversationListView({
+  list: $('conversation-list'),
+  heading: $('conversations-heading'),
+  status: $('conversations-status'),
+  moreButton: $('load-more'),
+  scroller: $('conversations'),
+  describe: (error) => describeError(error).message,
+  onOpen: (id) => {
+    drawer.close({ restoreFocus: false });
+    session.open(id, { focusComposer: true });
+  },
+  onRename: async (id, title) => {
+    const summary = await conversations.rename(id, title);
+    if (session.conversationId === id) showTitle(summary.title);
+    announce(`Renamed to “${summary.title}”.`);
+  },
+  onExport: (id, format) => exportConversation(id, format),
+  onDelete: (id, title) => deleteConversation(id, title),
+  onRetry: () => conversations.load(),
+  onLoadMore: () => loadMore(),
 });
+
+const search = createSearchBox({
+  input: $('conversation-search'),
+  clearButton: $('search-clear'),
+  onSearch: async (query) => {
+    await conversations.load(query);
+    const { status, items } = conversations.snapshot();
+    if (status !== 'ready' || conversations.query !== query) return;
+    if (query === '') announce(`Showing your ${items.length === 1 ? 'conversation' : 'recent conversations'}.`);
+    else if (items.length === 0) announce(`No conversations match “${query}”.`);
+    else announce(`${items.length}${conversations.snapshot().hasMore ? ' or more' : ''} ${items.length === 1 ? 'conversation matches' : 'conversations match'} “${query}”.`);
+  },
+});
+
+conversations.subscribe((state) => {
+  listView.render(state);
+  ui.deleteAll.hidden = state.items.length === 0 && state.query === '';
+});
+
+async function loadMore() {
+  try {
+    const added = await conversations.loadMore();
+    if (added.length > 0) {
+      listView.focusItem(added[0].id);
+      announce(`${added.length} more ${added.length === 1 ? 'conversation' : 'conversations'} loaded.`);
+    }
+  } catch (error) {
+    notify(`Could not load more conversations. ${describeError(error).message}`, { tone: 'error' });
+  }
+}
+
+async function exportConversation(id, format) {
+  try {
+    saveFile(document, await api.exportConversation(id, format));
+    announce(`Exported as ${format === 'json' ? 'JSON' : 'Markdown'}.`);
+  } catch (error) {
+    notify(`Could not export the conversation. ${describeError(error).message}`, { tone: 'error' });
+  }
+}
 
 // ---- Composer -----------------------------------------------------------------------------------------------
 
@@ -113,6 +192,11 @@ function setComposerText(text) {
   ui.input.value = text;
   resizeInput();
   updateSendButton();
+}
+
+/** What a sign-in redirect must not lose: a message the server has not taken yet, and the text being typed. */
+function currentDraft() {
+  return [session.unsentText, ui.input.value].filter((text) => text.trim() !== '').join('\n\n');
 }
 
 ui.input.addEventListener('input', () => {
@@ -156,7 +240,7 @@ if (touchOnly.matches) ui.input.setAttribute('enterkeyhint', 'enter');
 
 const session = createChatSession({
   api,
-  store,
+  conversations,
   view,
   composer: {
     setRunning,
@@ -175,13 +259,20 @@ const session = createChatSession({
 });
 
 async function deleteConversation(id, title) {
-  const neighbour = sidebar.neighbourOf(id);
+  const neighbour = listView.neighbourOf(id);
   if (!(await session.remove(id, title))) return;
-  if (!(neighbour && sidebar.focusItem(neighbour))) ui.newChat.focus();
+  if (!(neighbour && listView.focusItem(neighbour))) ui.newChat.focus();
 }
 
+ui.deleteAll.addEventListener('click', async () => {
+  if (await session.removeAll()) {
+    search.reset();
+    ui.newChat.focus();
+  }
+});
+
 ui.newChat.addEventListener('click', () => {
-  sidebar.closeDrawer({ restoreFocus: false });
+  drawer.close({ restoreFocus: false });
   session.startNew();
 });
 
@@ -263,15 +354,68 @@ ui.modelSelect.addEventListener('change', () => {
   }
 });
 
+// ---- Sign-in ----------------------------------------------------------------------------------------------------
+
+/** How the server signs people in; a server that does not say is treated as open (a 401 still asks for a token). */
+async function authConfig() {
+  try {
+    return (await api.authConfig()) ?? { mode: 'none' };
+  } catch {
+    return { mode: 'none' };
+  }
+}
+
+/** OIDC mode: completes a sign-in coming back from the provider, or resumes this tab's session. True when signed in. */
+async function signInWithOidc(config) {
+  const client = createOidcClient({ config, redirectUri: `${window.location.origin}/`, storage: tab });
+  oidc = createOidcSession({
+    client,
+    storage: tab,
+    origin: window.location.origin,
+    navigate: (url) => window.location.assign(url),
+    returnTo: () => window.location.hash,
+    beforeRedirect: () => drafts.keep(currentDraft()),
+    onSignInFailed: (error) => account.showSignedOut({ error: error.message }),
+  });
+  api.useCredentials(oidc);
+  const answer = client.callbackParams(window.location.href);
+  if (answer) {
+    account.showSigningIn();
+    history.replaceState(null, '', window.location.pathname); // the code and state leave the address bar at once
+    try {
+      const back = await oidc.completeSignIn(answer);
+      if (back) history.replaceState(null, '', window.location.pathname + back);
+    } catch (error) {
+      account.showSignedOut({ error: error.message });
+      return false;
+    }
+  } else if (!(await oidc.resume())) {
+    account.showSignedOut();
+    return false;
+  }
+  account.showSignedIn(null);
+  api.me().then(({ principal } = {}) => account.showSignedIn(principal), () => {});
+  return true;
+}
+
 // ---- Start ------------------------------------------------------------------------------------------------------
 
 (async function start() {
+  dropLegacyList(local); // the server lists every conversation now, those of an older page's local list too
   resizeInput();
   updateSendButton();
-  const fromAddress = conversationIdFromHash(window.location.hash);
+  const config = await authConfig();
+  if (config.mode === 'oidc' && !(await signInWithOidc(config))) {
+    checkHealth();
+    return;
+  }
   // The models call runs first so a token dialog (401) comes up once, before the rest.
   await loadModels();
   checkHealth();
-  if (fromAddress) session.open(fromAddress);
-  else session.startNew({ focusComposer: !touchOnly.matches });
+  conversations.load();
+  const draft = drafts.take();
+  if (draft && ui.input.value.trim() === '') setComposerText(draft);
+  const fromAddress = conversationIdFromHash(window.location.hash);
+  if (fromAddress) session.open(fromAddress, { focusComposer: Boolean(draft) });
+  else session.startNew({ focusComposer: !touchOnly.matches || Boolean(draft) });
 })();

@@ -3,15 +3,17 @@
 // so those rules can be tested without a browser.
 import { ApiError, NetworkError, describeError } from './errors.js';
 import { titleFrom } from './conversations.js';
+import { partialNote } from './partial-answers.js';
 
 /**
  * @param {object} parts
  * @param {ReturnType<import('./api.js').createApi>} parts.api
- * @param {ReturnType<import('./conversations.js').createConversationStore>} parts.store this browser's conversation list
+ * @param {ReturnType<import('./conversations.js').createConversationList>} parts.conversations the person's conversation list
  * @param {ReturnType<import('./chat-view.js').createChatView>} parts.view the message thread
  * @param {{ setRunning(running: boolean): void, setLoading(loading: boolean): void, giveBack(text: string): void, focus(): void }} parts.composer
  *   `setLoading(true)` blocks sending (keeping the typed text); `giveBack` returns a refused message to edit.
- * @param {(id: string|null) => void} parts.showConversation shows which conversation is open (address, title, list)
+ * @param {(id: string|null, title?: string) => void} parts.showConversation shows which conversation is open
+ *   (address, title, list); `title` when the server just said it
  * @param {() => string|undefined} [parts.modelId] the model picked on the page, if any
  * @param {(question: {heading: string, message: string, confirmLabel: string}) => Promise<boolean>} parts.confirm
  * @param {(message: string, options?: {tone?: string}) => void} parts.notify
@@ -19,7 +21,7 @@ import { titleFrom } from './conversations.js';
  * @param {() => void} [parts.onNetworkError] called when the service could not be reached
  */
 export function createChatSession({
-  api, store, view, composer, showConversation, modelId = () => undefined, confirm, notify, announce, onNetworkError = () => {},
+  api, conversations, view, composer, showConversation, modelId = () => undefined, confirm, notify, announce, onNetworkError = () => {},
 }) {
   const state = {
     conversationId: null,
@@ -38,16 +40,16 @@ export function createChatSession({
     composer.setLoading(loading);
   }
 
-  function setCurrent(id) {
+  function setCurrent(id, title) {
     state.conversationId = id;
-    showConversation(id);
+    showConversation(id, title);
   }
 
   function showHistory(messages) {
     for (const message of messages) {
       if (typeof message?.content !== 'string') continue;
       if (message.role === 'user') view.addUser(message.content);
-      else view.addAnswer({ streaming: false }).finish(message.content);
+      else view.addAnswer({ streaming: false }).finish(message.content, { partial: message.partial === true ? partialNote(message.partialReason) : undefined });
     }
   }
 
@@ -67,7 +69,7 @@ export function createChatSession({
     view.removeRetries();
     if (!questionShown) view.addUser(text);
     view.follow();
-    const turn = { controller: new AbortController(), answer: view.addAnswer(), done: undefined };
+    const turn = { text, accepted: false, controller: new AbortController(), answer: view.addAnswer(), done: undefined };
     state.running = turn;
     composer.setRunning(true);
     turn.done = runTurn(text, turn).finally(() => {
@@ -79,21 +81,26 @@ export function createChatSession({
     return turn.done;
   }
 
-  async function runTurn(text, { controller, answer }) {
+  async function runTurn(text, turn) {
+    const { controller, answer } = turn;
     const navigation = state.navigation;
     const current = () => state.navigation === navigation;
     const firstTurn = state.conversationId === null;
     let startedId = null;
+    let startedTitle;
     let recorded = false;
     let sofar = '';
 
     // The list entry is written once the server has something to keep: the first text, or the end of the turn.
-    // (A turn that fails or is stopped before any text leaves nothing on the server, so nothing to list.)
-    function record(id) {
+    // (A first turn that fails or is stopped before any text leaves nothing on the server, so nothing to list; one
+    // cut off after some text is kept there as a partial answer, so it stays listed.)
+    function record(id, title = startedTitle) {
       if (recorded || !current() || typeof id !== 'string' || id === '') return;
       recorded = true;
-      store.save(store.has(id) ? { id } : { id, title: titleFrom(text) });
-      if (state.conversationId !== id) setCurrent(id);
+      const shown = title || (firstTurn ? titleFrom(text) : undefined);
+      conversations.noteTurn({ id, title: shown });
+      if (state.conversationId !== id) setCurrent(id, shown);
+      else if (title) showConversation(id, title);
     }
 
     try {
@@ -102,8 +109,10 @@ export function createChatSession({
         conversationId: state.conversationId ?? undefined,
         modelId: modelId(),
         signal: controller.signal,
-        onStart: ({ conversationId } = {}) => {
+        onStart: ({ conversationId, title } = {}) => {
+          turn.accepted = true;
           if (typeof conversationId === 'string' && conversationId !== '') startedId = conversationId;
+          if (typeof title === 'string' && title.trim() !== '') startedTitle = title;
         },
         onDelta: (piece) => {
           if (!current()) return;
@@ -113,7 +122,7 @@ export function createChatSession({
         },
       });
       if (!current()) return;
-      record(startedId ?? done?.conversationId);
+      record(startedId ?? done?.conversationId, startedTitle ?? (typeof done?.title === 'string' ? done.title : undefined));
       answer.finish(sofar);
       announce(`Answer: ${answer.plainText()}`);
     } catch (error) {
@@ -123,11 +132,6 @@ export function createChatSession({
         answer.finish(sofar, { stopped: true });
         announce('Answer stopped.');
         return;
-      }
-      if (firstTurn && recorded && error instanceof ApiError) {
-        // The server reported the failure, so it kept nothing of this first turn: listing it would lead to a 404.
-        store.remove(startedId);
-        setCurrent(null);
       }
       const retry = problem.retryable ? () => retryTurn(text, answer, { cutOff: startedId !== null }) : undefined;
       answer.fail(problem, sofar, retry);
@@ -151,8 +155,8 @@ export function createChatSession({
   // ---- Retrying ----------------------------------------------------------------------------------------------
 
   /**
-   * Asks a failed question again. When its answer had begun (`cutOff`), the server may have kept the part that
-   * arrived (it does when a client goes away mid-answer), so the thread is first reloaded to match the server.
+   * Asks a failed question again. When its answer had begun (`cutOff`), the server kept the part that arrived as a
+   * partial answer, so the thread is first reloaded to match the server.
    */
   async function retryTurn(text, failed, { cutOff }) {
     if (!failed.element.isConnected || state.loading) return;
@@ -182,7 +186,7 @@ export function createChatSession({
         return;
       }
       // The server kept nothing of it: the question starts the conversation again.
-      store.remove(id);
+      conversations.forget(id);
       setCurrent(null);
       messages = [];
     }
@@ -235,25 +239,25 @@ export function createChatSession({
     setLoading(true);
     if (focusComposer) composer.focus();
     try {
-      const messages = messagesOf(await api.conversation(id));
+      const conversation = await api.conversation(id);
+      const messages = messagesOf(conversation);
       if (navigation !== state.navigation) return;
       view.setLoading(false);
       setLoading(false);
       showHistory(messages);
       if (messages.length === 0) view.setWelcome(true);
-      if (!store.has(id)) {
-        const first = messages.find((message) => message.role === 'user');
-        store.save({ id, title: titleFrom(first?.content) });
-        showConversation(id);
-      }
+      const title = typeof conversation?.title === 'string' && conversation.title.trim() !== ''
+        ? conversation.title
+        : conversations.titleOf(id) ?? titleFrom(messages.find((message) => message.role === 'user')?.content);
+      showConversation(id, title);
       view.follow();
-      announce(`Opened “${store.get(id)?.title ?? 'conversation'}”, ${messages.length} messages.`);
+      announce(`Opened “${title}”, ${messages.length} messages.`);
     } catch (error) {
       if (navigation !== state.navigation) return;
       view.setLoading(false);
       setLoading(false);
       if (error instanceof ApiError && error.status === 404) {
-        store.remove(id);
+        conversations.forget(id);
         startNew({ focusComposer });
         notify('That conversation is no longer on the server, so it was removed from your list.');
         return;
@@ -270,7 +274,7 @@ export function createChatSession({
   async function remove(id, title) {
     const confirmed = await confirm({
       heading: 'Delete this conversation?',
-      message: `“${title}” will be deleted from the server and from this list. This cannot be undone.`,
+      message: `“${title}” will be deleted from the server. This cannot be undone.`,
       confirmLabel: 'Delete',
     });
     if (!confirmed) return false;
@@ -281,9 +285,46 @@ export function createChatSession({
       notify(`Could not delete the conversation. ${describeError(error).message}`, { tone: 'error' });
       return false;
     }
-    store.remove(id);
+    conversations.forget(id);
     if (state.conversationId === id) startNew({ focusComposer: false });
     announce(`Deleted “${title}”.`);
+    return true;
+  }
+
+  /**
+   * Deletes all of the person's conversations after a confirmation that says how many there are. An answer being
+   * written is stopped first, and its request has ended before the DELETE goes out. Resolves true when deleted.
+   */
+  async function removeAll() {
+    let count;
+    try {
+      count = await conversations.countAll();
+    } catch (error) {
+      notify(`Could not count your conversations. ${describeError(error).message}`, { tone: 'error' });
+      return false;
+    }
+    if (count === 0) {
+      notify('There are no conversations to delete.');
+      return false;
+    }
+    const noun = count === 1 ? 'conversation' : 'conversations';
+    const confirmed = await confirm({
+      heading: count === 1 ? 'Delete your conversation?' : `Delete all ${count} conversations?`,
+      message: `${count === 1 ? 'Your 1 conversation' : `All ${count} of your conversations`} will be deleted from the server. This cannot be undone.`,
+      confirmLabel: count === 1 ? `Delete 1 ${noun}` : `Delete ${count} ${noun}`,
+    });
+    if (!confirmed) return false;
+    await stopAndSettle();
+    let deleted;
+    try {
+      deleted = await api.deleteAllConversations();
+    } catch (error) {
+      notify(`Could not delete your conversations. ${describeError(error).message}`, { tone: 'error' });
+      return false;
+    }
+    conversations.clear();
+    startNew({ focusComposer: false });
+    announce(`Deleted ${deleted} ${deleted === 1 ? 'conversation' : 'conversations'}.`);
     return true;
   }
 
@@ -291,11 +332,14 @@ export function createChatSession({
     get conversationId() { return state.conversationId; },
     get running() { return state.running !== null; },
     get loading() { return state.loading; },
+    /** The message of the answer being written, which the server has not answered yet (kept across a sign-in). */
+    get unsentText() { return state.running && !state.running.accepted ? state.running.text : ''; },
     canSend,
     send,
     stop() { state.running?.controller.abort(); },
     open,
     startNew,
     remove,
+    removeAll,
   };
 }

@@ -139,13 +139,20 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         source = markdownSoFar;
         if (!frame) frame = win.requestAnimationFrame(render);
       },
-      /** Settles the answer with its final text; `stopped` marks one the person stopped. */
-      finish(markdownText, { stopped = false } = {}) {
+      /**
+       * Settles the answer with its final text; `stopped` marks one the person stopped, `partial` (a sentence)
+       * one the server kept only in part.
+       */
+      finish(markdownText, { stopped = false, partial } = {}) {
         source = markdownText;
         settle();
         const empty = source.trim() === '';
+        if (partial) {
+          article.classList.add('msg--partial');
+          meta().append(element(doc, 'span', 'msg__note msg__note--partial', partial));
+        }
         if (stopped) meta().append(element(doc, 'span', 'msg__note', 'Stopped'));
-        else if (empty) content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
+        else if (empty && !partial) content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
         if (!empty) meta().append(copyButton());
         sources.set(article, source);
         contentChanged();

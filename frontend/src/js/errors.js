@@ -56,6 +56,8 @@ const STATUS_BY_CODE = {
   ModelAccessDenied: 502,
   ModelNotFound: 502,
   ServerBusy: 503,
+  ModelBusy: 503,
+  StorageUnavailable: 503,
 };
 
 const FALLBACK_MESSAGES = {
@@ -71,6 +73,8 @@ const FALLBACK_MESSAGES = {
   ModelNotFound: 'The chosen model is not available. Pick another one.',
   ModelError: 'The model could not answer. Try again in a moment.',
   ModelUnavailable: 'The model is busy right now. Try again in a moment.',
+  ModelBusy: 'The chat service is at its limit of answers in progress. Try again in a few seconds.',
+  StorageUnavailable: 'Saved conversations can’t be reached right now, so nothing was sent. Try again in a few seconds.',
   Throttled: 'Too many requests — try again in a moment.',
   ModelTimeout: 'The model took too long to answer. Try again.',
   InternalError: 'The chat service had a problem. Try again in a moment.',

@@ -6,6 +6,9 @@ const PATHS = {
   retry: 'M12 5a7 7 0 1 0 6.7 9h-2.1A5 5 0 1 1 12 7c1.4 0 2.6.6 3.5 1.5L13 11h6V5l-2.1 2.1A7 7 0 0 0 12 5Z',
   alert: 'M12 3 1.5 21h21L12 3Zm0 4.2L19.1 19H4.9L12 7.2ZM11 10v5h2v-5h-2Zm0 6v2h2v-2h-2Z',
   trash: 'M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 6h12l-1 11a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2L6 9Zm4 2v8h1.5v-8H10Zm2.5 0v8H14v-8h-1.5Z',
+  more: 'M6 10.2a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6Zm6 0a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6Zm6 0a1.8 1.8 0 1 1 0 3.6 1.8 1.8 0 0 1 0-3.6Z',
+  pencil: 'M15.6 3.6a2 2 0 0 1 2.8 0l2 2a2 2 0 0 1 0 2.8L9 19.8 3.5 21l1.2-5.5L15.6 3.6Zm1.4 1.4-1.6 1.6 2 2L19 7l-2-2Zm-3 3L6.5 15.5l-.6 2.6 2.6-.6L16 10l-2-2Z',
+  download: 'M11 3h2v9.2l3.6-3.6 1.4 1.4-6 6-6-6 1.4-1.4 3.6 3.6V3ZM4 18h16v2H4v-2Z',
 };
 
 /** A decorative icon (hidden from screen readers: the control around it carries the label). */

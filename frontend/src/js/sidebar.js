@@ -1,6 +1,4 @@
-// The side list of this browser's conversations; on narrow screens it is a drawer over the chat.
-
-import { icon } from './icons.js';
+// The sidebar as a drawer over the chat on narrow screens (a modal while open), and the conversation addresses.
 
 const DRAWER_QUERY = '(max-width: 860px)';
 
@@ -42,32 +40,31 @@ export function elementsOutside(inside, keep = []) {
  * @param {Element[]} [parts.keepActive] elements outside the drawer that stay usable while it is open (a live
  *   region, dialogs the drawer opens); the backdrop always does, since a tap on it closes the drawer.
  */
-export function createSidebar({ app, sidebar, list, empty, openButton, closeButton, backdrop, keepActive = [], onOpen, onDelete }) {
+export function createDrawer({ app, sidebar, openButton, closeButton, backdrop, keepActive = [] }) {
   const doc = sidebar.ownerDocument;
   const win = doc.defaultView;
   const drawerMedia = win.matchMedia(DRAWER_QUERY);
-  let activeId = null;
   /** What the open drawer made inert, to give back exactly that when it closes. */
   let madeInert = [];
 
-  function drawerOpen() {
+  function isOpen() {
     return app.classList.contains('app--drawer-open');
   }
 
-  function openDrawer() {
+  function open() {
     app.classList.add('app--drawer-open');
     openButton.setAttribute('aria-expanded', 'true');
     backdrop.hidden = false;
     sidebar.setAttribute('role', 'dialog');
     sidebar.setAttribute('aria-modal', 'true');
     // Focus moves into the drawer before the rest of the page becomes inert, so it never falls back to <body>.
-    (list.querySelector('[aria-current="page"]') ?? sidebar.querySelector('.new-chat')).focus();
+    (sidebar.querySelector('[aria-current="page"]') ?? sidebar.querySelector('.new-chat')).focus();
     madeInert = elementsOutside(sidebar, [backdrop, ...keepActive]).filter((element) => !element.hasAttribute('inert'));
     for (const element of madeInert) element.setAttribute('inert', '');
   }
 
-  function closeDrawer({ restoreFocus = true } = {}) {
-    if (!drawerOpen()) return;
+  function close({ restoreFocus = true } = {}) {
+    if (!isOpen()) return;
     app.classList.remove('app--drawer-open');
     openButton.setAttribute('aria-expanded', 'false');
     backdrop.hidden = true;
@@ -84,14 +81,14 @@ export function createSidebar({ app, sidebar, list, empty, openButton, closeButt
       && (typeof element.checkVisibility !== 'function' || element.checkVisibility({ visibilityProperty: true })));
   }
 
-  openButton.addEventListener('click', openDrawer);
-  closeButton.addEventListener('click', () => closeDrawer());
-  backdrop.addEventListener('click', () => closeDrawer());
+  openButton.addEventListener('click', open);
+  closeButton.addEventListener('click', () => close());
+  backdrop.addEventListener('click', () => close());
   sidebar.addEventListener('keydown', (event) => {
-    if (!drawerOpen()) return;
+    if (!isOpen()) return;
     if (event.key === 'Escape') {
       event.preventDefault();
-      closeDrawer();
+      close();
       return;
     }
     if (event.key !== 'Tab') return;
@@ -109,70 +106,8 @@ export function createSidebar({ app, sidebar, list, empty, openButton, closeButt
     }
   });
   drawerMedia.addEventListener('change', () => {
-    if (!drawerMedia.matches) closeDrawer({ restoreFocus: false });
+    if (!drawerMedia.matches) close({ restoreFocus: false });
   });
 
-  list.addEventListener('click', (event) => {
-    const target = event.target instanceof Element ? event.target : null;
-    const item = target?.closest('.conversation');
-    if (!item) return;
-    const { id } = item.dataset;
-    if (target.closest('.conversation__delete')) {
-      onDelete(id, item.querySelector('.conversation__title').textContent);
-      return;
-    }
-    if (target.closest('.conversation__open') && !(event.metaKey || event.ctrlKey || event.shiftKey || event.button === 1)) {
-      event.preventDefault();
-      closeDrawer({ restoreFocus: false });
-      onOpen(id);
-    }
-  });
-
-  function item(conversation) {
-    const li = doc.createElement('li');
-    li.className = 'conversation';
-    li.dataset.id = conversation.id;
-    const link = doc.createElement('a');
-    link.className = 'conversation__open';
-    link.href = conversationHref(conversation.id);
-    const title = doc.createElement('span');
-    title.className = 'conversation__title';
-    title.textContent = conversation.title;
-    link.append(title);
-    if (conversation.id === activeId) link.setAttribute('aria-current', 'page');
-    const remove = doc.createElement('button');
-    remove.type = 'button';
-    remove.className = 'conversation__delete';
-    remove.setAttribute('aria-label', `Delete “${conversation.title}”`);
-    remove.append(icon(doc, 'trash'));
-    li.append(link, remove);
-    return li;
-  }
-
-  return {
-    render(conversations) {
-      list.replaceChildren(...conversations.map(item));
-      empty.hidden = conversations.length > 0;
-    },
-    setActive(id) {
-      activeId = id;
-      for (const link of list.querySelectorAll('.conversation__open')) {
-        if (link.closest('.conversation').dataset.id === id) link.setAttribute('aria-current', 'page');
-        else link.removeAttribute('aria-current');
-      }
-    },
-    /** The control to focus after the item for `id` goes away: the next item, else the previous, else null. */
-    neighbourOf(id) {
-      const items = [...list.querySelectorAll('.conversation')];
-      const index = items.findIndex((li) => li.dataset.id === id);
-      const next = items[index + 1] ?? items[index - 1];
-      return next ? next.dataset.id : null;
-    },
-    focusItem(id) {
-      const link = [...list.querySelectorAll('.conversation')].find((li) => li.dataset.id === id)?.querySelector('.conversation__open');
-      link?.focus();
-      return Boolean(link);
-    },
-    closeDrawer,
-  };
+  return { open, close };
 }

@@ -11,6 +11,7 @@ import dev.bedrockchat.function.aws.AwsClients;
 import dev.bedrockchat.function.aws.CredentialsProbe;
 import dev.bedrockchat.function.aws.SecretsManagerSecrets;
 import dev.bedrockchat.function.bedrock.BedrockChatModel;
+import dev.bedrockchat.function.bedrock.ModelCallLimit;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.ArtifactStore;
 import dev.bedrockchat.function.chat.ChatModel;
@@ -25,10 +26,11 @@ import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
 import dev.bedrockchat.function.offline.OfflineChatModel;
 import dev.bedrockchat.function.store.ConversationCodec;
+import dev.bedrockchat.function.store.ObjectConversationStore;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
-import dev.bedrockchat.function.store.local.LocalConversationStore;
+import dev.bedrockchat.function.store.local.LocalObjectStore;
 import dev.bedrockchat.function.store.s3.S3ArtifactStore;
-import dev.bedrockchat.function.store.s3.S3ConversationStore;
+import dev.bedrockchat.function.store.s3.S3ObjectStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -119,6 +121,9 @@ public final class Application implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration offlineDeltaDelay = Duration.ofMillis(15);
         private List<Duration> artifactBackoff = ArtifactRecorder.BACKOFF;
+        private Duration modelQueueWait = ModelCallLimit.QUEUE_WAIT;
+        private Duration storageCallTimeout = S3ObjectStore.CALL_TIMEOUT;
+        private Duration storageAttemptTimeout = S3ObjectStore.ATTEMPT_TIMEOUT;
 
         private Builder(Config config) {
             this.config = config;
@@ -148,6 +153,19 @@ public final class Application implements AutoCloseable {
 
         public Builder artifactBackoff(List<Duration> backoff) {
             this.artifactBackoff = List.copyOf(backoff);
+            return this;
+        }
+
+        /** How long a model call waits for a free slot before it is refused with ModelBusy. */
+        public Builder modelQueueWait(Duration wait) {
+            this.modelQueueWait = wait;
+            return this;
+        }
+
+        /** The timeouts of each call to the S3 conversation storage (the whole call, and one attempt). */
+        public Builder storageTimeouts(Duration call, Duration attempt) {
+            this.storageCallTimeout = call;
+            this.storageAttemptTimeout = attempt;
             return this;
         }
 
@@ -219,11 +237,13 @@ public final class Application implements AutoCloseable {
 
             ChatModel model;
             if (chatMode == Config.ChatMode.BEDROCK) {
+                int concurrency = config.bedrockMaxConcurrency();
                 model = new BedrockChatModel(
-                        aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout()),
-                        aws.bedrockRuntimeAsync(config.bedrockEndpoint()),
+                        aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency),
+                        aws.bedrockRuntimeAsync(config.bedrockEndpoint(), concurrency),
                         config.region(),
-                        config.modelTimeout());
+                        config.modelTimeout(),
+                        new ModelCallLimit(concurrency, modelQueueWait));
             } else {
                 model = new OfflineChatModel(offlineDeltaDelay);
             }
@@ -233,11 +253,13 @@ public final class Application implements AutoCloseable {
             ArtifactStore artifactStore;
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
-                conversations =
-                        new S3ConversationStore(s3, config.artifactBucket().get(), codec, clock);
+                var objects =
+                        new S3ObjectStore(s3, config.artifactBucket().get(), storageCallTimeout, storageAttemptTimeout);
+                conversations = new ObjectConversationStore("s3", objects, codec, clock);
                 artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
             } else {
-                conversations = new LocalConversationStore(config.dataDir(), codec, clock);
+                conversations =
+                        new ObjectConversationStore("local", new LocalObjectStore(config.dataDir()), codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
@@ -285,6 +307,7 @@ public final class Application implements AutoCloseable {
             startup.put("environment", config.environmentName());
             startup.put("modelTimeoutSeconds", config.modelTimeout().toSeconds());
             startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
+            startup.put("bedrockMaxConcurrency", config.bedrockMaxConcurrency());
             startup.put("version", version());
             startup.putAll(signIn.description());
             startup.put("behindWebAdapter", config.behindWebAdapter());

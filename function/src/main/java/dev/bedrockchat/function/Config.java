@@ -44,7 +44,8 @@ public record Config(
         Optional<URI> bedrockEndpoint,
         Optional<URI> s3Endpoint,
         boolean behindWebAdapter,
-        HttpLimits httpLimits) {
+        HttpLimits httpLimits,
+        int bedrockMaxConcurrency) {
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
@@ -53,6 +54,11 @@ public record Config(
     }
 
     public static final String DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0";
+    /** BEDROCK_MAX_CONCURRENCY by default: parallel model calls per process. */
+    public static final int DEFAULT_BEDROCK_MAX_CONCURRENCY = 64;
+    /** BEDROCK_MAX_CONCURRENCY by default in Lambda, where an instance has one request in flight at a time. */
+    public static final int DEFAULT_LAMBDA_BEDROCK_MAX_CONCURRENCY = 16;
+
     public static final String DEFAULT_SYSTEM_PROMPT =
             "You are a helpful assistant. Answer clearly and concisely, and use Markdown when it helps.";
 
@@ -111,7 +117,14 @@ public record Config(
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "aws.endpointUrlBedrockRuntime"),
                 endpoint(env, systemProperties, "AWS_ENDPOINT_URL_S3", "aws.endpointUrlS3"),
                 behindWebAdapter(reader),
-                httpLimits(reader));
+                httpLimits(reader),
+                reader.integer(
+                        "BEDROCK_MAX_CONCURRENCY",
+                        env.containsKey("AWS_LAMBDA_FUNCTION_NAME")
+                                ? DEFAULT_LAMBDA_BEDROCK_MAX_CONCURRENCY
+                                : DEFAULT_BEDROCK_MAX_CONCURRENCY,
+                        1,
+                        1000));
     }
 
     /**

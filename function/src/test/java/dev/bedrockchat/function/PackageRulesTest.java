@@ -139,6 +139,8 @@ class PackageRulesTest {
                         Map.entry("ModelError", 502),
                         Map.entry("ModelUnavailable", 503),
                         Map.entry("ServerBusy", 503),
+                        Map.entry("ModelBusy", 503),
+                        Map.entry("StorageUnavailable", 503),
                         Map.entry("ModelTimeout", 504),
                         Map.entry("HttpVersionNotSupported", 505)));
     }

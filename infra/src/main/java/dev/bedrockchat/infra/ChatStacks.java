@@ -1,7 +1,6 @@
 package dev.bedrockchat.infra;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
-import dev.bedrockchat.infra.cost.CostBudget;
 import dev.bedrockchat.infra.function.ChatFunction;
 import dev.bedrockchat.infra.stacks.BackendStack;
 import dev.bedrockchat.infra.stacks.CostStack;
@@ -24,7 +23,9 @@ import software.constructs.Construct;
  * {@code Chat-<Env>-Cost} and, with {@code waf.enabled}, {@code Chat-<Env>-Waf}, all in the configured account and
  * tagged with project and environment; backend and web in the configured Region, the cost and WAF stacks in
  * us-east-1 ({@value CostStack#REGION}, {@value WafStack#REGION}). The web stack takes the web ACL's ARN across
- * Regions when the environment is not in us-east-1. The stack names are the same in every scope, so a laptop deploy
+ * Regions when the environment is not in us-east-1. The cost stack's budget guard names the backend's function role,
+ * so the cost stack depends on the backend (an order without a reference): {@code cdk deploy --all} and a pipeline
+ * stage both deploy it after the backend. The stack names are the same in every scope, so a laptop deploy
  * and the pipeline's stage update the same stacks; a private copy's start with its own prefix
  * ({@code Chat-Dev-Alice-Backend}, see {@link EnvironmentConfig#stackPrefix}).
  */
@@ -90,11 +91,12 @@ public record ChatStacks(BackendStack backend, WebStack web, CostStack cost, Opt
                                 CostStack.REGION,
                                 tags,
                                 prefix + "-Cost",
-                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget")
+                                "Bedrock chat (" + config.deploymentName() + "): monthly cost budget and its guard")
                         .build(),
-                new CostBudget.Props(
-                        "chat-" + config.deploymentName() + "-monthly", config.budgetUsd(), config.alarmEmail()),
+                config,
                 functionRoleName);
+        // No reference, only the order: the guard names the function's role, which must exist when it applies.
+        cost.addStackDependency(backend, "the budget guard names the function's role");
         ChatStacks stacks = new ChatStacks(backend, web, cost, waf);
         for (Stack stack : stacks.all()) {
             tags.forEach((key, value) -> Tags.of(stack).add(key, value));

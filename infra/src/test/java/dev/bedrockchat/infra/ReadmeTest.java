@@ -82,6 +82,6 @@ class ReadmeTest {
                     .as("output %s of %s", lookup.group(3), stackName)
                     .isNotEmpty();
         }
-        assertThat(found).isEqualTo(2);
+        assertThat(found).isEqualTo(3);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bedrockchat.function.Sse;
+import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import dev.bedrockchat.infra.web.SecurityHeaders;
 import dev.bedrockchat.system.support.Http;
@@ -116,8 +117,10 @@ class LocalChatEndToEndTest {
         assertThat(conversation.path("messages").get(1).path("content").asText())
                 .isEqualTo(streamed);
 
-        assertThat(Files.exists(dataDir.resolve("conversations").resolve(conversationId + ".json")))
-                .isTrue();
+        // Each person's conversations in a folder of their own (here the anonymous principal's), with an index.
+        Path folder = dataDir.resolve("conversations").resolve(Principal.ANONYMOUS.key());
+        assertThat(Files.exists(folder.resolve(conversationId + ".json"))).isTrue();
+        assertThat(Files.exists(folder.resolve("index.json"))).isTrue();
         try (Stream<Path> files = Files.walk(dataDir.resolve("artifacts"))) {
             List<Path> artifacts = files.filter(Files::isRegularFile).toList();
             assertThat(artifacts).isNotEmpty();

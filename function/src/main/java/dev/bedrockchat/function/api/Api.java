@@ -19,6 +19,7 @@ import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class Api {
         var healthHandler = new HealthHandler(health, check, bodies);
         var models = new ModelsHandler(chat.catalog(), bodies);
         var chatHandler = new ChatHandler(chat, bodies, mapper);
-        var conversations = new ConversationsHandler(chat, bodies);
+        var conversations = new ConversationsHandler(chat, bodies, mapper, Clock.systemUTC());
         var events = new EventsHandler(health.mode(), health.version(), bodies, mapper);
         var page = new PageHandler(staticFiles);
         var account = new SignInHandler(signIn, bodies);
@@ -88,8 +89,13 @@ public final class Api {
                 .route("GET", "/api/me", SIGNED_IN, account::me)
                 .route("GET", "/api/models", SIGNED_IN, models::list)
                 .route("POST", "/api/chat", SIGNED_IN, chatHandler::post)
+                // The caller's own conversations (another person's are never found).
+                .route("GET", "/api/conversations", SIGNED_IN, conversations::list)
+                .route("DELETE", "/api/conversations", SIGNED_IN, conversations::deleteAll)
                 .route("GET", "/api/conversations/{conversationId}", SIGNED_IN, conversations::get)
+                .route("PATCH", "/api/conversations/{conversationId}", SIGNED_IN, conversations::rename)
                 .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
+                .route("GET", "/api/conversations/{conversationId}/export", SIGNED_IN, conversations::export)
                 .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
                 .route("GET", "/**", OPEN, page::file)

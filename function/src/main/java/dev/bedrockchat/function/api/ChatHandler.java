@@ -15,9 +15,12 @@ import java.util.Optional;
  * {@code POST /api/chat}: one turn, answered whole (JSON) or streamed (server-sent events).
  *
  * <p>The event stream (200) is committed only when the model's stream has opened: a failure before that (throttling,
- * access, a timeout before the first event) is answered with its own status and envelope, as for JSON.
+ * access, a timeout before the first event, an unknown conversation, a storage that cannot be read) is answered with
+ * its own status and envelope, as for JSON. The answer says whether the turn was stored ({@code stored}).
  */
 final class ChatHandler {
+    private static final String EXAMPLE = "{\"message\":\"your question\"}";
+
     private final ChatService chat;
     private final ResponseBodies bodies;
     private final ObjectMapper mapper;
@@ -31,12 +34,7 @@ final class ChatHandler {
     void post(Exchange x) throws IOException {
         x.log("streamed", false);
         x.log("model", null);
-        if (!isJson(x.request().header("Content-Type").orElse(""))) {
-            throw new ApiException(
-                    HttpError.UNSUPPORTED_MEDIA_TYPE,
-                    "Send the chat request as JSON with the header 'Content-Type: application/json'");
-        }
-        JsonNode json = readObject(x);
+        JsonNode json = RequestBodies.jsonObject(x.request(), mapper, Api.MAX_BODY_BYTES, EXAMPLE);
         boolean streamed = x.request()
                 .header("Accept")
                 .map(accept -> accept.toLowerCase(Locale.ROOT).contains("text/event-stream"))
@@ -60,24 +58,11 @@ final class ChatHandler {
     }
 
     private static void record(Exchange x, ChatResult result) {
+        x.log("stored", result.stored());
         x.log("inputTokens", result.usage() == null ? null : result.usage().inputTokens());
         x.log("outputTokens", result.usage() == null ? null : result.usage().outputTokens());
         x.log("stopReason", result.stopReason());
         x.log("timeToFirstTokenMs", result.timeToFirstTokenMs());
-    }
-
-    private JsonNode readObject(Exchange x) throws IOException {
-        byte[] body = RequestBodies.read(x.request().body(), x.request().contentLength(), Api.MAX_BODY_BYTES);
-        JsonNode json;
-        try {
-            json = mapper.readTree(body);
-        } catch (IOException e) {
-            throw ChatException.validation("The body is not valid JSON; send {\"message\":\"your question\"}");
-        }
-        if (json == null || !json.isObject()) {
-            throw ChatException.validation("The body must be a JSON object such as {\"message\":\"your question\"}");
-        }
-        return json;
     }
 
     private static Optional<String> optionalText(JsonNode json, String field) {
@@ -89,11 +74,6 @@ final class ChatHandler {
             throw ChatException.validation(field + " must be a string");
         }
         return Optional.of(value.asText());
-    }
-
-    private static boolean isJson(String contentType) {
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
     /** Notes the model of the turn for the request's log line. */
@@ -117,9 +97,9 @@ final class ChatHandler {
         }
 
         @Override
-        public void started(String conversationId, String modelId) {
+        public void started(String conversationId, String title, String modelId) {
             x.startEvents();
-            x.event("start", bodies.streamStart(conversationId, modelId));
+            x.event("start", bodies.streamStart(conversationId, title, modelId));
         }
 
         @Override

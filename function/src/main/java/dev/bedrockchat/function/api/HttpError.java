@@ -34,6 +34,8 @@ public enum HttpError {
     MODEL_ERROR(ErrorCode.MODEL_ERROR, 502),
     MODEL_UNAVAILABLE(ErrorCode.MODEL_UNAVAILABLE, 503),
     SERVER_BUSY("ServerBusy", 503),
+    MODEL_BUSY(ErrorCode.MODEL_BUSY, 503),
+    STORAGE_UNAVAILABLE(ErrorCode.STORAGE_UNAVAILABLE, 503),
     MODEL_TIMEOUT(ErrorCode.MODEL_TIMEOUT, 504),
     HTTP_VERSION_NOT_SUPPORTED("HttpVersionNotSupported", 505);
 
@@ -82,7 +84,7 @@ public enum HttpError {
     Map<String, String> headers(Failure failure) {
         var headers = new LinkedHashMap<String, String>();
         switch (this) {
-            case THROTTLED, SERVER_BUSY ->
+            case THROTTLED, SERVER_BUSY, MODEL_BUSY, STORAGE_UNAVAILABLE ->
                 failure.retryAfterSeconds().ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
             case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", failure.allowedMethods()));
             case UNAUTHORIZED -> headers.put("WWW-Authenticate", BEARER_CHALLENGE);

@@ -8,6 +8,8 @@ import dev.bedrockchat.function.auth.Caller;
 import dev.bedrockchat.function.auth.ClientConfig;
 import dev.bedrockchat.function.chat.ChatResult;
 import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ConversationPage;
+import dev.bedrockchat.function.chat.ConversationSummary;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.chat.StoredMessage;
@@ -115,16 +117,21 @@ final class ResponseBodies {
     ObjectNode chatReply(ChatResult result) {
         ObjectNode body = mapper.createObjectNode()
                 .put("conversationId", result.conversationId())
+                .put("title", result.title())
                 .put("reply", result.reply())
                 .put("model", result.modelId())
                 .put("stopReason", result.stopReason());
         body.set("usage", usage(result.usage()));
+        body.put("stored", result.stored());
         return body;
     }
 
     /** The data of a stream's {@code start} event. */
-    ObjectNode streamStart(String conversationId, String modelId) {
-        return mapper.createObjectNode().put("conversationId", conversationId).put("model", modelId);
+    ObjectNode streamStart(String conversationId, String title, String modelId) {
+        return mapper.createObjectNode()
+                .put("conversationId", conversationId)
+                .put("title", title)
+                .put("model", modelId);
     }
 
     /** The data of a stream's delta (unnamed) event. */
@@ -139,20 +146,60 @@ final class ResponseBodies {
                 .put("stopReason", result.stopReason());
         done.set("usage", usage(result.usage()));
         done.put("latencyMs", result.latencyMs());
+        done.put("stored", result.stored());
         return done;
     }
 
-    /** {@code GET /api/conversations/{conversationId}}. */
+    /**
+     * {@code GET /api/conversations/{conversationId}}: the conversation and its messages; an answer that stopped
+     * mid-way carries {@code partial} and {@code partialReason}. The turn ids kept in storage are not shown.
+     */
     ObjectNode conversation(Conversation conversation) {
-        ObjectNode body = mapper.createObjectNode().put("conversationId", conversation.conversationId());
+        ObjectNode body = mapper.createObjectNode()
+                .put("conversationId", conversation.conversationId())
+                .put("title", conversation.title())
+                .put("createdAt", conversation.createdAt())
+                .put("updatedAt", conversation.updatedAt());
         ArrayNode messages = body.putArray("messages");
         for (StoredMessage message : conversation.messages()) {
-            messages.addObject()
+            ObjectNode item = messages.addObject()
                     .put("role", message.role())
                     .put("content", message.content())
                     .put("at", message.at());
+            if (message.incomplete()) {
+                item.put("partial", true).put("partialReason", message.partialReason());
+            }
         }
         return body;
+    }
+
+    /** The JSON export: the conversation as {@link #conversation} gives it, and when it was exported. */
+    ObjectNode conversationExport(Conversation conversation, String exportedAt) {
+        return conversation(conversation).put("exportedAt", exportedAt);
+    }
+
+    /** A conversation as listed (also the answer to a rename). */
+    ObjectNode summary(ConversationSummary summary) {
+        return mapper.createObjectNode()
+                .put("id", summary.conversationId())
+                .put("title", summary.title())
+                .put("createdAt", summary.createdAt())
+                .put("updatedAt", summary.updatedAt())
+                .put("messageCount", summary.messageCount());
+    }
+
+    /** {@code GET /api/conversations}. */
+    ObjectNode conversations(ConversationPage page) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode items = body.putArray("conversations");
+        page.conversations().forEach(summary -> items.add(summary(summary)));
+        page.nextCursor().ifPresentOrElse(cursor -> body.put("nextCursor", cursor), () -> body.putNull("nextCursor"));
+        return body;
+    }
+
+    /** {@code DELETE /api/conversations}. */
+    ObjectNode deleted(int count) {
+        return mapper.createObjectNode().put("deleted", count);
     }
 
     /** The answer to the warm-up event ({@code POST /events}). */

@@ -3,6 +3,7 @@ package dev.bedrockchat.function.api;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Where the {@link Api} writes its answer. A transport either sends it at once (the JDK server, flushing every
@@ -22,6 +23,9 @@ public interface ResponseSink {
 
     /** A server-sent event stream: each event is delivered (flushed) before {@link #send} returns. */
     interface EventSink {
+        Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+        Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+
         /**
          * @param event the event name, or null for an unnamed ({@code message}) event
          * @param data  one line of data
@@ -30,10 +34,24 @@ public interface ResponseSink {
 
         void close() throws IOException;
 
-        /** One event as sent: an {@code event:} line when it is named, the {@code data:} line, a blank line. */
+        /**
+         * One event as sent: an {@code event:} line when it is named, a {@code data:} line per line of the data (so a
+         * line break in it can never end the event or start another field), a blank line.
+         *
+         * @throws IllegalArgumentException for an event name that is not a plain word
+         */
         static byte[] format(String event, String data) {
-            String named = event == null ? "" : "event: " + event + "\n";
-            return (named + "data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+            var text = new StringBuilder();
+            if (event != null) {
+                if (!EVENT_NAME.matcher(event).matches()) {
+                    throw new IllegalArgumentException("An event name is letters, digits, - and _: " + event);
+                }
+                text.append("event: ").append(event).append('\n');
+            }
+            for (String line : LINE_BREAK.split(data, -1)) {
+                text.append("data: ").append(line).append('\n');
+            }
+            return text.append('\n').toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 }

@@ -20,32 +20,45 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the AWS SDK clients, once, at start-up, and closes them at shutdown: explicit region, one credentials
- * provider, the AWS CRT HTTP clients (one synchronous client shared by Bedrock, S3 and Secrets Manager). An endpoint
- * override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK
- * also reads by itself) is passed on unchanged;
+ * provider, the AWS CRT HTTP clients (for Bedrock, each with a connection pool of BEDROCK_MAX_CONCURRENCY; one
+ * synchronous client shared by S3 and Secrets Manager). An endpoint override (AWS_ENDPOINT_URL_BEDROCK_RUNTIME /
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK also reads by itself) is passed on unchanged;
  * a plain http:// endpoint (a local stand-in) gets HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to
  * Bedrock.
  */
 public final class AwsClients implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * The longest wait for a pooled connection. Model calls wait for a free one before they reach the pool (the model
+     * adapter's limit equals the pool's size), so this only bounds the rare wait for a connection still closing.
+     */
+    private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(5);
 
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> created = new ArrayList<>();
-    private SdkHttpClient syncHttpClient;
+    private SdkHttpClient sharedHttpClient;
 
     public AwsClients(Region region, AwsCredentialsProvider credentials) {
         this.region = region;
         this.credentials = credentials;
     }
 
-    /** The client for Converse: every call, retries included, is bounded by {@code modelTimeout}. */
-    public BedrockRuntimeClient bedrockRuntime(Optional<URI> endpoint, Duration modelTimeout) {
+    /**
+     * The client for Converse: every call, retries included, is bounded by {@code modelTimeout}; at most
+     * {@code maxConcurrency} connections (BEDROCK_MAX_CONCURRENCY).
+     */
+    public BedrockRuntimeClient bedrockRuntime(Optional<URI> endpoint, Duration modelTimeout, int maxConcurrency) {
         // Built here rather than by the SDK: the service's HTTP/2 default must not reach a synchronous client.
+        SdkHttpClient http = track(AwsCrtHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .connectionAcquisitionTimeout(ACQUISITION_TIMEOUT)
+                .maxConcurrency(maxConcurrency)
+                .build());
         var builder = BedrockRuntimeClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(syncHttpClient())
+                .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(modelTimeout)
                         .build());
@@ -54,11 +67,15 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * The client for ConverseStream. No overall call timeout: a long answer may stream for minutes; the model adapter
-     * bounds the wait for each event instead.
+     * The client for ConverseStream, with at most {@code maxConcurrency} connections (BEDROCK_MAX_CONCURRENCY). No
+     * overall call timeout: a long answer may stream for minutes; the model adapter bounds the wait for each event
+     * instead.
      */
-    public BedrockRuntimeAsyncClient bedrockRuntimeAsync(Optional<URI> endpoint) {
-        var http = AwsCrtAsyncHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT);
+    public BedrockRuntimeAsyncClient bedrockRuntimeAsync(Optional<URI> endpoint, int maxConcurrency) {
+        var http = AwsCrtAsyncHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .connectionAcquisitionTimeout(ACQUISITION_TIMEOUT)
+                .maxConcurrency(maxConcurrency);
         if (endpoint.map(AwsClients::isPlainHttp).orElse(false)) {
             http.protocol(Protocol.HTTP1_1);
         }
@@ -75,7 +92,7 @@ public final class AwsClients implements AutoCloseable {
         var builder = S3Client.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(syncHttpClient())
+                .httpClient(sharedHttpClient())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(20))
                         .apiCallAttemptTimeout(Duration.ofSeconds(5))
@@ -92,7 +109,7 @@ public final class AwsClients implements AutoCloseable {
         var builder = SecretsManagerClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClient(syncHttpClient())
+                .httpClient(sharedHttpClient())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(10))
                         .apiCallAttemptTimeout(Duration.ofSeconds(3))
@@ -119,13 +136,13 @@ public final class AwsClients implements AutoCloseable {
                 && endpoint.getScheme().toLowerCase(Locale.ROOT).equals("http");
     }
 
-    private synchronized SdkHttpClient syncHttpClient() {
-        if (syncHttpClient == null) {
-            syncHttpClient = track(AwsCrtHttpClient.builder()
+    private synchronized SdkHttpClient sharedHttpClient() {
+        if (sharedHttpClient == null) {
+            sharedHttpClient = track(AwsCrtHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .build());
         }
-        return syncHttpClient;
+        return sharedHttpClient;
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {

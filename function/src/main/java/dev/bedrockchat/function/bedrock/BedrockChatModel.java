@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -44,27 +45,35 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  *
  * <p>The listener hears that the stream opened when the ConverseStream response arrives (the first delta, should
  * that come first, counts as the opening too), so any failure before it (throttling after the SDK's retries, access,
- * validation, a timeout) is known to have happened before the model answered at all.
+ * validation, a timeout) is known to have happened before the model answered at all, and a failure after it is told
+ * as one mid-answer (a connection that broke, a stream that went quiet).
+ *
+ * <p>At most {@link ModelCallLimit#size()} calls are in flight at once, the size of the HTTP clients' connection
+ * pools: a call beyond it waits a bounded time for a free slot and is otherwise refused with ModelBusy.
  */
 public final class BedrockChatModel implements ChatModel {
     private final BedrockRuntimeClient client;
     private final BedrockRuntimeAsyncClient streamingClient;
     private final String region;
     private final Duration modelTimeout;
+    private final ModelCallLimit limit;
 
     /**
      * @param modelTimeout MODEL_TIMEOUT_SECONDS: the bound of a whole answer's call (also set on {@code client}) and
      *                     the longest wait for the first or the next event of a stream
+     * @param limit        how many calls may be in flight at once (the clients' connection pools are as large)
      */
     public BedrockChatModel(
             BedrockRuntimeClient client,
             BedrockRuntimeAsyncClient streamingClient,
             String region,
-            Duration modelTimeout) {
+            Duration modelTimeout,
+            ModelCallLimit limit) {
         this.client = client;
         this.streamingClient = streamingClient;
         this.region = region;
         this.modelTimeout = modelTimeout;
+        this.limit = limit;
     }
 
     @Override
@@ -74,6 +83,12 @@ public final class BedrockChatModel implements ChatModel {
 
     @Override
     public ModelReply converse(ModelRequest request) {
+        try (ModelCallLimit.Slot slot = limit.acquire(request.modelId(), request.deadline())) {
+            return converseNow(request);
+        }
+    }
+
+    private ModelReply converseNow(ModelRequest request) {
         Duration left = request.deadline().remaining();
         if (left.isZero()) {
             throw ChatException.answerTimeout(request.modelId());
@@ -113,6 +128,12 @@ public final class BedrockChatModel implements ChatModel {
 
     @Override
     public ModelReply converseStream(ModelRequest request, DeltaListener listener) {
+        try (ModelCallLimit.Slot slot = limit.acquire(request.modelId(), request.deadline())) {
+            return converseStreamNow(request, listener);
+        }
+    }
+
+    private ModelReply converseStreamNow(ModelRequest request, DeltaListener listener) {
         var events = new LinkedBlockingQueue<StreamItem>();
         var subscription = new AtomicReference<Subscription>();
         ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
@@ -141,23 +162,33 @@ public final class BedrockChatModel implements ChatModel {
                 events.add(new StreamItem.Failed(error));
             }
         });
+        var opened = new AtomicBoolean();
         try {
-            return drain(events, listener, request.modelId(), request.deadline());
+            return drain(events, listener, request.modelId(), request.deadline(), opened);
         } catch (ChatException | ClientDisconnectedException e) {
             cancel(call, subscription);
             throw e;
         } catch (InterruptedException e) {
             cancel(call, subscription);
             Thread.currentThread().interrupt();
-            throw BedrockErrors.translate(new TimeoutException("interrupted"), request.modelId(), region);
+            throw BedrockErrors.translate(new TimeoutException("interrupted"), request.modelId(), region, opened.get());
         } catch (RuntimeException e) {
             cancel(call, subscription);
-            throw BedrockErrors.translate(e, request.modelId(), region);
+            throw BedrockErrors.translate(e, request.modelId(), region, opened.get());
         }
     }
 
+    /**
+     * Hands the stream's events to the listener until it ends.
+     *
+     * @param opened set once the stream has opened (a failure after it happened mid-answer)
+     */
     private ModelReply drain(
-            BlockingQueue<StreamItem> events, DeltaListener listener, String modelId, Deadline deadline)
+            BlockingQueue<StreamItem> events,
+            DeltaListener listener,
+            String modelId,
+            Deadline deadline,
+            AtomicBoolean opened)
             throws InterruptedException {
         var text = new StringBuilder();
         String stopReason = null;
@@ -177,16 +208,21 @@ public final class BedrockChatModel implements ChatModel {
                         throw ChatException.answerTimeout(modelId);
                     }
                     throw BedrockErrors.translate(
-                            new TimeoutException("no event for " + modelTimeout), modelId, region);
+                            new TimeoutException("no event for " + modelTimeout), modelId, region, opened.get());
                 }
-                case StreamItem.Opened ignored -> listener.onOpen();
+                case StreamItem.Opened ignored -> {
+                    opened.set(true);
+                    listener.onOpen();
+                }
                 case StreamItem.Delta delta -> {
+                    opened.set(true);
                     text.append(delta.text());
                     listener.onDelta(delta.text());
                 }
                 case StreamItem.Stopped stopped -> stopReason = stopped.stopReason();
                 case StreamItem.Metadata metadata -> usage = metadata.usage();
-                case StreamItem.Failed failed -> throw BedrockErrors.translate(failed.error(), modelId, region);
+                case StreamItem.Failed failed ->
+                    throw BedrockErrors.translate(failed.error(), modelId, region, opened.get());
                 case StreamItem.Ended ended -> {
                     return new ModelReply(text.toString(), stopReason == null ? "end_turn" : stopReason, usage);
                 }

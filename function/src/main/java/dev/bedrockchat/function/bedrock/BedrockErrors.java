@@ -4,8 +4,11 @@ import dev.bedrockchat.function.aws.ServiceErrors;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.ErrorReason;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -58,6 +61,13 @@ final class BedrockErrors {
     private BedrockErrors() {}
 
     static ChatException translate(Throwable thrown, String modelId, String region) {
+        return translate(thrown, modelId, region, false);
+    }
+
+    /**
+     * @param midAnswer whether the model had begun answering (a stream had opened) when the call failed
+     */
+    static ChatException translate(Throwable thrown, String modelId, String region, boolean midAnswer) {
         Throwable e = unwrap(thrown);
         if (e instanceof ChatException chat) {
             return chat;
@@ -70,31 +80,126 @@ final class BedrockErrors {
                     .orElse(byKind)
                     .toException(service);
         }
-        Failure failure;
         if (isTimeout(e)) {
-            failure = advice.timeout();
-        } else if (lacksCredentials(e)) {
-            failure = new Failure(
-                    ErrorCode.INTERNAL_ERROR,
-                    ErrorReason.NO_CREDENTIALS,
-                    "The function found no AWS credentials for Amazon Bedrock: check its role (or the local AWS "
-                            + "profile or keys), or set CHAT_MODE=offline");
-        } else if (isUnreachable(e)) {
-            failure = new Failure(
-                    ErrorCode.INTERNAL_ERROR,
-                    ErrorReason.ENDPOINT_UNREACHABLE,
-                    "Amazon Bedrock could not be reached in " + region + ": check the network and the endpoint (in "
-                            + "the VPC, the bedrock-runtime interface endpoint and its security group), then try again");
-        } else if (e instanceof SdkClientException) {
-            failure = new Failure(
-                    ErrorCode.INTERNAL_ERROR,
-                    ErrorReason.UNEXPECTED,
-                    "The reply of Amazon Bedrock for " + modelId + " could not be read; try again, and report the "
-                            + "request id if it persists");
-        } else {
-            failure = advice.unexpected();
+            return (midAnswer ? advice.stalled() : advice.timeout()).toException(e);
         }
+        if (lacksCredentials(e)) {
+            return new Failure(
+                            ErrorCode.INTERNAL_ERROR,
+                            ErrorReason.NO_CREDENTIALS,
+                            "The function found no AWS credentials for Amazon Bedrock: check its role (or the local AWS "
+                                    + "profile or keys), or set CHAT_MODE=offline")
+                    .toException(e);
+        }
+        Failure failure = switch (Transport.of(e, midAnswer)) {
+            case UNREACHABLE -> advice.unreachable(ServiceErrors.httpClientError(e));
+            case BUSY -> advice.busy();
+            case BROKEN -> advice.broken(midAnswer);
+            case NO_FIRST_BYTE -> advice.timeout();
+            case NONE ->
+                e instanceof SdkClientException
+                        ? new Failure(
+                                ErrorCode.INTERNAL_ERROR,
+                                ErrorReason.UNEXPECTED,
+                                "The reply of Amazon Bedrock for " + modelId + " could not be read; try again, and "
+                                        + "report the request id if it persists")
+                        : advice.unexpected();
+        };
         return failure.toException(e);
+    }
+
+    /**
+     * What went wrong on the way to Bedrock, as the HTTP client (the AWS CRT) or the JDK tells it: the CRT's error
+     * name decides, else the kind of I/O failure in the chain.
+     */
+    enum Transport {
+        /** The endpoint could not be reached: no connection was made (refused, no route, DNS, TLS, connect timeout). */
+        UNREACHABLE,
+        /** No connection of the pool became free in time. */
+        BUSY,
+        /** A connection was made and then broke (closed, reset, a protocol error). */
+        BROKEN,
+        /** The request was sent and no byte of the response came in time. */
+        NO_FIRST_BYTE,
+        /** Not a transport failure. */
+        NONE;
+
+        private static final Set<String> NO_CONNECTION = Set.of(
+                "AWS_IO_SOCKET_CONNECTION_REFUSED",
+                "AWS_IO_SOCKET_TIMEOUT",
+                "AWS_IO_SOCKET_NO_ROUTE_TO_HOST",
+                "AWS_IO_SOCKET_NETWORK_DOWN",
+                "AWS_IO_SOCKET_INVALID_ADDRESS",
+                "AWS_IO_SOCKET_UNSUPPORTED_ADDRESS_FAMILY",
+                "AWS_IO_DNS_QUERY_FAILED",
+                "AWS_IO_DNS_INVALID_NAME",
+                "AWS_IO_DNS_NO_ADDRESS_FOR_HOST",
+                "AWS_IO_DNS_HOST_REMOVED_FROM_CACHE",
+                "AWS_IO_DNS_QUERY_AGAIN",
+                "AWS_ERROR_HTTP_PROXY_CONNECT_FAILED",
+                "AWS_ERROR_HTTP_PROXY_CONNECT_FAILED_RETRYABLE",
+                "AWS_ERROR_HTTP_STREAM_MANAGER_CONNECTION_ACQUIRE_FAILURE");
+        /** The TLS failures of a handshake; those of an established connection (read, write, close) are BROKEN. */
+        private static final Set<String> TLS_ESTABLISHED = Set.of(
+                "AWS_IO_TLS_ERROR_READ_FAILURE",
+                "AWS_IO_TLS_ERROR_WRITE_FAILURE",
+                "AWS_IO_TLS_CLOSED_GRACEFUL",
+                "AWS_IO_TLS_CLOSED_ABORT",
+                "AWS_IO_TLS_ALERT_NOT_GRACEFUL");
+
+        private static final Set<String> POOL_EXHAUSTED = Set.of(
+                "AWS_ERROR_HTTP_CONNECTION_MANAGER_ACQUISITION_TIMEOUT",
+                "AWS_ERROR_HTTP_CONNECTION_MANAGER_MAX_PENDING_ACQUISITIONS_EXCEEDED",
+                "AWS_ERROR_HTTP_MAX_CONCURRENT_STREAMS_EXCEEDED");
+        private static final Set<String> CONNECTION_BROKE = Set.of(
+                "AWS_IO_SOCKET_CLOSED",
+                "AWS_IO_SOCKET_NOT_CONNECTED",
+                "AWS_IO_BROKEN_PIPE",
+                "AWS_ERROR_HTTP_CONNECTION_CLOSED",
+                "AWS_ERROR_HTTP_SERVER_CLOSED",
+                "AWS_ERROR_HTTP_PROTOCOL_ERROR",
+                "AWS_ERROR_HTTP_GOAWAY_RECEIVED",
+                "AWS_ERROR_HTTP_RST_STREAM_RECEIVED");
+        private static final Set<String> SILENT =
+                Set.of("AWS_ERROR_HTTP_RESPONSE_FIRST_BYTE_TIMEOUT", "AWS_ERROR_HTTP_CHANNEL_THROUGHPUT_FAILURE");
+
+        static Transport of(Throwable e, boolean midAnswer) {
+            Optional<String> name = ServiceErrors.httpClientError(e);
+            if (name.isPresent()) {
+                return byName(name.get(), midAnswer);
+            }
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof ConnectException
+                        || t instanceof UnknownHostException
+                        || t instanceof NoRouteToHostException) {
+                    return UNREACHABLE;
+                }
+            }
+            // A plain I/O failure of the connection (not one reading the reply's content, such as a JSON parser's).
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t.getClass() == IOException.class || t instanceof EOFException || t instanceof SocketException) {
+                    return BROKEN;
+                }
+            }
+            return NONE;
+        }
+
+        /** By the CRT's error name; a name not known here is a broken connection mid-answer, else no connection. */
+        static Transport byName(String name, boolean midAnswer) {
+            if (POOL_EXHAUSTED.contains(name)) {
+                return BUSY;
+            }
+            if (SILENT.contains(name)) {
+                return NO_FIRST_BYTE;
+            }
+            if (CONNECTION_BROKE.contains(name) || TLS_ESTABLISHED.contains(name)) {
+                return BROKEN;
+            }
+            if (NO_CONNECTION.contains(name) || name.startsWith("AWS_IO_TLS_")) {
+                return UNREACHABLE;
+            }
+            return midAnswer ? BROKEN : UNREACHABLE;
+        }
     }
 
     /** The error by the exception's type: its code, with a reason and advice that hold for the type as a whole. */
@@ -293,21 +398,6 @@ final class BedrockErrors {
                 && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("credentials");
     }
 
-    /** The HTTP client could not connect: refused, unknown host, no route, a TLS or socket failure. */
-    private static boolean isUnreachable(Throwable e) {
-        if (ServiceErrors.httpClientError(e).isPresent()) {
-            return true;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException
-                    || t instanceof UnknownHostException
-                    || t instanceof NoRouteToHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static Throwable unwrap(Throwable thrown) {
         Throwable e = thrown;
         while ((e instanceof CompletionException
@@ -397,6 +487,53 @@ final class BedrockErrors {
                     ErrorReason.TIMEOUT,
                     "The model " + model + " did not answer in time (MODEL_TIMEOUT_SECONDS); try again, or ask a "
                             + "shorter question");
+        }
+
+        /** A stream that opened and then sent nothing for the model timeout. */
+        Failure stalled() {
+            return new Failure(
+                    ErrorCode.MODEL_TIMEOUT,
+                    ErrorReason.TIMEOUT,
+                    "The model " + model + " stopped sending its answer mid-way for longer than MODEL_TIMEOUT_SECONDS; "
+                            + "the part already sent is kept; try again, or ask for a shorter answer");
+        }
+
+        Failure unreachable(Optional<String> httpClientError) {
+            String how = httpClientError
+                    .map(name -> name.startsWith("AWS_IO_DNS_")
+                            ? " (its name did not resolve)"
+                            : name.startsWith("AWS_IO_TLS_")
+                                    ? " (the TLS handshake failed)"
+                                    : name.equals("AWS_IO_SOCKET_CONNECTION_REFUSED")
+                                            ? " (the connection was refused)"
+                                            : name.equals("AWS_IO_SOCKET_TIMEOUT") ? " (the connection timed out)" : "")
+                    .orElse("");
+            return new Failure(
+                    ErrorCode.INTERNAL_ERROR,
+                    ErrorReason.ENDPOINT_UNREACHABLE,
+                    "Amazon Bedrock could not be reached in " + region + how + ": check the network and the endpoint "
+                            + "(in the VPC, the bedrock-runtime interface endpoint and its security group), then try again");
+        }
+
+        Failure busy() {
+            ChatException busy = ModelCallLimit.busy(model, 0, "none of its connections became free in time");
+            return new Failure(
+                    ErrorCode.MODEL_BUSY,
+                    ErrorReason.CONCURRENCY_LIMIT,
+                    busy.getMessage(),
+                    OptionalInt.of(ModelCallLimit.RETRY_AFTER_SECONDS));
+        }
+
+        /** The connection broke after it was made: mid-answer, or before the model's answer began. */
+        Failure broken(boolean midAnswer) {
+            return new Failure(
+                    ErrorCode.MODEL_ERROR,
+                    ErrorReason.CONNECTION_BROKEN,
+                    midAnswer
+                            ? "The connection to Amazon Bedrock broke while " + model + " was answering; the part "
+                                    + "already sent is kept; try again"
+                            : "The connection to Amazon Bedrock broke before " + model + " answered; try again (if "
+                                    + "it keeps happening, check the network between the function and the endpoint)");
         }
 
         Failure unexpected() {

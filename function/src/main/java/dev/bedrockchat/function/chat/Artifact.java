@@ -3,9 +3,14 @@ package dev.bedrockchat.function.chat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The record of one exchange, kept whole: what was asked, what was answered, and how it went.
+ * The record of one exchange, kept whole: what was asked, what was answered, and how it went. When the turn could not
+ * be stored in its conversation, this record is where it is kept ({@code stored} false, {@code storeError} why).
  *
- * @param error null when the exchange succeeded
+ * @param partialReason why the answer kept in the conversation is not complete ({@link PartialReason#wireName()});
+ *                      null for a complete one
+ * @param stored        whether the turn is kept in the conversation
+ * @param storeError    why it is not, when it was answered: the failure's code or class; null otherwise
+ * @param error         null when the exchange succeeded
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Artifact(
@@ -23,6 +28,9 @@ public record Artifact(
         Usage usage,
         long latencyMs,
         Long timeToFirstTokenMs,
+        String partialReason,
+        boolean stored,
+        String storeError,
         Error error) {
 
     /**

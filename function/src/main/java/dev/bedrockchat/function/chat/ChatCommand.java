@@ -7,7 +7,8 @@ import java.util.Optional;
  *
  * @param requestId      the request's id (logs, artifacts, error envelopes)
  * @param message        the user's message
- * @param conversationId an existing or client-chosen conversation id; empty starts a new conversation
+ * @param conversationId an existing conversation of the caller; empty starts a new conversation (with an id the
+ *                       service chooses)
  * @param modelId        the model asked for; empty means the default model
  * @param streamed       whether the answer is streamed (ConverseStream) or returned whole (Converse)
  * @param timeLimit      a limit the transport sets on the answer (the time left in a Lambda invocation), on top of the

@@ -71,6 +71,24 @@ public final class ChatException extends RuntimeException {
                 diagnostics);
     }
 
+    /** How long a client is asked to wait before trying again when the storage could not be reached. */
+    public static final int STORAGE_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * The conversation storage could not be read or written (down, answering with errors, too slow), with the
+     * diagnostics its adapter found (for the log line).
+     */
+    public static ChatException storageUnavailable(Throwable cause, Map<String, String> diagnostics) {
+        return new ChatException(
+                ErrorCode.STORAGE_UNAVAILABLE,
+                "The conversation storage cannot be reached right now, so nothing was sent to the model and nothing "
+                        + "was changed; try again in a few seconds",
+                Optional.empty(),
+                OptionalInt.of(STORAGE_RETRY_AFTER_SECONDS),
+                cause,
+                diagnostics);
+    }
+
     /** {@link #answerTimeout(String, Throwable)} found by the model adapter's own check of the deadline. */
     public static ChatException answerTimeout(String modelId) {
         return answerTimeout(modelId, new TimeoutException("answer deadline passed"));
@@ -101,7 +119,10 @@ public final class ChatException extends RuntimeException {
         return reason;
     }
 
-    /** For {@link ErrorCode#THROTTLED}: how long the client should wait before trying again. */
+    /**
+     * For {@link ErrorCode#THROTTLED}, {@link ErrorCode#MODEL_BUSY} and {@link ErrorCode#STORAGE_UNAVAILABLE}: how long
+     * the client should wait before trying again.
+     */
     public OptionalInt retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -1,11 +1,19 @@
 package dev.bedrockchat.function.chat;
 
-/** The outcome of one completed chat turn. */
+/**
+ * The outcome of one chat turn that was answered.
+ *
+ * @param title  the conversation's title
+ * @param stored whether the turn is kept in the conversation; when the storage failed (or the conversation was deleted
+ *               while the turn ran) the answer is still given, and the turn is kept in its artifact
+ */
 public record ChatResult(
         String conversationId,
+        String title,
         String modelId,
         String reply,
         String stopReason,
         Usage usage,
         long latencyMs,
-        Long timeToFirstTokenMs) {}
+        Long timeToFirstTokenMs,
+        boolean stored) {}

@@ -1,6 +1,7 @@
 package dev.bedrockchat.function.chat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -8,13 +9,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chat use case, independent of any transport: validates a turn, builds the model request from the system prompt
- * and the conversation's history, calls the model (whole or streamed), saves the turn and keeps the artifact.
- * Every accepted message ends up in an artifact, whether the model answered or not.
+ * and the conversation's history, calls the model (whole or streamed), stores the turn and keeps the artifact; and the
+ * person's own conversations (list, read, rename, delete). Every accepted message ends up in an artifact, whether the
+ * model answered or not, and whether the turn could be stored or not.
+ *
+ * <p>A turn names an existing conversation of its principal or none (a new one then gets an id chosen here): an
+ * unknown, deleted or another person's conversation is refused before the model is called, and so is a turn whose
+ * history cannot be read. Once the model has answered, the answer is given even when the turn cannot be stored (it
+ * is then marked as not stored and kept in its artifact).
  *
  * <p>A streamed answer begins ({@link ChatListener#started}) only once the model's stream has opened, so that a
- * transport can still answer a failure before that point with its own status rather than inside the stream.
+ * transport can still answer a failure before that point with its own status rather than inside the stream. An
+ * answer that stops mid-way (the client leaves, the deadline passes, the model fails) is stored as far as it got,
+ * marked partial with its {@link PartialReason}; the model later sees that partial text as the assistant's turn, as it
+ * is what the person saw.
  */
 public final class ChatService {
+    /** How long after the answer's deadline the turn may still take to be stored. */
+    public static final Duration STORAGE_GRACE = Duration.ofSeconds(3);
+    /** The longest a rename or a delete may retry writes that lose a race. */
+    public static final Duration OPERATION_LIMIT = Duration.ofSeconds(10);
+
     private final ChatModel model;
     private final ModelCatalog catalog;
     private final ConversationStore conversations;
@@ -56,9 +71,12 @@ public final class ChatService {
      *
      * <p>The answer must be complete by its deadline: ANSWER_TIMEOUT_SECONDS from now, or the transport's own limit
      * when that comes first. Past it the model call is cancelled (ModelTimeout); a streamed answer cut off that way
-     * keeps the part already sent, as when the client leaves.
+     * keeps the part already sent, as when the client leaves. Storing the turn may take until the deadline plus
+     * {@link #STORAGE_GRACE}.
      *
-     * @throws ChatException for invalid input (before anything is called) or when the model or storage fails
+     * @throws ChatException for invalid input or an unknown conversation (before anything is called), when the
+     *     conversation's history cannot be read (StorageUnavailable, before the model is called), or when the model
+     *     fails
      * @throws ClientDisconnectedException when the listener reports that the client went away
      */
     public ChatResult chat(Principal principal, ChatCommand command, ChatListener listener) {
@@ -67,16 +85,11 @@ public final class ChatService {
         String message = validMessage(command.message());
         String modelId = catalog.resolve(command.modelId());
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
+        Optional<Conversation> existing =
+                requestedId.map(id -> conversations.find(principal, id).orElseThrow(ChatService::unknownConversation));
         String conversationId = requestedId.orElseGet(ConversationIds::newId);
-        List<ChatMessage> history = requestedId
-                .flatMap(conversations::find)
-                .map(conversation -> {
-                    if (!conversation.isOwnedBy(principal)) {
-                        throw unknownConversation();
-                    }
-                    return conversation.chatMessages();
-                })
-                .orElse(List.of());
+        String title = existing.map(Conversation::title).orElseGet(() -> Titles.fromFirstMessage(message));
+        List<ChatMessage> history = existing.map(Conversation::chatMessages).orElse(List.of());
 
         var request = new ModelRequest(
                 modelId,
@@ -85,7 +98,20 @@ public final class ChatService {
                 settings.maxTokens(),
                 settings.temperature(),
                 deadline);
-        var turn = new Turn(command, principal, conversationId, modelId, message, clock.instant(), System.nanoTime());
+        if (existing.isEmpty()) {
+            // It exists from now on, so that deleting it while this first turn runs is for good.
+            conversations.create(principal, conversationId, title);
+        }
+        var turn = new Turn(
+                command,
+                principal,
+                conversationId,
+                existing.isEmpty(),
+                title,
+                modelId,
+                message,
+                clock.instant(),
+                System.nanoTime());
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -109,20 +135,18 @@ public final class ChatService {
                 reply = model.converse(request);
             }
             turn.reply = reply;
+            PartialReason cut = "max_tokens".equals(reply.stopReason()) ? PartialReason.MAX_TOKENS : null;
+            boolean stored = store(turn, reply.text(), cut, deadline);
             ChatResult result = new ChatResult(
                     conversationId,
+                    title,
                     modelId,
                     reply.text(),
                     reply.stopReason(),
                     reply.usage(),
                     turn.elapsedMs(),
-                    turn.firstTokenMs);
-            try {
-                conversations.append(conversationId, principal, turn.messages(reply.text()));
-            } catch (ConversationDeletedException e) {
-                // Deleted while this turn ran: it stays deleted; the answer still goes out and the artifact keeps it.
-            }
-            turn.saved = true;
+                    turn.firstTokenMs,
+                    stored);
             listener.completed(result);
             return result;
         } catch (ChatException e) {
@@ -130,46 +154,84 @@ public final class ChatService {
                     e.code().code(),
                     e.getMessage(),
                     e.reason().map(ErrorReason::wireName).orElse(null));
-            if (e.code() == ErrorCode.MODEL_TIMEOUT && deadline.passed()) {
-                // Cut off by the answer's deadline: what was streamed so far stays, as when the client leaves.
-                keepPartialAnswer(turn);
-            }
+            keepPartialAnswer(turn, partialReason(e, deadline), deadline);
             throw e;
         } catch (ClientDisconnectedException e) {
             turn.error = new Artifact.Error("ClientDisconnected", e.getMessage());
-            keepPartialAnswer(turn);
+            keepPartialAnswer(turn, PartialReason.CLIENT_DISCONNECTED, deadline);
             throw e;
         } catch (RuntimeException e) {
             turn.error = new Artifact.Error(
                     ErrorCode.INTERNAL_ERROR.code(),
                     "Unexpected " + e.getClass().getSimpleName());
+            keepPartialAnswer(turn, PartialReason.MODEL_ERROR, deadline);
             throw e;
         } finally {
+            discardIfNothingWasKept(turn);
             artifacts.record(turn.artifact());
         }
     }
 
     /**
-     * The conversation, if it exists and belongs to the principal.
-     *
-     * @throws ChatException ValidationError for an id that is not a UUID
+     * A new conversation whose first turn kept nothing (the model failed before any text, the client left before any)
+     * is removed again, so that it does not linger empty; best effort, its artifact keeps the exchange.
      */
-    public Optional<Conversation> conversation(Principal principal, String conversationId) {
-        return conversations.find(ConversationIds.parse(conversationId)).filter(c -> c.isOwnedBy(principal));
+    private void discardIfNothingWasKept(Turn turn) {
+        if (!turn.creates || turn.saved || turn.reply != null) {
+            return;
+        }
+        try {
+            conversations.delete(turn.principal, turn.conversationId, Deadline.in(STORAGE_GRACE));
+        } catch (RuntimeException e) {
+            // It stays, empty; the person can delete it.
+        }
     }
 
     /**
-     * Deletes the principal's conversation; deleting a conversation that does not exist is not an error.
+     * The principal's conversation, if it has one with this id.
      *
-     * @throws ChatException ValidationError for an id that is not a UUID, NotFound for another principal's
+     * @throws ChatException ValidationError for an id that is not a UUID; StorageUnavailable
      */
-    public void deleteConversation(Principal principal, String conversationId) {
+    public Optional<Conversation> conversation(Principal principal, String conversationId) {
+        return conversations.find(principal, ConversationIds.parse(conversationId));
+    }
+
+    /**
+     * A page of the principal's conversations.
+     *
+     * @throws ChatException StorageUnavailable
+     */
+    public ConversationPage conversations(Principal principal, ConversationQuery query) {
+        return conversations.list(principal, query);
+    }
+
+    /**
+     * Gives the principal's conversation its own title.
+     *
+     * @return the conversation as listed; empty when the principal has no such conversation
+     * @throws ChatException ValidationError for an id that is not a UUID or a title that is not 1 to 200 characters
+     */
+    public Optional<ConversationSummary> rename(Principal principal, String conversationId, String title) {
         String id = ConversationIds.parse(conversationId);
-        Optional<Conversation> existing = conversations.find(id);
-        if (existing.isPresent() && !existing.get().isOwnedBy(principal)) {
-            throw unknownConversation();
-        }
-        conversations.delete(id);
+        String newTitle = Titles.renamed(title);
+        return conversations
+                .rename(principal, id, newTitle, Deadline.in(OPERATION_LIMIT))
+                .map(Conversation::summary);
+    }
+
+    /**
+     * Deletes the principal's conversation.
+     *
+     * @return whether it had one with this id (nothing is written when not)
+     * @throws ChatException ValidationError for an id that is not a UUID
+     */
+    public boolean deleteConversation(Principal principal, String conversationId) {
+        return conversations.delete(principal, ConversationIds.parse(conversationId), Deadline.in(OPERATION_LIMIT));
+    }
+
+    /** Deletes every conversation of the principal; returns how many there were. */
+    public int deleteConversations(Principal principal) {
+        return conversations.deleteAll(principal, Deadline.in(OPERATION_LIMIT));
     }
 
     private String validMessage(String message) {
@@ -184,25 +246,52 @@ public final class ChatService {
         return message;
     }
 
+    /** Stores an answered turn; on failure the turn is marked as not stored (its artifact keeps it). */
+    private boolean store(Turn turn, String answer, PartialReason reason, Deadline deadline) {
+        try {
+            conversations.append(
+                    turn.principal,
+                    turn.conversationId,
+                    turn.messages(answer, reason),
+                    turn.creates,
+                    deadline.plus(STORAGE_GRACE));
+            turn.saved = true;
+            turn.partialReason = reason;
+            return true;
+        } catch (ConversationDeletedException e) {
+            // Deleted while this turn ran: it stays deleted; the answer still goes out and the artifact keeps it.
+            turn.storeError = "ConversationDeleted";
+        } catch (ChatException e) {
+            turn.storeError = e.code().code();
+        } catch (RuntimeException e) {
+            turn.storeError = e.getClass().getSimpleName();
+        }
+        return false;
+    }
+
+    private static PartialReason partialReason(ChatException e, Deadline deadline) {
+        if (e.code() == ErrorCode.MODEL_TIMEOUT) {
+            return deadline.passed() ? PartialReason.ANSWER_TIMEOUT : PartialReason.MODEL_TIMEOUT;
+        }
+        return PartialReason.MODEL_ERROR;
+    }
+
     /**
-     * When the answer stopped mid-way (the client left, or its deadline passed), the part already streamed is saved
-     * with the question, so the pair stays whole.
+     * When a streamed answer stopped mid-way, the part already sent is stored with the question, marked partial, so
+     * the pair stays whole and shows what the person saw.
      */
-    private void keepPartialAnswer(Turn turn) {
-        if (turn.saved || turn.partial.isEmpty() || turn.partial.toString().isBlank()) {
+    private void keepPartialAnswer(Turn turn, PartialReason reason, Deadline deadline) {
+        // A complete answer was already offered to the store, whatever came of it.
+        if (turn.saved || turn.reply != null || turn.partial.toString().isBlank()) {
             return;
         }
-        try {
-            conversations.append(turn.conversationId, turn.principal, turn.messages(turn.partial.toString()));
-            turn.saved = true;
-        } catch (RuntimeException e) {
-            // The artifact still keeps the exchange.
-        }
+        store(turn, turn.partial.toString(), reason, deadline);
     }
 
     private static ChatException unknownConversation() {
         return ChatException.notFound(
-                "No such conversation: start a new one by sending a message without " + "conversationId");
+                "No such conversation: it may have been deleted; start a new one by sending a message without "
+                        + "conversationId");
     }
 
     private String now() {
@@ -214,6 +303,8 @@ public final class ChatService {
         final ChatCommand command;
         final Principal principal;
         final String conversationId;
+        final boolean creates;
+        final String title;
         final String modelId;
         final String message;
         final Instant startedAt;
@@ -223,12 +314,16 @@ public final class ChatService {
         boolean opened;
         ModelReply reply;
         boolean saved;
+        PartialReason partialReason;
+        String storeError;
         Artifact.Error error;
 
         Turn(
                 ChatCommand command,
                 Principal principal,
                 String conversationId,
+                boolean creates,
+                String title,
                 String modelId,
                 String message,
                 Instant startedAt,
@@ -236,6 +331,8 @@ public final class ChatService {
             this.command = command;
             this.principal = principal;
             this.conversationId = conversationId;
+            this.creates = creates;
+            this.title = title;
             this.modelId = modelId;
             this.message = message;
             this.startedAt = startedAt;
@@ -246,7 +343,7 @@ public final class ChatService {
         void open(ChatListener listener) {
             if (!opened) {
                 opened = true;
-                listener.started(conversationId, modelId);
+                listener.started(conversationId, title, modelId);
             }
         }
 
@@ -257,12 +354,17 @@ public final class ChatService {
             partial.append(text);
         }
 
-        /** The question and the answer as stored, marked with the turn's request id. */
-        List<StoredMessage> messages(String answer) {
-            return List.of(
-                    new StoredMessage(
-                            ChatMessage.Role.USER.wireName(), message, startedAt.toString(), command.requestId()),
-                    new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), answer, now(), command.requestId()));
+        /**
+         * The question (at its arrival) and the answer as stored, marked with the turn's request id; an answer that
+         * stopped mid-way carries its reason.
+         */
+        List<StoredMessage> messages(String answer, PartialReason reason) {
+            String user = ChatMessage.Role.USER.wireName();
+            StoredMessage question = new StoredMessage(user, message, startedAt.toString(), command.requestId());
+            StoredMessage reply = reason == null
+                    ? new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), answer, now(), command.requestId())
+                    : StoredMessage.partialAnswer(answer, now(), command.requestId(), reason);
+            return List.of(question, reply);
         }
 
         long elapsedMs() {
@@ -286,6 +388,9 @@ public final class ChatService {
                     reply == null ? null : reply.usage(),
                     elapsedMs(),
                     firstTokenMs,
+                    partialReason == null ? null : partialReason.wireName(),
+                    saved,
+                    storeError,
                     error);
         }
     }

@@ -25,6 +25,11 @@ public final class Deadline {
         return other.atNanos - atNanos < 0 ? other : this;
     }
 
+    /** The moment {@code duration} after this one. */
+    public Deadline plus(Duration duration) {
+        return new Deadline(atNanos + saturatedNanos(duration));
+    }
+
     /** The time left; zero once the deadline has passed. */
     public Duration remaining() {
         return Duration.ofNanos(Math.max(0, atNanos - System.nanoTime()));

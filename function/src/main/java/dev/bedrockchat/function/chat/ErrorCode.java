@@ -14,7 +14,9 @@ public enum ErrorCode {
     MODEL_NOT_FOUND("ModelNotFound"),
     MODEL_ERROR("ModelError"),
     MODEL_UNAVAILABLE("ModelUnavailable"),
-    MODEL_TIMEOUT("ModelTimeout");
+    MODEL_BUSY("ModelBusy"),
+    MODEL_TIMEOUT("ModelTimeout"),
+    STORAGE_UNAVAILABLE("StorageUnavailable");
 
     private final String code;
 

@@ -38,8 +38,12 @@ public enum ErrorReason {
     THROTTLED("throttled"),
     /** The account's quota for the model is used up. */
     QUOTA_EXCEEDED("quota_exceeded"),
-    /** Bedrock's endpoint could not be reached (connection refused, unknown host, network timeout). */
+    /** Bedrock's endpoint could not be reached (connection refused, unknown host, network timeout, TLS failure). */
     ENDPOINT_UNREACHABLE("endpoint_unreachable"),
+    /** The connection to Bedrock broke after the request was sent (closed, reset, a protocol error). */
+    CONNECTION_BROKEN("connection_broken"),
+    /** This instance already has as many model calls in flight as it may (BEDROCK_MAX_CONCURRENCY). */
+    CONCURRENCY_LIMIT("concurrency_limit"),
     /** No answer in time. */
     TIMEOUT("timeout"),
     /** The model failed to produce an answer. */

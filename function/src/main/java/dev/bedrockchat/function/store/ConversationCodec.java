@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.chat.Conversation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Optional;
 
 /**
- * Reads and writes conversation documents as JSON. A deleted conversation leaves a tombstone in its place
- * ({@code {"conversationId":…,"deletedAt":…}}, no messages), so that a turn still running when it was deleted cannot
- * bring it back.
+ * Reads and writes the stored JSON: conversation documents, the tombstones deleted conversations leave in their place
+ * ({@code {"conversationId":…,"deletedAt":…,"revision":…}}, no messages, so that a turn still running when it was
+ * deleted cannot bring it back), and the per-person index.
  */
 public final class ConversationCodec {
     private static final String DELETED_AT = "deletedAt";
@@ -22,32 +21,59 @@ public final class ConversationCodec {
         this.mapper = mapper;
     }
 
-    public byte[] write(Conversation conversation) {
-        return write((Object) conversation);
-    }
-
-    private byte[] write(Object document) {
-        try {
-            return mapper.writeValueAsBytes(document);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+    /** A document as read: a conversation, or the tombstone of a deleted one (no conversation). */
+    public record Document(Conversation conversation, long revision, String deletedAt) {
+        public boolean deleted() {
+            return conversation == null;
         }
     }
 
-    public byte[] tombstone(String conversationId, String deletedAt) {
-        return write(
-                mapper.createObjectNode().put("conversationId", conversationId).put(DELETED_AT, deletedAt));
+    public byte[] write(Conversation conversation) {
+        return bytes(conversation);
     }
 
-    /** The conversation in the document; empty when it is the tombstone of a deleted conversation. */
-    public Optional<Conversation> decode(byte[] json) {
+    public byte[] tombstone(String conversationId, String deletedAt, long revision) {
+        return bytes(mapper.createObjectNode()
+                .put("conversationId", conversationId)
+                .put(DELETED_AT, deletedAt)
+                .put("revision", revision));
+    }
+
+    public Document decode(byte[] json) {
         try {
             JsonNode document = mapper.readTree(json);
-            return document.has(DELETED_AT)
-                    ? Optional.empty()
-                    : Optional.of(mapper.treeToValue(document, Conversation.class));
+            if (document.has(DELETED_AT)) {
+                return new Document(
+                        null,
+                        document.path("revision").asLong(0),
+                        document.path(DELETED_AT).asText());
+            }
+            Conversation conversation = mapper.treeToValue(document, Conversation.class);
+            return new Document(conversation, conversation.revision(), null);
         } catch (IOException e) {
             throw new UncheckedIOException("Conversation document cannot be read", e);
+        }
+    }
+
+    public byte[] writeIndex(ConversationIndex index) {
+        return bytes(index);
+    }
+
+    /** The index in the bytes; an index that cannot be read counts as empty (the next listing rebuilds it). */
+    public ConversationIndex readIndex(byte[] json) {
+        try {
+            ConversationIndex index = mapper.readValue(json, ConversationIndex.class);
+            return index == null ? ConversationIndex.EMPTY : index;
+        } catch (IOException e) {
+            return ConversationIndex.EMPTY;
+        }
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

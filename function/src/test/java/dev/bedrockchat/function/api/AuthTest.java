@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.chat.Principal;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
@@ -117,7 +118,8 @@ class AuthTest {
         assertThat(chat.statusCode()).isEqualTo(200);
         String id = TestApp.json(chat).path("conversationId").asText();
 
-        JsonNode stored = TestApp.json(Files.readString(app.dataDir().resolve("conversations/" + id + ".json")));
+        JsonNode stored = TestApp.json(Files.readString(
+                app.dataDir().resolve("conversations/" + Principal.SHARED_TOKEN.key() + "/" + id + ".json")));
         assertThat(stored.path("owner").path("kind").asText()).isEqualTo("token");
         assertThat(app.get("/api/conversations/" + id, "Authorization", "Bearer " + TOKEN)
                         .statusCode())

@@ -197,7 +197,7 @@ class BadInputTest {
                 "/api/conversations/../../../etc/passwd",
                 "/api/conversations/a/b",
                 "/api/conversations/",
-                "/api/conversations",
+                "/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69/other",
                 "/api/nope",
                 "/api",
                 "/api/chat/extra",
@@ -237,7 +237,7 @@ class BadInputTest {
         HttpResponse<String> conversation =
                 app.method("PUT", "/api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
         assertThat(conversation.statusCode()).isEqualTo(405);
-        assertThat(conversation.headers().firstValue("Allow")).hasValue("GET, HEAD, DELETE");
+        assertThat(conversation.headers().firstValue("Allow")).hasValue("GET, HEAD, PATCH, DELETE");
 
         HttpResponse<String> headOfChat = app.method("HEAD", "/api/chat");
         assertThat(headOfChat.statusCode()).isEqualTo(405);

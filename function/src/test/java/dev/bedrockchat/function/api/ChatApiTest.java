@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bedrockchat.function.Sse;
 import dev.bedrockchat.function.TestApp;
+import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,12 +174,12 @@ class ChatApiTest {
     }
 
     @Test
-    void aConversationCanBeDeleted() throws Exception {
+    void aConversationCanBeDeletedOnceAndAnUnknownOneIsNotFoundWithNothingWritten() throws Exception {
         String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"Forget me\"}"))
                 .path("conversationId")
                 .asText();
-        assertThat(Files.exists(app.dataDir().resolve("conversations/" + id + ".json")))
-                .isTrue();
+        Path document = app.dataDir().resolve("conversations/" + Principal.ANONYMOUS.key() + "/" + id + ".json");
+        assertThat(Files.exists(document)).isTrue();
 
         HttpResponse<String> deleted = app.delete("/api/conversations/" + id);
 
@@ -184,21 +187,38 @@ class ChatApiTest {
         assertThat(deleted.body()).isEmpty();
         assertThat(app.get("/api/conversations/" + id).statusCode()).isEqualTo(404);
         // The messages are gone; only a tombstone keeps the id, so that no late turn can bring them back.
-        assertThat(Files.readString(app.dataDir().resolve("conversations/" + id + ".json")))
-                .doesNotContain("Forget me")
-                .contains("deletedAt");
-        assertThat(app.delete("/api/conversations/" + id).statusCode()).isEqualTo(204);
+        assertThat(Files.readString(document)).doesNotContain("Forget me").contains("deletedAt");
+        assertThat(app.delete("/api/conversations/" + id).statusCode()).isEqualTo(404);
+        HttpResponse<String> intoDeleted =
+                app.postJson("/api/chat", "{\"message\":\"still there?\",\"conversationId\":\"" + id + "\"}");
+        assertThat(intoDeleted.statusCode()).isEqualTo(404);
+
+        String unknown = UUID.randomUUID().toString();
+        try (var before = Files.walk(app.dataDir().resolve("conversations"))) {
+            long files = before.count();
+            assertThat(app.delete("/api/conversations/" + unknown).statusCode()).isEqualTo(404);
+            try (var after = Files.walk(app.dataDir().resolve("conversations"))) {
+                assertThat(after.count()).isEqualTo(files);
+            }
+        }
     }
 
     @Test
-    void aClientChosenConversationIdStartsThatConversation() {
+    void aClientCannotChooseTheIdOfANewConversation() {
+        stub.clear();
         String id = "3F1C2A9E-8B7D-4C6E-9A5F-1E2D3C4B5A69";
-        JsonNode reply =
-                TestApp.json(app.postJson("/api/chat", "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}"));
+        HttpResponse<String> response =
+                app.postJson("/api/chat", "{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}");
 
-        assertThat(reply.path("conversationId").asText()).isEqualTo(id.toLowerCase());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(TestApp.json(response).path("error").path("code").asText()).isEqualTo("NotFound");
+        assertThat(stub.requests()).as("the model is not called").isEmpty();
+        assertThat(app.chatStream("{\"message\":\"hi\",\"conversationId\":\"" + id + "\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(stub.requests()).isEmpty();
         assertThat(app.get("/api/conversations/" + id.toLowerCase()).statusCode())
-                .isEqualTo(200);
+                .isEqualTo(404);
     }
 
     @Test

@@ -356,6 +356,48 @@ class ModelErrorsTest {
     }
 
     @Test
+    void aConnectionCutMidStreamIsABrokenConnectionAndThePartialAnswerIsKept() {
+        HttpResponse<String> response = app.chatStream("{\"message\":\"[cut] go\"}");
+        String requestId = TestApp.requestId(response);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Sse.Event> events = Sse.parse(response.body());
+        Sse.Event error = events.get(events.size() - 2);
+        assertThat(error.name()).isEqualTo("error");
+        JsonNode envelope = TestApp.json(error.data()).path("error");
+        assertThat(envelope.path("code").asText()).isEqualTo("ModelError");
+        assertThat(envelope.path("reason").asText()).isEqualTo("connection_broken");
+        assertThat(envelope.path("message").asText())
+                .contains("connection to Amazon Bedrock broke while " + MODEL + " was answering");
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+        JsonNode line = app.requestLog(requestId);
+        assertThat(line.path("errorReason").asText()).isEqualTo("connection_broken");
+        assertThat(line.path("httpClientError").asText()).isEqualTo("AWS_IO_SOCKET_CLOSED");
+        String id =
+                TestApp.json(events.getFirst().data()).path("conversationId").asText();
+        JsonNode kept = TestApp.json(app.get("/api/conversations/" + id))
+                .path("messages")
+                .get(1);
+        assertThat(kept.path("content").asText()).isEqualTo(Sse.text(events)).isNotBlank();
+        assertThat(kept.path("partialReason").asText()).isEqualTo("model_error");
+    }
+
+    @Test
+    void aConnectionCutDuringAWholeAnswerIsABrokenConnectionNotAnUnexpectedFailure() {
+        HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"[cut] whole\"}");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        JsonNode error = TestApp.json(response).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("ModelError");
+        assertThat(error.path("reason").asText()).isEqualTo("connection_broken");
+        assertThat(error.path("message").asText()).contains("connection to Amazon Bedrock broke");
+        assertThat(app.requestLog(TestApp.requestId(response))
+                        .path("httpClientError")
+                        .asText())
+                .isEqualTo("AWS_IO_SOCKET_CLOSED");
+    }
+
+    @Test
     void theServerStillAnswersAfterModelErrors() {
         app.postJson("/api/chat", "{\"message\":\"[unexpected]\"}");
         HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"fine again\"}");

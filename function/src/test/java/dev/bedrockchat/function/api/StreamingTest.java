@@ -145,4 +145,33 @@ class StreamingTest {
         assertThat(artifact.path("conversationId").asText()).isEqualTo(conversationId);
         assertThat(artifact.path("reply").asText()).startsWith("Gated reply");
     }
+
+    @Test
+    void aNewConversationDeletedWhileItsFirstTurnRunsStaysDeleted() throws Exception {
+        HttpResponse<InputStream> response = openStreamWith("{\"message\":\"[gated] brand new\"}");
+        String conversationId;
+        try (InputStream body = response.body();
+                var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            List<String> start = readUntil(reader, "data: {\"content\"");
+            conversationId = TestApp.json(start.stream()
+                            .filter(line -> line.startsWith("data: {\"conversationId\""))
+                            .findFirst()
+                            .orElseThrow()
+                            .substring("data: ".length()))
+                    .path("conversationId")
+                    .asText();
+            // It exists from its first turn on: deleting it now is for good, not a 404 for an unknown id.
+            assertThat(app.delete("/api/conversations/" + conversationId).statusCode())
+                    .isEqualTo(204);
+            stub.releaseGate();
+            String rest = String.join("\n", readUntil(reader, "data: [DONE]"));
+            assertThat(rest).contains("event: done").contains("\"stored\":false");
+        }
+
+        assertThat(app.get("/api/conversations/" + conversationId).statusCode()).isEqualTo(404);
+        assertThat(app.awaitArtifact(TestApp.requestId(response))
+                        .path("storeError")
+                        .asText())
+                .isEqualTo("ConversationDeleted");
+    }
 }

@@ -61,6 +61,9 @@ class ArtifactRecorderTest {
                 new Usage(1, 2),
                 5,
                 3L,
+                null,
+                true,
+                null,
                 null);
     }
 

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.log.JsonLog;
+import dev.bedrockchat.function.store.ConversationCodec;
+import dev.bedrockchat.function.store.ObjectConversationStore;
+import dev.bedrockchat.function.store.local.LocalObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,19 +21,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The order in which a turn is reported to its transport: a streamed answer begins ({@code started}) only once the
- * model's stream has opened, exactly once, and never when the model failed before answering at all.
+ * model's stream has opened, exactly once, and never when the model failed before answering at all; and what of a
+ * turn is stored (on the local store): whole answers, partial ones with their reason, nothing for another's
+ * conversation.
  */
 class ChatServiceStreamTest {
     private static final String MODEL = "amazon.nova-micro-v1:0";
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
     private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
     private final List<String> heard = new ArrayList<>();
 
@@ -51,30 +59,26 @@ class ChatServiceStreamTest {
         }
     }
 
-    private final ConversationStore store = new ConversationStore() {
-        @Override
-        public String kind() {
-            return "memory";
-        }
+    @TempDir
+    Path dataDir;
 
-        @Override
-        public Optional<Conversation> find(String conversationId) {
-            return Optional.ofNullable(conversations.get(conversationId));
-        }
+    private ConversationStore store;
 
-        @Override
-        public Conversation append(String conversationId, Principal owner, List<StoredMessage> messages) {
-            return conversations.compute(
-                    conversationId,
-                    (id, existing) -> (existing == null ? Conversation.start(id, owner, "now") : existing)
-                            .withAppended(messages, "now"));
-        }
+    @BeforeEach
+    void openStore() {
+        store = new ObjectConversationStore(
+                "local", new LocalObjectStore(dataDir), new ConversationCodec(mapper), Clock.systemUTC());
+    }
 
-        @Override
-        public void delete(String conversationId) {
-            conversations.remove(conversationId);
-        }
-    };
+    private List<StoredMessage> stored(ChatResult result) {
+        return store.find(Principal.ANONYMOUS, result.conversationId())
+                .orElseThrow()
+                .messages();
+    }
+
+    private List<ConversationSummary> listed() {
+        return store.list(Principal.ANONYMOUS, ConversationQuery.firstPage()).conversations();
+    }
 
     private final ChatListener listener = new ChatListener() {
         @Override
@@ -83,7 +87,7 @@ class ChatServiceStreamTest {
         }
 
         @Override
-        public void started(String conversationId, String modelId) {
+        public void started(String conversationId, String title, String modelId) {
             heard.add("started " + modelId);
         }
 
@@ -136,9 +140,9 @@ class ChatServiceStreamTest {
 
         assertThat(heard)
                 .containsExactly("accepted " + MODEL, "started " + MODEL, "delta Hel", "delta lo", "completed Hello");
-        assertThat(conversations.get(result.conversationId()).messages())
-                .extracting(StoredMessage::content)
-                .containsExactly("Hi", "Hello");
+        assertThat(stored(result)).extracting(StoredMessage::content).containsExactly("Hi", "Hello");
+        assertThat(result.stored()).isTrue();
+        assertThat(result.title()).isEqualTo("Hi");
     }
 
     @Test
@@ -175,7 +179,7 @@ class ChatServiceStreamTest {
                         ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.THROTTLED));
 
         assertThat(heard).containsExactly("accepted " + MODEL);
-        assertThat(conversations).isEmpty();
+        assertThat(listed()).isEmpty();
         JsonNode artifact = onlyArtifact();
         assertThat(artifact.path("message").asText()).isEqualTo("Hi");
         assertThat(artifact.path("streamed").asBoolean()).isTrue();
@@ -198,6 +202,77 @@ class ChatServiceStreamTest {
         JsonNode artifact = onlyArtifact();
         assertThat(artifact.path("error").path("code").asText()).isEqualTo("ModelError");
         assertThat(artifact.path("reply").asText()).isEqualTo("Half an ");
+        assertThat(artifact.path("partialReason").asText()).isEqualTo("model_error");
+        assertThat(artifact.path("stored").asBoolean()).isTrue();
+        // The part the person saw is kept in the conversation, marked.
+        String id = artifact.path("conversationId").asText();
+        List<StoredMessage> messages =
+                store.find(Principal.ANONYMOUS, id).orElseThrow().messages();
+        assertThat(messages).extracting(StoredMessage::content).containsExactly("Hi", "Half an ");
+        assertThat(messages.get(1).incomplete()).isTrue();
+        assertThat(messages.get(1).partialReason()).isEqualTo("model_error");
+    }
+
+    @Test
+    void aClientThatLeavesMidAnswerLeavesThePartialAnswerMarked() throws Exception {
+        var model = new ScriptedModel((request, deltas) -> {
+            deltas.onOpen();
+            deltas.onDelta("So far ");
+            deltas.onDelta("so good");
+            return new ModelReply("So far so good", "end_turn", new Usage(3, 2));
+        });
+        ChatListener leaving = new ChatListener() {
+            @Override
+            public void delta(String text) {
+                if (text.equals("so good")) {
+                    throw new ClientDisconnectedException(new IOException("broken pipe"));
+                }
+            }
+        };
+
+        assertThatThrownBy(() -> service(model).chat(Principal.ANONYMOUS, streamed("req-left-000001", "Hi"), leaving))
+                .isInstanceOf(ClientDisconnectedException.class);
+
+        JsonNode artifact = onlyArtifact();
+        List<StoredMessage> messages = store.find(
+                        Principal.ANONYMOUS, artifact.path("conversationId").asText())
+                .orElseThrow()
+                .messages();
+        assertThat(messages.get(1).content()).isEqualTo("So far so good");
+        assertThat(messages.get(1).partialReason()).isEqualTo("client_disconnected");
+    }
+
+    @Test
+    void anAnswerCutAtTheTokenLimitIsStoredAsPartial() {
+        var model = new ScriptedModel((request, deltas) -> {
+            deltas.onDelta("Once upon");
+            return new ModelReply("Once upon", "max_tokens", new Usage(3, 2));
+        });
+
+        ChatResult result = service(model).chat(Principal.ANONYMOUS, streamed("req-max-0000001", "Hi"), listener);
+
+        assertThat(stored(result).get(1).partialReason()).isEqualTo("max_tokens");
+        assertThat(result.stopReason()).isEqualTo("max_tokens");
+    }
+
+    @Test
+    void aTurnIntoAConversationThatIsNotTheCallersIsNotFoundBeforeTheModelIsCalled() {
+        ChatResult mine = service(new ScriptedModel((request, deltas) -> new ModelReply("ok", "end_turn", Usage.NONE)))
+                .chat(Principal.SHARED_TOKEN, streamed("req-mine-000001", "mine"), listener);
+        var model = new ScriptedModel((request, deltas) -> {
+            throw new AssertionError("the model is not called");
+        });
+        var someoneElse =
+                new ChatCommand("req-other-00001", "hi", Optional.of(mine.conversationId()), Optional.empty(), true);
+        var unknown = new ChatCommand(
+                "req-unknown-001", "hi", Optional.of(UUID.randomUUID().toString()), Optional.empty(), true);
+
+        for (ChatCommand command : List.of(someoneElse, unknown)) {
+            assertThatThrownBy(() -> service(model).chat(Principal.ANONYMOUS, command, listener))
+                    .isInstanceOfSatisfying(
+                            ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
+        assertThat(listed()).isEmpty();
     }
 
     @Test

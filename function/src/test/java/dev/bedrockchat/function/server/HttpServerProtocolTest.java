@@ -277,9 +277,10 @@ class HttpServerProtocolTest {
     @Test
     void aNoContentResponseHasNoLengthAndNoBody() {
         try (RawClient client = server.connect()) {
-            client.send(
-                    head("DELETE /api/conversations/3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69 HTTP/1.1", "Host: localhost")
-                            + head("GET /api/health HTTP/1.1", "Host: localhost", "x-request-id: after-delete-001"));
+            String conversationId =
+                    client.send(chat()).read().json().path("conversationId").asText();
+            client.send(head("DELETE /api/conversations/" + conversationId + " HTTP/1.1", "Host: localhost")
+                    + head("GET /api/health HTTP/1.1", "Host: localhost", "x-request-id: after-delete-001"));
 
             RawClient.Response deleted = client.read();
             assertThat(deleted.status()).isEqualTo(204);

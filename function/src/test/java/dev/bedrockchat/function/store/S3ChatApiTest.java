@@ -9,7 +9,6 @@ import dev.bedrockchat.function.testing.BedrockRuntimeStub;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,8 +65,9 @@ class S3ChatApiTest {
 
     @Test
     void twoConcurrentTurnsOnOneConversationAreBothKept() {
-        String id = UUID.randomUUID().toString();
-        app.postJson("/api/chat", "{\"message\":\"opening\",\"conversationId\":\"" + id + "\"}");
+        String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"opening\"}"))
+                .path("conversationId")
+                .asText();
         stub.clear();
 
         // Both turns read the conversation, then wait inside the model call: neither has been saved yet.
@@ -98,6 +98,50 @@ class S3ChatApiTest {
         String reply = "Gated reply: first part. second part arrives after the release.";
         assertThat(contents.get(contents.indexOf("turn A [gated]") + 1)).isEqualTo(reply);
         assertThat(contents.get(contents.indexOf("turn B [gated]") + 1)).isEqualTo(reply);
+    }
+
+    /**
+     * Fifty turns into one conversation at once, through the whole function (S3 store, conditional writes that lose
+     * their race and are merged again): every answered turn is stored, once, in the order the turns arrived.
+     */
+    @Test
+    void fiftyConcurrentTurnsIntoOneConversationAreAllStoredOnceInTheOrderTheyArrived() {
+        String id = TestApp.json(app.postJson("/api/chat", "{\"message\":\"opening\"}"))
+                .path("conversationId")
+                .asText();
+        int turns = 50;
+        var replies = new java.util.ArrayList<CompletableFuture<HttpResponse<String>>>();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < turns; i++) {
+                String body = "{\"message\":\"turn " + i + "\",\"conversationId\":\"" + id + "\"}";
+                replies.add(CompletableFuture.supplyAsync(() -> app.postJson("/api/chat", body), executor));
+            }
+            replies.forEach(reply -> {
+                assertThat(reply.join().statusCode()).isEqualTo(200);
+                assertThat(TestApp.json(reply.join()).path("stored").asBoolean())
+                        .isTrue();
+            });
+        }
+
+        JsonNode messages = TestApp.json(app.get("/api/conversations/" + id)).path("messages");
+        assertThat(messages).hasSize(2 * (turns + 1));
+        var questions = new java.util.ArrayList<String>();
+        var arrivals = new java.util.ArrayList<java.time.Instant>();
+        for (int i = 0; i < messages.size(); i += 2) {
+            assertThat(messages.get(i).path("role").asText()).isEqualTo("user");
+            String question = messages.get(i).path("content").asText();
+            assertThat(messages.get(i + 1).path("content").asText()).isEqualTo("Stub reply to: " + question);
+            questions.add(question);
+            arrivals.add(java.time.Instant.parse(messages.get(i).path("at").asText()));
+        }
+        assertThat(questions).doesNotHaveDuplicates().hasSize(turns + 1).first().isEqualTo("opening");
+        assertThat(arrivals).isSorted();
+        assertThat(TestApp.json(app.get("/api/conversations"))
+                        .path("conversations")
+                        .get(0)
+                        .path("messageCount")
+                        .asInt())
+                .isEqualTo(2 * (turns + 1));
     }
 
     @Test

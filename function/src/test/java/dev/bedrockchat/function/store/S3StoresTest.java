@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.store;
 
+import static dev.bedrockchat.function.store.Turns.person;
 import static dev.bedrockchat.function.store.Turns.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,14 +13,16 @@ import dev.bedrockchat.function.chat.Artifact;
 import dev.bedrockchat.function.chat.ArtifactRecorder;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.Conversation;
+import dev.bedrockchat.function.chat.ConversationQuery;
 import dev.bedrockchat.function.chat.ConversationStore;
+import dev.bedrockchat.function.chat.Deadline;
 import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
 import dev.bedrockchat.function.log.JsonLog;
 import dev.bedrockchat.function.store.s3.S3ArtifactStore;
-import dev.bedrockchat.function.store.s3.S3ConversationStore;
+import dev.bedrockchat.function.store.s3.S3ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -35,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,11 +54,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The S3 adapters against an S3-compatible server, through the real SDK: conditional writes keep every turn.
- *
- * <p>Races are staged deterministically (another writer updates the document just before a conditional write
- * leaves), because s3proxy checks If-Match apart from the write itself: unlike S3, it does not apply it atomically
- * under truly simultaneous writes, so a free-running stress test would measure s3proxy rather than the store.
+ * The S3 adapters against an S3-compatible server (s3proxy, whose conditional writes are made atomic as S3's are),
+ * through the real SDK: conditional writes keep every turn, and a storage that fails is StorageUnavailable.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3StoresTest extends ConversationStoreContract {
@@ -63,6 +64,7 @@ class S3StoresTest extends ConversationStoreContract {
     private final ConversationCodec codec = new ConversationCodec(mapper);
     private S3ProxyServer s3proxy;
     private S3Client s3;
+    private S3ObjectStore objects;
 
     @BeforeAll
     void start() throws Exception {
@@ -75,6 +77,15 @@ class S3StoresTest extends ConversationStoreContract {
     void stop() throws Exception {
         s3.close();
         s3proxy.close();
+    }
+
+    /** A bucket of its own for each test. */
+    @BeforeEach
+    void freshBucket() {
+        String bucket = "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        s3.createBucket(b -> b.bucket(bucket));
+        objects = new S3ObjectStore(s3, bucket);
+        s3proxy.heal();
     }
 
     /** A client set up as the function sets it up (CRT HTTP client, path-style), with an optional interceptor. */
@@ -92,54 +103,54 @@ class S3StoresTest extends ConversationStoreContract {
     }
 
     @Override
-    ConversationStore store() {
-        return store(s3);
+    ObjectStore objects() {
+        return objects;
     }
 
-    @Override
-    String storedDocument(String conversationId) {
-        return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("conversations/" + conversationId + ".json"))
-                .asUtf8String();
+    private ConversationStore store(S3Client client) {
+        return new ObjectConversationStore("s3", new S3ObjectStore(client, BUCKET), codec, Clock.systemUTC());
     }
 
-    private S3ConversationStore store(S3Client client) {
-        return new S3ConversationStore(client, BUCKET, codec, Clock.systemUTC());
+    private static boolean isDocument(Object request, String id) {
+        return request instanceof PutObjectRequest put && put.key().endsWith("/" + id + ".json");
     }
 
     @Test
     void aTurnThatLosesTheRaceIsRetriedFromAFreshReadAndBothAreKept() {
+        Principal ada = person();
         String id = UUID.randomUUID().toString();
         var other = store(s3);
-        other.append(id, Principal.ANONYMOUS, turn("first"));
+        other.append(ada, id, turn("first"), true, soon());
         var conflicts = new AtomicInteger();
         var raced = new AtomicBoolean();
         // Just before this store's conditional write leaves, another writer updates the document: the ETag is stale.
         S3Client racing = client(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put
-                        && put.ifMatch() != null
-                        && raced.compareAndSet(false, true)) {
-                    other.append(id, Principal.ANONYMOUS, turn("concurrent"));
+                if (isDocument(context.request(), id) && raced.compareAndSet(false, true)) {
+                    other.append(ada, id, turn("concurrent"), false, soon());
                 }
             }
 
             @Override
             public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-                if (context.exception() instanceof S3Exception e && e.statusCode() == 412) {
+                if (isDocument(context.request(), id)
+                        && context.exception() instanceof S3Exception e
+                        && e.statusCode() == 412) {
                     conflicts.incrementAndGet();
                 }
             }
         });
 
-        Conversation result = store(racing).append(id, Principal.ANONYMOUS, turn("mine"));
+        Conversation result = store(racing).append(ada, id, turn("mine"), false, soon());
 
         assertThat(raced).isTrue();
         assertThat(conflicts.get()).isEqualTo(1);
+        // "mine" arrived before "concurrent" (its turn was made first), so it comes first though written last.
         assertThat(result.messages())
                 .extracting(StoredMessage::content)
-                .containsExactly("first", "re: first", "concurrent", "re: concurrent", "mine", "re: mine");
-        assertThat(store(s3).find(id).orElseThrow()).isEqualTo(result);
+                .containsExactly("first", "re: first", "mine", "re: mine", "concurrent", "re: concurrent");
+        assertThat(store(s3).find(ada, id).orElseThrow()).isEqualTo(result);
         racing.close();
     }
 
@@ -150,9 +161,10 @@ class S3StoresTest extends ConversationStoreContract {
     @ParameterizedTest(name = "existing document: {0}")
     @ValueSource(booleans = {true, false})
     void aWriteWhoseReplyWasLostIsNotRepeatedByTheRetry(boolean existing) {
+        Principal ada = person();
         String id = UUID.randomUUID().toString();
         if (existing) {
-            store(s3).append(id, Principal.ANONYMOUS, turn("first"));
+            store(s3).append(ada, id, turn("first"), true, soon());
         }
         var puts = new AtomicInteger();
         var conflicts = new AtomicInteger();
@@ -160,7 +172,7 @@ class S3StoresTest extends ConversationStoreContract {
         S3Client lossy = client(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest) {
+                if (isDocument(context.request(), id)) {
                     puts.incrementAndGet();
                 }
             }
@@ -168,7 +180,7 @@ class S3StoresTest extends ConversationStoreContract {
             @Override
             public SdkHttpResponse modifyHttpResponse(
                     Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest
+                if (isDocument(context.request(), id)
                         && context.httpResponse().isSuccessful()
                         && replyLost.compareAndSet(false, true)) {
                     return context.httpResponse().toBuilder().statusCode(500).build();
@@ -178,14 +190,16 @@ class S3StoresTest extends ConversationStoreContract {
 
             @Override
             public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-                if (context.exception() instanceof S3Exception e && e.statusCode() == 412) {
+                if (isDocument(context.request(), id)
+                        && context.exception() instanceof S3Exception e
+                        && e.statusCode() == 412) {
                     conflicts.incrementAndGet();
                 }
             }
         });
         List<StoredMessage> mine = turn("mine");
 
-        Conversation result = store(lossy).append(id, Principal.ANONYMOUS, mine);
+        Conversation result = store(lossy).append(ada, id, mine, !existing, soon());
 
         assertThat(replyLost).isTrue();
         assertThat(puts.get()).as("the SDK repeated the PUT").isEqualTo(2);
@@ -193,68 +207,114 @@ class S3StoresTest extends ConversationStoreContract {
         List<String> expected =
                 existing ? List.of("first", "re: first", "mine", "re: mine") : List.of("mine", "re: mine");
         assertThat(result.messages()).extracting(StoredMessage::content).containsExactlyElementsOf(expected);
-        assertThat(store(s3).find(id).orElseThrow().messages())
+        assertThat(store(s3).find(ada, id).orElseThrow().messages())
                 .extracting(StoredMessage::content)
                 .containsExactlyElementsOf(expected);
+        assertThat(store(s3).list(ada, ConversationQuery.firstPage()).conversations())
+                .singleElement()
+                .satisfies(summary -> assertThat(summary.messageCount()).isEqualTo(expected.size()));
         lossy.close();
     }
 
     @Test
-    void twoCreatesOfTheSameConversationAreBothKept() {
+    void aConflictThatNeverClearsGivesUpAtTheDeadlineAsStorageUnavailable() {
+        Principal ada = person();
         String id = UUID.randomUUID().toString();
         var other = store(s3);
-        var raced = new AtomicBoolean();
-        S3Client racing = client(new ExecutionInterceptor() {
-            @Override
-            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put
-                        && "*".equals(put.ifNoneMatch())
-                        && raced.compareAndSet(false, true)) {
-                    other.append(id, Principal.ANONYMOUS, turn("created elsewhere"));
-                }
-            }
-        });
-
-        Conversation result = store(racing).append(id, Principal.ANONYMOUS, turn("created here"));
-
-        assertThat(result.messages())
-                .extracting(StoredMessage::content)
-                .containsExactly("created elsewhere", "re: created elsewhere", "created here", "re: created here");
-        racing.close();
-    }
-
-    @Test
-    void aConflictThatNeverClearsGivesUpAfterTheBoundedAttempts() {
-        String id = UUID.randomUUID().toString();
-        var other = store(s3);
-        other.append(id, Principal.ANONYMOUS, turn("first"));
+        other.append(ada, id, turn("first"), true, soon());
         var attempts = new AtomicInteger();
         S3Client alwaysRaced = client(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest) {
+                if (isDocument(context.request(), id)) {
                     attempts.incrementAndGet();
-                    other.append(id, Principal.ANONYMOUS, turn("interloper"));
+                    other.append(ada, id, turn("interloper"), false, soon());
                 }
             }
         });
-        var store = new S3ConversationStore(alwaysRaced, BUCKET, codec, Clock.systemUTC(), 3);
+        ConversationStore store = store(alwaysRaced);
 
-        // An internal error for the API, carrying what the operators need to follow it up with S3.
-        assertThatThrownBy(() -> store.append(id, Principal.ANONYMOUS, turn("never")))
+        assertThatThrownBy(() -> store.append(ada, id, turn("never"), false, Deadline.in(Duration.ofSeconds(1))))
                 .isInstanceOfSatisfying(ChatException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
-                    assertThat(e.getCause())
-                            .isInstanceOfSatisfying(
-                                    S3Exception.class,
-                                    s3Error -> assertThat(s3Error.statusCode()).isEqualTo(412));
-                    assertThat(e.diagnostics())
-                            .containsEntry("errorCause", S3Exception.class.getName())
-                            .containsEntry("awsErrorCode", "PreconditionFailed")
-                            .containsKey("awsRequestId");
+                    assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+                    assertThat(e.retryAfterSeconds()).isPresent();
+                    assertThat(e.diagnostics()).containsKey("storeAttempts");
                 });
-        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(attempts.get()).isGreaterThan(1);
+        assertThat(store(s3).find(ada, id).orElseThrow().messages())
+                .extracting(StoredMessage::content)
+                .doesNotContain("never");
         alwaysRaced.close();
+    }
+
+    @ParameterizedTest(name = "S3 answers {0}")
+    @ValueSource(ints = {500, 503})
+    void aStorageAnsweringWithErrorsIsStorageUnavailableWithItsAwsDiagnostics(int status) {
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        ConversationStore store = store();
+        store.append(ada, id, turn("kept"), true, soon());
+        s3proxy.failWith(status);
+        try {
+            assertThatThrownBy(() -> store.find(ada, id)).isInstanceOfSatisfying(ChatException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+                assertThat(e.diagnostics())
+                        .containsEntry("errorCause", S3Exception.class.getName())
+                        .containsKey("awsRequestId");
+            });
+            assertThatThrownBy(() -> store.list(ada, ConversationQuery.firstPage()))
+                    .isInstanceOfSatisfying(
+                            ChatException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+        } finally {
+            s3proxy.heal();
+        }
+        assertThat(store.find(ada, id)).isPresent();
+    }
+
+    @Test
+    void aStorageThatIsTooSlowIsStorageUnavailableWithinItsTimeouts() {
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        var impatient = new ObjectConversationStore(
+                "s3",
+                new S3ObjectStore(s3, BUCKET, Duration.ofMillis(800), Duration.ofMillis(300)),
+                codec,
+                Clock.systemUTC());
+        s3proxy.delay(Duration.ofSeconds(3));
+        long start = System.nanoTime();
+        try {
+            assertThatThrownBy(() -> impatient.find(ada, id)).isInstanceOfSatisfying(ChatException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+                assertThat(e.diagnostics().get("errorCause")).contains("Timeout");
+            });
+        } finally {
+            s3proxy.heal();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aStorageThatIsDownIsStorageUnavailable() throws Exception {
+        int closedPort;
+        try (var socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (S3Client down = S3Client.builder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(TestApp.FAKE_CREDENTIALS)
+                .httpClient(AwsCrtHttpClient.create())
+                .endpointOverride(URI.create("http://127.0.0.1:" + closedPort))
+                .forcePathStyle(true)
+                .build()) {
+            var store = new ObjectConversationStore("s3", new S3ObjectStore(down, BUCKET), codec, Clock.systemUTC());
+
+            assertThatThrownBy(() -> store.find(person(), UUID.randomUUID().toString()))
+                    .isInstanceOfSatisfying(ChatException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+                        assertThat(e.diagnostics())
+                                .containsEntry("httpClientError", "AWS_IO_SOCKET_CONNECTION_REFUSED");
+                    });
+        }
     }
 
     @Test
@@ -350,6 +410,9 @@ class S3StoresTest extends ConversationStoreContract {
                 "end_turn",
                 new Usage(3, 4),
                 120,
+                null,
+                null,
+                true,
                 null,
                 null);
     }

@@ -75,6 +75,8 @@ import software.amazon.awssdk.eventstream.Message;
  *       HTTP status NNN (e.g. {@code [error:503]})</td></tr>
  *   <tr><td>[garbled]</td><td>status 200 with a body that is neither JSON nor event-stream frames</td></tr>
  *   <tr><td>[midstream]</td><td>stream: two deltas, then a modelStreamErrorException event (Converse: normal reply)</td></tr>
+ *   <tr><td>[cut]</td><td>stream: two deltas, then the TCP connection is dropped mid-body; Converse: half the reply's
+ *       body, then the same (on every attempt)</td></tr>
  *   <tr><td>[hang]</td><td>no answer for ten minutes (or until closed): for timeouts</td></tr>
  *   <tr><td>[together:N]</td><td>Converse: waits (up to ten seconds) until N requests carrying it are in flight,
  *       then answers; for showing that calls run in parallel</td></tr>
@@ -159,11 +161,15 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
-            try (exchange) {
+            try {
                 handle(exchange);
+            } catch (ConnectionCut cut) {
+                // Thrown on before the exchange is closed: the server drops the connection, mid-answer.
+                throw cut;
             } catch (IOException | RuntimeException e) {
                 // The client went away (a cancelled stream, a timeout): nothing to answer.
             }
+            exchange.close();
         });
         server.start();
     }
@@ -284,11 +290,12 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         if (streaming) {
             stream(exchange, keyword, deltas, inputTokens);
         } else {
-            converse(exchange, String.join("", deltas), deltas.size(), inputTokens);
+            converse(exchange, String.join("", deltas), deltas.size(), inputTokens, keyword.equals("[cut]"));
         }
     }
 
-    private void converse(HttpExchange exchange, String text, int outputTokens, int inputTokens) throws IOException {
+    private void converse(HttpExchange exchange, String text, int outputTokens, int inputTokens, boolean cut)
+            throws IOException {
         ObjectNode response = mapper.createObjectNode();
         response.putObject("output")
                 .putObject("message")
@@ -302,6 +309,13 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         byte[] bytes = mapper.writeValueAsBytes(response);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        if (cut) {
+            // Declares the whole answer, sends half of it, then drops the connection.
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            throw new ConnectionCut();
+        }
         exchange.sendResponseHeaders(200, bytes.length);
         exchange.getResponseBody().write(bytes);
     }
@@ -310,7 +324,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/vnd.amazon.eventstream");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(200, 0);
+        // A stream that will be cut declares a length it never reaches, so that dropping the connection is not
+        // taken for the end of a chunked body.
+        exchange.sendResponseHeaders(200, keyword.equals("[cut]") ? 1 << 20 : 0);
         OutputStream out = exchange.getResponseBody();
         long gap = keyword.equals("[slow]") ? SLOW_GAP_MS : DEFAULT_GAP_MS;
 
@@ -324,6 +340,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             event(out, "contentBlockDelta", delta);
             if (keyword.equals("[gated]") && i == 0) {
                 awaitGate();
+            }
+            if (keyword.equals("[cut]") && i == 1) {
+                throw new ConnectionCut();
             }
             if (keyword.equals("[midstream]") && i == 1) {
                 exception(out, "modelStreamErrorException", "The model stream failed mid-answer (stub)");
@@ -579,6 +598,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                 "[modeltimeout]",
                 "[unexpected]",
                 "[midstream]",
+                "[cut]",
                 "[hang]",
                 "[garbled]")) {
             if (lower.contains(keyword)) {
@@ -629,6 +649,13 @@ public final class BedrockRuntimeStub implements AutoCloseable {
             closed.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends a handler without closing its exchange, so that the server drops the connection mid-answer. */
+    private static final class ConnectionCut extends IOException {
+        ConnectionCut() {
+            super("connection cut by the stub");
         }
     }
 

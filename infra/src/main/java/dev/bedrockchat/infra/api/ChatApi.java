@@ -2,10 +2,12 @@ package dev.bedrockchat.infra.api;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig.ApiThrottle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
+import dev.bedrockchat.infra.config.EnvironmentConfig.IamAuth;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
 import dev.bedrockchat.infra.support.Ordered;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigateway.Method;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
+import software.amazon.awscdk.services.apigateway.RequestValidator;
 import software.amazon.awscdk.services.apigateway.RequestValidatorOptions;
 import software.amazon.awscdk.services.apigateway.Resource;
 import software.amazon.awscdk.services.apigateway.ResponseTransferMode;
@@ -30,20 +33,34 @@ import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.StageOptions;
 import software.amazon.awscdk.services.cognito.IUserPool;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The regional REST API in front of the chat function: {@code GET|HEAD /api/health} and {@code ANY /api/{proxy+}},
- * both Lambda proxy integrations of the function's alias. With streaming the integration uses response transfer mode STREAM, so tokens reach the
- * browser as the model produces them and an answer may run as long as the function (up to 15 minutes); buffered, it
- * answers within API Gateway's 29-second integration limit.
+ * The regional REST API in front of the chat function: {@code GET|HEAD /api/health}, {@code ANY /api/{proxy+}} and
+ * the OpenAI-compatible {@code ANY /v1/{proxy+}}, all Lambda proxy integrations of the function's alias. With
+ * streaming the integration uses response transfer mode STREAM, so tokens reach the browser as the model produces
+ * them and an answer may run as long as the function (up to 15 minutes); buffered, it answers within API Gateway's
+ * 29-second integration limit.
  *
- * <p>In oidc mode a Cognito user pools authorizer guards every method but the health check: it verifies the ID token
- * the page sends in {@value #IDENTITY_HEADER} (the raw token: CloudFront with caching disabled cannot forward
- * {@code Authorization} into a cache key) and passes its claims to the function; a request without a valid token never
- * reaches the function. In token and none modes the function itself decides.
+ * <p>In oidc mode a Cognito user pools authorizer guards every {@code /api} method but the health check: it verifies
+ * the ID token the page sends in {@value #IDENTITY_HEADER} (the raw token: CloudFront with caching disabled cannot
+ * forward {@code Authorization} into a cache key) and passes its claims to the function; a request without a valid
+ * token never reaches the function. In token and none modes the function itself decides.
+ *
+ * <p>{@code /v1} has no Cognito authorizer in any mode: programs send an API key (oidc), the shared token (token) or
+ * nothing (none) in {@code Authorization: Bearer}, and the function checks it. With {@link IamAuth#enabled()} the
+ * {@code /v1} methods use AWS_IAM authorization instead: callers sign with AWS Signature Version 4 and call the
+ * {@code execute-api} address directly, and a resource policy lets in only the configured principals (or this
+ * account's) on {@code /v1/*} while it keeps {@code /api/*} open to every caller as before, for CloudFront and the
+ * authorizer or function behind it to decide.
  *
  * <p>The stage throttles every method, writes JSON access logs, logs errors and traces with X-Ray. Logging needs the
  * account's API Gateway CloudWatch role: the {@link ApiGatewayAccount} of this stack when given, else the one the
@@ -54,6 +71,10 @@ public final class ChatApi extends Construct {
     public static final String IDENTITY_HEADER = "X-Chat-Token";
     /** What the API's own 401s say the client may present. */
     public static final String WWW_AUTHENTICATE = "Bearer realm=\"bedrock-chat\"";
+    /** The page's API: {@code /api/...}. */
+    public static final String API_PATH_PART = "api";
+    /** The OpenAI-compatible API for programs: {@code /v1/...}. */
+    public static final String V1_PATH_PART = "v1";
 
     private final RestApi restApi;
 
@@ -69,6 +90,7 @@ public final class ChatApi extends Construct {
      * @param authMode               how callers are told apart
      * @param userPool               the pool whose ID tokens the authorizer accepts (oidc mode)
      * @param edgeWebAcl             whether an AWS WAF web ACL guards the CloudFront distribution in front
+     * @param iamAuth                whether {@code /v1} uses IAM authorization, and for which principals
      */
     public record Props(
             String environmentName,
@@ -80,7 +102,8 @@ public final class ChatApi extends Construct {
             IFunction handler,
             AuthMode authMode,
             Optional<IUserPool> userPool,
-            boolean edgeWebAcl) {
+            boolean edgeWebAcl,
+            IamAuth iamAuth) {
         public Props {
             if (userPool.isPresent() != (authMode == AuthMode.OIDC)) {
                 throw new IllegalArgumentException("a user pool goes with the oidc mode alone");
@@ -95,7 +118,7 @@ public final class ChatApi extends Construct {
 
         LogGroup accessLogs = props.accessLogRetention().logGroup(this, "AccessLogs");
 
-        restApi = RestApi.Builder.create(this, "RestApi")
+        RestApi.Builder restApiBuilder = RestApi.Builder.create(this, "RestApi")
                 .restApiName("chat-" + name)
                 .description("Bedrock chat API (" + name + ")")
                 .endpointTypes(List.of(EndpointType.REGIONAL))
@@ -111,8 +134,11 @@ public final class ChatApi extends Construct {
                         .dataTraceEnabled(false)
                         .metricsEnabled(true)
                         .tracingEnabled(true)
-                        .build())
-                .build();
+                        .build());
+        if (props.iamAuth().enabled()) {
+            restApiBuilder.policy(resourcePolicy(name, props.iamAuth()));
+        }
+        restApi = restApiBuilder.build();
         props.accountSettings().ifPresent(settings -> {
             // The account setting needs an API Gateway resource of the account first (CloudFormation docs), and
             // a stage that logs needs the setting.
@@ -127,7 +153,7 @@ public final class ChatApi extends Construct {
                 .allowTestInvoke(false)
                 .build();
 
-        Resource api = restApi.getRoot().addResource("api");
+        Resource api = restApi.getRoot().addResource(API_PATH_PART);
         // Open on purpose: smoke tests and the Lambda Web Adapter's readiness need it, and it holds no data.
         Resource health = api.addResource("health");
         MethodOptions open = MethodOptions.builder()
@@ -136,13 +162,16 @@ public final class ChatApi extends Construct {
         List<Method> healthMethods =
                 List.of(health.addMethod("GET", integration, open), health.addMethod("HEAD", integration, open));
 
-        MethodOptions.Builder proxyOptions = MethodOptions.builder()
-                .requestParameters(Ordered.map("method.request.path.proxy", true))
-                .requestValidatorOptions(RequestValidatorOptions.builder()
+        RequestValidator pathValidator = restApi.addRequestValidator(
+                "PathValidator",
+                RequestValidatorOptions.builder()
                         .requestValidatorName("chat-" + name + "-path")
                         .validateRequestParameters(true)
                         .validateRequestBody(false)
                         .build());
+        MethodOptions.Builder proxyOptions = MethodOptions.builder()
+                .requestParameters(Ordered.map("method.request.path.proxy", true))
+                .requestValidator(pathValidator);
         props.userPool()
                 .ifPresent(pool -> proxyOptions
                         .authorizationType(AuthorizationType.COGNITO)
@@ -154,7 +183,21 @@ public final class ChatApi extends Construct {
                                 .build()));
         Method proxyMethod = api.addResource("{proxy+}").addMethod("ANY", integration, proxyOptions.build());
 
-        addErrorResponses();
+        // The OpenAI-compatible API for programs: never the Cognito authorizer (API keys are no ID tokens).
+        Method v1Method = restApi.getRoot()
+                .addResource(V1_PATH_PART)
+                .addResource("{proxy+}")
+                .addMethod(
+                        "ANY",
+                        integration,
+                        MethodOptions.builder()
+                                .requestParameters(Ordered.map("method.request.path.proxy", true))
+                                .requestValidator(pathValidator)
+                                .authorizationType(
+                                        props.iamAuth().enabled() ? AuthorizationType.IAM : AuthorizationType.NONE)
+                                .build());
+
+        addErrorResponses(props.iamAuth().enabled());
 
         Acknowledge.rule(
                 restApi,
@@ -163,11 +206,14 @@ public final class ChatApi extends Construct {
                         + " which answers with the API's error envelope and the exact rule that failed");
         for (Method method : healthMethods) {
             String reason = "The health check is open on purpose (smoke tests, the Lambda Web Adapter's readiness"
-                    + " check): it answers the service's status and holds no data; every other method "
+                    + " check): it answers the service's status and holds no data; every other /api method "
                     + (props.authMode() == AuthMode.OIDC
                             ? "has the Cognito authorizer"
                             : "is checked by the function (auth.mode "
-                                    + props.authMode().value() + ")");
+                                    + props.authMode().value() + ")")
+                    + (props.iamAuth().enabled()
+                            ? ", and /v1 has IAM authorization"
+                            : ", and /v1 is checked by the function");
             Acknowledge.rule(method, "AwsSolutions-APIG4", reason);
             Acknowledge.rule(method, "AwsSolutions-COG4", reason);
         }
@@ -189,6 +235,7 @@ public final class ChatApi extends Construct {
                 // The Cognito authorizer answers both rules.
             }
         }
+        acknowledgeV1(v1Method, props.authMode(), props.iamAuth().enabled());
         Acknowledge.rule(
                 restApi.getDeploymentStage(),
                 "AwsSolutions-APIG3",
@@ -200,8 +247,63 @@ public final class ChatApi extends Construct {
                                 + " requests without CloudFront's origin secret");
     }
 
+    /**
+     * With IAM authorization of {@code /v1}: {@code /api/*} stays open to every caller (CloudFront, then the authorizer
+     * or the function decides, as without a policy), {@code /v1/*} only to the configured principals, or to this
+     * account's principals whose own policies allow {@code execute-api:Invoke} on it. A method that is not
+     * IAM-authorized needs an explicit allow here, or API Gateway refuses it once the API has a policy.
+     */
+    private static PolicyDocument resourcePolicy(String stageName, IamAuth iamAuth) {
+        List<IPrincipal> callers = iamAuth.principals().isEmpty()
+                ? List.of(new AccountRootPrincipal())
+                : iamAuth.principals().stream()
+                        .<IPrincipal>map(ArnPrincipal::new)
+                        .toList();
+        return PolicyDocument.Builder.create()
+                .statements(List.of(
+                        PolicyStatement.Builder.create()
+                                .sid("ApiPathsAsBefore")
+                                .principals(List.of(new AnyPrincipal()))
+                                .actions(List.of("execute-api:Invoke"))
+                                .resources(List.of("execute-api:/" + stageName + "/*/" + API_PATH_PART + "/*"))
+                                .build(),
+                        PolicyStatement.Builder.create()
+                                .sid("SignedV1Callers")
+                                .principals(callers)
+                                .actions(List.of("execute-api:Invoke"))
+                                .resources(List.of("execute-api:/" + stageName + "/*/" + V1_PATH_PART + "/*"))
+                                .build()))
+                .build();
+    }
+
+    private static void acknowledgeV1(Method v1Method, AuthMode authMode, boolean iamAuth) {
+        if (iamAuth) {
+            Acknowledge.rule(
+                    v1Method,
+                    "AwsSolutions-COG4",
+                    "/v1 is for programs and uses IAM authorization (AWS Signature Version 4, api.iamAuth): a"
+                            + " resource policy admits only the configured principals");
+            return;
+        }
+        String reason = switch (authMode) {
+            case OIDC ->
+                "/v1 is for programs, which send an API key in Authorization: Bearer that no Cognito"
+                        + " authorizer can verify: the function looks each key up by its SHA-256 and refuses unknown"
+                        + " and revoked keys before any model is called, and requires CloudFront's origin secret";
+            case TOKEN ->
+                "/v1 is for programs: the function requires the shared token (generated in Secrets"
+                        + " Manager) in Authorization: Bearer, and CloudFront's origin secret";
+            case NONE ->
+                "auth.mode none, refused for production environments: anyone with the address may"
+                        + " call /v1 here; the function still requires CloudFront's origin secret and the stage"
+                        + " throttles";
+        };
+        Acknowledge.rule(v1Method, "AwsSolutions-APIG4", reason);
+        Acknowledge.rule(v1Method, "AwsSolutions-COG4", reason);
+    }
+
     /** API Gateway's own errors in the API's error envelope, so the page handles every error the same way. */
-    private void addErrorResponses() {
+    private void addErrorResponses(boolean iamAuth) {
         // The authorizer's refusals: no token, an expired one, or one it could not verify.
         errorResponse(
                 ResponseType.UNAUTHORIZED,
@@ -215,8 +317,29 @@ public final class ChatApi extends Construct {
                 "403",
                 "Forbidden",
                 null,
-                "\"This sign-in may not use the chat\"",
+                iamAuth
+                        ? "\"This sign-in or AWS principal may not use the chat: for /v1, the caller's IAM policy must"
+                                + " allow execute-api:Invoke and api.iamPrincipals must list it\""
+                        : "\"This sign-in may not use the chat\"",
                 Ordered.map());
+        if (iamAuth) {
+            // AWS_IAM's refusals of a signed /v1 call.
+            errorResponse(
+                    ResponseType.INVALID_SIGNATURE,
+                    "403",
+                    "Forbidden",
+                    "\"invalid_signature\"",
+                    "\"The AWS Signature Version 4 does not match: sign the request for the API's execute-api address"
+                            + " (ApiUrl), not for CloudFront's\"",
+                    Ordered.map());
+            errorResponse(
+                    ResponseType.EXPIRED_TOKEN,
+                    "403",
+                    "Forbidden",
+                    "\"expired_token\"",
+                    "\"The AWS credentials or the signature have expired: sign again with fresh credentials\"",
+                    Ordered.map());
+        }
         errorResponse(
                 ResponseType.THROTTLED,
                 "429",
@@ -229,11 +352,15 @@ public final class ChatApi extends Construct {
                 "PayloadTooLarge",
                 "\"The request is too large: send a shorter message\"",
                 Ordered.map());
+        // API Gateway answers an unknown path, and an unsigned call of an IAM-authorized method, with this one type.
         errorResponse(
                 ResponseType.MISSING_AUTHENTICATION_TOKEN,
                 "404",
                 "NotFound",
-                "\"No such API path: check the URL\"",
+                iamAuth
+                        ? "\"No such API path, or a /v1 call without an AWS Signature Version 4: check the URL, and sign"
+                                + " /v1 calls\""
+                        : "\"No such API path: check the URL\"",
                 Ordered.map());
         errorResponse(
                 ResponseType.INTEGRATION_TIMEOUT,
@@ -274,8 +401,16 @@ public final class ChatApi extends Construct {
         if (status != null) {
             response.statusCode(status);
         }
-        // Named by the code: ResponseType's toString is an identity hash, which renamed the resource at every change.
-        restApi.addGatewayResponse(code, response.build());
+        // Named by the code (and the reason when the code has two responses): ResponseType's toString is an identity
+        // hash, which renamed the resource at every change.
+        String id = code;
+        if (restApi.getNode().tryFindChild(id) != null && reasonJson != null) {
+            id = code
+                    + Arrays.stream(reasonJson.replace("\"", "").split("_"))
+                            .map(word -> Character.toUpperCase(word.charAt(0)) + word.substring(1))
+                            .collect(Collectors.joining());
+        }
+        restApi.addGatewayResponse(id, response.build());
     }
 
     private static AccessLogFormat accessLogFormat() {

@@ -2,6 +2,7 @@ package dev.bedrockchat.infra.config;
 
 import java.math.BigDecimal;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Everything that differs between dev, staging and prod, read from {@code context.environments.<name>} of
@@ -40,6 +42,11 @@ import java.util.TreeMap;
  * @param cloudTrail         whether this environment records its Region's API calls in a CloudTrail trail of its own
  * @param auth               how people sign in, see {@link Auth}
  * @param waf                the optional AWS WAF web ACL in front of CloudFront
+ * @param prices             the on-demand prices of the allowed models, from cdk.json's {@code context.modelPrices}
+ * @param quota              each person's daily limits, none by default
+ * @param budget             the budget's e-mail alerts and its guard (a budget action that stops Bedrock calls)
+ * @param iamAuth            whether {@code /v1} takes AWS Signature Version 4 (IAM) instead of the function's own
+ *                           checks
  * @param delivery           how the pipeline promotes a build into this environment
  * @param privateCopy        the name of a private copy of this environment ({@code -c stage=NAME}): its stacks and
  *                           every name derived from them carry it, see {@link #asPrivateCopy}; empty for the
@@ -64,6 +71,10 @@ public record EnvironmentConfig(
         boolean cloudTrail,
         Auth auth,
         Waf waf,
+        ModelPrices prices,
+        Quota quota,
+        Budget budget,
+        IamAuth iamAuth,
         Delivery delivery,
         Optional<String> privateCopy) {
 
@@ -81,6 +92,10 @@ public record EnvironmentConfig(
         Objects.requireNonNull(customDomain, "customDomain");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(waf, "waf");
+        Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(quota, "quota");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(iamAuth, "iamAuth");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(privateCopy, "privateCopy");
     }
@@ -149,6 +164,10 @@ public record EnvironmentConfig(
                 false,
                 new Auth(auth.mode(), auth.selfSignUp(), auth.mfa(), Optional.empty(), auth.federation()),
                 waf,
+                prices,
+                quota,
+                budget,
+                iamAuth,
                 delivery,
                 Optional.of(copy));
     }
@@ -179,6 +198,10 @@ public record EnvironmentConfig(
                 cloudTrail,
                 auth,
                 waf,
+                prices,
+                quota,
+                budget,
+                iamAuth,
                 delivery,
                 privateCopy);
     }
@@ -420,5 +443,163 @@ public record EnvironmentConfig(
      */
     public record Waf(boolean enabled, int rateLimitPer5Minutes) {
         public static final Waf DISABLED = new Waf(false, 0);
+    }
+
+    /**
+     * The on-demand prices of the allowed models in US dollars per 1,000 tokens, as the function gets them
+     * ({@code MODEL_PRICES}, {@code MODEL_PRICES_TAKEN_ON}).
+     *
+     * @param takenOn the day the prices were read from the price page, {@code YYYY-MM-DD}
+     * @param source  where they were read (a URL or a note)
+     * @param byModel each allowed model (or inference profile) id with its price, in the order of
+     *                {@code models.allowed}
+     */
+    public record ModelPrices(String takenOn, String source, Map<String, ModelPrice> byModel) {
+        public ModelPrices {
+            Objects.requireNonNull(takenOn, "takenOn");
+            Objects.requireNonNull(source, "source");
+            byModel = Collections.unmodifiableMap(new LinkedHashMap<>(byModel));
+        }
+
+        /**
+         * The prices as one compact JSON object, {@code {"<id>":{"inputPer1k":…,"outputPer1k":…}}}: the models in
+         * the order of {@link #byModel}, each price's fields in the order of {@link ModelPrice}, numbers in plain
+         * decimal notation.
+         */
+        public String json() {
+            return byModel.entrySet().stream()
+                    .map(entry ->
+                            quoted(entry.getKey()) + ":" + entry.getValue().json())
+                    .collect(Collectors.joining(",", "{", "}"));
+        }
+
+        static String quoted(String text) {
+            return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+    }
+
+    /**
+     * What 1,000 tokens of one model cost in US dollars, on demand.
+     *
+     * @param inputPer1k      input tokens
+     * @param outputPer1k     output tokens
+     * @param cacheReadPer1k  input tokens read from the prompt cache, where the model has a price for them
+     * @param cacheWritePer1k input tokens written to the prompt cache, where the model has a price for them
+     */
+    public record ModelPrice(
+            BigDecimal inputPer1k,
+            BigDecimal outputPer1k,
+            Optional<BigDecimal> cacheReadPer1k,
+            Optional<BigDecimal> cacheWritePer1k) {
+        public ModelPrice {
+            Objects.requireNonNull(inputPer1k, "inputPer1k");
+            Objects.requireNonNull(outputPer1k, "outputPer1k");
+            Objects.requireNonNull(cacheReadPer1k, "cacheReadPer1k");
+            Objects.requireNonNull(cacheWritePer1k, "cacheWritePer1k");
+        }
+
+        String json() {
+            StringBuilder json = new StringBuilder("{\"inputPer1k\":")
+                    .append(plain(inputPer1k))
+                    .append(",\"outputPer1k\":")
+                    .append(plain(outputPer1k));
+            cacheReadPer1k.ifPresent(
+                    price -> json.append(",\"cacheReadPer1k\":").append(plain(price)));
+            cacheWritePer1k.ifPresent(
+                    price -> json.append(",\"cacheWritePer1k\":").append(plain(price)));
+            return json.append('}').toString();
+        }
+    }
+
+    /** A number as cdk.json and the function's environment write it: plain decimals, no exponent, no trailing 0. */
+    public static String plain(BigDecimal number) {
+        return number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Each person's daily limits (UTC days), checked by the function before it calls a model
+     * ({@code USER_DAILY_TOKEN_QUOTA}, {@code USER_DAILY_USD_QUOTA}).
+     *
+     * @param dailyTokensPerUser the most tokens (input and output) one person may use in a day; empty: no limit
+     * @param dailyUsdPerUser    the most estimated US dollars one person may spend in a day; empty: no limit
+     */
+    public record Quota(OptionalInt dailyTokensPerUser, Optional<BigDecimal> dailyUsdPerUser) {
+        public static final Quota NONE = new Quota(OptionalInt.empty(), Optional.empty());
+
+        public Quota {
+            Objects.requireNonNull(dailyTokensPerUser, "dailyTokensPerUser");
+            Objects.requireNonNull(dailyUsdPerUser, "dailyUsdPerUser");
+        }
+    }
+
+    /** What a budget alert compares with its threshold, as AWS Budgets names it. */
+    public enum SpendType {
+        /** The spend so far this month. */
+        ACTUAL,
+        /** The spend AWS forecasts for the whole month. */
+        FORECASTED
+    }
+
+    /**
+     * An e-mail when spend passes a share of the budget.
+     *
+     * @param type    actual or forecast spend
+     * @param percent the share of {@code budgetUsd}
+     */
+    public record BudgetAlert(SpendType type, BigDecimal percent) {
+        public BudgetAlert {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(percent, "percent");
+        }
+    }
+
+    /** Whether the budget guard applies itself or waits for an operator to approve it. */
+    public enum Approval {
+        AUTOMATIC,
+        MANUAL;
+
+        /** The value of cdk.json: {@code automatic}, {@code manual}. */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The monthly budget's alerts and its guard.
+     *
+     * @param alerts        the e-mail alerts, by default 80 % of actual and 100 % of forecast spend
+     * @param actionPercent the share of {@code budgetUsd} of actual spend at which the guard denies the function
+     *                      every Bedrock call for the rest of the month (by default 100)
+     * @param approval      whether the guard applies itself (default) or waits for an operator
+     */
+    public record Budget(List<BudgetAlert> alerts, BigDecimal actionPercent, Approval approval) {
+        public static final Budget DEFAULT = new Budget(
+                List.of(
+                        new BudgetAlert(SpendType.ACTUAL, BigDecimal.valueOf(80)),
+                        new BudgetAlert(SpendType.FORECASTED, BigDecimal.valueOf(100))),
+                BigDecimal.valueOf(100),
+                Approval.AUTOMATIC);
+
+        public Budget {
+            alerts = List.copyOf(alerts);
+            Objects.requireNonNull(actionPercent, "actionPercent");
+            Objects.requireNonNull(approval, "approval");
+        }
+    }
+
+    /**
+     * IAM authorization of {@code /v1}: API Gateway verifies the caller's AWS Signature Version 4 and a resource
+     * policy lets in only the listed principals.
+     *
+     * @param enabled    whether {@code /v1} uses AWS_IAM authorization
+     * @param principals the IAM principals (ARNs) that may call {@code /v1}; empty: every principal of the account
+     *                   whose own policies allow it
+     */
+    public record IamAuth(boolean enabled, List<String> principals) {
+        public static final IamAuth DISABLED = new IamAuth(false, List.of());
+
+        public IamAuth {
+            principals = List.copyOf(principals);
+        }
     }
 }

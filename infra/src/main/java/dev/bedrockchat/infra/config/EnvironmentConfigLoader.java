@@ -2,20 +2,31 @@ package dev.bedrockchat.infra.config;
 
 import dev.bedrockchat.infra.bedrock.ModelId;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ApiThrottle;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Approval;
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Auth;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Budget;
+import dev.bedrockchat.infra.config.EnvironmentConfig.BudgetAlert;
 import dev.bedrockchat.infra.config.EnvironmentConfig.CustomDomain;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Delivery;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Federation;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
+import dev.bedrockchat.infra.config.EnvironmentConfig.IamAuth;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Mfa;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ModelPrice;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ModelPrices;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Models;
 import dev.bedrockchat.infra.config.EnvironmentConfig.OidcFederation;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Quota;
 import dev.bedrockchat.infra.config.EnvironmentConfig.SamlFederation;
+import dev.bedrockchat.infra.config.EnvironmentConfig.SpendType;
 import dev.bedrockchat.infra.config.EnvironmentConfig.Waf;
 import dev.bedrockchat.infra.logs.LogRetention;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +47,8 @@ import java.util.stream.Stream;
  * context.env                      the environment to synthesize (default dev), e.g. -c env=prod
  * context.stage                    optional: a private copy of it, e.g. -c stage=alice (see EnvironmentConfig#asPrivateCopy)
  * context.inferenceProfileRegions  { "us": ["us-east-1", ...], "eu": [...], "apac": [...] }
+ * context.modelPrices              { "takenOn": "YYYY-MM-DD", "source": "...", "models": { "ID": { "inputPer1k": ...,
+ *                                  "outputPer1k": ..., "cacheReadPer1k"?: ..., "cacheWritePer1k"?: ... } } }
  * context.environments.NAME        the settings of environment NAME (see EnvironmentConfig)
  * </pre>
  *
@@ -52,6 +65,7 @@ public final class EnvironmentConfigLoader {
 
     public static final String ENVIRONMENTS_KEY = "environments";
     public static final String PROFILE_REGIONS_KEY = "inferenceProfileRegions";
+    public static final String MODEL_PRICES_KEY = "modelPrices";
     public static final String DEFAULT_ENVIRONMENT = "dev";
 
     /** S3 moves objects to Standard-IA no earlier than 30 days after creation. */
@@ -99,6 +113,17 @@ public final class EnvironmentConfigLoader {
     public static final int MIN_WAF_RATE_LIMIT = 10;
 
     public static final int MAX_WAF_RATE_LIMIT = 2_000_000_000;
+    /** The most tokens {@code quota.dailyTokensPerUser} may allow. */
+    public static final int MAX_DAILY_TOKENS = 1_000_000_000;
+    /** The highest share of the budget an alert or the guard may be set to. */
+    public static final int MAX_BUDGET_PERCENT = 1000;
+    /** AWS Budgets allows this many notifications per budget. */
+    public static final int MAX_BUDGET_ALERTS = 5;
+
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** An IAM principal a resource policy can name: an account's root, a role or a user (with an optional path). */
+    private static final Pattern IAM_PRINCIPAL =
+            Pattern.compile("arn:aws(-cn|-us-gov)?:iam::\\d{12}:(root|(role|user)/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64})");
 
     // Known keys are only looked up and printed sorted: their order never reaches a template.
     private static final Set<String> ENVIRONMENT_KEYS = Set.of(
@@ -119,6 +144,8 @@ public final class EnvironmentConfigLoader {
             "cloudTrail",
             "auth",
             "waf",
+            "quota",
+            "budget",
             "approval",
             "smokeChat");
     private static final Set<String> AUTH_KEYS = Set.of("mode", "selfSignUp", "mfa", "domainPrefix", "federation");
@@ -143,7 +170,14 @@ public final class EnvironmentConfigLoader {
             "maxTokens",
             "temperature",
             "modelTimeoutSeconds");
-    private static final Set<String> API_KEYS = Set.of("throttleRatePerSecond", "throttleBurst");
+    private static final Set<String> API_KEYS =
+            Set.of("throttleRatePerSecond", "throttleBurst", "iamAuth", "iamPrincipals");
+    private static final Set<String> QUOTA_KEYS = Set.of("dailyTokensPerUser", "dailyUsdPerUser");
+    private static final Set<String> BUDGET_KEYS = Set.of("alerts", "actionPercent", "approval");
+    private static final Set<String> BUDGET_ALERT_KEYS = Set.of("type", "percent");
+    private static final Set<String> PRICE_TABLE_KEYS = Set.of("takenOn", "source", "models");
+    private static final Set<String> PRICE_KEYS =
+            Set.of("inputPer1k", "outputPer1k", "cacheReadPer1k", "cacheWritePer1k");
     private static final Set<String> ARTIFACT_KEYS =
             Set.of("infrequentAccessAfterDays", "expireAfterDays", "noncurrentVersionsExpireAfterDays");
 
@@ -159,7 +193,11 @@ public final class EnvironmentConfigLoader {
         Object chosen = context.apply(ENV_KEY);
         String name =
                 chosen == null ? DEFAULT_ENVIRONMENT : String.valueOf(chosen).strip();
-        EnvironmentConfig config = load(name, context.apply(ENVIRONMENTS_KEY), context.apply(PROFILE_REGIONS_KEY));
+        EnvironmentConfig config = load(
+                name,
+                context.apply(ENVIRONMENTS_KEY),
+                context.apply(PROFILE_REGIONS_KEY),
+                context.apply(MODEL_PRICES_KEY));
         Object copy = context.apply(STAGE_KEY);
         return copy == null ? config : privateCopy(config, String.valueOf(copy).strip());
     }
@@ -200,8 +238,9 @@ public final class EnvironmentConfigLoader {
      *
      * @param environments   the value of {@code context.environments}
      * @param profileRegions the value of {@code context.inferenceProfileRegions}
+     * @param modelPrices    the value of {@code context.modelPrices}
      */
-    public static EnvironmentConfig load(String name, Object environments, Object profileRegions) {
+    public static EnvironmentConfig load(String name, Object environments, Object profileRegions, Object modelPrices) {
         Settings all = environments(environments);
         if (!all.has(name)) {
             throw new ConfigException("unknown environment '" + name + "' (-c env=" + name + "): known environments"
@@ -213,7 +252,8 @@ public final class EnvironmentConfigLoader {
                     + " lowercase letters or digits, starting with a letter, in cdk.json");
         }
         Map<String, List<String>> regionsByPrefix = profileRegions(profileRegions);
-        return environment(name, all.object(name), regionsByPrefix);
+        PriceTable prices = priceTable(modelPrices);
+        return environment(name, all.object(name), regionsByPrefix, prices);
     }
 
     private static Settings environments(Object environments) {
@@ -246,7 +286,8 @@ public final class EnvironmentConfigLoader {
         return result;
     }
 
-    private static EnvironmentConfig environment(String name, Settings env, Map<String, List<String>> profiles) {
+    private static EnvironmentConfig environment(
+            String name, Settings env, Map<String, List<String>> profiles, PriceTable priceTable) {
         env.allowOnly(ENVIRONMENT_KEYS);
         boolean production =
                 env.has("production") && env.bool("production", "true (the environment of the real users) or false");
@@ -259,6 +300,7 @@ public final class EnvironmentConfigLoader {
         requireRegion(env, "region", region);
         List<String> zones = availabilityZones(env, region);
         Models models = models(env.object("models"), profiles);
+        ModelPrices prices = priceTable.of(env.object("models"), models.allowedModelIds());
 
         String email = env.string("alarmEmail", "an e-mail address for alarms and budget notifications");
         if (!EMAIL.matcher(email).matches()) {
@@ -281,6 +323,11 @@ public final class EnvironmentConfigLoader {
                 && env.bool("cloudTrail", "true (a CloudTrail trail of the environment's Region) or false");
         Auth auth = auth(env, name, production);
         Waf waf = waf(env);
+        Settings apiSettings = env.object("api");
+        ApiThrottle throttle = api(apiSettings);
+        IamAuth iamAuth = iamAuth(apiSettings);
+        Quota quota = env.has("quota") ? quota(env.object("quota")) : Quota.NONE;
+        Budget budgetSettings = env.has("budget") ? budget(env.object("budget")) : Budget.DEFAULT;
         boolean approval = env.has("approval")
                 ? env.bool("approval", "true (a person approves each promotion into it) or false")
                 : production;
@@ -300,7 +347,7 @@ public final class EnvironmentConfigLoader {
                 zones,
                 models,
                 function(env.object("function"), production),
-                api(env.object("api")),
+                throttle,
                 artifacts(env.object("artifacts")),
                 email,
                 budget,
@@ -311,6 +358,10 @@ public final class EnvironmentConfigLoader {
                 cloudTrail,
                 auth,
                 waf,
+                prices,
+                quota,
+                budgetSettings,
+                iamAuth,
                 new Delivery(approval, smokeChat),
                 Optional.empty());
     }
@@ -709,6 +760,195 @@ public final class EnvironmentConfigLoader {
         }
         int noncurrent = between(artifacts, "noncurrentVersionsExpireAfterDays", 1, 36_500, "days");
         return new ArtifactLifecycle(toInfrequentAccess, expiry, noncurrent);
+    }
+
+    /**
+     * {@code context.modelPrices}, every entry validated (also those no environment allows), so that a wrong price
+     * fails the synth of every environment.
+     */
+    private static PriceTable priceTable(Object value) {
+        if (value == null) {
+            throw new ConfigException("context.modelPrices is missing: add {\"takenOn\": \"YYYY-MM-DD\", \"source\":"
+                    + " \"<where the prices come from>\", \"models\": {\"<model id>\": {\"inputPer1k\": <USD>,"
+                    + " \"outputPer1k\": <USD>}}} with the on-demand price of every allowed model to cdk.json");
+        }
+        Settings table = Settings.of(MODEL_PRICES_KEY, value);
+        table.allowOnly(PRICE_TABLE_KEYS);
+        String dateRule = "the day the prices were read, as YYYY-MM-DD";
+        String takenOn = table.string("takenOn", dateRule);
+        if (!DATE.matcher(takenOn).matches()) {
+            throw table.invalid("takenOn", dateRule, takenOn);
+        }
+        try {
+            LocalDate.parse(takenOn);
+        } catch (DateTimeParseException notADay) {
+            throw table.invalid("takenOn", dateRule, takenOn);
+        }
+        String source = table.string("source", "where the prices come from: the price page's URL or a note");
+        Settings models = table.object("models");
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        for (String id : models.keys()) {
+            if (!ModelId.isWellFormed(id)) {
+                throw new ConfigException(models.pathOf(id) + " is not a Bedrock model id (like amazon.nova-lite-v1:0)"
+                        + " or inference profile id (like us.amazon.nova-lite-v1:0): " + Settings.FIX);
+            }
+            prices.put(id, price(models.object(id)));
+        }
+        return new PriceTable(takenOn, source, prices);
+    }
+
+    private static ModelPrice price(Settings price) {
+        price.allowOnly(PRICE_KEYS);
+        return new ModelPrice(
+                usdPer1k(price, "inputPer1k"),
+                usdPer1k(price, "outputPer1k"),
+                price.has("cacheReadPer1k") ? Optional.of(usdPer1k(price, "cacheReadPer1k")) : Optional.empty(),
+                price.has("cacheWritePer1k") ? Optional.of(usdPer1k(price, "cacheWritePer1k")) : Optional.empty());
+    }
+
+    private static BigDecimal usdPer1k(Settings price, String key) {
+        String rule = "a price in US dollars per 1,000 tokens, 0 or more, like 0.00006";
+        BigDecimal usd = price.number(key, rule);
+        if (usd.signum() < 0) {
+            throw price.invalid(key, rule, usd);
+        }
+        return usd.stripTrailingZeros();
+    }
+
+    /**
+     * The price table of cdk.json.
+     *
+     * @param prices model or inference profile id → price, as listed
+     */
+    private record PriceTable(String takenOn, String source, Map<String, ModelPrice> prices) {
+        /**
+         * The prices of {@code allowed}: each id's own entry, else (for an inference profile) the entry of the
+         * foundation model it runs on, as a profile costs what its model costs unless the price page says otherwise.
+         */
+        ModelPrices of(Settings models, List<String> allowed) {
+            Map<String, ModelPrice> byModel = new LinkedHashMap<>();
+            for (int i = 0; i < allowed.size(); i++) {
+                String id = allowed.get(i);
+                String foundationModel = ModelId.parse(id).foundationModelId();
+                ModelPrice price = prices.containsKey(id) ? prices.get(id) : prices.get(foundationModel);
+                if (price == null) {
+                    String lookedFor = foundationModel.equals(id)
+                            ? "'" + id + "'"
+                            : "'" + id + "' or its model '" + foundationModel + "'";
+                    throw new ConfigException(models.pathOf("allowed[" + i + "]") + " '" + id + "' has no price in"
+                            + " context.modelPrices.models (no entry for " + lookedFor + "): add its on-demand prices"
+                            + " per 1,000 tokens (inputPer1k, outputPer1k) there in cdk.json");
+                }
+                byModel.put(id, price);
+            }
+            return new ModelPrices(takenOn, source, byModel);
+        }
+    }
+
+    private static Quota quota(Settings quota) {
+        quota.allowOnly(QUOTA_KEYS);
+        OptionalInt tokens = quota.has("dailyTokensPerUser")
+                ? OptionalInt.of(between(
+                        quota,
+                        "dailyTokensPerUser",
+                        1,
+                        MAX_DAILY_TOKENS,
+                        "tokens a person may use per day (or left out for no limit)"))
+                : OptionalInt.empty();
+        Optional<BigDecimal> usd = Optional.empty();
+        if (quota.has("dailyUsdPerUser")) {
+            String rule = "a positive number of US dollars a person may spend per day (or left out for no limit)";
+            BigDecimal value = quota.number("dailyUsdPerUser", rule);
+            if (value.signum() <= 0) {
+                throw quota.invalid("dailyUsdPerUser", rule, value);
+            }
+            usd = Optional.of(value);
+        }
+        return new Quota(tokens, usd);
+    }
+
+    private static Budget budget(Settings budget) {
+        budget.allowOnly(BUDGET_KEYS);
+        List<BudgetAlert> alerts = Budget.DEFAULT.alerts();
+        if (budget.has("alerts")) {
+            List<Settings> entries = budget.objects(
+                    "alerts", "a list of alerts like [{\"type\": \"ACTUAL\", \"percent\": 80}] (or [] for none)");
+            if (entries.size() > MAX_BUDGET_ALERTS) {
+                throw new ConfigException(budget.pathOf("alerts") + " has " + entries.size() + " alerts, AWS Budgets"
+                        + " allows " + MAX_BUDGET_ALERTS + " per budget: remove some in cdk.json");
+            }
+            List<BudgetAlert> read = new ArrayList<>();
+            for (Settings entry : entries) {
+                entry.allowOnly(BUDGET_ALERT_KEYS);
+                String typeRule = "ACTUAL or FORECASTED";
+                String typeName = entry.string("type", typeRule);
+                SpendType type = Stream.of(SpendType.values())
+                        .filter(candidate -> candidate.name().equals(typeName))
+                        .findFirst()
+                        .orElseThrow(() -> entry.invalid("type", typeRule, typeName));
+                BudgetAlert alert = new BudgetAlert(type, percent(entry, "percent"));
+                for (BudgetAlert earlier : read) {
+                    if (earlier.type() == alert.type() && earlier.percent().compareTo(alert.percent()) == 0) {
+                        throw new ConfigException(entry.path() + " repeats the " + type + " alert at "
+                                + EnvironmentConfig.plain(alert.percent()) + " %: list each alert once in cdk.json");
+                    }
+                }
+                read.add(alert);
+            }
+            alerts = read;
+        }
+        BigDecimal actionPercent =
+                budget.has("actionPercent") ? percent(budget, "actionPercent") : Budget.DEFAULT.actionPercent();
+        Approval approval = Budget.DEFAULT.approval();
+        if (budget.has("approval")) {
+            String rule = "automatic (the guard applies itself) or manual (an operator approves it)";
+            String value = budget.string("approval", rule);
+            approval = Stream.of(Approval.values())
+                    .filter(candidate -> candidate.value().equals(value))
+                    .findFirst()
+                    .orElseThrow(() -> budget.invalid("approval", rule, value));
+        }
+        return new Budget(alerts, actionPercent, approval);
+    }
+
+    private static BigDecimal percent(Settings settings, String key) {
+        String rule = "a share of budgetUsd in percent, more than 0 and at most " + MAX_BUDGET_PERCENT;
+        BigDecimal percent = settings.number(key, rule);
+        if (percent.signum() <= 0 || percent.compareTo(BigDecimal.valueOf(MAX_BUDGET_PERCENT)) > 0) {
+            throw settings.invalid(key, rule, percent);
+        }
+        return percent;
+    }
+
+    private static IamAuth iamAuth(Settings api) {
+        boolean enabled = api.has("iamAuth")
+                && api.bool(
+                        "iamAuth",
+                        "true (/v1 takes AWS Signature Version 4 through API Gateway's IAM authorization) or false");
+        if (!api.has("iamPrincipals")) {
+            return new IamAuth(enabled, List.of());
+        }
+        if (!enabled) {
+            throw new ConfigException(api.pathOf("iamPrincipals") + " applies only with api.iamAuth true: remove it or"
+                    + " set api.iamAuth to true in cdk.json");
+        }
+        String rule = "a non-empty list of IAM ARNs like arn:aws:iam::123456789012:role/ci (or left out for this"
+                + " account's principals)";
+        List<String> principals = api.strings("iamPrincipals", rule);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < principals.size(); i++) {
+            String arn = principals.get(i);
+            if (!IAM_PRINCIPAL.matcher(arn).matches()) {
+                throw new ConfigException(api.pathOf("iamPrincipals") + "[" + i + "] must be the ARN of an account"
+                        + " root, a role or a user, like arn:aws:iam::123456789012:role/ci (got '" + arn + "'): "
+                        + Settings.FIX);
+            }
+            if (!seen.add(arn)) {
+                throw new ConfigException(api.pathOf("iamPrincipals") + "[" + i + "] repeats '" + arn + "': list each"
+                        + " principal once in cdk.json");
+            }
+        }
+        return new IamAuth(true, principals);
     }
 
     private static int between(Settings settings, String key, int min, int max, String unit) {

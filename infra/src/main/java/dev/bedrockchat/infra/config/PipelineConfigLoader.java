@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * context.pipeline            true: synthesize the pipeline stack instead of one environment (-c pipeline=true)
  * context.pipelineSettings    the pipeline: account, region, connectionArn, repository, branch, stages, alarmEmail,
  *                             logRetentionDays
- * context.environments.NAME   the environments the stages deploy (see EnvironmentConfigLoader)
+ * context.environments.NAME   the environments the stages deploy (see EnvironmentConfigLoader), with
+ *                             context.inferenceProfileRegions and context.modelPrices as for one environment
  * </pre>
  *
  * The settings are not under {@code context.pipeline}: the CLI's {@code -c pipeline=true} replaces a context value of
@@ -77,7 +78,8 @@ public final class PipelineConfigLoader {
         return load(
                 context.apply(SETTINGS_KEY),
                 context.apply(EnvironmentConfigLoader.ENVIRONMENTS_KEY),
-                context.apply(EnvironmentConfigLoader.PROFILE_REGIONS_KEY));
+                context.apply(EnvironmentConfigLoader.PROFILE_REGIONS_KEY),
+                context.apply(EnvironmentConfigLoader.MODEL_PRICES_KEY));
     }
 
     /**
@@ -86,8 +88,9 @@ public final class PipelineConfigLoader {
      * @param settings       the value of {@code context.pipelineSettings}
      * @param environments   the value of {@code context.environments}
      * @param profileRegions the value of {@code context.inferenceProfileRegions}
+     * @param modelPrices    the value of {@code context.modelPrices}
      */
-    public static PipelineConfig load(Object settings, Object environments, Object profileRegions) {
+    public static PipelineConfig load(Object settings, Object environments, Object profileRegions, Object modelPrices) {
         if (settings == null) {
             throw new ConfigException("context." + SETTINGS_KEY + " is missing: -c " + PIPELINE_KEY + "=true needs"
                     + " the pipeline's "
@@ -115,7 +118,7 @@ public final class PipelineConfigLoader {
         if (!BRANCH.matcher(branch).matches() || branch.contains("..")) {
             throw pipeline.invalid("branch", branchRule, branch);
         }
-        List<EnvironmentConfig> stages = stages(pipeline, environments, profileRegions);
+        List<EnvironmentConfig> stages = stages(pipeline, environments, profileRegions, modelPrices);
         String email = pipeline.string("alarmEmail", "an e-mail address for failed pipeline executions");
         if (!EnvironmentConfigLoader.EMAIL.matcher(email).matches()) {
             throw pipeline.invalid("alarmEmail", "one e-mail address like ops@example.com", email);
@@ -146,7 +149,8 @@ public final class PipelineConfigLoader {
      * ({@code environments.NAME.account}) or the stage's ({@code {"env": NAME, "account": ID}}), not both differing; an
      * environment that asks for an approval must be one of them.
      */
-    private static List<EnvironmentConfig> stages(Settings pipeline, Object environments, Object profileRegions) {
+    private static List<EnvironmentConfig> stages(
+            Settings pipeline, Object environments, Object profileRegions, Object modelPrices) {
         List<String> known = EnvironmentConfigLoader.environmentNames(environments);
         List<Object> entries = pipeline.list(
                 "stages",
@@ -169,7 +173,7 @@ public final class PipelineConfigLoader {
                         + " once; list it once in cdk.json");
             }
             names.add(name);
-            EnvironmentConfig stage = EnvironmentConfigLoader.load(name, environments, profileRegions);
+            EnvironmentConfig stage = EnvironmentConfigLoader.load(name, environments, profileRegions, modelPrices);
             Optional<String> own = stage.account();
             if (own.isPresent() && entry.account().isPresent() && !own.equals(entry.account())) {
                 throw new ConfigException(path + ".account " + entry.account().get() + " contradicts environments."

@@ -160,6 +160,22 @@ final class Settings {
         return List.copyOf(result);
     }
 
+    /** A list of JSON objects (possibly empty), each read with its index in the path: {@code a.key[0].x}. */
+    List<Settings> objects(String key, String requirement) {
+        Object value = values.get(key);
+        if (value == null) {
+            throw missing(key, requirement);
+        }
+        if (!(value instanceof List<?> list)) {
+            throw invalid(key, requirement, value);
+        }
+        List<Settings> result = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            result.add(of(pathOf(key) + "[" + i + "]", list.get(i)));
+        }
+        return List.copyOf(result);
+    }
+
     ConfigException missing(String key, String requirement) {
         return new ConfigException(pathOf(key) + " is missing: set it to " + requirement + " in cdk.json");
     }
@@ -176,7 +192,9 @@ final class Settings {
             return "'" + text + "'";
         }
         if (value instanceof Number number) {
-            return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+            return Double.isFinite(number.doubleValue())
+                    ? new BigDecimal(number.toString()).stripTrailingZeros().toPlainString()
+                    : number.toString();
         }
         if (value instanceof Map<?, ?>) {
             return "an object";

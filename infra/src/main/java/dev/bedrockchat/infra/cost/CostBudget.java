@@ -1,5 +1,6 @@
 package dev.bedrockchat.infra.cost;
 
+import dev.bedrockchat.infra.config.EnvironmentConfig.BudgetAlert;
 import java.math.BigDecimal;
 import java.util.List;
 import software.amazon.awscdk.services.budgets.CfnBudget;
@@ -11,26 +12,32 @@ import software.amazon.awscdk.services.budgets.CfnBudget.SubscriberProperty;
 import software.constructs.Construct;
 
 /**
- * A monthly AWS Budgets cost budget in US dollars that e-mails when actual spend passes
- * {@value #ACTUAL_ALERT_PERCENT}% and when forecast spend passes {@value #FORECAST_ALERT_PERCENT}% of it.
+ * A monthly AWS Budgets cost budget in US dollars that e-mails when actual or forecast spend passes the configured
+ * shares of it (by default 80 % of actual and 100 % of forecast spend).
  *
  * <p>A budget without filters tracks the whole account: deploy each environment to its own account (the usual
  * dev → staging → prod set-up) to read it as the environment's cost.
  */
 public final class CostBudget extends Construct {
-    public static final int ACTUAL_ALERT_PERCENT = 80;
-    public static final int FORECAST_ALERT_PERCENT = 100;
-
     /**
      * @param name      the budget's name
      * @param amountUsd the monthly limit in US dollars
      * @param email     who is told
+     * @param alerts    when: each alert's spend type and share of the limit
      */
-    public record Props(String name, BigDecimal amountUsd, String email) {}
+    public record Props(String name, BigDecimal amountUsd, String email, List<BudgetAlert> alerts) {
+        public Props {
+            alerts = List.copyOf(alerts);
+        }
+    }
+
+    private final CfnBudget budget;
+    private final String name;
 
     public CostBudget(Construct scope, String id, Props props) {
         super(scope, id);
-        CfnBudget.Builder.create(this, "Budget")
+        name = props.name();
+        CfnBudget.Builder builder = CfnBudget.Builder.create(this, "Budget")
                 .budget(BudgetDataProperty.builder()
                         .budgetName(props.name())
                         .budgetType("COST")
@@ -39,19 +46,21 @@ public final class CostBudget extends Construct {
                                 .amount(props.amountUsd())
                                 .unit("USD")
                                 .build())
-                        .build())
-                .notificationsWithSubscribers(List.of(
-                        notification("ACTUAL", ACTUAL_ALERT_PERCENT, props.email()),
-                        notification("FORECASTED", FORECAST_ALERT_PERCENT, props.email())))
-                .build();
+                        .build());
+        if (!props.alerts().isEmpty()) {
+            builder.notificationsWithSubscribers(props.alerts().stream()
+                    .map(alert -> notification(alert, props.email()))
+                    .toList());
+        }
+        budget = builder.build();
     }
 
-    private static NotificationWithSubscribersProperty notification(String type, int percent, String email) {
+    private static NotificationWithSubscribersProperty notification(BudgetAlert alert, String email) {
         return NotificationWithSubscribersProperty.builder()
                 .notification(NotificationProperty.builder()
-                        .notificationType(type)
+                        .notificationType(alert.type().name())
                         .comparisonOperator("GREATER_THAN")
-                        .threshold(percent)
+                        .threshold(alert.percent())
                         .thresholdType("PERCENTAGE")
                         .build())
                 .subscribers(List.of(SubscriberProperty.builder()
@@ -59,5 +68,15 @@ public final class CostBudget extends Construct {
                         .address(email)
                         .build()))
                 .build();
+    }
+
+    /** The budget resource, which a budget action must be created after. */
+    public CfnBudget budget() {
+        return budget;
+    }
+
+    /** The budget's name, by which a budget action names it. */
+    public String name() {
+        return name;
     }
 }

@@ -4,8 +4,11 @@ import dev.bedrockchat.infra.DeploymentArtifacts;
 import dev.bedrockchat.infra.auth.AuthConfigDocument;
 import dev.bedrockchat.infra.auth.SignInPool;
 import dev.bedrockchat.infra.bedrock.BedrockModelAccess;
+import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.config.EnvironmentConfig.AuthMode;
 import dev.bedrockchat.infra.config.EnvironmentConfig.FunctionSettings;
+import dev.bedrockchat.infra.config.EnvironmentConfig.ModelPrices;
+import dev.bedrockchat.infra.config.EnvironmentConfig.Quota;
 import dev.bedrockchat.infra.config.ServiceLimits;
 import dev.bedrockchat.infra.logs.Retention;
 import dev.bedrockchat.infra.nag.Acknowledge;
@@ -14,6 +17,7 @@ import dev.bedrockchat.infra.storage.ArtifactStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +50,8 @@ import software.constructs.Construct;
  * package.
  *
  * <p>The role can do exactly this: invoke the allowed Bedrock models, read and write objects under
- * {@code conversations/} and {@code artifacts/} of the artifact bucket and list it, read its own secrets (the origin
+ * {@code conversations/}, {@code artifacts/}, {@code usage/} and {@code keys/} of the artifact bucket (and tag the usage
+ * counters) and list it, read its own secrets (the origin
  * secret, and the shared token in token mode), write to its own log group, manage its network interfaces in the VPC
  * and send traces. It has a fixed name ({@link #roleName}), so that other
  * stacks (such as a budget action in the cost stack) can name it without a reference to the backend stack.
@@ -87,6 +92,10 @@ public final class ChatFunction extends Construct {
      * @param storage         the bucket of conversations and artifacts
      * @param bedrock         the Bedrock resources the function may invoke
      * @param access          how callers are told apart, and the secrets the function reads
+     * @param prices          the prices of the allowed models, for the cost of each answer
+     * @param quota           each person's daily limits
+     * @param apiIamAuth      whether API Gateway authorizes {@code /v1} with IAM (the function then takes the
+     *                        caller's ARN as the principal and needs no origin secret from those calls)
      */
     public record Props(
             String environmentName,
@@ -99,9 +108,15 @@ public final class ChatFunction extends Construct {
             Network network,
             ArtifactStorage storage,
             BedrockModelAccess bedrock,
-            Access access) {
+            Access access,
+            ModelPrices prices,
+            Quota quota,
+            boolean apiIamAuth) {
         public Props {
             allowedModelIds = List.copyOf(allowedModelIds);
+            if (!prices.byModel().keySet().equals(new LinkedHashSet<>(allowedModelIds))) {
+                throw new IllegalArgumentException("the prices must be those of the allowed models");
+            }
         }
     }
 
@@ -193,6 +208,8 @@ public final class ChatFunction extends Construct {
                 .build();
         acknowledgeRoleFindings(role, bucket);
 
+        Map<String, String> environment = environment(props, bucket);
+        EnvironmentSize.check(environment);
         Network network = props.network();
         Function.Builder builder = Function.Builder.create(this, "Function")
                 .description("Bedrock chat (" + props.environmentName() + ")")
@@ -208,7 +225,7 @@ public final class ChatFunction extends Construct {
                 .vpc(network.vpc())
                 .vpcSubnets(network.functionSubnets())
                 .securityGroups(List.of(network.functionSecurityGroup()))
-                .environment(environment(props, bucket));
+                .environment(environment);
         settings.reservedConcurrency().ifPresent(builder::reservedConcurrentExecutions);
         if (settings.snapStart()) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
@@ -269,6 +286,12 @@ public final class ChatFunction extends Construct {
         env.put("ENVIRONMENT_NAME", props.environmentName());
         env.put("BEDROCK_MODEL_ID", props.defaultModelId());
         env.put("ALLOWED_MODEL_IDS", String.join(",", props.allowedModelIds()));
+        env.put("MODEL_PRICES", props.prices().json());
+        env.put("MODEL_PRICES_TAKEN_ON", props.prices().takenOn());
+        props.quota()
+                .dailyTokensPerUser()
+                .ifPresent(tokens -> env.put("USER_DAILY_TOKEN_QUOTA", Integer.toString(tokens)));
+        props.quota().dailyUsdPerUser().ifPresent(usd -> env.put("USER_DAILY_USD_QUOTA", EnvironmentConfig.plain(usd)));
         env.put("ARTIFACT_BUCKET", bucket.getBucketName());
         if (!settings.systemPrompt().isEmpty()) {
             env.put("SYSTEM_PROMPT", settings.systemPrompt());
@@ -293,6 +316,9 @@ public final class ChatFunction extends Construct {
             env.put("OIDC_SCOPES", String.join(" ", SignInPool.SCOPES));
         });
         env.put("ORIGIN_VERIFY_SECRET_ARN", access.originVerifySecret().getSecretArn());
+        if (props.apiIamAuth()) {
+            env.put("API_IAM_AUTH", "true");
+        }
         if (settings.streaming()) {
             env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
             env.put("AWS_LWA_INVOKE_MODE", "response_stream");

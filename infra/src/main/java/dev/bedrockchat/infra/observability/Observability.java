@@ -30,8 +30,11 @@ import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
 /**
- * The {@code chat-<env>} dashboard (function, API, and Bedrock per allowed model) and the alarms that e-mail the
- * operators through an encrypted SNS topic.
+ * The {@code chat-<env>} dashboard and the alarms that e-mail the operators through an encrypted SNS topic.
+ *
+ * <p>The dashboard shows, first, what the function reports of each chat request ({@link ChatMetrics}): the estimated
+ * spend today and this month, tokens, requests, errors by code, time to first token and quota rejections; then the
+ * function, the API and Bedrock's own metrics per allowed model.
  */
 public final class Observability extends Construct {
     /** The Bedrock runtime metrics shown per model, as CloudWatch names them in namespace AWS/Bedrock. */
@@ -62,6 +65,7 @@ public final class Observability extends Construct {
      * @param keyRemovalPolicy    what happens to the alarm topic's key when the stack is deleted
      * @param function            the chat function
      * @param api                 the chat API
+     * @param pricesTakenOn       the day of the prices the function estimates spend with, shown on the dashboard
      */
     public record Props(
             String environmentName,
@@ -70,7 +74,8 @@ public final class Observability extends Construct {
             int requestLimitSeconds,
             RemovalPolicy keyRemovalPolicy,
             Function function,
-            RestApi api) {
+            RestApi api,
+            String pricesTakenOn) {
         public Props {
             allowedModelIds = List.copyOf(allowedModelIds);
         }
@@ -144,6 +149,13 @@ public final class Observability extends Construct {
                 latencyThresholdMs,
                 "p99 API latency reached " + Math.round(LATENCY_ALARM_SHARE_OF_TIMEOUT * 100)
                         + "% of the integration timeout: answers are about to be cut off");
+        ChatMetrics chat = new ChatMetrics(name, models);
+        alarm(
+                "InternalErrors",
+                chat.internalErrors(),
+                1,
+                "The function answered 500 InternalError at least once in 5 minutes (its own failure, not the"
+                        + " model's): see its request lines with errorCode InternalError");
 
         List<IWidget> graphs = new ArrayList<>();
         graphs.add(
@@ -173,6 +185,19 @@ public final class Observability extends Construct {
                 .width(WIDTH)
                 .height(3)
                 .build()));
+        rows.add(List.of(TextWidget.Builder.create()
+                .markdown("## Cost and usage\nEstimated by the function from each answer's tokens and the prices of "
+                        + props.pricesTakenOn() + " (cdk.json, modelPrices), namespace "
+                        + ChatMetrics.namespace(name)
+                        + "; days and months in UTC, to the hour. The bill itself is AWS Budgets' (the Cost stack).")
+                .width(WIDTH)
+                .height(2)
+                .build()));
+        rows.add(List.of(chat.spendToday(WIDTH / 2), chat.spendThisMonth(WIDTH / 2)));
+        List<IWidget> usage = chat.usageGraphs(WIDTH / 2);
+        for (int i = 0; i < usage.size(); i += 2) {
+            rows.add(usage.subList(i, Math.min(i + 2, usage.size())));
+        }
         for (int i = 0; i < graphs.size(); i += 2) {
             rows.add(graphs.subList(i, Math.min(i + 2, graphs.size())));
         }
@@ -200,7 +225,7 @@ public final class Observability extends Construct {
                 .toArray(IMetric[]::new);
     }
 
-    private void alarm(String id, Metric metric, double threshold, String description) {
+    private void alarm(String id, IMetric metric, double threshold, String description) {
         Alarm alarm = Alarm.Builder.create(this, id)
                 .alarmDescription(description)
                 .metric(metric)

@@ -113,7 +113,10 @@ public final class BackendStack extends Stack {
                         network,
                         storage,
                         bedrock,
-                        access));
+                        access,
+                        config.prices(),
+                        config.quota(),
+                        config.iamAuth().enabled()));
         if (settings.warmUp()) {
             new WarmUpSchedule(this, "WarmUp", new WarmUpSchedule.Props(config.deploymentName(), function.alias()));
         }
@@ -133,7 +136,8 @@ public final class BackendStack extends Stack {
                         function.alias(),
                         auth.mode(),
                         signIn.map(SignInPool::userPool),
-                        config.waf().enabled()));
+                        config.waf().enabled(),
+                        config.iamAuth()));
         Observability observability = new Observability(
                 this,
                 "Observability",
@@ -144,13 +148,18 @@ public final class BackendStack extends Stack {
                         ServiceLimits.requestLimitSeconds(settings.streaming(), settings.timeoutSeconds()),
                         retention.removalPolicy(),
                         function.function(),
-                        api.restApi()));
+                        api.restApi(),
+                        config.prices().takenOn()));
         if (config.cloudTrail()) {
             new AuditTrail(this, "AuditTrail", new AuditTrail.Props(retention));
         }
 
         CfnOutput.Builder.create(this, "ApiUrl")
-                .description("The API stage (the page calls it through CloudFront under /api/)")
+                .description(
+                        config.iamAuth().enabled()
+                                ? "The API stage: the page calls it through CloudFront under /api/; programs sign /v1 calls"
+                                        + " (SigV4, execute-api) for this address, <ApiUrl>v1/chat/completions"
+                                : "The API stage (the page calls it through CloudFront under /api/, programs under /v1/)")
                 .value(api.restApi().getUrl())
                 .build();
         CfnOutput.Builder.create(this, "ArtifactBucketName")

@@ -55,7 +55,10 @@ import software.constructs.Construct;
  *       ({@link AuthConfigObject}), never cached;</li>
  *   <li>{@code /api/*}: the REST API stage, never cached, every viewer header but Host forwarded, all methods, and the
  *       origin header {@value #ORIGIN_VERIFY_HEADER} with the origin secret, which the function requires of every
- *       request but the health check: CloudFront is the only way in.</li>
+ *       request but the health check: CloudFront is the only way in;</li>
+ *   <li>{@code /v1/*}: the OpenAI-compatible API for programs, the same way to the same origin. With caching disabled,
+ *       an origin request policy of all viewer headers forwards {@code Authorization} too (an origin request policy
+ *       that names it is refused), so the programs' bearer keys reach the function.</li>
  * </ul>
  * Every response carries the strict {@link SecurityHeaders}. Viewers use HTTPS (HTTP/2 and HTTP/3); the distribution
  * writes standard logs to a log bucket, and is guarded by an AWS WAF web ACL when one is given.
@@ -72,6 +75,8 @@ public final class WebDistribution extends Construct {
             Duration.seconds(ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS);
 
     public static final String API_PATH_PATTERN = "/api/*";
+    /** The OpenAI-compatible API, to the same origin as {@link #API_PATH_PATTERN}. */
+    public static final String V1_PATH_PATTERN = "/v1/*";
     /** Served from the site bucket: more specific than {@link #API_PATH_PATTERN}, so CloudFront matches it first. */
     public static final String AUTH_CONFIG_PATH = "/api/auth/config";
     /** The key of {@link #AUTH_CONFIG_PATH} in the site bucket. */
@@ -173,7 +178,8 @@ public final class WebDistribution extends Construct {
                         .compress(true)
                         .build())
                 // In this order: CloudFront takes the first pattern that matches.
-                .additionalBehaviors(Ordered.map(AUTH_CONFIG_PATH, authConfig, API_PATH_PATTERN, api))
+                .additionalBehaviors(
+                        Ordered.map(AUTH_CONFIG_PATH, authConfig, API_PATH_PATTERN, api, V1_PATH_PATTERN, api))
                 .httpVersion(HttpVersion.HTTP2_AND_3)
                 .minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)
                 .priceClass(PriceClass.PRICE_CLASS_100)

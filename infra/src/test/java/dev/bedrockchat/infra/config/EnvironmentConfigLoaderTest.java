@@ -28,7 +28,7 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> environments = environments();
         breakIt.accept(env(environments, "prod"));
 
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("prod", environments, profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(expectedMessage)
                 .satisfies(problem -> assertThat(problem.getMessage()).doesNotContain("\n"))
@@ -86,9 +86,9 @@ class EnvironmentConfigLoaderTest {
                         "unknown setting",
                         set("budgetUSD", 5),
                         "environments.prod.budgetUSD is not a known setting (known: account, alarmEmail, api,"
-                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budgetUsd,"
-                                + " cloudTrail, customDomain, function, logRetentionDays, models, production, region,"
-                                + " retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
+                                + " apiGatewayAccountRole, approval, artifacts, auth, availabilityZones, budget,"
+                                + " budgetUsd, cloudTrail, customDomain, function, logRetentionDays, models, production,"
+                                + " quota, region, retainDataOnDelete, smokeChat, waf): fix it in cdk.json"),
                 arguments(
                         "approval",
                         set("approval", "yes"),
@@ -530,7 +530,374 @@ class EnvironmentConfigLoaderTest {
                         "waf unknown setting",
                         in("waf", set("rateLimit", 100)),
                         "environments.prod.waf.rateLimit is not a known setting (known: enabled,"
-                                + " rateLimitPer5Minutes): fix it in cdk.json"));
+                                + " rateLimitPer5Minutes): fix it in cdk.json"),
+                arguments(
+                        "allowed model without a price",
+                        in("models", set("allowed", List.of("us.amazon.nova-lite-v1:0", "amazon.titan-text-lite-v1"))),
+                        "environments.prod.models.allowed[1] 'amazon.titan-text-lite-v1' has no price in"
+                                + " context.modelPrices.models (no entry for 'amazon.titan-text-lite-v1'): add its"
+                                + " on-demand prices per 1,000 tokens (inputPer1k, outputPer1k) there in cdk.json"),
+                arguments(
+                        "allowed profile without a price of its own or of its model",
+                        in(
+                                "models",
+                                set(
+                                        "allowed",
+                                        List.of("us.amazon.nova-lite-v1:0", "us.meta.llama3-3-70b-instruct-v1:0"))),
+                        "environments.prod.models.allowed[1] 'us.meta.llama3-3-70b-instruct-v1:0' has no price in"
+                                + " context.modelPrices.models (no entry for 'us.meta.llama3-3-70b-instruct-v1:0' or"
+                                + " its model 'meta.llama3-3-70b-instruct-v1:0'): add its on-demand prices per 1,000"
+                                + " tokens (inputPer1k, outputPer1k) there in cdk.json"),
+                arguments(
+                        "quota not an object",
+                        set("quota", 1000),
+                        "environments.prod.quota must be a JSON object of settings (got 1000): fix it in cdk.json"),
+                arguments(
+                        "quota unknown setting",
+                        in("quota", set("dailyTokens", 1000)),
+                        "environments.prod.quota.dailyTokens is not a known setting (known: dailyTokensPerUser,"
+                                + " dailyUsdPerUser): fix it in cdk.json"),
+                arguments(
+                        "quota of no tokens",
+                        in("quota", set("dailyTokensPerUser", 0)),
+                        "environments.prod.quota.dailyTokensPerUser must be a whole number from 1 to 1000000000"
+                                + " tokens a person may use per day (or left out for no limit) (got 0): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "quota of fractional tokens",
+                        in("quota", set("dailyTokensPerUser", 1000.5)),
+                        "environments.prod.quota.dailyTokensPerUser must be a whole number from 1 to 1000000000"
+                                + " tokens a person may use per day (or left out for no limit) (got 1000.5): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "quota of no dollars",
+                        in("quota", set("dailyUsdPerUser", 0)),
+                        "environments.prod.quota.dailyUsdPerUser must be a positive number of US dollars a person"
+                                + " may spend per day (or left out for no limit) (got 0): fix it in cdk.json"),
+                arguments(
+                        "quota in text",
+                        in("quota", set("dailyUsdPerUser", "$5")),
+                        "environments.prod.quota.dailyUsdPerUser must be a positive number of US dollars a person"
+                                + " may spend per day (or left out for no limit) (got '$5'): fix it in cdk.json"),
+                arguments(
+                        "budget unknown setting",
+                        in("budget", set("threshold", 90)),
+                        "environments.prod.budget.threshold is not a known setting (known: actionPercent, alerts,"
+                                + " approval): fix it in cdk.json"),
+                arguments(
+                        "budget alerts not a list",
+                        in("budget", set("alerts", Map.of("type", "ACTUAL", "percent", 80))),
+                        "environments.prod.budget.alerts must be a list of alerts like [{\"type\": \"ACTUAL\","
+                                + " \"percent\": 80}] (or [] for none) (got an object): fix it in cdk.json"),
+                arguments(
+                        "budget alert of an unknown type",
+                        in("budget", set("alerts", List.of(Map.of("type", "actual", "percent", 80)))),
+                        "environments.prod.budget.alerts[0].type must be ACTUAL or FORECASTED (got 'actual'): fix"
+                                + " it in cdk.json"),
+                arguments(
+                        "budget alert without a percent",
+                        in("budget", set("alerts", List.of(Map.of("type", "ACTUAL")))),
+                        "environments.prod.budget.alerts[0].percent is missing: set it to a share of budgetUsd in"
+                                + " percent, more than 0 and at most 1000 in cdk.json"),
+                arguments(
+                        "budget alert at 0 %",
+                        in("budget", set("alerts", List.of(Map.of("type", "FORECASTED", "percent", 0)))),
+                        "environments.prod.budget.alerts[0].percent must be a share of budgetUsd in percent, more"
+                                + " than 0 and at most 1000 (got 0): fix it in cdk.json"),
+                arguments(
+                        "budget alert with an unknown setting",
+                        in("budget", set("alerts", List.of(Map.of("type", "ACTUAL", "percent", 50, "email", "x")))),
+                        "environments.prod.budget.alerts[0].email is not a known setting (known: percent, type): fix"
+                                + " it in cdk.json"),
+                arguments(
+                        "budget alert repeated",
+                        in(
+                                "budget",
+                                set(
+                                        "alerts",
+                                        List.of(
+                                                Map.of("type", "ACTUAL", "percent", 50),
+                                                Map.of("type", "ACTUAL", "percent", 50.0)))),
+                        "environments.prod.budget.alerts[1] repeats the ACTUAL alert at 50 %: list each alert once in"
+                                + " cdk.json"),
+                arguments(
+                        "more budget alerts than AWS Budgets allows",
+                        in(
+                                "budget",
+                                set(
+                                        "alerts",
+                                        List.of(
+                                                Map.of("type", "ACTUAL", "percent", 10),
+                                                Map.of("type", "ACTUAL", "percent", 20),
+                                                Map.of("type", "ACTUAL", "percent", 30),
+                                                Map.of("type", "ACTUAL", "percent", 40),
+                                                Map.of("type", "ACTUAL", "percent", 50),
+                                                Map.of("type", "ACTUAL", "percent", 60)))),
+                        "environments.prod.budget.alerts has 6 alerts, AWS Budgets allows 5 per budget: remove some"
+                                + " in cdk.json"),
+                arguments(
+                        "budget guard beyond 1000 %",
+                        in("budget", set("actionPercent", 1001)),
+                        "environments.prod.budget.actionPercent must be a share of budgetUsd in percent, more than 0"
+                                + " and at most 1000 (got 1001): fix it in cdk.json"),
+                arguments(
+                        "budget approval",
+                        in("budget", set("approval", "AUTOMATIC")),
+                        "environments.prod.budget.approval must be automatic (the guard applies itself) or manual (an"
+                                + " operator approves it) (got 'AUTOMATIC'): fix it in cdk.json"),
+                arguments(
+                        "iam auth flag",
+                        in("api", set("iamAuth", "yes")),
+                        "environments.prod.api.iamAuth must be true (/v1 takes AWS Signature Version 4 through API"
+                                + " Gateway's IAM authorization) or false (got 'yes'): fix it in cdk.json"),
+                arguments(
+                        "iam principals without iam auth",
+                        in("api", set("iamPrincipals", List.of("arn:aws:iam::123456789012:role/ci"))),
+                        "environments.prod.api.iamPrincipals applies only with api.iamAuth true: remove it or set"
+                                + " api.iamAuth to true in cdk.json"),
+                arguments(
+                        "iam principal that is no ARN",
+                        in("api", set("iamAuth", true).andThen(set("iamPrincipals", List.of("123456789012")))),
+                        "environments.prod.api.iamPrincipals[0] must be the ARN of an account root, a role or a user,"
+                                + " like arn:aws:iam::123456789012:role/ci (got '123456789012'): fix it in cdk.json"),
+                arguments(
+                        "iam principal that is a session",
+                        in(
+                                "api",
+                                set("iamAuth", true)
+                                        .andThen(set(
+                                                "iamPrincipals",
+                                                List.of(
+                                                        "arn:aws:iam::123456789012:role/ci",
+                                                        "arn:aws:sts::123456789012:assumed-role/ci/build-7")))),
+                        "environments.prod.api.iamPrincipals[1] must be the ARN of an account root, a role or a user,"
+                                + " like arn:aws:iam::123456789012:role/ci (got"
+                                + " 'arn:aws:sts::123456789012:assumed-role/ci/build-7'): fix it in cdk.json"),
+                arguments(
+                        "iam principal with a wildcard",
+                        in(
+                                "api",
+                                set("iamAuth", true)
+                                        .andThen(set("iamPrincipals", List.of("arn:aws:iam::123456789012:role/*")))),
+                        "environments.prod.api.iamPrincipals[0] must be the ARN of an account root, a role or a user,"
+                                + " like arn:aws:iam::123456789012:role/ci (got 'arn:aws:iam::123456789012:role/*'):"
+                                + " fix it in cdk.json"),
+                arguments(
+                        "iam principal repeated",
+                        in(
+                                "api",
+                                set("iamAuth", true)
+                                        .andThen(set(
+                                                "iamPrincipals",
+                                                List.of(
+                                                        "arn:aws:iam::123456789012:role/ci",
+                                                        "arn:aws:iam::123456789012:role/ci")))),
+                        "environments.prod.api.iamPrincipals[1] repeats 'arn:aws:iam::123456789012:role/ci': list each"
+                                + " principal once in cdk.json"),
+                arguments(
+                        "empty iam principals",
+                        in("api", set("iamAuth", true).andThen(set("iamPrincipals", List.of()))),
+                        "environments.prod.api.iamPrincipals must be a non-empty list of IAM ARNs like"
+                                + " arn:aws:iam::123456789012:role/ci (or left out for this account's principals) (got"
+                                + " an empty list): fix it in cdk.json"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badPrices")
+    void everyBadPriceIsNamedWithItsFixOnOneLine(
+            String setting, Consumer<Map<String, Object>> breakIt, String expectedMessage) {
+        Map<String, Object> prices = modelPrices();
+        breakIt.accept(prices);
+
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("prod", environments(), profileRegions(), prices))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(expectedMessage)
+                .satisfies(problem -> assertThat(problem.getMessage()).doesNotContain("\n"))
+                .satisfies(problem -> assertThat(problem.getStackTrace()).isEmpty());
+    }
+
+    static Stream<Arguments> badPrices() {
+        String lite = "us.amazon.nova-lite-v1:0";
+        return Stream.of(
+                arguments(
+                        "unknown setting",
+                        set("currency", "EUR"),
+                        "modelPrices.currency is not a known setting (known: models, source, takenOn): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "no date",
+                        remove("takenOn"),
+                        "modelPrices.takenOn is missing: set it to the day the prices were read, as YYYY-MM-DD in"
+                                + " cdk.json"),
+                arguments(
+                        "date in another format",
+                        set("takenOn", "01.12.2026"),
+                        "modelPrices.takenOn must be the day the prices were read, as YYYY-MM-DD (got '01.12.2026'):"
+                                + " fix it in cdk.json"),
+                arguments(
+                        "date that is no day",
+                        set("takenOn", "2026-02-30"),
+                        "modelPrices.takenOn must be the day the prices were read, as YYYY-MM-DD (got '2026-02-30'):"
+                                + " fix it in cdk.json"),
+                arguments(
+                        "no source",
+                        set("source", " "),
+                        "modelPrices.source must be where the prices come from: the price page's URL or a note (got"
+                                + " ' '): fix it in cdk.json"),
+                arguments(
+                        "no models",
+                        remove("models"),
+                        "modelPrices.models is missing: set it to a JSON object of settings in cdk.json"),
+                arguments(
+                        "a key that is no model id",
+                        in("models", set("Nova Lite", Map.of("inputPer1k", 0.1, "outputPer1k", 0.2))),
+                        "modelPrices.models.Nova Lite is not a Bedrock model id (like amazon.nova-lite-v1:0) or"
+                                + " inference profile id (like us.amazon.nova-lite-v1:0): fix it in cdk.json"),
+                arguments(
+                        "a price that is no object",
+                        in("models", set(lite, 0.00006)),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"] must be a JSON object of settings (got"
+                                + " 0.00006): fix it in cdk.json"),
+                arguments(
+                        "no output price",
+                        in("models", in(lite, remove("outputPer1k"))),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"].outputPer1k is missing: set it to a price in"
+                                + " US dollars per 1,000 tokens, 0 or more, like 0.00006 in cdk.json"),
+                arguments(
+                        "a negative price",
+                        in("models", in(lite, set("inputPer1k", -0.00006))),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"].inputPer1k must be a price in US dollars per"
+                                + " 1,000 tokens, 0 or more, like 0.00006 (got -0.00006): fix it in cdk.json"),
+                arguments(
+                        "a price in text",
+                        in("models", in(lite, set("cacheReadPer1k", "0.000015"))),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"].cacheReadPer1k must be a price in US dollars"
+                                + " per 1,000 tokens, 0 or more, like 0.00006 (got '0.000015'): fix it in cdk.json"),
+                arguments(
+                        "an infinite price",
+                        in("models", in(lite, set("cacheWritePer1k", Double.POSITIVE_INFINITY))),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"].cacheWritePer1k must be a price in US"
+                                + " dollars per 1,000 tokens, 0 or more, like 0.00006 (got Infinity): fix it in"
+                                + " cdk.json"),
+                arguments(
+                        "a price of an unknown kind",
+                        in("models", in(lite, set("batchInputPer1k", 0.00003))),
+                        "modelPrices.models[\"us.amazon.nova-lite-v1:0\"].batchInputPer1k is not a known setting"
+                                + " (known: cacheReadPer1k, cacheWritePer1k, inputPer1k, outputPer1k): fix it in"
+                                + " cdk.json"));
+    }
+
+    @Test
+    void withoutAPriceTableTheSynthSaysWhatToAdd() {
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("prod", environments(), profileRegions(), null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("context.modelPrices is missing: add {\"takenOn\": \"YYYY-MM-DD\", \"source\": \"<where"
+                        + " the prices come from>\", \"models\": {\"<model id>\": {\"inputPer1k\": <USD>,"
+                        + " \"outputPer1k\": <USD>}}} with the on-demand price of every allowed model to cdk.json");
+    }
+
+    @Test
+    void eachAllowedModelTakesItsOwnPriceElseItsFoundationModelsInTheOrderOfTheList() {
+        Map<String, Object> environments = environments();
+        child(env(environments, "prod"), "models")
+                .put(
+                        "allowed",
+                        List.of("eu.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0", "us.amazon.nova-lite-v1:0"));
+
+        EnvironmentConfig.ModelPrices prices = EnvironmentConfigLoader.load(
+                        "prod", environments, profileRegions(), modelPrices())
+                .prices();
+
+        assertThat(prices.takenOn()).isEqualTo("2026-12-01");
+        assertThat(prices.source()).isEqualTo("https://aws.amazon.com/bedrock/pricing/");
+        assertThat(prices.byModel().keySet())
+                .containsExactly("eu.amazon.nova-lite-v1:0", "us.amazon.nova-pro-v1:0", "us.amazon.nova-lite-v1:0");
+        // The profile's own entry wins over its foundation model's.
+        assertThat(prices.byModel().get("us.amazon.nova-lite-v1:0").inputPer1k())
+                .isEqualByComparingTo("0.00007");
+        assertThat(prices.byModel().get("eu.amazon.nova-lite-v1:0").inputPer1k())
+                .isEqualByComparingTo("0.00006");
+        assertThat(prices.byModel().get("us.amazon.nova-pro-v1:0"))
+                .isEqualTo(new EnvironmentConfig.ModelPrice(
+                        new BigDecimal("0.0008"),
+                        new BigDecimal("0.0032"),
+                        java.util.Optional.of(new BigDecimal("0.0002")),
+                        java.util.Optional.empty()));
+        assertThat(prices.json())
+                .isEqualTo("{\"eu.amazon.nova-lite-v1:0\":{\"inputPer1k\":0.00006,\"outputPer1k\":0.00024},"
+                        + "\"us.amazon.nova-pro-v1:0\":{\"inputPer1k\":0.0008,\"outputPer1k\":0.0032,"
+                        + "\"cacheReadPer1k\":0.0002},"
+                        + "\"us.amazon.nova-lite-v1:0\":{\"inputPer1k\":0.00007,\"outputPer1k\":0.00028,"
+                        + "\"cacheReadPer1k\":0.0000175,\"cacheWritePer1k\":0}}");
+    }
+
+    @Test
+    void quotaBudgetAndIamAuthHaveTheirDefaults() {
+        EnvironmentConfig dev = EnvironmentConfigLoader.load("dev", environments(), profileRegions(), modelPrices());
+
+        assertThat(dev.quota()).isEqualTo(EnvironmentConfig.Quota.NONE);
+        assertThat(dev.budget()).isEqualTo(EnvironmentConfig.Budget.DEFAULT);
+        assertThat(dev.budget().alerts())
+                .containsExactly(
+                        new EnvironmentConfig.BudgetAlert(EnvironmentConfig.SpendType.ACTUAL, BigDecimal.valueOf(80)),
+                        new EnvironmentConfig.BudgetAlert(
+                                EnvironmentConfig.SpendType.FORECASTED, BigDecimal.valueOf(100)));
+        assertThat(dev.budget().actionPercent()).isEqualByComparingTo("100");
+        assertThat(dev.budget().approval()).isEqualTo(EnvironmentConfig.Approval.AUTOMATIC);
+        assertThat(dev.iamAuth()).isEqualTo(EnvironmentConfig.IamAuth.DISABLED);
+    }
+
+    @Test
+    void readsQuotaBudgetAndIamAuth() {
+        Map<String, Object> environments = environments();
+        Map<String, Object> prod = env(environments, "prod");
+        prod.put("quota", Map.of("dailyTokensPerUser", 250000, "dailyUsdPerUser", 1.5));
+        prod.put(
+                "budget",
+                Map.of(
+                        "alerts",
+                        List.of(Map.of("type", "FORECASTED", "percent", 90), Map.of("type", "ACTUAL", "percent", 50.5)),
+                        "actionPercent",
+                        120,
+                        "approval",
+                        "manual"));
+        child(prod, "api").put("iamAuth", true);
+        child(prod, "api")
+                .put(
+                        "iamPrincipals",
+                        List.of(
+                                "arn:aws:iam::123456789012:role/ci",
+                                "arn:aws:iam::210987654321:root",
+                                "arn:aws:iam::123456789012:user/path/to/robot"));
+
+        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
+
+        assertThat(config.quota().dailyTokensPerUser()).hasValue(250000);
+        assertThat(config.quota().dailyUsdPerUser())
+                .hasValueSatisfying(usd -> assertThat(usd).isEqualByComparingTo("1.5"));
+        assertThat(config.budget().alerts())
+                .extracting(alert -> alert.type() + " " + EnvironmentConfig.plain(alert.percent()))
+                .containsExactly("FORECASTED 90", "ACTUAL 50.5");
+        assertThat(config.budget().actionPercent()).isEqualByComparingTo("120");
+        assertThat(config.budget().approval()).isEqualTo(EnvironmentConfig.Approval.MANUAL);
+        assertThat(config.iamAuth().enabled()).isTrue();
+        assertThat(config.iamAuth().principals())
+                .containsExactly(
+                        "arn:aws:iam::123456789012:role/ci",
+                        "arn:aws:iam::210987654321:root",
+                        "arn:aws:iam::123456789012:user/path/to/robot");
+
+        // No alerts at all is allowed: the guard still acts.
+        prod.put("budget", Map.of("alerts", List.of()));
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
+                        .budget()
+                        .alerts())
+                .isEmpty();
+        // IAM authorization for this account's principals alone.
+        child(prod, "api").remove("iamPrincipals");
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
+                        .iamAuth())
+                .isEqualTo(new EnvironmentConfig.IamAuth(true, List.of()));
     }
 
     private static Map<String, Object> oidcFederation() {
@@ -556,7 +923,7 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void readsTheSignInAndWafSettingsWithTheirDefaults() {
-        EnvironmentConfig prod = EnvironmentConfigLoader.load("prod", environments(), profileRegions());
+        EnvironmentConfig prod = EnvironmentConfigLoader.load("prod", environments(), profileRegions(), modelPrices());
 
         assertThat(prod.auth())
                 .isEqualTo(new EnvironmentConfig.Auth(
@@ -568,7 +935,7 @@ class EnvironmentConfigLoaderTest {
         assertThat(prod.domainPrefix("111122223333")).isEqualTo("chat-prod-111122223333");
         assertThat(prod.waf()).isEqualTo(new EnvironmentConfig.Waf(true, 2000));
 
-        EnvironmentConfig dev = EnvironmentConfigLoader.load("dev", environments(), profileRegions());
+        EnvironmentConfig dev = EnvironmentConfigLoader.load("dev", environments(), profileRegions(), modelPrices());
         assertThat(dev.auth()).isEqualTo(EnvironmentConfig.Auth.of(EnvironmentConfig.AuthMode.TOKEN));
         assertThat(dev.waf()).isEqualTo(EnvironmentConfig.Waf.DISABLED);
     }
@@ -582,7 +949,8 @@ class EnvironmentConfigLoaderTest {
         auth.put("domainPrefix", "chat-example");
         auth.put("federation", oidcFederation());
 
-        EnvironmentConfig.Auth oidc = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        EnvironmentConfig.Auth oidc = EnvironmentConfigLoader.load(
+                        "prod", environments, profileRegions(), modelPrices())
                 .auth();
         assertThat(oidc.selfSignUp()).isTrue();
         assertThat(oidc.mfa()).isEqualTo(EnvironmentConfig.Mfa.REQUIRED);
@@ -590,7 +958,7 @@ class EnvironmentConfigLoaderTest {
         assertThat(oidc.federation())
                 .contains(new EnvironmentConfig.OidcFederation(
                         "Corporate", "https://login.example.com/tenant", "chat-client-1", "chat/idp-client-secret"));
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .domainPrefix("111122223333"))
                 .isEqualTo("chat-example");
 
@@ -604,7 +972,8 @@ class EnvironmentConfigLoaderTest {
                         "Workforce",
                         "metadataUrl",
                         "https://idp.example.com/saml/metadata.xml"));
-        EnvironmentConfig.Auth saml = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        EnvironmentConfig.Auth saml = EnvironmentConfigLoader.load(
+                        "prod", environments, profileRegions(), modelPrices())
                 .auth();
         assertThat(saml.mfa()).isEqualTo(EnvironmentConfig.Mfa.OFF);
         assertThat(saml.federation())
@@ -616,14 +985,14 @@ class EnvironmentConfigLoaderTest {
     void noneIsAcceptedOutsideProduction() {
         Map<String, Object> environments = environments();
         child(env(environments, "dev"), "auth").put("mode", "none");
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .auth()
                         .mode())
                 .isEqualTo(EnvironmentConfig.AuthMode.NONE);
 
         env(environments, "prod").remove("production");
         child(env(environments, "prod"), "auth").put("mode", "none");
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .auth()
                         .mode())
                 .isEqualTo(EnvironmentConfig.AuthMode.NONE);
@@ -634,15 +1003,15 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> environments = environments();
         Map<String, Object> waf = child(env(environments, "prod"), "waf");
         waf.put("enabled", false);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .waf())
                 .isEqualTo(new EnvironmentConfig.Waf(false, 2000));
         waf.remove("rateLimitPer5Minutes");
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .waf())
                 .isEqualTo(EnvironmentConfig.Waf.DISABLED);
         env(environments, "prod").remove("waf");
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .waf())
                 .isEqualTo(EnvironmentConfig.Waf.DISABLED);
     }
@@ -654,13 +1023,13 @@ class EnvironmentConfigLoaderTest {
         demo.put("auth", new HashMap<>(Map.of("mode", "oidc")));
         environments.put("awsdemo", demo);
 
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("awsdemo", environments, profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("awsdemo", environments, profileRegions(), modelPrices()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("environments.awsdemo.auth.domainPrefix is needed: the default 'chat-awsdemo-<account>'"
                         + " contains 'aws', which Cognito refuses in a domain prefix: set auth.domainPrefix in"
                         + " cdk.json");
         child(demo, "auth").put("domainPrefix", "chat-demo-example");
-        assertThat(EnvironmentConfigLoader.load("awsdemo", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("awsdemo", environments, profileRegions(), modelPrices())
                         .domainPrefix("111122223333"))
                 .isEqualTo("chat-demo-example");
     }
@@ -673,7 +1042,10 @@ class EnvironmentConfigLoaderTest {
             configs.put(
                     name,
                     EnvironmentConfigLoader.load(
-                            name, context.get("environments"), context.get("inferenceProfileRegions")));
+                            name,
+                            context.get("environments"),
+                            context.get("inferenceProfileRegions"),
+                            context.get("modelPrices")));
         }
         assertThat(configs.get("dev").auth()).isEqualTo(EnvironmentConfig.Auth.of(EnvironmentConfig.AuthMode.TOKEN));
         assertThat(configs.get("dev").waf().enabled()).isFalse();
@@ -686,7 +1058,7 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void anUnknownEnvironmentListsTheKnownOnes() {
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("qa", environments(), profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("qa", environments(), profileRegions(), modelPrices()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("unknown environment 'qa' (-c env=qa): known environments are dev, staging, prod; pick"
                         + " one or add it under context.environments in cdk.json");
@@ -694,11 +1066,12 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void missingEnvironmentsAndProfileTablesAreNamed() {
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", null, profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", null, profileRegions(), modelPrices()))
                 .hasMessageStartingWith("context.environments is missing:");
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments(), null))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments(), null, modelPrices()))
                 .hasMessageStartingWith("context.inferenceProfileRegions is missing:");
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments(), Map.of("us", List.of("nowhere"))))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load(
+                        "dev", environments(), Map.of("us", List.of("nowhere")), modelPrices()))
                 .hasMessage("inferenceProfileRegions.us must be an AWS Region code like us-east-1 (got 'nowhere'):"
                         + " fix it in cdk.json");
     }
@@ -708,20 +1081,30 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> context = CdkJson.context();
         for (String name : CdkJson.environmentNames()) {
             EnvironmentConfig config = EnvironmentConfigLoader.load(
-                    name, context.get("environments"), context.get("inferenceProfileRegions"));
+                    name,
+                    context.get("environments"),
+                    context.get("inferenceProfileRegions"),
+                    context.get("modelPrices"));
             assertThat(config.name()).isEqualTo(name);
             assertThat(config.models().allowedModelIds())
                     .contains(config.models().defaultModelId());
             assertThat(config.budgetUsd()).isPositive();
             assertThat(config.api().burst())
                     .isGreaterThanOrEqualTo(config.api().ratePerSecond().intValue());
+            // Every allowed model has a price, in the order of the list.
+            assertThat(List.copyOf(config.prices().byModel().keySet()))
+                    .isEqualTo(config.models().allowedModelIds());
+            assertThat(config.prices().byModel().values())
+                    .allSatisfy(price -> assertThat(price.outputPer1k()).isGreaterThan(price.inputPer1k()));
+            assertThat(config.quota().dailyTokensPerUser()).isPresent();
+            assertThat(config.iamAuth().enabled()).isFalse();
         }
         assertThat(CdkJson.environmentNames()).containsExactly("dev", "staging", "prod");
     }
 
     @Test
     void readsEverySettingOfAGoodEnvironment() {
-        EnvironmentConfig prod = EnvironmentConfigLoader.load("prod", environments(), profileRegions());
+        EnvironmentConfig prod = EnvironmentConfigLoader.load("prod", environments(), profileRegions(), modelPrices());
 
         assertThat(prod.account()).contains("111122223333");
         assertThat(prod.region()).isEqualTo("us-east-1");
@@ -758,26 +1141,27 @@ class EnvironmentConfigLoaderTest {
     @Test
     void theWarmUpIsOnByDefaultOutsideProduction() {
         Map<String, Object> environments = environments();
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices()))
                 .satisfies(dev -> {
                     assertThat(dev.production()).isFalse();
                     assertThat(dev.function().warmUp()).isTrue();
                 });
 
         env(environments, "prod").remove("production");
-        EnvironmentConfig notProduction = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        EnvironmentConfig notProduction =
+                EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
         assertThat(notProduction.production()).isFalse();
         assertThat(notProduction.function().warmUp()).isTrue();
 
         child(env(environments, "dev"), "function").put("warmUp", false);
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .function()
                         .warmUp())
                 .isFalse();
 
         env(environments, "prod").put("production", true);
         child(env(environments, "prod"), "function").put("warmUp", true);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .function()
                         .warmUp())
                 .isTrue();
@@ -801,7 +1185,8 @@ class EnvironmentConfigLoaderTest {
         destinations.put("jp.anthropic.claude-haiku-4-5-20251001-v1:0", List.of("ap-northeast-1", "ap-northeast-3"));
         models.put("destinationRegions", destinations);
 
-        EnvironmentConfig.Models config = EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        EnvironmentConfig.Models config = EnvironmentConfigLoader.load(
+                        "prod", environments, profileRegions(), modelPrices())
                 .models();
 
         assertThat(config.destinationRegionsOf("us.anthropic.claude-haiku-4-5-20251001-v1:0", "us"))
@@ -817,7 +1202,10 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> context = CdkJson.context();
         for (String name : CdkJson.environmentNames()) {
             EnvironmentConfig config = EnvironmentConfigLoader.load(
-                    name, context.get("environments"), context.get("inferenceProfileRegions"));
+                    name,
+                    context.get("environments"),
+                    context.get("inferenceProfileRegions"),
+                    context.get("modelPrices"));
             assertThat(config.function().webAdapterLayerVersion())
                     .as(name)
                     .isEqualTo(EnvironmentConfigLoader.RECOMMENDED_WEB_ADAPTER_LAYER_VERSION)
@@ -841,7 +1229,10 @@ class EnvironmentConfigLoaderTest {
             accounts.put(
                     name,
                     EnvironmentConfigLoader.load(
-                                    name, context.get("environments"), context.get("inferenceProfileRegions"))
+                                    name,
+                                    context.get("environments"),
+                                    context.get("inferenceProfileRegions"),
+                                    context.get("modelPrices"))
                             .account());
         }
 
@@ -865,7 +1256,7 @@ class EnvironmentConfigLoaderTest {
         function.remove("webAdapterLayerVersion");
         function.put("modelTimeoutSeconds", 25);
 
-        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
 
         assertThat(config.account()).isEmpty();
         assertThat(config.availabilityZones()).containsExactly("us-east-1a", "us-east-1b");
@@ -876,7 +1267,8 @@ class EnvironmentConfigLoaderTest {
         prod.remove("production");
         prod.remove("apiGatewayAccountRole");
         prod.remove("cloudTrail");
-        EnvironmentConfig defaults = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        EnvironmentConfig defaults =
+                EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
         assertThat(defaults.production()).isFalse();
         assertThat(defaults.apiGatewayAccountRole()).isTrue();
         assertThat(defaults.cloudTrail()).isFalse();
@@ -891,14 +1283,14 @@ class EnvironmentConfigLoaderTest {
         function.put(
                 "modelTimeoutSeconds",
                 ServiceLimits.CLOUDFRONT_ORIGIN_READ_TIMEOUT_SECONDS - ServiceLimits.MODEL_TIMEOUT_MARGIN_SECONDS);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .function()
                         .modelTimeoutSeconds())
                 .isEqualTo(50);
 
         function.put("streaming", false);
         function.put("modelTimeoutSeconds", ServiceLimits.API_GATEWAY_BUFFERED_TIMEOUT_SECONDS - 1);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .function()
                         .modelTimeoutSeconds())
                 .isEqualTo(28);
@@ -924,7 +1316,7 @@ class EnvironmentConfigLoaderTest {
                                 "anthropic.claude-3-sonnet-20240229-v1:0:28k"));
         child(env(environments, "prod"), "models").put("default", "amazon.nova-micro-v1:0");
 
-        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
 
         assertThat(config.models().allowedModelIds()).hasSize(4);
     }
@@ -935,15 +1327,20 @@ class EnvironmentConfigLoaderTest {
         String arn = "arn:aws:acm:us-east-1:111122223333:certificate/0e1f2a3b-4c5d-6e7f-8a9b-0c1d2e3f4a5b";
         env(environments, "prod").put("customDomain", Map.of("name", "chat.example.com", "certificateArn", arn));
 
-        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions());
+        EnvironmentConfig config = EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices());
 
         assertThat(config.customDomain()).contains(new EnvironmentConfig.CustomDomain("chat.example.com", arn));
     }
 
     @Test
     void chosenWithTheEnvContextKeyAndDevByDefault() {
-        Map<String, Object> context =
-                new HashMap<>(Map.of("environments", environments(), "inferenceProfileRegions", profileRegions()));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices()));
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("dev");
         context.put("env", "staging");
         assertThat(EnvironmentConfigLoader.fromContext(context::get).name()).isEqualTo("staging");
@@ -952,10 +1349,10 @@ class EnvironmentConfigLoaderTest {
     @Test
     void productionAsksForAnApprovalByDefaultAndNoEnvironmentChatsInItsSmokeTest() {
         Map<String, Object> environments = environments();
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(true, false));
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(false, false));
 
@@ -963,10 +1360,10 @@ class EnvironmentConfigLoaderTest {
         env(environments, "dev").put("approval", true);
         env(environments, "dev").put("auth", Map.of("mode", "none"));
         env(environments, "dev").put("smokeChat", true);
-        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("prod", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(false, false));
-        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions())
+        assertThat(EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices())
                         .delivery())
                 .isEqualTo(new EnvironmentConfig.Delivery(true, true));
     }
@@ -978,7 +1375,7 @@ class EnvironmentConfigLoaderTest {
         env(environments, "dev").put("auth", Map.of("mode", mode));
         env(environments, "dev").put("smokeChat", true);
 
-        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions()))
+        assertThatThrownBy(() -> EnvironmentConfigLoader.load("dev", environments, profileRegions(), modelPrices()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("environments.dev.smokeChat is true, but auth.mode is '" + mode + "': the smoke test chats"
                         + " without signing in, which only auth.mode none lets through; set smokeChat to false in"
@@ -990,8 +1387,15 @@ class EnvironmentConfigLoaderTest {
         Map<String, Object> environments = environments();
         env(environments, "staging")
                 .put("auth", Map.of("mode", "oidc", "mfa", "required", "domainPrefix", "chat-example-staging"));
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "env",
+                "staging"));
         EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
         context.put("stage", "alice");
         EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
@@ -1014,6 +1418,8 @@ class EnvironmentConfigLoaderTest {
                 environments,
                 "inferenceProfileRegions",
                 profileRegions(),
+                "modelPrices",
+                modelPrices(),
                 "env",
                 "staging",
                 "stage",
@@ -1043,8 +1449,15 @@ class EnvironmentConfigLoaderTest {
                         "chat.example.com",
                         "certificateArn",
                         "arn:aws:acm:us-east-1:111122223333:certificate/0d2f3c4e-1a2b-4c5d-8e9f-0a1b2c3d4e5f"));
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments, "inferenceProfileRegions", profileRegions(), "env", "staging"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments,
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "env",
+                "staging"));
         EnvironmentConfig main = EnvironmentConfigLoader.fromContext(context::get);
         context.put("stage", "alice2");
         EnvironmentConfig copy = EnvironmentConfigLoader.fromContext(context::get);
@@ -1075,8 +1488,15 @@ class EnvironmentConfigLoaderTest {
     @ParameterizedTest(name = "-c stage={0}")
     @MethodSource("badCopyNames")
     void aPrivateCopyNeedsAShortLowercaseName(String name) {
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", name));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "stage",
+                name));
 
         assertThatThrownBy(() -> EnvironmentConfigLoader.fromContext(context::get))
                 .isInstanceOf(ConfigException.class)
@@ -1090,8 +1510,15 @@ class EnvironmentConfigLoaderTest {
 
     @Test
     void aPrivateCopyNameMayBeOneToTwelveCharacters() {
-        Map<String, Object> context = new HashMap<>(
-                Map.of("environments", environments(), "inferenceProfileRegions", profileRegions(), "stage", "a"));
+        Map<String, Object> context = new HashMap<>(Map.of(
+                "environments",
+                environments(),
+                "inferenceProfileRegions",
+                profileRegions(),
+                "modelPrices",
+                modelPrices(),
+                "stage",
+                "a"));
         assertThat(EnvironmentConfigLoader.fromContext(context::get).stackPrefix())
                 .isEqualTo("Chat-Dev-A");
         context.put("stage", "abcdefghijk1");
@@ -1106,6 +1533,8 @@ class EnvironmentConfigLoaderTest {
                 environments(),
                 "inferenceProfileRegions",
                 profileRegions(),
+                "modelPrices",
+                modelPrices(),
                 "env",
                 "prod",
                 "stage",
@@ -1192,6 +1621,41 @@ class EnvironmentConfigLoaderTest {
         return regions;
     }
 
+    /**
+     * A price table of the models these tests allow: most by their foundation model, one profile also by its own id
+     * (at other prices, to tell which entry was taken).
+     */
+    private static Map<String, Object> modelPrices() {
+        Map<String, Object> models = new java.util.LinkedHashMap<>();
+        models.put(
+                "us.amazon.nova-lite-v1:0",
+                new HashMap<>(Map.of(
+                        "inputPer1k",
+                        0.00007,
+                        "outputPer1k",
+                        0.00028,
+                        "cacheReadPer1k",
+                        0.0000175,
+                        "cacheWritePer1k",
+                        0)));
+        models.put("amazon.nova-lite-v1:0", new HashMap<>(Map.of("inputPer1k", 0.00006, "outputPer1k", 0.00024)));
+        models.put(
+                "amazon.nova-pro-v1:0",
+                new HashMap<>(Map.of("inputPer1k", 0.0008, "outputPer1k", 0.0032, "cacheReadPer1k", 0.0002)));
+        models.put("amazon.nova-micro-v1:0", new HashMap<>(Map.of("inputPer1k", 0.000035, "outputPer1k", 0.00014)));
+        models.put(
+                "anthropic.claude-haiku-4-5-20251001-v1:0",
+                new HashMap<>(Map.of("inputPer1k", 0.001, "outputPer1k", 0.005)));
+        models.put(
+                "anthropic.claude-3-sonnet-20240229-v1:0:28k",
+                new HashMap<>(Map.of("inputPer1k", 0.003, "outputPer1k", 0.015)));
+        Map<String, Object> table = new java.util.LinkedHashMap<>();
+        table.put("takenOn", "2026-12-01");
+        table.put("source", "https://aws.amazon.com/bedrock/pricing/");
+        table.put("models", models);
+        return table;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> env(Map<String, Object> environments, String name) {
         return (Map<String, Object>) environments.get(name);
@@ -1210,7 +1674,9 @@ class EnvironmentConfigLoaderTest {
         return settings -> settings.remove(key);
     }
 
+    /** Changes the object at {@code key}, an empty one when there is none yet. */
+    @SuppressWarnings("unchecked")
     private static Consumer<Map<String, Object>> in(String key, Consumer<Map<String, Object>> change) {
-        return settings -> change.accept(child(settings, key));
+        return settings -> change.accept((Map<String, Object>) settings.computeIfAbsent(key, none -> new HashMap<>()));
     }
 }

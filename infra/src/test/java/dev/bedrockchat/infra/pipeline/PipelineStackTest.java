@@ -540,6 +540,67 @@ class PipelineStackTest {
                         List.of("Chat-Prod-Backend", "Chat-Prod-Web", "Chat-Prod-Cost", "Chat-Prod-Waf")));
     }
 
+    /**
+     * The stages carry what cost control and the programmatic API add: the budget guard in the cost stack (its deny
+     * policy, the budget it watches and the stage account's function role it names), the prices and quotas in the
+     * function's environment, the InternalErrors alarm, {@code /v1} in the API and in CloudFront. The cost stack names
+     * the backend's role, so the stage deploys it after the backend, and the smoke test comes after both.
+     */
+    @Test
+    void eachStageCarriesTheBudgetGuardThePricesAndTheProgrammaticApiOfItsEnvironment() {
+        Template template = pipeline().template();
+        for (ChatStage stage : pipeline().stack().stages()) {
+            EnvironmentConfig environment = stage.config();
+            String account = environment.account().orElseThrow();
+            String prefix = environment.stackPrefix();
+            Template cost = Template.fromStack(stage.stacks().cost());
+            Template backend = Template.fromStack(stage.stacks().backend());
+            Template web = Template.fromStack(stage.stacks().web());
+
+            String policy = cost.getResourceId("AWS::IAM::ManagedPolicy");
+            cost.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("ManagedPolicyName", prefix + "-BudgetGuard"));
+            assertThat(properties(only(cost.findResources("AWS::Budgets::BudgetsAction"))))
+                    .as(prefix)
+                    .containsEntry("BudgetName", "chat-" + environment.name() + "-monthly")
+                    .containsEntry(
+                            "Definition",
+                            Map.of(
+                                    "IamActionDefinition",
+                                    Map.of(
+                                            "PolicyArn",
+                                            Map.of("Ref", policy),
+                                            "Roles",
+                                            List.of(prefix + "-Function"))));
+            assertThat(JSON.valueToTree(cost.findResources("AWS::IAM::Role")).toString())
+                    .contains("arn:aws:iam::" + account + ":role/" + prefix + "-Function");
+            backend.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", prefix + "-Function"));
+
+            Map<String, Object> function = properties(only(
+                    backend.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "java25")))));
+            assertThat(map(map(function.get("Environment")).get("Variables")))
+                    .as(prefix)
+                    .containsEntry("MODEL_PRICES", environment.prices().json())
+                    .containsEntry("MODEL_PRICES_TAKEN_ON", environment.prices().takenOn());
+            assertThat(backend.findResources("AWS::CloudWatch::Alarm").keySet())
+                    .anySatisfy(id -> assertThat(id).startsWith("ObservabilityInternalErrors"));
+            backend.hasResourceProperties("AWS::ApiGateway::Resource", Map.of("PathPart", "v1"));
+            Map<String, Object> distribution = map(properties(only(web.findResources("AWS::CloudFront::Distribution")))
+                    .get("DistributionConfig"));
+            assertThat(Cfn.list(distribution.get("CacheBehaviors")))
+                    .extracting(behaviour -> map(behaviour).get("PathPattern"))
+                    .containsExactly("/api/auth/config", "/api/*", "/v1/*");
+
+            Map<String, Map<String, Object>> actions = actions(template, environment.title());
+            int backendDeployed = runOrder(actions.get(prefix + "-Backend.Deploy"));
+            assertThat(runOrder(actions.get(prefix + "-Cost.Prepare")))
+                    .as(prefix)
+                    .isGreaterThan(backendDeployed);
+            assertThat(runOrder(actions.get(SmokeTest.ID)))
+                    .isGreaterThan(runOrder(actions.get(prefix + "-Cost.Deploy")))
+                    .isGreaterThan(runOrder(actions.get(prefix + "-Web.Deploy")));
+        }
+    }
+
     @Test
     void cdkNagFindsNothingUnacknowledgedInThePipelineOrItsStages() {
         assertNoFindings(pipeline());

@@ -73,7 +73,11 @@ class AccessModesTest {
         assertThat(contentSecurityPolicy(dev.web())).isEqualTo(SecurityHeaders.CONTENT_SECURITY_POLICY);
         assertThat(Acknowledgements.of(dev.stacks().backend(), "AwsSolutions-APIG4"))
                 .containsKey("Chat-Dev-Backend/Api/RestApi/Default/api/{proxy+}/ANY Annotation::AwsSolutions-APIG4")
-                .hasSize(3)
+                .hasEntrySatisfying(
+                        "Chat-Dev-Backend/Api/RestApi/Default/v1/{proxy+}/ANY Annotation::AwsSolutions-APIG4",
+                        reason ->
+                                assertThat(reason).startsWith("/v1 is for programs: the function requires the shared"))
+                .hasSize(4)
                 .hasEntrySatisfying(
                         "Chat-Dev-Backend/Api/RestApi/Default/api/{proxy+}/ANY Annotation::AwsSolutions-APIG4",
                         reason -> assertThat(reason).startsWith("auth.mode token: the function requires the shared"));

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig;
 import dev.bedrockchat.infra.function.ChatFunction;
+import dev.bedrockchat.infra.support.ApiMethods;
 import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.Synthesized;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ class BackendStackTest {
     }
 
     @Test
-    void theRoleReachesOnlyTwoPrefixesOfItsBucket() {
+    void theRoleReachesOnlyItsFourPrefixesOfItsBucketAndTagsOnlyUsageCounters() {
         String bucketArn = "${"
                 + template.getResourceId(
                         "AWS::S3::Bucket",
@@ -115,12 +116,24 @@ class BackendStackTest {
                 + ".Arn}";
         List<Map<String, Object>> statements = rolePolicy("ArtifactBucket");
 
-        assertThat(statements).hasSize(2);
+        assertThat(statements).hasSize(3);
         assertThat(strings(statements.get(0).get("Resource")))
-                .containsExactlyInAnyOrder(bucketArn + "/conversations/*", bucketArn + "/artifacts/*");
+                .containsExactlyInAnyOrder(
+                        bucketArn + "/conversations/*",
+                        bucketArn + "/artifacts/*",
+                        bucketArn + "/usage/*",
+                        bucketArn + "/keys/*");
         assertThat(strings(statements.get(0).get("Action"))).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
-        assertThat(strings(statements.get(1).get("Resource"))).containsExactly(bucketArn);
-        assertThat(strings(statements.get(1).get("Action"))).containsExactly("s3:ListBucket");
+        // The usage counters carry the tag their lifecycle rule filters by, set in the PutObject itself.
+        assertThat(statements.get(1)).containsEntry("Sid", "ArtifactBucketUsageTags");
+        assertThat(strings(statements.get(1).get("Resource"))).containsExactly(bucketArn + "/usage/*");
+        assertThat(strings(statements.get(1).get("Action"))).containsExactly("s3:PutObjectTagging");
+        assertThat(strings(statements.get(2).get("Resource"))).containsExactly(bucketArn);
+        assertThat(strings(statements.get(2).get("Action"))).containsExactly("s3:ListBucket");
+        // No delete anywhere: a revoked key stays a record, old counters expire by lifecycle.
+        assertThat(statements)
+                .flatExtracting(statement -> strings(statement.get("Action")))
+                .noneMatch(action -> action.contains("Delete"));
         // Unconditional, so that a missing key is a 404 (a GetObject request carries no s3:prefix).
         assertThat(statements).allSatisfy(statement -> assertThat(statement).doesNotContainKey("Condition"));
 
@@ -243,7 +256,21 @@ class BackendStackTest {
                         // dev signs in with the shared token; both secrets are read at start-up, never set here.
                         Map.entry("AUTH_MODE", "token"),
                         Map.entry("AUTH_TOKEN_SECRET_ARN", "${" + secret("AuthToken") + "}"),
-                        Map.entry("ORIGIN_VERIFY_SECRET_ARN", "${" + secret("OriginVerify") + "}")));
+                        Map.entry("ORIGIN_VERIFY_SECRET_ARN", "${" + secret("OriginVerify") + "}"),
+                        // Prices of the allowed models only, in their order: a profile without an entry of its own
+                        // is priced as its foundation model.
+                        Map.entry(
+                                "MODEL_PRICES",
+                                "{\"amazon.nova-micro-v1:0\":{\"inputPer1k\":0.000035,\"outputPer1k\":0.00014,"
+                                        + "\"cacheReadPer1k\":0.00000875},"
+                                        + "\"us.amazon.nova-lite-v1:0\":{\"inputPer1k\":0.00006,\"outputPer1k\":0.00024,"
+                                        + "\"cacheReadPer1k\":0.000015},"
+                                        + "\"global.anthropic.claude-haiku-4-5-20251001-v1:0\":{\"inputPer1k\":0.001,"
+                                        + "\"outputPer1k\":0.005,\"cacheReadPer1k\":0.0001,"
+                                        + "\"cacheWritePer1k\":0.00125}}"),
+                        Map.entry("MODEL_PRICES_TAKEN_ON", config.prices().takenOn()),
+                        // dev limits tokens only; no USD limit, no IAM authorization of /v1.
+                        Map.entry("USER_DAILY_TOKEN_QUOTA", "1000000")));
     }
 
     @Test
@@ -527,8 +554,15 @@ class BackendStackTest {
         List<String> resources = statements(endpoint.get("PolicyDocument")).stream()
                 .flatMap(statement -> strings(statement.get("Resource")).stream())
                 .toList();
+        // The same objects as the role's: the four prefixes, the usage counters' tags, the listing.
         assertThat(resources)
-                .containsExactlyInAnyOrder(bucketArn + "/conversations/*", bucketArn + "/artifacts/*", bucketArn);
+                .containsExactlyInAnyOrder(
+                        bucketArn + "/conversations/*",
+                        bucketArn + "/artifacts/*",
+                        bucketArn + "/usage/*",
+                        bucketArn + "/keys/*",
+                        bucketArn + "/usage/*",
+                        bucketArn);
     }
 
     @Test
@@ -646,11 +680,11 @@ class BackendStackTest {
     @Test
     void theApiStreamsFromTheAliasThroughAProxyResource() {
         String alias = template.getResourceId("AWS::Lambda::Alias");
-        Map<String, Object> method = properties(only(
-                template.findResources("AWS::ApiGateway::Method", Map.of("Properties", Map.of("HttpMethod", "ANY")))));
+        Map<String, Object> method = ApiMethods.of(template, "ANY /api/{proxy+}");
         Map<String, Object> integration = map(method.get("Integration"));
-        // The health check's GET and HEAD take the same integration.
-        template.resourceCountIs("AWS::ApiGateway::Method", 3);
+        // The health check's GET and HEAD and /v1 take the same integration.
+        assertThat(ApiMethods.byRoute(template).keySet())
+                .containsExactly("ANY /api/{proxy+}", "ANY /v1/{proxy+}", "GET /api/health", "HEAD /api/health");
         template.allResourcesProperties(
                 "AWS::ApiGateway::Method", Map.of("Integration", Map.of("Uri", integration.get("Uri"))));
 
@@ -727,6 +761,9 @@ class BackendStackTest {
         for (var widget : body.get("widgets")) {
             var lines = widget.path("properties").path("metrics");
             for (var line : lines) {
+                if (!line.get(0).isTextual()) {
+                    continue; // a math expression
+                }
                 List<String> parts = new ArrayList<>();
                 line.forEach(part -> parts.add(part.isTextual() ? part.asText() : ""));
                 String dimensionValue = parts.size() > 3 ? parts.get(3) : "";
@@ -764,7 +801,7 @@ class BackendStackTest {
     @Test
     void alarmsMailTheOperatorsThroughAnEncryptedTopic() {
         String topic = template.getResourceId("AWS::SNS::Topic");
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 5);
         template.allResourcesProperties(
                 "AWS::CloudWatch::Alarm",
                 Map.of(

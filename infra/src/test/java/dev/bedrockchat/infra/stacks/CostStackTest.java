@@ -51,8 +51,10 @@ class CostStackTest {
                 .hasResourceProperties(
                         "AWS::IAM::Role",
                         Map.of("RoleName", prod.stacks().cost().functionRoleName(), "Policies", Match.anyValue()));
-        // A budget action may name the role without a reference to the backend stack.
-        assertThat(prod.stacks().cost().getDependencies()).isEmpty();
+        // The budget guard names the role without a reference to the backend stack, deployed after it.
+        assertThat(prod.stacks().cost().getDependencies())
+                .containsExactly(prod.stacks().backend());
+        assertThat(prod.cost().toJSON().toString()).doesNotContain("Fn::ImportValue", "Fn::GetStackOutput");
     }
 
     @Test

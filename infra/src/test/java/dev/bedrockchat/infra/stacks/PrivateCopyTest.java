@@ -1,11 +1,14 @@
 package dev.bedrockchat.infra.stacks;
 
 import static dev.bedrockchat.infra.support.Cfn.map;
+import static dev.bedrockchat.infra.support.Cfn.only;
+import static dev.bedrockchat.infra.support.Cfn.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.function.ChatFunction;
+import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.Synthesized;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -49,6 +53,50 @@ class PrivateCopyTest {
         // Tagged as the environment it copies, and as the copy.
         assertThat(JSON.valueToTree(copy.backend().toJSON()).toString())
                 .contains("{\"Key\":\"copy\",\"Value\":\"alice\"}", "{\"Key\":\"environment\",\"Value\":\"dev\"}");
+    }
+
+    /** The copy's budget guard is its own: its policy, its budget, and the copy's role alone. */
+    @Test
+    void itsBudgetGuardDeniesBedrockToTheCopysRoleAlone() {
+        Synthesized copy = Synthesized.privateCopy("dev", "alice");
+        Template cost = copy.cost();
+        String policy = cost.getResourceId("AWS::IAM::ManagedPolicy");
+
+        cost.hasResourceProperties(
+                "AWS::IAM::ManagedPolicy",
+                Map.of(
+                        "ManagedPolicyName",
+                        "Chat-Dev-Alice-BudgetGuard",
+                        "Description",
+                        Match.stringLikeRegexp("^Chat \\(dev-alice\\) budget guard: .*")));
+        Map<String, Object> action = properties(only(cost.findResources("AWS::Budgets::BudgetsAction")));
+        assertThat(action)
+                .containsEntry("BudgetName", "chat-dev-alice-monthly")
+                .containsEntry(
+                        "Definition",
+                        Map.of(
+                                "IamActionDefinition",
+                                Map.of(
+                                        "PolicyArn",
+                                        Map.of("Ref", policy),
+                                        "Roles",
+                                        List.of("Chat-Dev-Alice-Function"))));
+        Map<String, Object> statement =
+                map(Cfn.list(map(map(Cfn.list(properties(only(cost.findResources("AWS::IAM::Role")))
+                                                        .get("Policies"))
+                                                .getFirst())
+                                        .get("PolicyDocument"))
+                                .get("Statement"))
+                        .getFirst());
+        assertThat(Cfn.flatten(statement.get("Resource"))).endsWith(":role/Chat-Dev-Alice-Function");
+        // dev's own guard names dev's role and policy, which the copy leaves alone.
+        Template dev = Synthesized.environment("dev").cost();
+        dev.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("ManagedPolicyName", "Chat-Dev-BudgetGuard"));
+        assertThat(properties(only(dev.findResources("AWS::Budgets::BudgetsAction"))))
+                .containsEntry("BudgetName", "chat-dev-monthly");
+        // Deployed after the copy's own backend, whose role it names.
+        assertThat(copy.stacks().cost().getDependencies())
+                .containsExactly(copy.stacks().backend());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.support.Acknowledgements;
+import dev.bedrockchat.infra.support.ApiMethods;
 import dev.bedrockchat.infra.support.AuthConfigAsset;
 import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.Synthesized;
@@ -197,27 +198,33 @@ class SignInTest {
                 .containsEntry("AuthorizerResultTtlInSeconds", 300);
         String authorizerId = backend.getResourceId("AWS::ApiGateway::Authorizer");
 
-        Map<String, Map<String, Object>> methods = backend.findResources("AWS::ApiGateway::Method");
-        Map<String, String> byMethod = methods.values().stream()
-                .map(Cfn::properties)
+        Map<String, String> byMethod = ApiMethods.byRoute(backend).entrySet().stream()
                 .collect(Collectors.toMap(
-                        method -> method.get("HttpMethod") + " " + resourcePath(method.get("ResourceId")),
-                        method -> method.get("AuthorizationType") + " " + flatten(method.get("AuthorizerId"))));
+                        Map.Entry::getKey,
+                        method -> method.getValue().get("AuthorizationType") + " "
+                                + flatten(method.getValue().get("AuthorizerId"))));
+        // /v1 takes API keys, which the function checks: no authorizer there.
         assertThat(byMethod)
                 .containsOnly(
                         Map.entry("ANY /api/{proxy+}", "COGNITO_USER_POOLS ${" + authorizerId + "}"),
+                        Map.entry("ANY /v1/{proxy+}", "NONE null"),
                         Map.entry("GET /api/health", "NONE null"),
                         Map.entry("HEAD /api/health", "NONE null"));
 
         // The open methods are acknowledged one by one, the guarded one needs no acknowledgement.
         Map<String, String> open = Acknowledgements.of(app.stacks().backend(), "AwsSolutions-APIG4");
+        String health = "Chat-Prod-Backend/Api/RestApi/Default/api/health/";
+        String v1 = "Chat-Prod-Backend/Api/RestApi/Default/v1/{proxy+}/ANY Annotation::AwsSolutions-APIG4";
         assertThat(open.keySet())
                 .containsExactlyInAnyOrder(
-                        "Chat-Prod-Backend/Api/RestApi/Default/api/health/GET Annotation::AwsSolutions-APIG4",
-                        "Chat-Prod-Backend/Api/RestApi/Default/api/health/HEAD Annotation::AwsSolutions-APIG4");
-        assertThat(open.values()).allSatisfy(reason -> assertThat(reason).endsWith("has the Cognito authorizer"));
+                        health + "GET Annotation::AwsSolutions-APIG4",
+                        health + "HEAD Annotation::AwsSolutions-APIG4",
+                        v1);
+        assertThat(open.get(health + "GET Annotation::AwsSolutions-APIG4"))
+                .endsWith("every other /api method has the Cognito authorizer, and /v1 is checked by the function");
+        assertThat(open.get(v1)).startsWith("/v1 is for programs, which send an API key in Authorization: Bearer");
         assertThat(Acknowledgements.of(app.stacks().backend(), "AwsSolutions-COG4"))
-                .hasSize(2);
+                .hasSize(3);
     }
 
     @Test
@@ -284,7 +291,7 @@ class SignInTest {
         // First, so that it wins over /api/*; on the page's S3 origin; never cached.
         assertThat(behaviours)
                 .extracting(behaviour -> behaviour.get("PathPattern"))
-                .containsExactly("/api/auth/config", "/api/*");
+                .containsExactly("/api/auth/config", "/api/*", "/v1/*");
         assertThat(behaviours.getFirst())
                 .containsEntry(
                         "TargetOriginId",
@@ -348,16 +355,6 @@ class SignInTest {
     private static Map<String, Object> body(Map<String, Object> response) throws Exception {
         String template = (String) map(response.get("ResponseTemplates")).get("application/json");
         return new ObjectMapper().readValue(template, Map.class);
-    }
-
-    /** The path of an API Gateway resource, from its PathPart and parents. */
-    private String resourcePath(Object resourceId) {
-        String id = (String) map(resourceId).get("Ref");
-        Map<String, Object> resource =
-                properties(backend.findResources("AWS::ApiGateway::Resource").get(id));
-        Object parent = resource.get("ParentId");
-        String parentPath = parent instanceof Map<?, ?> ref && ref.containsKey("Ref") ? resourcePath(parent) : "";
-        return parentPath + "/" + resource.get("PathPart");
     }
 
     /** The name under which the backend exports {@code value}. */

@@ -7,6 +7,7 @@ import static dev.bedrockchat.infra.support.Cfn.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bedrockchat.infra.function.ChatFunction;
+import dev.bedrockchat.infra.support.ApiMethods;
 import dev.bedrockchat.infra.support.Cfn;
 import dev.bedrockchat.infra.support.Synthesized;
 import java.util.List;
@@ -44,9 +45,11 @@ class VariantsTest {
                 // A whole answer ends (saved, with its error) before API Gateway's 29 s limit cuts it off.
                 .containsEntry("ANSWER_TIMEOUT_SECONDS", "24");
 
-        Map<String, Object> integration = map(properties(only(backend.findResources(
-                        "AWS::ApiGateway::Method", Map.of("Properties", Map.of("HttpMethod", "ANY")))))
-                .get("Integration"));
+        Map<String, Object> integration =
+                map(ApiMethods.of(backend, "ANY /api/{proxy+}").get("Integration"));
+        // /v1 answers the same way.
+        assertThat(ApiMethods.of(backend, "ANY /v1/{proxy+}").get("Integration"))
+                .isEqualTo(integration);
         assertThat(integration)
                 .containsEntry("ResponseTransferMode", "BUFFERED")
                 .containsEntry("TimeoutInMillis", 29_000);
@@ -257,7 +260,9 @@ class VariantsTest {
         assertThat(app.stacks().backend().getRegion()).isEqualTo("eu-west-1");
         assertThat(app.stacks().web().getRegion()).isEqualTo("eu-west-1");
         assertThat(app.stacks().cost().getRegion()).isEqualTo("us-east-1");
-        assertThat(app.stacks().cost().getDependencies()).isEmpty();
+        // Deployed after the backend (its guard names the function's role), with no reference to it.
+        assertThat(app.stacks().cost().getDependencies())
+                .containsExactly(app.stacks().backend());
         assertThat(app.stacks().cost().functionRoleName()).isEqualTo("Chat-Dev-Function");
         app.cost().resourceCountIs("AWS::Budgets::Budget", 1);
         // The web stack imports the backend's API (same Region); the cost stack imports nothing.

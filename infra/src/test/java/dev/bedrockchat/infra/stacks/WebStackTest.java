@@ -93,9 +93,14 @@ class WebStackTest {
     void theApiPathGoesUncachedToTheStageWithEveryViewerHeaderButHost() {
         Map<String, Object> config = distributionConfig();
         List<?> behaviours = (List<?>) config.get("CacheBehaviors");
-        // After the sign-in settings' more specific path.
-        assertThat(behaviours).hasSize(2);
+        // After the sign-in settings' more specific path; /v1/* goes the same way to the same origin.
+        assertThat(behaviours).hasSize(3);
         Map<String, Object> api = map(behaviours.get(1));
+        Map<String, Object> v1 = new java.util.LinkedHashMap<>(map(behaviours.get(2)));
+        assertThat(v1.remove("PathPattern")).isEqualTo("/v1/*");
+        Map<String, Object> apiWithoutPattern = new java.util.LinkedHashMap<>(api);
+        apiWithoutPattern.remove("PathPattern");
+        assertThat(v1).isEqualTo(apiWithoutPattern);
         assertThat(api)
                 .containsEntry("PathPattern", "/api/*")
                 .containsEntry("AllowedMethods", List.of("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"))
@@ -167,7 +172,7 @@ class WebStackTest {
         assertThat(flatten(map(config.get("DefaultCacheBehavior")).get("ResponseHeadersPolicyId")))
                 .isEqualTo("${" + policy + "}");
         assertThat((List<?>) config.get("CacheBehaviors"))
-                .hasSize(2)
+                .hasSize(3)
                 .allSatisfy(behaviour -> assertThat(flatten(map(behaviour).get("ResponseHeadersPolicyId")))
                         .isEqualTo("${" + policy + "}"));
     }
