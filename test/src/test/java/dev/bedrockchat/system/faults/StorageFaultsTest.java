@@ -250,9 +250,12 @@ class StorageFaultsTest {
         assertThat(reply.status()).isEqualTo(503);
         JsonNode envelope = reply.json().path("error");
         assertThat(envelope.path("code").asText()).isEqualTo("StorageUnavailable");
-        assertThat(envelope.path("message").asText()).isNotBlank();
+        assertThat(envelope.path("message").asText())
+                .isEqualTo("The conversation storage cannot be reached right now, so nothing was sent to the model and "
+                        + "nothing was changed; try again in a few seconds");
         assertThat(envelope.path("requestId").asText()).isEqualTo(reply.header("x-request-id"));
-        assertThat(reply.header("retry-after")).isNotBlank();
+        assertThat(envelope.path("retryAfterSeconds").asInt()).isEqualTo(5);
+        assertThat(reply.header("retry-after")).isEqualTo("5");
     }
 
     /** The log line that holds the exchange's artifact when the bucket could not take it. */
