@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -255,7 +256,7 @@ public final class ScriptedBedrock implements AutoCloseable {
             writeError(out, new ErrorResponse(404, "UnknownOperationException", "Unknown operation"));
             return;
         }
-        String modelId = java.net.URLDecoder.decode(path[2], StandardCharsets.UTF_8);
+        String modelId = URLDecoder.decode(path[2], StandardCharsets.UTF_8);
         String operation = path[3];
         JsonNode body = JSON.readTree(request.body());
         String message = lastUserMessage(body);

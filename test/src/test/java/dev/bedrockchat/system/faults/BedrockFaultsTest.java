@@ -206,6 +206,27 @@ class BedrockFaultsTest {
     }
 
     @Test
+    void aWholeAnswerWhoseConnectionIsCutSaysTheConnectionBrokeAndKeepsNothingButTheArtifact() {
+        String id = turns.newConversation("before the cut");
+        String key = key();
+        bedrock.script(key, Step.cutAfter(0));
+
+        Http.Reply reply = turns.json("ask " + key, id);
+
+        assertThat(reply.status()).isEqualTo(502);
+        JsonNode envelope = reply.json().path("error");
+        assertThat(envelope.path("code").asText()).isEqualTo("ModelError");
+        assertThat(envelope.path("reason").asText()).isEqualTo("connection_broken");
+        assertThat(envelope.path("requestId").asText()).isEqualTo(reply.header("x-request-id"));
+        assertThat(turns.messages(id)).hasSize(2);
+        assertThat(artifact(reply.header("x-request-id"))
+                        .path("error")
+                        .path("reason")
+                        .asText())
+                .isEqualTo("connection_broken");
+    }
+
+    @Test
     void aStandInThatSendsNothingTimesOutAndTheCallIsAbandoned() throws Exception {
         String id = turns.newConversation("before the hang");
         String key = key();
