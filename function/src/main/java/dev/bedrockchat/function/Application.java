@@ -240,7 +240,7 @@ public final class Application implements AutoCloseable {
                 int concurrency = config.bedrockMaxConcurrency();
                 model = new BedrockChatModel(
                         aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency),
-                        aws.bedrockRuntimeAsync(config.bedrockEndpoint(), concurrency),
+                        aws.bedrockRuntimeAsync(config.bedrockEndpoint(), concurrency, config.modelTimeout()),
                         config.region(),
                         config.modelTimeout(),
                         new ModelCallLimit(concurrency, modelQueueWait));

@@ -33,6 +33,8 @@ public final class AwsClients implements AutoCloseable {
      * adapter's limit equals the pool's size), so this only bounds the rare wait for a connection still closing.
      */
     private static final Duration ACQUISITION_TIMEOUT = Duration.ofSeconds(5);
+    /** The shortest time the CRT client accepts for a connection without throughput (it measures whole seconds). */
+    private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(2);
 
     private final Region region;
     private final AwsCredentialsProvider credentials;
@@ -69,12 +71,20 @@ public final class AwsClients implements AutoCloseable {
     /**
      * The client for ConverseStream, with at most {@code maxConcurrency} connections (BEDROCK_MAX_CONCURRENCY). No
      * overall call timeout: a long answer may stream for minutes; the model adapter bounds the wait for each event
-     * instead.
+     * ({@code idleTimeout}, MODEL_TIMEOUT_SECONDS) instead.
+     *
+     * <p>A connection that carries no byte for {@code idleTimeout} is closed by the HTTP client itself: cancelling a
+     * stream that has opened does not close its connection (the CRT client leaves it to the server), so without this
+     * a model that goes quiet mid-answer would hold its connection, and a slot of the pool, for good.
      */
-    public BedrockRuntimeAsyncClient bedrockRuntimeAsync(Optional<URI> endpoint, int maxConcurrency) {
+    public BedrockRuntimeAsyncClient bedrockRuntimeAsync(
+            Optional<URI> endpoint, int maxConcurrency, Duration idleTimeout) {
         var http = AwsCrtAsyncHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .connectionAcquisitionTimeout(ACQUISITION_TIMEOUT)
+                .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
+                        .minimumThroughputTimeout(
+                                idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0 ? MIN_IDLE_TIMEOUT : idleTimeout))
                 .maxConcurrency(maxConcurrency);
         if (endpoint.map(AwsClients::isPlainHttp).orElse(false)) {
             http.protocol(Protocol.HTTP1_1);
