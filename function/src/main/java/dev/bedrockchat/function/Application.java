@@ -21,6 +21,7 @@ import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
+import dev.bedrockchat.function.chat.ModelPrices;
 import dev.bedrockchat.function.chat.SystemPrompt;
 import dev.bedrockchat.function.chat.UsageMeter;
 import dev.bedrockchat.function.http.StaticFiles;
@@ -267,14 +268,18 @@ public final class Application implements AutoCloseable {
                 conversations = new ObjectConversationStore("local", objects, codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
             }
+            // The offline stand-in costs nothing: its answers have no price, whatever MODEL_PRICES says.
+            ModelPrices prices = chatMode == Config.ChatMode.BEDROCK ? config.modelPrices() : ModelPrices.NONE;
             var meter = new UsageMeter(
                     Optional.of(new ObjectUsageStore(objects, mapper, clock)),
-                    config.modelPrices(),
+                    prices,
                     config.quota(),
                     new EmfRequestMetrics(out, mapper, config.environmentName(), clock),
                     log,
                     clock);
-            warnOfModelsWithoutPrice(catalog, log);
+            if (chatMode == Config.ChatMode.BEDROCK) {
+                warnOfModelsWithoutPrice(catalog, log);
+            }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
             var chat = new ChatService(
                     model,

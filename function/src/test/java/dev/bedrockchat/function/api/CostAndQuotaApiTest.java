@@ -330,4 +330,22 @@ class CostAndQuotaApiTest {
             assertThat(app.get("/api/usage").statusCode()).isEqualTo(503);
         }
     }
+
+    @Test
+    void theOfflineStandInCostsNothingButItsAnswersAreStillCounted() {
+        var env = new HashMap<String, String>();
+        env.put("CHAT_MODE", "offline");
+        env.put("MODEL_PRICES", PRICES);
+        try (TestApp app = TestApp.start(env)) {
+            HttpResponse<String> response = app.postJson("/api/chat", "{\"message\":\"hello\"}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(TestApp.json(response).path("costUsd").isNull()).isTrue();
+            JsonNode today = TestApp.json(app.get("/api/usage")).path("today");
+            assertThat(today.path("requests").asInt()).isEqualTo(1);
+            assertThat(today.path("totalTokens").asInt()).isPositive();
+            assertThat(app.logLines())
+                    .noneMatch(line -> line.path("type").asText().equals("startup_models_without_price"));
+        }
+    }
 }
