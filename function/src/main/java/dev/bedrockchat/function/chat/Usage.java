@@ -19,11 +19,6 @@ public record Usage(int inputTokens, int outputTokens, Integer cacheReadTokens, 
         this(inputTokens, outputTokens, null, null);
     }
 
-    /** What a daily token quota counts: input and output tokens. */
-    public long quotaTokens() {
-        return (long) inputTokens + outputTokens;
-    }
-
     /** Whether the model counted nothing at all. */
     public boolean nothingCounted() {
         return inputTokens == 0

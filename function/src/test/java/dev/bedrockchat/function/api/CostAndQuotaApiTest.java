@@ -348,4 +348,19 @@ class CostAndQuotaApiTest {
                     .noneMatch(line -> line.path("type").asText().equals("startup_models_without_price"));
         }
     }
+
+    @Test
+    void aRequestRefusedBeforeAModelWasChosenIsMeasuredWithoutTheClientsText() {
+        try (TestApp app = app(Map.of())) {
+            HttpResponse<String> refused =
+                    app.postJson("/api/chat", "{\"message\":\"hi\",\"modelId\":\"made.up-model-v9\"}");
+
+            assertThat(refused.statusCode()).isEqualTo(400);
+            JsonNode emf = metricsLine(app, TestApp.requestId(refused));
+            assertThat(emf.path("Model").asText()).isEqualTo("none");
+            assertThat(emf.path("ErrorCode").asText()).isEqualTo("ModelNotAllowed");
+            assertThat(emf.path("Errors").asInt()).isEqualTo(1);
+            assertThat(emf.toString()).doesNotContain("made.up-model-v9");
+        }
+    }
 }
