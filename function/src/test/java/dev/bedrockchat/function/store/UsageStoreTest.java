@@ -32,6 +32,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -249,5 +250,38 @@ class UsageStoreTest {
         assertThat(java.nio.file.Files.exists(dir.resolve(ObjectUsageStore.dayKey(fay, DAY))))
                 .isTrue();
         assertThat(store.day(fay, DAY)).isEqualTo(new UsageTotals(3, 4, 0, 0, new BigDecimal("0.000001"), 1));
+    }
+
+    @Test
+    void theFunctionOnABucketCountsEachAnswerInTaggedCounters() throws Exception {
+        try (var stub = dev.bedrockchat.function.testing.BedrockRuntimeStub.start();
+                TestApp app = TestApp.againstStub(
+                        stub.endpoint(),
+                        Map.of(
+                                "ARTIFACT_BUCKET",
+                                BUCKET,
+                                "AWS_ENDPOINT_URL_S3",
+                                MOTO.endpoint().toString(),
+                                "USER_DAILY_TOKEN_QUOTA",
+                                "1000000"))) {
+            var response = app.postJson("/api/chat", "{\"message\":\"[cached] on S3\"}");
+            assertThat(response.statusCode()).isEqualTo(200);
+
+            Principal client = new Principal("ip", "127.0.0.1");
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            String dayKey = ObjectUsageStore.dayKey(client, today);
+            assertThat(moto.getObjectTagging(r -> r.bucket(BUCKET).key(dayKey)).tagSet())
+                    .containsExactly(
+                            Tag.builder().key("usage-period").value("day").build());
+            assertThat(moto.getObjectTagging(
+                                    r -> r.bucket(BUCKET).key(ObjectUsageStore.monthKey(client, YearMonth.from(today))))
+                            .tagSet())
+                    .containsExactly(
+                            Tag.builder().key("usage-period").value("month").build());
+            JsonNode usage = TestApp.json(app.get("/api/usage"));
+            assertThat(usage.path("today").path("totalTokens").asLong()).isEqualTo(1500);
+            assertThat(app.logLines())
+                    .noneMatch(line -> line.path("type").asText().equals("usage_store_unavailable"));
+        }
     }
 }
