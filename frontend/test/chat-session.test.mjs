@@ -40,7 +40,7 @@ function scriptedApi() {
         request,
         start(conversationId, title) { request.onStart({ conversationId, title, model: 'nova' }); },
         delta(text) { request.onDelta(text); },
-        done(conversationId) { settled.resolve({ conversationId, stopReason: 'end_turn' }); },
+        done(conversationId, extra = {}) { settled.resolve({ conversationId, stopReason: 'end_turn', ...extra }); },
         fail(error) { settled.reject(error); },
       };
       request.signal.addEventListener('abort', () => setTimeout(() => {
@@ -103,6 +103,7 @@ function page({ confirmed = true } = {}) {
   const notices = [];
   const announcements = [];
   const titles = [];
+  const turnsEnded = [];
   const session = createChatSession({
     api,
     conversations: list,
@@ -112,6 +113,7 @@ function page({ confirmed = true } = {}) {
     confirm: async (question) => { questions.push(question); return confirmed; },
     notify: (message) => notices.push(message),
     announce: (text) => announcements.push(text),
+    onTurnEnded: () => turnsEnded.push(p.session.running),
   });
   const thread = () => [...$('messages').querySelectorAll('.msg')].map((article) => {
     const who = article.classList.contains('msg--user') ? 'user' : 'answer';
@@ -120,7 +122,8 @@ function page({ confirmed = true } = {}) {
     return error ? `${who}: ${text} [failed: ${error}]` : `${who}: ${text}`;
   });
   const retryButtons = () => [...$('messages').querySelectorAll('button')].filter((b) => b.textContent === 'Retry');
-  return { window, document, $, api, list, composer, session, shown, titles, questions, notices, announcements, thread, retryButtons };
+  const p = { window, document, $, api, list, composer, session, shown, titles, questions, notices, announcements, thread, retryButtons, turnsEnded };
+  return p;
 }
 
 /** Opens conversation `id` whose server history is `messages`. */
@@ -529,4 +532,47 @@ test('a message the server has not taken yet is the unsent text; once its answer
   p.api.lastChat().done('c-1');
   await sending;
   assert.equal(p.session.unsentText, '');
+});
+
+// ---- Cost and quota ------------------------------------------------------------------------------------------
+
+test('an answer shows its estimated cost, and every turn that ends asks for the usage again', async () => {
+  const p = page();
+  const sending = p.session.send('What does it cost?');
+  p.api.lastChat().start('c-9', 'Cost');
+  p.api.lastChat().delta('Very little.');
+  p.api.lastChat().done('c-9', { costUsd: 0.00024 });
+  await sending;
+
+  const cost = p.$('messages').querySelector('.msg--assistant .msg__cost');
+  assert.equal(cost?.textContent, '≈ $0.00024');
+  assert.deepEqual(p.turnsEnded, [false], 'once, after the turn had ended');
+
+  const unpriced = p.session.send('And this one?');
+  p.api.lastChat().start('c-9');
+  p.api.lastChat().delta('No price.');
+  p.api.lastChat().done('c-9', { costUsd: null });
+  await unpriced;
+  assert.equal(p.$('messages').querySelectorAll('.msg__cost').length, 1, 'a model without a price shows no cost');
+  assert.equal(p.turnsEnded.length, 2);
+});
+
+test('a spent quota says so, offers no retry, and gives the question back to edit', async () => {
+  const p = page();
+  const sending = p.session.send('One more question');
+  p.api.lastChat().fail(new ApiError({
+    status: 429,
+    code: 'QuotaExceeded',
+    message: 'You have used your daily quota of 1500 tokens (1500 used today); it resets at midnight UTC (2026-12-02T00:00:00Z)',
+    retryAfterSeconds: 7200,
+    resetsAt: '2026-12-02T00:00:00Z',
+  }));
+  await sending;
+
+  const [question, answer] = p.thread();
+  assert.equal(question, 'user: One more question');
+  assert.match(answer, /^answer:  \[failed: You have used your daily quota of 1500 tokens \(1500 used today\)\. It starts again .+ \(midnight UTC\)\.\]$/);
+  assert.equal(p.retryButtons().length, 0);
+  assert.deepEqual(p.composer.givenBack, ['One more question']);
+  assert.deepEqual(p.turnsEnded, [false]);
 });

@@ -71,6 +71,8 @@ describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : 
     const answer = await answerSettled(page);
     const finalText = await answer.locator('.msg__content').textContent();
     assert.equal(finalText.trim(), `Stub reply to: ${message}`);
+    assert.match(await answer.locator('.msg__cost').textContent(), /^≈ \$0\.0\d*[1-9]$/, 'the answer shows its estimated cost');
+    await page.waitForFunction(() => /^Today: [\d,]+ tokens · \$0\.\d+$/.test(document.getElementById('usage').textContent));
 
     const observed = await page.evaluate(() => window.__observed);
     const whileStreaming = [...new Set(observed.filter((o) => o.busy && o.length > 0).map((o) => o.length))];

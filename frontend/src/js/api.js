@@ -70,6 +70,8 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), credentia
     authConfig: (init) => json('/api/auth/config', init),
     me: (init) => json('/api/me', init),
     models: (init) => json('/api/models', init),
+    /** The person's use today and this month and the daily quota: GET /api/usage. */
+    usage: (init) => json('/api/usage', init),
     conversation: (id, init) => json(path(id), init),
 
     /** One page of the person's conversations, newest first: {conversations, nextCursor}. */
@@ -133,7 +135,9 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), credentia
         if (!body || typeof body.reply !== 'string') throw new StreamInterruptedError();
         onStart({ conversationId: body.conversationId, title: body.title, model: body.model });
         onDelta(body.reply);
-        return { conversationId: body.conversationId, title: body.title, stopReason: body.stopReason, usage: body.usage };
+        return {
+          conversationId: body.conversationId, title: body.title, stopReason: body.stopReason, usage: body.usage, costUsd: body.costUsd,
+        };
       }
 
       let done;

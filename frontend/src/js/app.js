@@ -20,6 +20,7 @@ import { createConfirm, createTokenPrompt } from './dialogs.js';
 import { createAnnouncer, createNotices } from './notices.js';
 import { copyText } from './clipboard.js';
 import { healthLine } from './health.js';
+import { createUsageIndicator } from './usage.js';
 
 const MODEL_KEY = 'bedrock-chat.model';
 const APP_NAME = 'Bedrock Chat';
@@ -44,6 +45,7 @@ const ui = {
   modelSelect: $('model-select'),
   health: $('health'),
   healthText: $('health-text'),
+  usage: $('usage'),
   thread: $('thread'),
   messages: $('messages'),
   welcome: $('welcome'),
@@ -238,6 +240,8 @@ if (touchOnly.matches) ui.input.setAttribute('enterkeyhint', 'enter');
 
 // ---- Conversations -----------------------------------------------------------------------------------------
 
+const usage = createUsageIndicator({ api, element: ui.usage });
+
 const session = createChatSession({
   api,
   conversations,
@@ -256,6 +260,7 @@ const session = createChatSession({
   notify,
   announce,
   onNetworkError: () => checkHealth(),
+  onTurnEnded: () => usage.refresh(),
 });
 
 async function deleteConversation(id, title) {
@@ -412,6 +417,7 @@ async function signInWithOidc(config) {
   // The models call runs first so a token dialog (401) comes up once, before the rest.
   await loadModels();
   checkHealth();
+  usage.refresh();
   conversations.load();
   const draft = drafts.take();
   if (draft && ui.input.value.trim() === '') setComposerText(draft);

@@ -4,6 +4,7 @@
 import { ApiError, NetworkError, describeError } from './errors.js';
 import { titleFrom } from './conversations.js';
 import { partialNote } from './partial-answers.js';
+import { costLabel } from './usage.js';
 
 /**
  * @param {object} parts
@@ -19,9 +20,11 @@ import { partialNote } from './partial-answers.js';
  * @param {(message: string, options?: {tone?: string}) => void} parts.notify
  * @param {(text: string) => void} parts.announce
  * @param {() => void} [parts.onNetworkError] called when the service could not be reached
+ * @param {() => void} [parts.onTurnEnded] called when a turn's request has ended, however (to refresh the usage shown)
  */
 export function createChatSession({
   api, conversations, view, composer, showConversation, modelId = () => undefined, confirm, notify, announce, onNetworkError = () => {},
+  onTurnEnded = () => {},
 }) {
   const state = {
     conversationId: null,
@@ -77,6 +80,7 @@ export function createChatSession({
         state.running = null;
         composer.setRunning(false);
       }
+      onTurnEnded();
     });
     return turn.done;
   }
@@ -123,7 +127,7 @@ export function createChatSession({
       });
       if (!current()) return;
       record(startedId ?? done?.conversationId, startedTitle ?? (typeof done?.title === 'string' ? done.title : undefined));
-      answer.finish(sofar);
+      answer.finish(sofar, { cost: costLabel(done?.costUsd) });
       announce(`Answer: ${answer.plainText()}`);
     } catch (error) {
       if (!current()) return;

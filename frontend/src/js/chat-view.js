@@ -141,9 +141,9 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
       },
       /**
        * Settles the answer with its final text; `stopped` marks one the person stopped, `partial` (a sentence)
-       * one the server kept only in part.
+       * one the server kept only in part; `cost` (a short label) is its estimated cost.
        */
-      finish(markdownText, { stopped = false, partial } = {}) {
+      finish(markdownText, { stopped = false, partial, cost } = {}) {
         source = markdownText;
         settle();
         const empty = source.trim() === '';
@@ -154,6 +154,11 @@ export function createChatView({ thread, messages, welcome, jumpButton, markdown
         if (stopped) meta().append(element(doc, 'span', 'msg__note', 'Stopped'));
         else if (empty && !partial) content.append(element(doc, 'p', 'msg__empty', 'The model returned no text.'));
         if (!empty) meta().append(copyButton());
+        if (cost) {
+          const label = element(doc, 'span', 'msg__cost', cost);
+          label.title = 'Estimated cost of this answer (from the price table)';
+          meta().append(label);
+        }
         sources.set(article, source);
         contentChanged();
       },

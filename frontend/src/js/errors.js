@@ -1,9 +1,10 @@
 // Errors met while talking to the chat API, and the sentences shown to people for them.
-// The API answers errors with {"error":{"code","message","requestId","retryAfterSeconds"?}}; nothing raw reaches the page.
+// The API answers errors with {"error":{"code","message","requestId","retryAfterSeconds"?,"resetsAt"?}}; nothing raw
+// reaches the page.
 
 /** An error answered by the API (an HTTP status, or an `error` event inside a stream). */
 export class ApiError extends Error {
-  constructor({ status = 0, code = '', message = '', requestId = '', retryAfterSeconds } = {}) {
+  constructor({ status = 0, code = '', message = '', requestId = '', retryAfterSeconds, resetsAt } = {}) {
     super(message || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
@@ -11,6 +12,8 @@ export class ApiError extends Error {
     this.serverMessage = message;
     this.requestId = requestId;
     this.retryAfterSeconds = retryAfterSeconds;
+    /** With QuotaExceeded: when the daily quota starts again (ISO-8601), if the server said. */
+    this.resetsAt = resetsAt;
   }
 }
 
@@ -53,6 +56,7 @@ const CODE_BY_STATUS = {
 const STATUS_BY_CODE = {
   ...Object.fromEntries(Object.entries(CODE_BY_STATUS).map(([status, code]) => [code, Number(status)])),
   ModelNotAllowed: 400,
+  QuotaExceeded: 429,
   ModelAccessDenied: 502,
   ModelNotFound: 502,
   ServerBusy: 503,
@@ -76,6 +80,7 @@ const FALLBACK_MESSAGES = {
   ModelBusy: 'The chat service is at its limit of answers in progress. Try again in a few seconds.',
   StorageUnavailable: 'Saved conversations can’t be reached right now, so nothing was sent. Try again in a few seconds.',
   Throttled: 'Too many requests — try again in a moment.',
+  QuotaExceeded: 'You have used your daily quota. It starts again at midnight UTC.',
   ModelTimeout: 'The model took too long to answer. Try again.',
   InternalError: 'The chat service had a problem. Try again in a moment.',
   // The function's HTTP server refuses these itself, before the chat service sees the request.
@@ -117,6 +122,7 @@ export function apiErrorFrom(status, envelope, headers) {
     message: text(body.message),
     requestId: text(body.requestId) || (headers ? text(headers.get('x-request-id') ?? '') : ''),
     retryAfterSeconds,
+    resetsAt: text(body.resetsAt) || undefined,
   });
 }
 
@@ -144,6 +150,24 @@ function clip(message) {
   return oneLine.length > MAX_MESSAGE_LENGTH ? `${oneLine.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : oneLine;
 }
 
+/** When the quota starts again, in the person's own time, e.g. "at 01:00" (today) or "on 2 Dec at 01:00". */
+export function resetTime(resetsAt, now = new Date(), locale = undefined) {
+  const at = new Date(resetsAt);
+  if (Number.isNaN(at.getTime())) return '';
+  const time = at.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  const sameDay = at.toDateString() === now.toDateString();
+  return sameDay ? `at ${time}` : `on ${at.toLocaleDateString(locale, { day: 'numeric', month: 'short' })} at ${time}`;
+}
+
+/** The sentence for a spent quota: the server's (it names the limit), and when it starts again in local time. */
+export function quotaSpentMessage(error, now = new Date()) {
+  const limit = error.serverMessage && !/^[[{<]/.test(error.serverMessage)
+    ? clip(error.serverMessage.replace(/;\s*it resets at midnight UTC \([^)]*\)\s*$/, '')) : '';
+  const when = error.resetsAt ? resetTime(error.resetsAt, now) : '';
+  const head = limit ? `${limit}.` : 'You have used your daily quota.';
+  return when ? `${head} It starts again ${when} (midnight UTC).` : `${head} It starts again at midnight UTC.`;
+}
+
 /**
  * The sentence to show for an error, plus what the page can offer next.
  * @returns {{ message: string, retryable: boolean, reference?: string, stopped?: boolean }}
@@ -158,6 +182,10 @@ export function describeError(error) {
   }
   if (error instanceof ApiError) {
     const reference = error.requestId ? `Reference: ${error.requestId}` : undefined;
+    if (error.code === 'QuotaExceeded') {
+      // Not worth retrying before the reset: the sentence says when (and, from the server, what the limit is).
+      return { message: quotaSpentMessage(error), retryable: false, reference, quota: true };
+    }
     if (error.status === 429 || error.code === 'Throttled') {
       const wait = error.retryAfterSeconds;
       const message = wait > 0 ? `Too many requests — try again in ${wait} s.` : FALLBACK_MESSAGES.Throttled;

@@ -21,12 +21,17 @@ import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
+import dev.bedrockchat.function.chat.ModelPrices;
 import dev.bedrockchat.function.chat.SystemPrompt;
+import dev.bedrockchat.function.chat.UsageMeter;
 import dev.bedrockchat.function.http.StaticFiles;
 import dev.bedrockchat.function.log.JsonLog;
+import dev.bedrockchat.function.metrics.EmfRequestMetrics;
 import dev.bedrockchat.function.offline.OfflineChatModel;
 import dev.bedrockchat.function.store.ConversationCodec;
 import dev.bedrockchat.function.store.ObjectConversationStore;
+import dev.bedrockchat.function.store.ObjectStore;
+import dev.bedrockchat.function.store.ObjectUsageStore;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
 import dev.bedrockchat.function.store.local.LocalObjectStore;
 import dev.bedrockchat.function.store.s3.S3ArtifactStore;
@@ -251,16 +256,29 @@ public final class Application implements AutoCloseable {
             var codec = new ConversationCodec(mapper);
             ConversationStore conversations;
             ArtifactStore artifactStore;
+            ObjectStore objects;
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
-                var objects =
+                objects =
                         new S3ObjectStore(s3, config.artifactBucket().get(), storageCallTimeout, storageAttemptTimeout);
                 conversations = new ObjectConversationStore("s3", objects, codec, clock);
                 artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
             } else {
-                conversations =
-                        new ObjectConversationStore("local", new LocalObjectStore(config.dataDir()), codec, clock);
+                objects = new LocalObjectStore(config.dataDir());
+                conversations = new ObjectConversationStore("local", objects, codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
+            }
+            // The offline stand-in costs nothing: its answers have no price, whatever MODEL_PRICES says.
+            ModelPrices prices = chatMode == Config.ChatMode.BEDROCK ? config.modelPrices() : ModelPrices.NONE;
+            var meter = new UsageMeter(
+                    Optional.of(new ObjectUsageStore(objects, mapper, clock)),
+                    prices,
+                    config.quota(),
+                    new EmfRequestMetrics(out, mapper, config.environmentName(), clock),
+                    log,
+                    clock);
+            if (chatMode == Config.ChatMode.BEDROCK) {
+                warnOfModelsWithoutPrice(catalog, log);
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
             var chat = new ChatService(
@@ -276,7 +294,8 @@ public final class Application implements AutoCloseable {
                             config.temperature(),
                             config.environmentName(),
                             config.answerTimeout()),
-                    clock);
+                    clock,
+                    meter);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
             SignIn signIn = signIn(aws, mapper, log);
@@ -309,6 +328,9 @@ public final class Application implements AutoCloseable {
             startup.put("answerTimeoutSeconds", config.answerTimeout().toSeconds());
             startup.put("bedrockMaxConcurrency", config.bedrockMaxConcurrency());
             startup.put("version", version());
+            config.modelPrices().takenOn().ifPresent(day -> startup.put("pricesTakenOn", day));
+            config.quota().tokens().ifPresent(tokens -> startup.put("dailyTokenQuota", tokens));
+            config.quota().usd().ifPresent(usd -> startup.put("dailyUsdQuota", usd.toPlainString()));
             startup.putAll(signIn.description());
             startup.put("behindWebAdapter", config.behindWebAdapter());
             startup.put("personaFiles", systemPrompt.personaFiles());
@@ -327,6 +349,27 @@ public final class Application implements AutoCloseable {
                 log.info("startup", startup);
             }
             return new Application(config, api, log, mapper, model.mode(), aws, signIn);
+        }
+
+        /**
+         * One warning line naming the allowed models without a price (MODEL_PRICES): their answers have no cost
+         * ({@code costUsd} null) and count nothing against a dollar quota.
+         */
+        private void warnOfModelsWithoutPrice(ModelCatalog catalog, JsonLog log) {
+            List<String> unpriced = catalog.models().stream()
+                    .map(ModelCatalog.Model::id)
+                    .filter(id -> config.modelPrices().of(id).isEmpty())
+                    .toList();
+            if (!unpriced.isEmpty()) {
+                log.warn(
+                        "startup_models_without_price",
+                        java.util.Map.of(
+                                "models",
+                                unpriced,
+                                "notice",
+                                "MODEL_PRICES has no price for these models: their answers have no estimated cost "
+                                        + "(costUsd null) and count nothing against USER_DAILY_USD_QUOTA"));
+            }
         }
 
         /** Sign-in as configured: secrets read once, the provider's discovery and keys fetched once. */

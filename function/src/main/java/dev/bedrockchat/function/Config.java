@@ -1,19 +1,28 @@
 package dev.bedrockchat.function;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.auth.AuthMode;
 import dev.bedrockchat.function.auth.AuthSettings;
 import dev.bedrockchat.function.auth.OidcSettings;
 import dev.bedrockchat.function.auth.Secret;
+import dev.bedrockchat.function.chat.DailyQuota;
+import dev.bedrockchat.function.chat.ModelPrices;
 import dev.bedrockchat.function.server.HttpLimits;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
@@ -45,7 +54,9 @@ public record Config(
         Optional<URI> s3Endpoint,
         boolean behindWebAdapter,
         HttpLimits httpLimits,
-        int bedrockMaxConcurrency) {
+        int bedrockMaxConcurrency,
+        ModelPrices modelPrices,
+        DailyQuota quota) {
 
     /** How the function answers: through Amazon Bedrock, or through the local offline stand-in. */
     public enum ChatMode {
@@ -124,7 +135,96 @@ public record Config(
                                 ? DEFAULT_LAMBDA_BEDROCK_MAX_CONCURRENCY
                                 : DEFAULT_BEDROCK_MAX_CONCURRENCY,
                         1,
-                        1000));
+                        1000),
+                modelPrices(reader),
+                new DailyQuota(
+                        reader.wholeNumber("USER_DAILY_TOKEN_QUOTA", 1, 1_000_000_000_000L),
+                        reader.text("USER_DAILY_USD_QUOTA").map(value -> usd("USER_DAILY_USD_QUOTA", value))));
+    }
+
+    private static final String PRICES_SHAPE =
+            "{\"<model id>\":{\"inputPer1k\":<USD>,\"outputPer1k\":<USD>,\"cacheReadPer1k\"?:<USD>,"
+                    + "\"cacheWritePer1k\"?:<USD>}}";
+
+    /**
+     * MODEL_PRICES (US dollars per 1,000 tokens of each model) and MODEL_PRICES_TAKEN_ON. Unset: no prices (every
+     * cost is unknown). A value that is not the documented JSON stops the start with a message naming the model and
+     * the field.
+     */
+    private static ModelPrices modelPrices(Reader reader) {
+        Optional<String> takenOn = reader.text("MODEL_PRICES_TAKEN_ON");
+        Optional<String> text = reader.text("MODEL_PRICES");
+        if (text.isEmpty()) {
+            return new ModelPrices(Map.of(), takenOn);
+        }
+        JsonNode json;
+        try {
+            json = new ObjectMapper()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(text.get());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(
+                    "MODEL_PRICES is not valid JSON (" + e.getOriginalMessage() + "): set it to " + PRICES_SHAPE);
+        }
+        if (json == null || !json.isObject()) {
+            throw new ConfigException("MODEL_PRICES must be a JSON object " + PRICES_SHAPE);
+        }
+        var prices = new LinkedHashMap<String, ModelPrices.Price>();
+        for (Map.Entry<String, JsonNode> entry : json.properties()) {
+            String model = entry.getKey();
+            JsonNode price = entry.getValue();
+            if (!price.isObject()) {
+                throw new ConfigException("MODEL_PRICES: the price of " + model + " must be an object "
+                        + "{\"inputPer1k\":<USD>,\"outputPer1k\":<USD>}");
+            }
+            for (Map.Entry<String, JsonNode> field : price.properties()) {
+                if (!PRICE_FIELDS.contains(field.getKey())) {
+                    throw new ConfigException("MODEL_PRICES: " + model + " has the unknown field '" + field.getKey()
+                            + "': use only " + String.join(", ", PRICE_FIELDS));
+                }
+            }
+            prices.put(
+                    model,
+                    new ModelPrices.Price(
+                            price(model, price, "inputPer1k", true),
+                            price(model, price, "outputPer1k", true),
+                            price(model, price, "cacheReadPer1k", false),
+                            price(model, price, "cacheWritePer1k", false)));
+        }
+        return new ModelPrices(prices, takenOn);
+    }
+
+    private static final List<String> PRICE_FIELDS =
+            List.of("inputPer1k", "outputPer1k", "cacheReadPer1k", "cacheWritePer1k");
+
+    private static BigDecimal price(String model, JsonNode price, String field, boolean required) {
+        JsonNode value = price.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new ConfigException(
+                        "MODEL_PRICES: " + model + " has no " + field + ": give its US dollars per " + "1,000 tokens");
+            }
+            return null;
+        }
+        if (!value.isNumber() || value.decimalValue().signum() < 0) {
+            throw new ConfigException("MODEL_PRICES: " + field + " of " + model
+                    + " must be a number of US dollars per 1,000 tokens, 0 or more, not " + value);
+        }
+        return value.decimalValue();
+    }
+
+    private static BigDecimal usd(String variable, String value) {
+        try {
+            BigDecimal usd = new BigDecimal(value);
+            if (usd.signum() <= 0) {
+                throw new NumberFormatException();
+            }
+            return usd;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(
+                    variable + " must be a positive number of US dollars such as 0.50, not '" + value + "'");
+        }
     }
 
     /**
@@ -351,6 +451,23 @@ public record Config(
         Optional<String> text(String name) {
             String value = env.get(name);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        OptionalLong wholeNumber(String name, long min, long max) {
+            Optional<String> value = text(name);
+            if (value.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            try {
+                long parsed = Long.parseLong(value.get());
+                if (parsed < min || parsed > max) {
+                    throw new NumberFormatException();
+                }
+                return OptionalLong.of(parsed);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(
+                        name + " must be a whole number from " + min + " to " + max + ", not '" + value.get() + "'");
+            }
         }
 
         int integer(String name, int fallback, int min, int max) {

@@ -132,6 +132,7 @@ class PackageRulesTest {
                         Map.entry("UnsupportedMediaType", 415),
                         Map.entry("HeadersTooLarge", 431),
                         Map.entry("Throttled", 429),
+                        Map.entry("QuotaExceeded", 429),
                         Map.entry("InternalError", 500),
                         Map.entry("NotImplemented", 501),
                         Map.entry("ModelAccessDenied", 502),

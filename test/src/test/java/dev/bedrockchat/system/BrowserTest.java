@@ -33,7 +33,9 @@ class BrowserTest {
                         "BEDROCK_MODEL_ID", "amazon.nova-lite-v1:0",
                         "ALLOWED_MODEL_IDS", "amazon.nova-lite-v1:0,amazon.nova-micro-v1:0",
                         "STATIC_DIR", Repo.pageDir().toString(),
-                        "MODEL_TIMEOUT_SECONDS", "5"));
+                        "MODEL_TIMEOUT_SECONDS", "5",
+                        "MODEL_PRICES",
+                                "{\"amazon.nova-lite-v1:0\":{\"inputPer1k\":0.00006,\"outputPer1k\":0.00024}}"));
     }
 
     @AfterAll

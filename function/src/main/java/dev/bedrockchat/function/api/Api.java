@@ -82,6 +82,7 @@ public final class Api {
         var events = new EventsHandler(health.mode(), health.version(), bodies, mapper);
         var page = new PageHandler(staticFiles);
         var account = new SignInHandler(signIn, bodies);
+        var usage = new UsageHandler(chat.meter(), bodies);
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
@@ -89,6 +90,7 @@ public final class Api {
                 .route("GET", "/api/me", SIGNED_IN, account::me)
                 .route("GET", "/api/models", SIGNED_IN, models::list)
                 .route("POST", "/api/chat", SIGNED_IN, chatHandler::post)
+                .route("GET", "/api/usage", SIGNED_IN, usage::get)
                 // The caller's own conversations (another person's are never found).
                 .route("GET", "/api/conversations", SIGNED_IN, conversations::list)
                 .route("DELETE", "/api/conversations", SIGNED_IN, conversations::deleteAll)

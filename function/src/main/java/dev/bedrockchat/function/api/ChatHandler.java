@@ -45,7 +45,8 @@ final class ChatHandler {
                 optionalText(json, "conversationId"),
                 optionalText(json, "modelId"),
                 streamed,
-                x.request().timeLimit());
+                x.request().timeLimit(),
+                Optional.of(x.meteredPerson()));
         x.log("streamed", streamed);
         if (streamed) {
             record(x, chat.chat(x.principal(), command, new StreamListener(x)));
@@ -61,6 +62,7 @@ final class ChatHandler {
         x.log("stored", result.stored());
         x.log("inputTokens", result.usage() == null ? null : result.usage().inputTokens());
         x.log("outputTokens", result.usage() == null ? null : result.usage().outputTokens());
+        x.log("costUsd", result.costUsd());
         x.log("stopReason", result.stopReason());
         x.log("timeToFirstTokenMs", result.timeToFirstTokenMs());
     }

@@ -67,6 +67,19 @@ final class Exchange {
         return caller.principal();
     }
 
+    /**
+     * Whose quota and usage counters the request counts against: the signed-in principal, or where nobody signs in
+     * (the anonymous principal) the client's address, as principal {@code ip} (its key is a hash: no address is
+     * stored in the clear). A client whose address is unknown counts as one person, {@code unknown}.
+     */
+    Principal meteredPerson() {
+        Principal principal = caller.principal();
+        if (!principal.equals(Principal.ANONYMOUS)) {
+            return principal;
+        }
+        return new Principal("ip", request.gateway().sourceIp().orElse("unknown"));
+    }
+
     /** Who is signed in, with what is shown of them. */
     Caller caller() {
         return caller;

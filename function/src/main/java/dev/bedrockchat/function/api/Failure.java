@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  *
  * @param reason      the envelope's {@code reason}, as sent
  * @param diagnostics fields for the operators' log line (the failure's class, an AWS error code, …)
+ * @param resetsAt    with QuotaExceeded: when the quota starts again (ISO-8601), the envelope's {@code resetsAt}
  */
 record Failure(
         HttpError error,
@@ -20,7 +21,18 @@ record Failure(
         Optional<String> reason,
         OptionalInt retryAfterSeconds,
         List<String> allowedMethods,
-        Map<String, String> diagnostics) {
+        Map<String, String> diagnostics,
+        Optional<String> resetsAt) {
+
+    Failure(
+            HttpError error,
+            String message,
+            Optional<String> reason,
+            OptionalInt retryAfterSeconds,
+            List<String> allowedMethods,
+            Map<String, String> diagnostics) {
+        this(error, message, reason, retryAfterSeconds, allowedMethods, diagnostics, Optional.empty());
+    }
 
     static Failure of(ChatException e) {
         return new Failure(
@@ -29,7 +41,8 @@ record Failure(
                 e.reason().map(ErrorReason::wireName),
                 e.retryAfterSeconds(),
                 List.of(),
-                e.diagnostics());
+                e.diagnostics(),
+                e.resetsAt().map(Object::toString));
     }
 
     static Failure of(ApiException e) {

@@ -14,8 +14,12 @@ import java.util.Optional;
  * @param invocationEvent  the request is one of the function's own Lambda events (the warm-up), not an HTTP request
  *                         from anyone: it came in the invocation itself, not through API Gateway
  * @param authorizerClaims the claims API Gateway's authorizer verified ({@code requestContext.authorizer.claims})
+ * @param sourceIp         the client's address: API Gateway's {@code requestContext.identity.sourceIp}, or where the
+ *                         function's own server is reached directly, the connection's remote address; the person a
+ *                         quota counts when nobody signs in
  */
-public record GatewayContext(boolean invocationEvent, Optional<Map<String, String>> authorizerClaims) {
+public record GatewayContext(
+        boolean invocationEvent, Optional<Map<String, String>> authorizerClaims, Optional<String> sourceIp) {
     /** Nothing vouched for: a plain HTTP request. */
     public static final GatewayContext NONE = new GatewayContext(false, Optional.empty());
 
@@ -24,12 +28,38 @@ public record GatewayContext(boolean invocationEvent, Optional<Map<String, Strin
 
     public GatewayContext {
         Objects.requireNonNull(authorizerClaims, "authorizerClaims");
+        Objects.requireNonNull(sourceIp, "sourceIp");
         authorizerClaims = authorizerClaims.map(Map::copyOf);
+    }
+
+    /** A context without a known client address. */
+    public GatewayContext(boolean invocationEvent, Optional<Map<String, String>> authorizerClaims) {
+        this(invocationEvent, authorizerClaims, Optional.empty());
     }
 
     /** A request API Gateway forwarded, with the claims its authorizer passed (if any). */
     public static GatewayContext apiGateway(Optional<Map<String, String>> authorizerClaims) {
         return new GatewayContext(false, authorizerClaims);
+    }
+
+    /** A request API Gateway forwarded: the claims its authorizer passed and the client's address, from its context. */
+    public static GatewayContext apiGateway(JsonNode requestContext) {
+        return new GatewayContext(false, authorizerClaims(requestContext), sourceIp(requestContext));
+    }
+
+    /** This context with the client's address the transport saw (kept when the platform already named one). */
+    public GatewayContext withSourceIp(Optional<String> address) {
+        return sourceIp.isPresent() || address.isEmpty()
+                ? this
+                : new GatewayContext(invocationEvent, authorizerClaims, address);
+    }
+
+    /** {@code identity.sourceIp} of an API Gateway request context, when it is a non-blank string. */
+    public static Optional<String> sourceIp(JsonNode requestContext) {
+        JsonNode ip = requestContext.path("identity").path("sourceIp");
+        return ip.isTextual() && !ip.asText().isBlank()
+                ? Optional.of(ip.asText().strip())
+                : Optional.empty();
     }
 
     /**

@@ -27,6 +27,7 @@ public enum HttpError {
     UNSUPPORTED_MEDIA_TYPE("UnsupportedMediaType", 415),
     HEADERS_TOO_LARGE("HeadersTooLarge", 431),
     THROTTLED(ErrorCode.THROTTLED, 429),
+    QUOTA_EXCEEDED(ErrorCode.QUOTA_EXCEEDED, 429),
     INTERNAL_ERROR(ErrorCode.INTERNAL_ERROR, 500),
     NOT_IMPLEMENTED("NotImplemented", 501),
     MODEL_ACCESS_DENIED(ErrorCode.MODEL_ACCESS_DENIED, 502),
@@ -84,7 +85,7 @@ public enum HttpError {
     Map<String, String> headers(Failure failure) {
         var headers = new LinkedHashMap<String, String>();
         switch (this) {
-            case THROTTLED, SERVER_BUSY, MODEL_BUSY, STORAGE_UNAVAILABLE ->
+            case THROTTLED, QUOTA_EXCEEDED, SERVER_BUSY, MODEL_BUSY, STORAGE_UNAVAILABLE ->
                 failure.retryAfterSeconds().ifPresent(seconds -> headers.put("Retry-After", Integer.toString(seconds)));
             case METHOD_NOT_ALLOWED -> headers.put("Allow", String.join(", ", failure.allowedMethods()));
             case UNAUTHORIZED -> headers.put("WWW-Authenticate", BEARER_CHALLENGE);

@@ -12,9 +12,13 @@ import dev.bedrockchat.function.chat.ConversationPage;
 import dev.bedrockchat.function.chat.ConversationSummary;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
+import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
+import dev.bedrockchat.function.chat.UsageReport;
+import dev.bedrockchat.function.chat.UsageTotals;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Every JSON body the API answers with, shaped in one place (openapi.yaml describes the same shapes). */
 final class ResponseBodies {
@@ -122,6 +126,7 @@ final class ResponseBodies {
                 .put("model", result.modelId())
                 .put("stopReason", result.stopReason());
         body.set("usage", usage(result.usage()));
+        body.put("costUsd", result.costUsd());
         body.put("stored", result.stored());
         return body;
     }
@@ -145,6 +150,7 @@ final class ResponseBodies {
                 .put("conversationId", result.conversationId())
                 .put("stopReason", result.stopReason());
         done.set("usage", usage(result.usage()));
+        done.put("costUsd", result.costUsd());
         done.put("latencyMs", result.latencyMs());
         done.put("stored", result.stored());
         return done;
@@ -223,11 +229,54 @@ final class ResponseBodies {
         failure.reason().ifPresent(reason -> error.put("reason", reason));
         error.put("message", failure.message()).put("requestId", requestId);
         failure.retryAfterSeconds().ifPresent(seconds -> error.put("retryAfterSeconds", seconds));
+        failure.resetsAt().ifPresent(time -> error.put("resetsAt", time));
         return envelope;
     }
 
+    /** An answer's usage: the prompt-cache tokens only when the model reported them. */
     private ObjectNode usage(Usage usage) {
         Usage u = usage == null ? Usage.NONE : usage;
-        return mapper.createObjectNode().put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens());
+        ObjectNode body =
+                mapper.createObjectNode().put("inputTokens", u.inputTokens()).put("outputTokens", u.outputTokens());
+        if (u.cacheReadTokens() != null) {
+            body.put("cacheReadTokens", u.cacheReadTokens());
+        }
+        if (u.cacheWriteTokens() != null) {
+            body.put("cacheWriteTokens", u.cacheWriteTokens());
+        }
+        return body;
+    }
+
+    /**
+     * {@code GET /api/usage}: {@code {"principal":{"kind","name"?},"today":{…},"month":{…},"quota":{"dailyTokens",
+     * "dailyUsd","remainingTokens","remainingUsd","resetsAt"}}}, each period as {@code {"inputTokens","outputTokens",
+     * "totalTokens","costUsd","requests"}}; a limit that is not set, and what remains of it, are null.
+     */
+    ObjectNode usageReport(Principal person, Optional<String> name, UsageReport report) {
+        ObjectNode body = mapper.createObjectNode();
+        ObjectNode principal = body.putObject("principal").put("kind", person.kind());
+        name.ifPresent(value -> principal.put("name", value));
+        body.set("today", period(report.today()));
+        body.set("month", period(report.month()));
+        ObjectNode quota = body.putObject("quota");
+        if (report.quota().tokens().isPresent()) {
+            quota.put("dailyTokens", report.quota().tokens().getAsLong());
+        } else {
+            quota.putNull("dailyTokens");
+        }
+        quota.put("dailyUsd", report.quota().usd().orElse(null));
+        quota.put("remainingTokens", report.remainingTokens().orElse(null));
+        quota.put("remainingUsd", report.remainingUsd().orElse(null));
+        quota.put("resetsAt", report.resetsAt().toString());
+        return body;
+    }
+
+    private ObjectNode period(UsageTotals totals) {
+        return mapper.createObjectNode()
+                .put("inputTokens", totals.inputTokens())
+                .put("outputTokens", totals.outputTokens())
+                .put("totalTokens", totals.totalTokens())
+                .put("costUsd", totals.costUsd())
+                .put("requests", totals.requests());
     }
 }

@@ -267,9 +267,12 @@ public final class BedrockChatModel implements ChatModel {
         if (usage == null) {
             return Usage.NONE;
         }
+        // The prompt-cache counts only when the model reports them (a model without a prompt cache leaves them out).
         return new Usage(
                 usage.inputTokens() == null ? 0 : usage.inputTokens(),
-                usage.outputTokens() == null ? 0 : usage.outputTokens());
+                usage.outputTokens() == null ? 0 : usage.outputTokens(),
+                usage.cacheReadInputTokens(),
+                usage.cacheWriteInputTokens());
     }
 
     /** Events of a stream, handed from the SDK's threads to the request's thread. */

@@ -48,6 +48,22 @@ final class BedrockErrors {
     /** Wait suggested to a throttled client when Bedrock gives no Retry-After. */
     static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
 
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("assumed-role/([\\w+=,.@-]+)/");
+
+    /**
+     * The name of the budget guard's deny policy: the function's role is {@code Chat-<Env>-Function} and the guard's
+     * policy {@code Chat-<Env>-BudgetGuard}, so it is read from the role AWS names in the message, else given as the
+     * pattern.
+     */
+    static String budgetGuardPolicy(String message) {
+        Matcher role = ASSUMED_ROLE.matcher(message);
+        if (role.find() && role.group(1).endsWith("-Function")) {
+            String name = role.group(1);
+            return name.substring(0, name.length() - "-Function".length()) + "-BudgetGuard";
+        }
+        return "Chat-<Env>-BudgetGuard";
+    }
+
     private static final Set<String> EXPIRED_CODES = Set.of("ExpiredTokenException", "ExpiredToken");
     private static final Set<String> INVALID_CREDENTIAL_CODES = Set.of(
             "UnrecognizedClientException",
@@ -351,8 +367,12 @@ final class BedrockErrors {
                 return advised(
                         ErrorReason.EXPLICIT_DENY,
                         "An explicit deny blocks " + action.group(1) + " on " + advice.model + " for the function's "
-                                + "role (such as a budget guard or a service control policy): lift it, or ask the "
-                                + "account's administrator");
+                                + "role. Most likely the month's budget is spent and the budget guard has attached "
+                                + "its deny policy " + budgetGuardPolicy(message) + " to the role: an operator lifts "
+                                + "it for the rest of the month by reversing the budget action or detaching the "
+                                + "policy (README, \"Cost under control: prices, quotas and the budget guard\"). "
+                                + "Otherwise a service control policy or another deny blocks it: ask the account's "
+                                + "administrator");
             }
             return advised(
                     ErrorReason.ROLE_NOT_ALLOWED,

@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.chat;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class ChatException extends RuntimeException {
     private final Optional<ErrorReason> reason;
     private final OptionalInt retryAfterSeconds;
     private final Map<String, String> diagnostics;
+    private final Optional<Instant> resetsAt;
 
     public ChatException(ErrorCode code, String message) {
         this(code, message, OptionalInt.empty(), null);
@@ -40,7 +42,19 @@ public final class ChatException extends RuntimeException {
             OptionalInt retryAfterSeconds,
             Throwable cause,
             Map<String, String> diagnostics) {
+        this(code, message, reason, retryAfterSeconds, cause, diagnostics, Optional.empty());
+    }
+
+    private ChatException(
+            ErrorCode code,
+            String message,
+            Optional<ErrorReason> reason,
+            OptionalInt retryAfterSeconds,
+            Throwable cause,
+            Map<String, String> diagnostics,
+            Optional<Instant> resetsAt) {
         super(Objects.requireNonNull(message, "message"), cause);
+        this.resetsAt = resetsAt;
         this.code = Objects.requireNonNull(code, "code");
         this.reason = Objects.requireNonNull(reason, "reason");
         this.retryAfterSeconds = Objects.requireNonNull(retryAfterSeconds, "retryAfterSeconds");
@@ -89,6 +103,23 @@ public final class ChatException extends RuntimeException {
                 diagnostics);
     }
 
+    /**
+     * The person has used their daily quota: the model was not called. The message names the limit.
+     *
+     * @param retryAfterSeconds the seconds to {@code resetsAt}
+     * @param resetsAt          the next midnight UTC, when the quota starts again
+     */
+    public static ChatException quotaExceeded(String message, int retryAfterSeconds, Instant resetsAt) {
+        return new ChatException(
+                ErrorCode.QUOTA_EXCEEDED,
+                message,
+                Optional.empty(),
+                OptionalInt.of(retryAfterSeconds),
+                null,
+                Map.of(),
+                Optional.of(resetsAt));
+    }
+
     /** {@link #answerTimeout(String, Throwable)} found by the model adapter's own check of the deadline. */
     public static ChatException answerTimeout(String modelId) {
         return answerTimeout(modelId, new TimeoutException("answer deadline passed"));
@@ -119,8 +150,13 @@ public final class ChatException extends RuntimeException {
         return reason;
     }
 
+    /** For {@link ErrorCode#QUOTA_EXCEEDED}: when the quota starts again (the next midnight UTC). */
+    public Optional<Instant> resetsAt() {
+        return resetsAt;
+    }
+
     /**
-     * For {@link ErrorCode#THROTTLED}, {@link ErrorCode#MODEL_BUSY} and {@link ErrorCode#STORAGE_UNAVAILABLE}: how long
+     * For {@link ErrorCode#THROTTLED}, {@link ErrorCode#QUOTA_EXCEEDED}, {@link ErrorCode#MODEL_BUSY} and {@link ErrorCode#STORAGE_UNAVAILABLE}: how long
      * the client should wait before trying again.
      */
     public OptionalInt retryAfterSeconds() {

@@ -38,7 +38,9 @@ public final class ChatService {
     private final HistoryWindow historyWindow;
     private final ChatSettings settings;
     private final Clock clock;
+    private final UsageMeter meter;
 
+    /** A chat service whose requests are not metered (no quota, no usage counters, no metrics). */
     public ChatService(
             ChatModel model,
             ModelCatalog catalog,
@@ -48,6 +50,30 @@ public final class ChatService {
             HistoryWindow historyWindow,
             ChatSettings settings,
             Clock clock) {
+        this(
+                model,
+                catalog,
+                conversations,
+                artifacts,
+                systemPrompt,
+                historyWindow,
+                settings,
+                clock,
+                UsageMeter.unmetered(clock));
+    }
+
+    /** @param meter checks each person's quota before the model is called, counts the answer and reports metrics */
+    public ChatService(
+            ChatModel model,
+            ModelCatalog catalog,
+            ConversationStore conversations,
+            ArtifactRecorder artifacts,
+            SystemPrompt systemPrompt,
+            HistoryWindow historyWindow,
+            ChatSettings settings,
+            Clock clock,
+            UsageMeter meter) {
+        this.meter = meter;
         this.model = model;
         this.catalog = catalog;
         this.conversations = conversations;
@@ -66,6 +92,11 @@ public final class ChatService {
         return catalog;
     }
 
+    /** The meter of this service's requests (quota, usage, metrics), shared with other APIs that call models. */
+    public UsageMeter meter() {
+        return meter;
+    }
+
     /**
      * Runs one turn.
      *
@@ -80,10 +111,53 @@ public final class ChatService {
      * @throws ClientDisconnectedException when the listener reports that the client went away
      */
     public ChatResult chat(Principal principal, ChatCommand command, ChatListener listener) {
+        var metering = new Metering(command.person().orElse(principal), System.nanoTime());
+        try {
+            return answer(principal, command, listener, metering);
+        } catch (ChatException e) {
+            metering.errorCode = e.code().code();
+            throw e;
+        } catch (ClientDisconnectedException e) {
+            throw e; // not an error of the service: the answer is counted as far as it went
+        } catch (RuntimeException e) {
+            metering.errorCode = ErrorCode.INTERNAL_ERROR.code();
+            throw e;
+        } finally {
+            Turn turn = metering.turn;
+            meter.record(new UsageMeter.Metered(
+                    command.requestId(),
+                    UsageMeter.CHAT_API,
+                    metering.person,
+                    metering.modelId,
+                    turn == null ? null : turn.usage(),
+                    metering.errorCode,
+                    turn == null ? null : turn.firstTokenMs,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - metering.startNanos),
+                    metering.admission));
+        }
+    }
+
+    /** What the meter is told of a turn when it ends. */
+    private static final class Metering {
+        final Principal person;
+        final long startNanos;
+        String modelId = RequestMeasurement.NO_MODEL;
+        UsageMeter.Admission admission;
+        Turn turn;
+        String errorCode;
+
+        Metering(Principal person, long startNanos) {
+            this.person = person;
+            this.startNanos = startNanos;
+        }
+    }
+
+    private ChatResult answer(Principal principal, ChatCommand command, ChatListener listener, Metering metering) {
         Deadline ownLimit = Deadline.in(settings.answerTimeout());
         Deadline deadline = command.timeLimit().map(ownLimit::earliest).orElse(ownLimit);
         String message = validMessage(command.message());
         String modelId = catalog.resolve(command.modelId());
+        metering.modelId = modelId;
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         Optional<Conversation> existing =
                 requestedId.map(id -> conversations.find(principal, id).orElseThrow(ChatService::unknownConversation));
@@ -98,6 +172,7 @@ public final class ChatService {
                 settings.maxTokens(),
                 settings.temperature(),
                 deadline);
+        metering.admission = meter.check(metering.person, command.requestId());
         if (existing.isEmpty()) {
             // It exists from now on, so that deleting it while this first turn runs is for good.
             conversations.create(principal, conversationId, title);
@@ -110,8 +185,10 @@ public final class ChatService {
                 title,
                 modelId,
                 message,
+                request,
                 clock.instant(),
                 System.nanoTime());
+        metering.turn = turn;
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -146,7 +223,8 @@ public final class ChatService {
                     reply.usage(),
                     turn.elapsedMs(),
                     turn.firstTokenMs,
-                    stored);
+                    stored,
+                    meter.cost(modelId, turn.usage()).orElse(null));
             listener.completed(result);
             return result;
         } catch (ChatException e) {
@@ -307,6 +385,7 @@ public final class ChatService {
         final String title;
         final String modelId;
         final String message;
+        final ModelRequest request;
         final Instant startedAt;
         final long startNanos;
         final StringBuilder partial = new StringBuilder();
@@ -326,6 +405,7 @@ public final class ChatService {
                 String title,
                 String modelId,
                 String message,
+                ModelRequest request,
                 Instant startedAt,
                 long startNanos) {
             this.command = command;
@@ -335,6 +415,7 @@ public final class ChatService {
             this.title = title;
             this.modelId = modelId;
             this.message = message;
+            this.request = request;
             this.startedAt = startedAt;
             this.startNanos = startNanos;
         }
@@ -367,6 +448,39 @@ public final class ChatService {
             return List.of(question, reply);
         }
 
+        /**
+         * What the answer used: what the model counted; for an answer the model did not count (cut short by the
+         * client, the deadline or a failure mid-stream, or a model that reports nothing), an estimate from the text
+         * sent and the text streamed ({@link Usage#estimate}); null when nothing was answered.
+         */
+        Usage usage() {
+            String text = reply != null ? reply.text() : partial.toString();
+            if (reply != null && reply.usage() != null && !reply.usage().nothingCounted()) {
+                return reply.usage();
+            }
+            if (text.isEmpty()) {
+                return null;
+            }
+            return Usage.estimate(inputChars(), text.length());
+        }
+
+        /** Whether {@link #usage()} is an estimate rather than the model's count. */
+        Boolean usageEstimated() {
+            Usage usage = usage();
+            if (usage == null) {
+                return null;
+            }
+            return reply == null || reply.usage() == null || reply.usage().nothingCounted();
+        }
+
+        private long inputChars() {
+            long chars = request.systemPrompt().length();
+            for (ChatMessage m : request.messages()) {
+                chars += m.content().length();
+            }
+            return chars;
+        }
+
         long elapsedMs() {
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         }
@@ -385,7 +499,9 @@ public final class ChatService {
                     message,
                     replyText,
                     reply == null ? null : reply.stopReason(),
-                    reply == null ? null : reply.usage(),
+                    usage(),
+                    meter.cost(modelId, usage()).orElse(null),
+                    usageEstimated(),
                     elapsedMs(),
                     firstTokenMs,
                     partialReason == null ? null : partialReason.wireName(),

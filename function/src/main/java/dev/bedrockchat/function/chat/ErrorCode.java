@@ -9,6 +9,7 @@ public enum ErrorCode {
     MODEL_NOT_ALLOWED("ModelNotAllowed"),
     NOT_FOUND("NotFound"),
     THROTTLED("Throttled"),
+    QUOTA_EXCEEDED("QuotaExceeded"),
     INTERNAL_ERROR("InternalError"),
     MODEL_ACCESS_DENIED("ModelAccessDenied"),
     MODEL_NOT_FOUND("ModelNotFound"),

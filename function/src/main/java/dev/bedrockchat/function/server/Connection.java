@@ -178,7 +178,7 @@ final class Connection implements Runnable {
                                 body,
                                 context.requestId(),
                                 context.timeLimit(),
-                                context.gateway()),
+                                context.gateway().withSourceIp(remoteAddress())),
                         sink);
         if (!sink.complete) {
             return false;
@@ -188,6 +188,16 @@ final class Connection implements Runnable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * The client's address as this connection sees it. Behind the Lambda Web Adapter that is the adapter's, so
+     * there the adapter's request context names the client instead (and is kept).
+     */
+    private Optional<String> remoteAddress() {
+        return socket.getInetAddress() == null
+                ? Optional.empty()
+                : Optional.of(socket.getInetAddress().getHostAddress());
     }
 
     /**

@@ -205,8 +205,9 @@ class BedrockCheckTest {
                 "[notauthorized]|ModelAccessDenied|role_not_allowed|"
                         + "role is not allowed bedrock:InvokeModel on amazon.nova-lite-v1:0",
                 "[explicitdeny]|ModelAccessDenied|explicit_deny|An explicit deny blocks "
-                        + "bedrock:InvokeModelWithResponseStream on amazon.nova-lite-v1:0 for the function's role "
-                        + "(such as a budget guard or a service control policy)",
+                        + "bedrock:InvokeModelWithResponseStream on amazon.nova-lite-v1:0 for the function's role. "
+                        + "Most likely the month's budget is spent and the budget guard has attached its deny policy "
+                        + "Chat-Dev-BudgetGuard to the role",
                 "[denied]|ModelAccessDenied|model_access_not_granted|"
                         + "invokes the model once with administrator credentials in eu-west-1",
                 "[marketplace]|ModelAccessDenied|model_not_subscribed|"

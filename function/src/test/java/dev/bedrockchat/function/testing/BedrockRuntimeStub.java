@@ -47,6 +47,8 @@ import software.amazon.awssdk.eventstream.Message;
  *   <caption>Keywords</caption>
  *   <tr><td>(none)</td><td>"Stub reply to: &lt;message&gt;", streamed in several deltas ~20 ms apart</td></tr>
  *   <tr><td>[slow]</td><td>a long reply of 60 deltas, 150 ms apart</td></tr>
+ *   <tr><td>[cached]</td><td>the default reply, with a fixed usage that includes prompt-cache tokens
+ *       ({@link #CACHED_USAGE}: 1000 input, 500 output, 2000 cache-read, 400 cache-write)</td></tr>
  *   <tr><td>[markdown]</td><td>a heading, a list, a table and a fenced code block</td></tr>
  *   <tr><td>[xss]</td><td>an {@code <img onerror>} and a {@code <script>} in the text</td></tr>
  *   <tr><td>[gated]</td><td>one delta, then waits for {@link #releaseGate()} before the rest</td></tr>
@@ -99,8 +101,11 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     /** Authentication errors come from the service framework, not from Bedrock itself. */
     private static final String AUTH_ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/";
 
-    private static final String ROLE = "arn:aws:sts::123456789012:assumed-role/chat-dev-function/chat-dev";
+    private static final String ROLE = "arn:aws:sts::123456789012:assumed-role/Chat-Dev-Function/chat-dev";
     private static final long DEFAULT_GAP_MS = 20;
+    /** The usage {@code [cached]} reports: input, output, cache-read and cache-write tokens. */
+    public static final int[] CACHED_USAGE = {1000, 500, 2000, 400};
+
     private static final long SLOW_GAP_MS = 150;
 
     /** One request received, as the SDK sent it. */
@@ -290,12 +295,13 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         if (streaming) {
             stream(exchange, keyword, deltas, inputTokens);
         } else {
-            converse(exchange, String.join("", deltas), deltas.size(), inputTokens, keyword.equals("[cut]"));
+            converse(exchange, keyword, String.join("", deltas), deltas.size(), inputTokens);
         }
     }
 
-    private void converse(HttpExchange exchange, String text, int outputTokens, int inputTokens, boolean cut)
+    private void converse(HttpExchange exchange, String keyword, String text, int outputTokens, int inputTokens)
             throws IOException {
+        boolean cut = keyword.equals("[cut]");
         ObjectNode response = mapper.createObjectNode();
         response.putObject("output")
                 .putObject("message")
@@ -304,7 +310,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                 .addObject()
                 .put("text", text);
         response.put("stopReason", "end_turn");
-        response.set("usage", usage(inputTokens, outputTokens));
+        response.set("usage", usage(keyword, inputTokens, outputTokens));
         response.putObject("metrics").put("latencyMs", 42);
         byte[] bytes = mapper.writeValueAsBytes(response);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -352,7 +358,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         event(out, "contentBlockStop", mapper.createObjectNode().put("contentBlockIndex", 0));
         event(out, "messageStop", mapper.createObjectNode().put("stopReason", "end_turn"));
         ObjectNode metadata = mapper.createObjectNode();
-        metadata.set("usage", usage(inputTokens, deltas.size()));
+        metadata.set("usage", usage(keyword, inputTokens, deltas.size()));
         metadata.putObject("metrics").put("latencyMs", 42);
         event(out, "metadata", metadata);
         out.close();
@@ -391,7 +397,15 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    private ObjectNode usage(int inputTokens, int outputTokens) {
+    private ObjectNode usage(String keyword, int inputTokens, int outputTokens) {
+        if (keyword.equals("[cached]")) {
+            return mapper.createObjectNode()
+                    .put("inputTokens", CACHED_USAGE[0])
+                    .put("outputTokens", CACHED_USAGE[1])
+                    .put("cacheReadInputTokens", CACHED_USAGE[2])
+                    .put("cacheWriteInputTokens", CACHED_USAGE[3])
+                    .put("totalTokens", CACHED_USAGE[0] + CACHED_USAGE[1] + CACHED_USAGE[2] + CACHED_USAGE[3]);
+        }
         return mapper.createObjectNode()
                 .put("inputTokens", inputTokens)
                 .put("outputTokens", outputTokens)
@@ -573,6 +587,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         }
         for (String keyword : List.of(
                 "[slow]",
+                "[cached]",
                 "[markdown]",
                 "[xss]",
                 "[gated]",

@@ -1,0 +1,168 @@
+package dev.bedrockchat.function.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bedrockchat.function.chat.ChatException;
+import dev.bedrockchat.function.chat.Deadline;
+import dev.bedrockchat.function.chat.Principal;
+import dev.bedrockchat.function.chat.UsageStore;
+import dev.bedrockchat.function.chat.UsageTotals;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The usage counters on an {@link ObjectStore} (the artifact bucket, or the local folder with the same layout): one
+ * small JSON object per person and UTC day, {@code usage/<principalKey>/<YYYY-MM-DD>.json}, and one per person and
+ * month, {@code usage/<principalKey>/<YYYY-MM>.json}:
+ * {@code {"period","inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","costUsd","requests",
+ * "requestIds":[…],"updatedAt"}}.
+ *
+ * <p>An answer is added by read, add, conditional write ({@code If-None-Match: *} for a new counter, {@code If-Match}
+ * for an existing one); a write that loses a race is read and tried again with full-jitter backoff until the deadline.
+ * Each counter keeps the ids of the last {@value #KEPT_REQUEST_IDS} requests it counted and skips a request it already
+ * holds, so a write repeated after it had succeeded counts once.
+ *
+ * <p>Each object is written with the tag {@code usage-period=day} or {@code usage-period=month} in the PutObject
+ * itself: the bucket's lifecycle rules expire day counters after 40 days and month counters after 400 by that tag
+ * (S3 lifecycle filters select by prefix and tags only, and both share the person's prefix).
+ */
+public final class ObjectUsageStore implements UsageStore {
+    /** How many of the latest request ids each counter keeps, to skip a repeated write. */
+    public static final int KEPT_REQUEST_IDS = 64;
+    /** The object tag the bucket's lifecycle rules select by. */
+    public static final String PERIOD_TAG = "usage-period";
+
+    private final ObjectStore objects;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Backoff backoff;
+
+    public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock) {
+        this(objects, mapper, clock, Backoff.standard());
+    }
+
+    public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock, Backoff backoff) {
+        this.objects = objects;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    /** {@code usage/<principalKey>/<YYYY-MM-DD>.json}. */
+    public static String dayKey(Principal person, LocalDate day) {
+        return "usage/" + person.key() + "/" + day + ".json";
+    }
+
+    /** {@code usage/<principalKey>/<YYYY-MM>.json}. */
+    public static String monthKey(Principal person, YearMonth month) {
+        return "usage/" + person.key() + "/" + month + ".json";
+    }
+
+    @Override
+    public UsageTotals day(Principal person, LocalDate day) {
+        return objects.get(dayKey(person, day)).map(this::totals).orElse(UsageTotals.ZERO);
+    }
+
+    @Override
+    public UsageTotals month(Principal person, YearMonth month) {
+        return objects.get(monthKey(person, month)).map(this::totals).orElse(UsageTotals.ZERO);
+    }
+
+    @Override
+    public void add(Principal person, String requestId, LocalDate day, UsageTotals answer, Deadline deadline) {
+        add(dayKey(person, day), day.toString(), "day", requestId, answer, deadline);
+        YearMonth month = YearMonth.from(day);
+        add(monthKey(person, month), month.toString(), "month", requestId, answer, deadline);
+    }
+
+    private void add(String key, String period, String kind, String requestId, UsageTotals answer, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<ObjectStore.StoredObject> current = objects.get(key);
+            ObjectNode document = current.map(this::document).orElseGet(() -> empty(period));
+            List<String> ids = requestIds(document);
+            if (ids.contains(requestId)) {
+                return; // counted already: a write repeated after it had succeeded
+            }
+            UsageTotals totals = totals(document).plus(answer);
+            ids.add(requestId);
+            ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
+                    .orElseGet(ObjectStore.Condition::ifAbsent);
+            try {
+                objects.put(key, bytes(written(period, totals, ids)), condition, Map.of(PERIOD_TAG, kind));
+                return;
+            } catch (ConditionFailedException lost) {
+                if (!backoff.pause(attempt, deadline)) {
+                    throw ChatException.storageUnavailable(
+                            lost, Map.of("errorCause", "usage counter " + kind + " kept changing until the deadline"));
+                }
+            }
+        }
+    }
+
+    private ObjectNode written(String period, UsageTotals totals, List<String> ids) {
+        ObjectNode document = mapper.createObjectNode()
+                .put("period", period)
+                .put("inputTokens", totals.inputTokens())
+                .put("outputTokens", totals.outputTokens())
+                .put("cacheReadTokens", totals.cacheReadTokens())
+                .put("cacheWriteTokens", totals.cacheWriteTokens())
+                .put("costUsd", totals.costUsd())
+                .put("requests", totals.requests());
+        ArrayNode kept = document.putArray("requestIds");
+        ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size()).forEach(kept::add);
+        document.put("updatedAt", clock.instant().toString());
+        return document;
+    }
+
+    private ObjectNode empty(String period) {
+        return mapper.createObjectNode().put("period", period);
+    }
+
+    private UsageTotals totals(ObjectStore.StoredObject object) {
+        return totals(document(object));
+    }
+
+    private static UsageTotals totals(JsonNode document) {
+        JsonNode cost = document.path("costUsd");
+        return new UsageTotals(
+                document.path("inputTokens").asLong(0),
+                document.path("outputTokens").asLong(0),
+                document.path("cacheReadTokens").asLong(0),
+                document.path("cacheWriteTokens").asLong(0),
+                cost.isNumber() ? cost.decimalValue() : new BigDecimal(cost.asText("0")),
+                document.path("requests").asLong(0));
+    }
+
+    private static List<String> requestIds(JsonNode document) {
+        var ids = new ArrayList<String>();
+        document.path("requestIds").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    /** A counter as stored; one that cannot be read as JSON is taken as empty (and replaced by the next write). */
+    private ObjectNode document(ObjectStore.StoredObject object) {
+        try {
+            JsonNode node = mapper.readTree(object.content());
+            return node != null && node.isObject() ? (ObjectNode) node : mapper.createObjectNode();
+        } catch (IOException e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    private byte[] bytes(ObjectNode document) {
+        try {
+            return mapper.writeValueAsBytes(document);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
