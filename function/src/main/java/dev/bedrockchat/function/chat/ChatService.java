@@ -38,6 +38,7 @@ public final class ChatService {
     private final HistoryWindow historyWindow;
     private final ChatSettings settings;
     private final Clock clock;
+    private final RandomIds ids;
 
     public ChatService(
             ChatModel model,
@@ -48,6 +49,21 @@ public final class ChatService {
             HistoryWindow historyWindow,
             ChatSettings settings,
             Clock clock) {
+        this(model, catalog, conversations, artifacts, systemPrompt, historyWindow, settings, clock, new RandomIds());
+    }
+
+    /** @param ids where new conversations get their ids (renewed after a SnapStart restore) */
+    public ChatService(
+            ChatModel model,
+            ModelCatalog catalog,
+            ConversationStore conversations,
+            ArtifactRecorder artifacts,
+            SystemPrompt systemPrompt,
+            HistoryWindow historyWindow,
+            ChatSettings settings,
+            Clock clock,
+            RandomIds ids) {
+        this.ids = ids;
         this.model = model;
         this.catalog = catalog;
         this.conversations = conversations;
@@ -87,7 +103,7 @@ public final class ChatService {
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         Optional<Conversation> existing =
                 requestedId.map(id -> conversations.find(principal, id).orElseThrow(ChatService::unknownConversation));
-        String conversationId = requestedId.orElseGet(ConversationIds::newId);
+        String conversationId = requestedId.orElseGet(ids::newId);
         String title = existing.map(Conversation::title).orElseGet(() -> Titles.fromFirstMessage(message));
         List<ChatMessage> history = existing.map(Conversation::chatMessages).orElse(List.of());
 
