@@ -20,7 +20,10 @@ class SnapStartSettingsAgreeTest {
         assertThat(ChatFunction.SNAPSTART_AFTER_RESTORE_PATH).isEqualTo(SnapshotHooks.AFTER_RESTORE_PATH);
         // Outside what API Gateway routes to the function, and not the adapter's pass-through path.
         for (String path : new String[] {SnapshotHooks.BEFORE_CHECKPOINT_PATH, SnapshotHooks.AFTER_RESTORE_PATH}) {
-            assertThat(path).doesNotStartWith("/api/").doesNotStartWith("/v1/").isNotEqualTo(ChatFunction.PASS_THROUGH_PATH);
+            assertThat(path)
+                    .doesNotStartWith("/api/")
+                    .doesNotStartWith("/v1/")
+                    .isNotEqualTo(ChatFunction.PASS_THROUGH_PATH);
         }
     }
 

@@ -155,10 +155,11 @@ public final class Bench {
     /** Streams one after another: what the function adds to the first and the last delta, then resident size. */
     private void warm(BedrockRuntimeStub stub, BenchServer server) throws Exception {
         int turns = 0;
+        var conversation = new Rotation();
         try (BenchClient client = new BenchClient(server.port())) {
             for (int i = 0; i < plan.warmTurns(); i++) {
-                check(client.stream("/api/chat", "{\"message\":\"warm up " + i + " [burst]\"}"));
-                check(client.postJson("/api/chat", "{\"message\":\"warm up json " + i + "\"}"));
+                conversation.took(client.stream("/api/chat", conversation.body("warm up " + i + " [burst]")));
+                conversation.took(client.postJson("/api/chat", conversation.body("warm up json " + i)));
                 turns += 2;
             }
             stub.recordTimings(true);
@@ -166,8 +167,8 @@ public final class Bench {
             List<Double> last = new ArrayList<>();
             for (int i = 0; i < plan.overheadTurns(); i++) {
                 String message = "overhead " + i + " [burst]";
-                BenchClient.Answer answer = client.stream("/api/chat", "{\"message\":\"" + message + "\"}");
-                check(answer);
+                BenchClient.Answer answer = client.stream("/api/chat", conversation.body(message));
+                conversation.took(answer);
                 turns++;
                 BedrockRuntimeStub.StreamTiming timing = stub.timing(message).orElseThrow();
                 first.add(millis(answer.first("message").receivedAtNanos() - timing.firstDeltaNanos()));
@@ -176,7 +177,7 @@ public final class Bench {
             stub.recordTimings(false);
             row(
                     "warm: stand-in's first delta → client has it (" + plan.overheadTurns()
-                            + " streams; conversation and artifact written)",
+                            + " streams, ten per conversation" + "; conversation and artifact written)",
                     percentiles(first),
                     "p50 ≤ 1 ms, p99 ≤ 5 ms",
                     percentile(first, 50) <= 1 && percentile(first, 99) <= 5);
@@ -193,10 +194,23 @@ public final class Bench {
     /** wrk: non-streamed turns, 32 connections. */
     private void throughput(BenchServer server) throws Exception {
         Path script = Repo.outputDir("bench").resolve("chat.lua");
+        // Ten turns into a conversation, then a new one, per wrk thread (as in the other measures).
         Files.writeString(script, """
                 wrk.method = "POST"
                 wrk.headers["Content-Type"] = "application/json"
-                wrk.body = '{"message":"throughput turn"}'
+                local id = nil
+                local n = 0
+                request = function()
+                  n = n + 1
+                  if id == nil or n % 10 == 0 then
+                    return wrk.format(nil, nil, nil, '{"message":"throughput turn"}')
+                  end
+                  return wrk.format(nil, nil, nil, '{"message":"throughput turn","conversationId":"' .. id .. '"}')
+                end
+                response = function(status, headers, body)
+                  local found = string.match(body, '"conversationId":"([0-9a-f-]+)"')
+                  if found then id = found end
+                end
                 """);
         if (!commandExists("wrk")) {
             row(
@@ -234,8 +248,8 @@ public final class Bench {
             }
         }
         row(
-                "throughput: non-streamed turns, wrk -t2 -c32 " + plan.wrkFor().toSeconds() + " s ("
-                        + group(WRK_TOTAL, output) + " turns)",
+                "throughput: non-streamed turns (ten per conversation), wrk -t2 -c32 "
+                        + plan.wrkFor().toSeconds() + " s (" + group(WRK_TOTAL, output) + " turns)",
                 String.format(Locale.ROOT, "%.0f/s, p50 %s ms, p99 %s ms, %d errors", rate, fmt(p50), fmt(p99), errors),
                 "≥ 1,500/s, 0 errors, p99 ≤ 40 ms",
                 rate >= 1500 && errors == 0 && p99 <= 40);
@@ -311,7 +325,8 @@ public final class Bench {
                             }
                             var reply = new StringBuilder();
                             for (BenchClient.Event event : answer.events()) {
-                                if (event.name().equals("message")) {
+                                if (event.name().equals("message")
+                                        && !event.data().equals("[DONE]")) {
                                     reply.append(JSON.readTree(event.data())
                                             .path("content")
                                             .asText());
@@ -375,6 +390,34 @@ public final class Bench {
                 "≤ 250 MB, 0 errors",
                 peak * 1.048576 <= 250 && errors.isEmpty() && intact == clients);
         errors.stream().limit(5).forEach(e -> notes.add("200-stream error: " + e));
+    }
+
+    /**
+     * Turns as people take them: ten into a conversation, then a new one (a person's conversations, and their index,
+     * grow as they would, not by one conversation per request).
+     */
+    private static final class Rotation {
+        private String id;
+        private int turns;
+
+        /** The body of the next turn: into the current conversation, or (every tenth turn) a new one. */
+        String body(String message) {
+            var body = JSON.createObjectNode().put("message", message);
+            if (id != null && turns % 10 != 0) {
+                body.put("conversationId", id);
+            }
+            return body.toString();
+        }
+
+        /** Checks the answer and remembers its conversation. */
+        void took(BenchClient.Answer answer) throws IOException {
+            check(answer);
+            turns++;
+            String data = answer.events().isEmpty()
+                    ? answer.body()
+                    : answer.first("start").data();
+            id = JSON.readTree(data).path("conversationId").asText();
+        }
     }
 
     private static final class Expected {
@@ -480,6 +523,16 @@ public final class Bench {
         out.addAll(rows);
         out.add("");
         notes.forEach(note -> out.add("- " + note));
+        Path jmh = Repo.root().resolve("function/target/jmh.txt");
+        if (Files.isRegularFile(jmh)) {
+            out.add("");
+            out.add("JMH, the hot path (function/target/jmh.txt):");
+            out.add("");
+            out.add("```");
+            out.addAll(
+                    Files.readAllLines(jmh).stream().filter(l -> !l.isBlank()).toList());
+            out.add("```");
+        }
         String table = String.join(System.lineSeparator(), out);
         System.out.println(table);
         Path file = Repo.outputDir("bench").resolve("bench.md");
