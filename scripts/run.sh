@@ -52,7 +52,8 @@ if [ "${1:-}" = --train ]; then
   stub_port="$(sed -n 's/^BEDROCK_STUB_PORT=//p' "$work/stub.log")"
   [ -n "$stub_port" ] || { echo "run.sh --train: the Bedrock stand-in did not start:" >&2; cat "$work/stub.log" >&2; exit 1; }
   rm -f "$aot"
-  env -u AWS_PROFILE CHAT_MODE=bedrock AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDLOCALTRAINING \
+  # A clean environment: none of the shell's AWS, sign-in or storage settings reach the training server.
+  env -i PATH="$PATH" HOME="$work" CHAT_MODE=bedrock AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDLOCALTRAINING \
     AWS_SECRET_ACCESS_KEY=local-training AWS_ENDPOINT_URL_BEDROCK_RUNTIME="http://127.0.0.1:$stub_port" \
     AWS_EC2_METADATA_DISABLED=true HOST=127.0.0.1 PORT=0 CHAT_DATA_DIR="$work/data" \
     "$JAVA_HOME/bin/java" "${jvm[@]}" -XX:AOTCacheOutput="$aot" -jar "$jar" >"$work/server.log" 2>&1 &
