@@ -22,6 +22,7 @@ import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.chat.ModelPrices;
+import dev.bedrockchat.function.chat.RandomIds;
 import dev.bedrockchat.function.chat.SystemPrompt;
 import dev.bedrockchat.function.chat.UsageMeter;
 import dev.bedrockchat.function.http.StaticFiles;
@@ -63,9 +64,18 @@ public final class Application implements AutoCloseable {
     private final String mode;
     private final AwsClients aws;
     private final SignIn signIn;
+    private final RandomIds ids;
 
     private Application(
-            Config config, Api api, JsonLog log, ObjectMapper mapper, String mode, AwsClients aws, SignIn signIn) {
+            Config config,
+            Api api,
+            JsonLog log,
+            ObjectMapper mapper,
+            String mode,
+            AwsClients aws,
+            SignIn signIn,
+            RandomIds ids) {
+        this.ids = ids;
         this.config = config;
         this.api = api;
         this.log = log;
@@ -104,6 +114,16 @@ public final class Application implements AutoCloseable {
     /** {@code bedrock} or {@code offline}. */
     public String mode() {
         return mode;
+    }
+
+    /** The SDK clients (for the check that a SnapStart restore renews their connections). */
+    AwsClients aws() {
+        return aws;
+    }
+
+    /** Where conversation ids come from (for the check that a SnapStart restore renews it). */
+    RandomIds randomIds() {
+        return ids;
     }
 
     /** The version from the jar's manifest ({@code Implementation-Version}), or {@code dev} outside the jar. */
@@ -281,6 +301,7 @@ public final class Application implements AutoCloseable {
                 warnOfModelsWithoutPrice(catalog, log);
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
+            var ids = new RandomIds();
             var chat = new ChatService(
                     model,
                     catalog,
@@ -295,7 +316,8 @@ public final class Application implements AutoCloseable {
                             config.environmentName(),
                             config.answerTimeout()),
                     clock,
-                    meter);
+                    meter,
+                    ids);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
             SignIn signIn = signIn(aws, mapper, log);
@@ -312,7 +334,15 @@ public final class Application implements AutoCloseable {
             var check = new ModelCheck(model, catalog, config.modelTimeout(), clock, log);
             Api api;
             try {
-                api = new Api(chat, check, health, signIn, staticFiles, log, mapper);
+                api = new Api(
+                        chat,
+                        check,
+                        health,
+                        signIn,
+                        staticFiles,
+                        log,
+                        mapper,
+                        new Snapshots(new Priming(config), ids, aws));
             } catch (RuntimeException e) {
                 signIn.close();
                 throw e;
@@ -348,7 +378,7 @@ public final class Application implements AutoCloseable {
             } else {
                 log.info("startup", startup);
             }
-            return new Application(config, api, log, mapper, model.mode(), aws, signIn);
+            return new Application(config, api, log, mapper, model.mode(), aws, signIn, ids);
         }
 
         /**

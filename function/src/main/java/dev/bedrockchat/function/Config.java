@@ -65,8 +65,11 @@ public record Config(
     }
 
     public static final String DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0";
-    /** BEDROCK_MAX_CONCURRENCY by default: parallel model calls per process. */
-    public static final int DEFAULT_BEDROCK_MAX_CONCURRENCY = 64;
+    /**
+     * BEDROCK_MAX_CONCURRENCY by default: parallel model calls per process; a local server holds 200 concurrent streams
+     * (the benchmark's load run) without ModelBusy.
+     */
+    public static final int DEFAULT_BEDROCK_MAX_CONCURRENCY = 256;
     /** BEDROCK_MAX_CONCURRENCY by default in Lambda, where an instance has one request in flight at a time. */
     public static final int DEFAULT_LAMBDA_BEDROCK_MAX_CONCURRENCY = 16;
 

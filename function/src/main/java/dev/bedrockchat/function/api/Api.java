@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  * <p>Sign-in ({@link SignIn}): a route open to anyone still identifies a signed-in caller; every other route answers
  * 401 (with the failed check as {@code reason} and {@code WWW-Authenticate}) to a caller who is not signed in. Before
  * any route, the one way in: with an origin secret configured, a request without {@code X-Origin-Verify: <secret>} is
- * answered 403, except {@code GET|HEAD /api/health} (for smoke tests) and the function's own Lambda events.
+ * answered 403, except {@code GET|HEAD /api/health} (for smoke tests), the function's own Lambda events and the Lambda
+ * Web Adapter's SnapStart hooks ({@link SnapshotHooks}).
  */
 public final class Api {
     /** The largest request body read; beyond it the answer is 413 and the rest is not read. */
@@ -60,6 +61,7 @@ public final class Api {
     private final ResponseBodies bodies;
     private final JsonLog log;
     private final ObjectMapper mapper;
+    private final SnapshotHandler snapshots;
 
     public Api(
             ChatService chat,
@@ -69,6 +71,19 @@ public final class Api {
             Optional<StaticFiles> staticFiles,
             JsonLog log,
             ObjectMapper mapper) {
+        this(chat, check, health, signIn, staticFiles, log, mapper, SnapshotHooks.NONE);
+    }
+
+    /** @param snapshots the SnapStart hooks the Lambda Web Adapter calls ({@link SnapshotHooks#NONE}: none) */
+    public Api(
+            ChatService chat,
+            ModelCheck check,
+            HealthInfo health,
+            SignIn signIn,
+            Optional<StaticFiles> staticFiles,
+            JsonLog log,
+            ObjectMapper mapper,
+            SnapshotHooks snapshots) {
         this.chat = chat;
         this.signIn = signIn;
         this.securityHeaders = SecurityHeaders.local(signIn.connectOrigins());
@@ -83,6 +98,7 @@ public final class Api {
         var page = new PageHandler(staticFiles);
         var account = new SignInHandler(signIn, bodies);
         var usage = new UsageHandler(chat.meter(), bodies);
+        this.snapshots = new SnapshotHandler(snapshots, bodies);
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
@@ -100,6 +116,9 @@ public final class Api {
                 .route("GET", "/api/conversations/{conversationId}/export", SIGNED_IN, conversations::export)
                 .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
+                // The Lambda Web Adapter's SnapStart hooks: its own calls only, never through API Gateway.
+                .route("POST", SnapshotHooks.BEFORE_CHECKPOINT_PATH, OPEN, this.snapshots::beforeCheckpoint)
+                .route("POST", SnapshotHooks.AFTER_RESTORE_PATH, OPEN, this.snapshots::afterRestore)
                 .route("GET", "/**", OPEN, page::file)
                 .build();
     }
@@ -238,9 +257,10 @@ public final class Api {
     private void checkTheWayIn(Exchange x) {
         OriginCheck check = signIn.originCheck();
         ApiRequest request = x.request();
-        boolean ownEvent = request.gateway().invocationEvent()
-                && request.method().equals("POST")
-                && request.path().equals("/events");
+        boolean ownEvent = (request.gateway().invocationEvent()
+                        && request.method().equals("POST")
+                        && request.path().equals("/events"))
+                || snapshots.admits(request);
         if (!check.enabled() || ownEvent) {
             return;
         }

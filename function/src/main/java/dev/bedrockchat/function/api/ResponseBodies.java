@@ -18,6 +18,7 @@ import dev.bedrockchat.function.chat.Usage;
 import dev.bedrockchat.function.chat.UsageReport;
 import dev.bedrockchat.function.chat.UsageTotals;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every JSON body the API answers with, shaped in one place (openapi.yaml describes the same shapes). */
@@ -215,6 +216,13 @@ final class ResponseBodies {
                 .put("warmUp", true)
                 .put("mode", mode)
                 .put("version", version);
+    }
+
+    /** The answer to a SnapStart hook of the Lambda Web Adapter: which one ran, and what it did. */
+    ObjectNode snapshotHook(String hook, Map<String, Object> done) {
+        ObjectNode body = mapper.createObjectNode().put("status", "ok").put("hook", hook);
+        done.forEach((field, value) -> body.set(field, mapper.valueToTree(value)));
+        return body;
     }
 
     /**

@@ -39,6 +39,7 @@ public final class AwsClients implements AutoCloseable {
     private final Region region;
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> created = new ArrayList<>();
+    private final List<RenewableHttpClients.Renewable> renewables = new ArrayList<>();
     private SdkHttpClient sharedHttpClient;
 
     public AwsClients(Region region, AwsCredentialsProvider credentials) {
@@ -52,7 +53,7 @@ public final class AwsClients implements AutoCloseable {
      */
     public BedrockRuntimeClient bedrockRuntime(Optional<URI> endpoint, Duration modelTimeout, int maxConcurrency) {
         // Built here rather than by the SDK: the service's HTTP/2 default must not reach a synchronous client.
-        SdkHttpClient http = track(AwsCrtHttpClient.builder()
+        SdkHttpClient http = renewable(() -> AwsCrtHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .connectionAcquisitionTimeout(ACQUISITION_TIMEOUT)
                 .maxConcurrency(maxConcurrency)
@@ -92,7 +93,7 @@ public final class AwsClients implements AutoCloseable {
         var builder = BedrockRuntimeAsyncClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
-                .httpClientBuilder(http);
+                .httpClientBuilder(new RenewableHttpClients.AsyncBuilder(http, this::remember));
         endpoint.ifPresent(builder::endpointOverride);
         return track(builder.build());
     }
@@ -139,6 +140,7 @@ public final class AwsClients implements AutoCloseable {
             }
         }
         created.clear();
+        renewables.clear();
     }
 
     static boolean isPlainHttp(URI endpoint) {
@@ -148,11 +150,39 @@ public final class AwsClients implements AutoCloseable {
 
     private synchronized SdkHttpClient sharedHttpClient() {
         if (sharedHttpClient == null) {
-            sharedHttpClient = track(AwsCrtHttpClient.builder()
+            sharedHttpClient = renewable(() -> AwsCrtHttpClient.builder()
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .build());
         }
         return sharedHttpClient;
+    }
+
+    /**
+     * Drops every pooled connection of every HTTP client made here: each is replaced by a new client (an empty pool)
+     * and the old one closed. For the moment after a SnapStart restore, before any request is let in: the snapshot's
+     * connections are dead, or shared with every other copy restored from it.
+     *
+     * @return how many HTTP clients were renewed
+     */
+    public synchronized int renewConnections() {
+        renewables.forEach(RenewableHttpClients.Renewable::renew);
+        return renewables.size();
+    }
+
+    /** The HTTP clients in use now, oldest first (for the check that {@link #renewConnections()} replaced them). */
+    public synchronized List<AutoCloseable> currentHttpClients() {
+        return renewables.stream().map(RenewableHttpClients.Renewable::current).toList();
+    }
+
+    private RenewableHttpClients.Sync renewable(java.util.function.Supplier<SdkHttpClient> factory) {
+        var client = new RenewableHttpClients.Sync(factory);
+        remember(client);
+        return track(client);
+    }
+
+    /** A renewable client: renewed by {@link #renewConnections()}; the sync ones are also closed here. */
+    private synchronized void remember(RenewableHttpClients.Renewable client) {
+        renewables.add(client);
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {

@@ -144,14 +144,7 @@ public final class BedrockChatModel implements ChatModel {
                 .build();
         CompletableFuture<Void> call;
         try {
-            call = streamingClient.converseStream(
-                    ConverseStreamRequest.builder()
-                            .modelId(request.modelId())
-                            .system(system(request))
-                            .messages(messages(request))
-                            .inferenceConfig(inference(request))
-                            .build(),
-                    handler);
+            call = streamingClient.converseStream(streamRequest(request), handler);
         } catch (RuntimeException e) {
             throw BedrockErrors.translate(e, request.modelId(), region);
         }
@@ -236,6 +229,19 @@ public final class BedrockChatModel implements ChatModel {
             current.cancel();
         }
         call.cancel(true);
+    }
+
+    /**
+     * The ConverseStream request of a turn. Public for the SnapStart priming, which builds one (and calls nothing) so
+     * that the snapshot holds the SDK's request classes loaded and initialised.
+     */
+    public static ConverseStreamRequest streamRequest(ModelRequest request) {
+        return ConverseStreamRequest.builder()
+                .modelId(request.modelId())
+                .system(system(request))
+                .messages(messages(request))
+                .inferenceConfig(inference(request))
+                .build();
     }
 
     private static List<SystemContentBlock> system(ModelRequest request) {

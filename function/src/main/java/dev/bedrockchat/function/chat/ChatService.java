@@ -39,6 +39,7 @@ public final class ChatService {
     private final ChatSettings settings;
     private final Clock clock;
     private final UsageMeter meter;
+    private final RandomIds ids;
 
     /** A chat service whose requests are not metered (no quota, no usage counters, no metrics). */
     public ChatService(
@@ -59,7 +60,8 @@ public final class ChatService {
                 historyWindow,
                 settings,
                 clock,
-                UsageMeter.unmetered(clock));
+                UsageMeter.unmetered(clock),
+                new RandomIds());
     }
 
     /** @param meter checks each person's quota before the model is called, counts the answer and reports metrics */
@@ -73,7 +75,60 @@ public final class ChatService {
             ChatSettings settings,
             Clock clock,
             UsageMeter meter) {
+        this(
+                model,
+                catalog,
+                conversations,
+                artifacts,
+                systemPrompt,
+                historyWindow,
+                settings,
+                clock,
+                meter,
+                new RandomIds());
+    }
+
+    /** @param ids where new conversations get their ids (renewed after a SnapStart restore) */
+    public ChatService(
+            ChatModel model,
+            ModelCatalog catalog,
+            ConversationStore conversations,
+            ArtifactRecorder artifacts,
+            SystemPrompt systemPrompt,
+            HistoryWindow historyWindow,
+            ChatSettings settings,
+            Clock clock,
+            RandomIds ids) {
+        this(
+                model,
+                catalog,
+                conversations,
+                artifacts,
+                systemPrompt,
+                historyWindow,
+                settings,
+                clock,
+                UsageMeter.unmetered(clock),
+                ids);
+    }
+
+    /**
+     * @param meter checks each person's quota before the model is called, counts the answer and reports metrics
+     * @param ids where new conversations get their ids (renewed after a SnapStart restore)
+     */
+    public ChatService(
+            ChatModel model,
+            ModelCatalog catalog,
+            ConversationStore conversations,
+            ArtifactRecorder artifacts,
+            SystemPrompt systemPrompt,
+            HistoryWindow historyWindow,
+            ChatSettings settings,
+            Clock clock,
+            UsageMeter meter,
+            RandomIds ids) {
         this.meter = meter;
+        this.ids = ids;
         this.model = model;
         this.catalog = catalog;
         this.conversations = conversations;
@@ -161,7 +216,7 @@ public final class ChatService {
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         Optional<Conversation> existing =
                 requestedId.map(id -> conversations.find(principal, id).orElseThrow(ChatService::unknownConversation));
-        String conversationId = requestedId.orElseGet(ConversationIds::newId);
+        String conversationId = requestedId.orElseGet(ids::newId);
         String title = existing.map(Conversation::title).orElseGet(() -> Titles.fromFirstMessage(message));
         List<ChatMessage> history = existing.map(Conversation::chatMessages).orElse(List.of());
 

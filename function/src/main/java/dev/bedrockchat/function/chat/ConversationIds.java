@@ -1,7 +1,6 @@
 package dev.bedrockchat.function.chat;
 
 import java.util.Locale;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Conversation ids are UUIDs in their canonical text form; anything else is refused before any storage is touched. */
@@ -21,9 +20,5 @@ public final class ConversationIds {
                     "conversationId must be a UUID such as " + "3f1c2a9e-8b7d-4c6e-9a5f-1e2d3c4b5a69");
         }
         return value.toLowerCase(Locale.ROOT);
-    }
-
-    public static String newId() {
-        return UUID.randomUUID().toString();
     }
 }

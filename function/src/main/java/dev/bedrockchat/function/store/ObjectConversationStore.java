@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -64,6 +65,8 @@ public final class ObjectConversationStore implements ConversationStore {
     private final ConversationCodec codec;
     private final Clock clock;
     private final Backoff backoff;
+    /** Striped by key: this process's writers of one document or index take turns (see {@link #append}). */
+    private final ReentrantLock[] writeLocks = new ReentrantLock[64];
 
     public ObjectConversationStore(String kind, ObjectStore objects, ConversationCodec codec, Clock clock) {
         this(kind, objects, codec, clock, Backoff.standard());
@@ -76,6 +79,9 @@ public final class ObjectConversationStore implements ConversationStore {
         this.codec = codec;
         this.clock = clock;
         this.backoff = backoff;
+        for (int i = 0; i < writeLocks.length; i++) {
+            writeLocks[i] = new ReentrantLock();
+        }
     }
 
     @Override
@@ -130,40 +136,61 @@ public final class ObjectConversationStore implements ConversationStore {
             Principal owner, String conversationId, List<StoredMessage> turn, boolean create, Deadline deadline) {
         String turnId = turn.getFirst().turn();
         for (int attempt = 1; ; attempt++) {
-            String now = clock.instant().toString();
-            Optional<Located> found = locate(owner, conversationId);
-            String key;
-            Condition condition;
-            Conversation updated;
-            if (found.isEmpty()) {
-                if (!create) {
-                    throw new ConversationDeletedException(conversationId);
-                }
-                key = documentKey(owner, conversationId);
-                condition = Condition.ifAbsent();
-                updated = Conversation.start(conversationId, owner, now).withTurn(turn, now);
-            } else {
-                Located located = found.get();
-                if (located.document().deleted()) {
-                    throw new ConversationDeletedException(conversationId);
-                }
-                Conversation current = located.document().conversation();
-                if (current.holdsTurn(turnId)) {
-                    refreshIndex(owner, Entry.of(current, located.etag(), located.legacy()), deadline);
-                    return current;
-                }
-                key = located.key();
-                condition = Condition.ifMatch(located.etag());
-                updated = current.withTurn(turn, now);
-            }
+            Appended appended = null;
+            ConditionFailedException lost = null;
+            // Writers of this process take turns on the document, so that they do not lose races to one another (and
+            // back off); the conditional write still settles races with other processes. The index is refreshed
+            // after the document's turn is over.
+            ReentrantLock lock = writeLock(documentKey(owner, conversationId));
+            lock.lock();
             try {
-                String etag = objects.put(key, codec.write(updated), condition);
-                refreshIndex(owner, Entry.of(updated, etag, !key.equals(documentKey(owner, conversationId))), deadline);
-                return updated;
+                appended = appendOnce(owner, conversationId, turn, turnId, create);
             } catch (ConditionFailedException e) {
-                retryOrGiveUp(attempt, deadline, e);
+                lost = e;
+            } finally {
+                lock.unlock();
             }
+            if (lost != null) {
+                retryOrGiveUp(attempt, deadline, lost);
+                continue;
+            }
+            refreshIndex(owner, appended.entry(), deadline);
+            return appended.conversation();
         }
+    }
+
+    /** A turn written (or found already there), with the index entry it calls for. */
+    private record Appended(Conversation conversation, Entry entry) {}
+
+    private Appended appendOnce(
+            Principal owner, String conversationId, List<StoredMessage> turn, String turnId, boolean create) {
+        String now = clock.instant().toString();
+        Optional<Located> found = locate(owner, conversationId);
+        String key;
+        Condition condition;
+        Conversation updated;
+        if (found.isEmpty()) {
+            if (!create) {
+                throw new ConversationDeletedException(conversationId);
+            }
+            key = documentKey(owner, conversationId);
+            condition = Condition.ifAbsent();
+            updated = Conversation.start(conversationId, owner, now).withTurn(turn, now);
+        } else {
+            Located located = found.get();
+            if (located.document().deleted()) {
+                throw new ConversationDeletedException(conversationId);
+            }
+            Conversation current = located.document().conversation();
+            if (current.holdsTurn(turnId)) {
+                return new Appended(current, Entry.of(current, located.etag(), located.legacy()));
+            }
+            key = located.key();
+            condition = Condition.ifMatch(located.etag());
+            updated = current.withTurn(turn, now);
+        }
+        String etag = objects.put(key, codec.write(updated), condition);
+        return new Appended(updated, Entry.of(updated, etag, !key.equals(documentKey(owner, conversationId))));
     }
 
     @Override
@@ -373,25 +400,46 @@ public final class ObjectConversationStore implements ConversationStore {
     private void updateIndex(Principal owner, UnaryOperator<ConversationIndex> change, Deadline deadline) {
         String key = indexKey(owner);
         for (int attempt = 1; ; attempt++) {
+            if (updateIndexOnce(key, change)) {
+                return;
+            }
+            if (!backoff.pause(attempt, deadline)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One read-change-write of the index, while this process's other writers of it wait (a person's index is the key
+     * every turn of theirs writes: without the wait, concurrent turns would lose races to one another and back off).
+     *
+     * @return false when another process changed the index meanwhile
+     */
+    private boolean updateIndexOnce(String key, UnaryOperator<ConversationIndex> change) {
+        ReentrantLock lock = writeLock(key);
+        lock.lock();
+        try {
             Optional<StoredObject> stored = objects.get(key);
             ConversationIndex index =
                     stored.map(object -> codec.readIndex(object.content())).orElse(ConversationIndex.EMPTY);
             ConversationIndex changed = change.apply(index);
             if (stored.isPresent() && changed.equals(index)) {
-                return;
+                return true;
             }
-            try {
-                objects.put(
-                        key,
-                        codec.writeIndex(changed),
-                        stored.map(object -> Condition.ifMatch(object.etag())).orElse(Condition.ifAbsent()));
-                return;
-            } catch (ConditionFailedException e) {
-                if (!backoff.pause(attempt, deadline)) {
-                    return;
-                }
-            }
+            objects.put(
+                    key,
+                    codec.writeIndex(changed),
+                    stored.map(object -> Condition.ifMatch(object.etag())).orElse(Condition.ifAbsent()));
+            return true;
+        } catch (ConditionFailedException e) {
+            return false;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private ReentrantLock writeLock(String key) {
+        return writeLocks[Math.floorMod(key.hashCode(), writeLocks.length)];
     }
 
     private void retryOrGiveUp(int attempt, Deadline deadline, ConditionFailedException e) {

@@ -66,8 +66,13 @@ class OpenApiTest {
         var operations = new TreeSet<String>();
         for (Route route : routes.rows()) {
             String path = route.path().template();
-            // Not part of the public API: every other /api path (404), the page, and the Lambda events (README).
-            if (path.equals("/api/**") || path.equals("/**") || path.equals("/events")) {
+            // Not part of the public API: every other /api path (404), the page, the Lambda events (README) and the
+            // Lambda Web Adapter's SnapStart hooks.
+            if (path.equals("/api/**")
+                    || path.equals("/**")
+                    || path.equals("/events")
+                    || path.equals(SnapshotHooks.BEFORE_CHECKPOINT_PATH)
+                    || path.equals(SnapshotHooks.AFTER_RESTORE_PATH)) {
                 continue;
             }
             operations.add(route.method().toLowerCase(Locale.ROOT) + " " + path);

@@ -39,10 +39,17 @@ class FunctionPackageIT {
     private static final Path TARGET = Path.of("target");
     private static final Path JAR = TARGET.resolve("function.jar");
     private static final Path ZIP = TARGET.resolve("function-lambda.zip");
+    private static final Path LAMBDA_JAR = TARGET.resolve("function-lambda.jar");
+    /** The SDK's service modules the function calls; any other would be dead weight. */
+    private static final List<String> SERVICES = List.of("bedrockruntime", "s3", "secretsmanager");
+    /** The JVM settings infra sets for the function (ChatFunction.JAVA_TOOL_OPTIONS). */
+    private static final String JAVA_TOOL_OPTIONS =
+            "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAMPercentage=60";
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Test
-    void theShadedJarHasTheManifestAndOnlyTheLambdaPlatformNatives() throws Exception {
+    void theShadedJarHasTheManifestAndOnlyTheLinuxNatives() throws Exception {
         try (var jar = new JarFile(JAR.toFile())) {
             var attributes = jar.getManifest().getMainAttributes();
             assertThat(attributes.getValue("Main-Class")).isEqualTo("dev.bedrockchat.function.Main");
@@ -67,10 +74,52 @@ class FunctionPackageIT {
                             || n.startsWith("dev/bedrockchat/function/testing")
                             // Tokens are verified on the JDK: no JWT library at run time.
                             || n.startsWith("com/nimbusds/")
-                            // CRaC's API is not used: SnapStart needs no runtime hooks from the function.
+                            // CRaC's API is not used: SnapStart's hooks reach the function over HTTP from the Web
+                            // Adapter.
                             || n.startsWith("org/crac/")
                             || n.startsWith("jdk/crac/"));
         }
+    }
+
+    /** lib/function.jar of the Lambda package: what runs on arm64 Lambda and nothing else. */
+    @Test
+    void theLambdaPackageHoldsOnlyWhatRunsThere() throws Exception {
+        List<String> names = new ArrayList<>();
+        try (var zip = new ZipFile(ZIP.toFile());
+                var jar = new java.util.zip.ZipInputStream(zip.getInputStream(zip.getEntry("lib/function.jar")))) {
+            for (ZipEntry entry = jar.getNextEntry(); entry != null; entry = jar.getNextEntry()) {
+                names.add(entry.getName());
+            }
+        }
+        assertThat(names).hasSizeGreaterThan(1000).contains("dev/bedrockchat/function/Main.class");
+        // Lambda runs the function on arm64 (Graviton): the CRT's arm64 glibc library is the only native code.
+        assertThat(names.stream()
+                        .filter(n ->
+                                n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll") || n.endsWith(".a")))
+                .containsExactly("linux/armv8/glibc/libaws-crt-jni.so");
+        assertThat(names).noneMatch(n -> n.startsWith("linux/x86") || n.startsWith("osx/") || n.startsWith("windows/"));
+        // One HTTP client, the CRT's: no Apache, Netty or URL-connection client, nor what they bring.
+        assertThat(names)
+                .noneMatch(n -> n.startsWith("software/amazon/awssdk/http/apache")
+                        || n.startsWith("software/amazon/awssdk/http/nio/netty")
+                        || n.startsWith("software/amazon/awssdk/http/urlconnection")
+                        || n.startsWith("io/netty/")
+                        || n.startsWith("org/apache/http")
+                        || n.startsWith("org/apache/hc/"));
+        // Only the services the function calls.
+        assertThat(names.stream()
+                        .filter(n -> n.startsWith("software/amazon/awssdk/services/"))
+                        .map(n -> n.substring("software/amazon/awssdk/services/".length()))
+                        .filter(rest -> rest.contains("/"))
+                        .map(rest -> rest.substring(0, rest.indexOf('/')))
+                        .distinct())
+                .containsExactlyInAnyOrderElementsOf(SERVICES);
+        // Nothing of the tests, no JWT library, no CRaC.
+        assertThat(names)
+                .noneMatch(n -> n.startsWith("dev/bedrockchat/function/testing")
+                        || n.startsWith("com/nimbusds/")
+                        || n.startsWith("org/crac/")
+                        || n.startsWith("org/junit/"));
     }
 
     @Test
@@ -98,13 +147,10 @@ class FunctionPackageIT {
                     .startsWith("#!/bin/sh\n")
                     .doesNotContain("\r")
                     .contains(
-                            "exec java",
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-XX:MaxRAMPercentage=60",
-                            "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"",
-                            "dev.bedrockchat.function.Main");
-            assertThat(zip.getEntry("lib/function.jar").getSize()).isEqualTo(Files.size(JAR));
+                            "exec java", "-cp \"$LAMBDA_TASK_ROOT/lib/function.jar\"", "dev.bedrockchat.function.Main")
+                    // The tuning is JAVA_TOOL_OPTIONS's alone (one place, for this script and the buffered handler).
+                    .doesNotContain("-XX:TieredStopAtLevel", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage");
+            assertThat(zip.getEntry("lib/function.jar").getSize()).isEqualTo(Files.size(LAMBDA_JAR));
         }
     }
 
@@ -140,19 +186,18 @@ class FunctionPackageIT {
                         "CHAT_MODE",
                         "offline",
                         "CHAT_DATA_DIR",
-                        data.toString()));
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+                        data.toString(),
+                        "JAVA_TOOL_OPTIONS",
+                        JAVA_TOOL_OPTIONS));
+        Path stderr = root.resolve("stderr.txt");
+        builder.redirectError(stderr.toFile());
         Process process = builder.start();
         try {
             int port = awaitListening(process, new CopyOnWriteArrayList<>());
-            // The script execs java: the process is the JVM, with the script's settings.
+            // The script execs java: the process is the JVM, and it took the settings Lambda gives it.
             assertThat(process.info().arguments())
-                    .hasValueSatisfying(arguments -> assertThat(arguments)
-                            .contains(
-                                    "-XX:MaxRAMPercentage=60",
-                                    "-XX:+UseSerialGC",
-                                    "-XX:TieredStopAtLevel=1",
-                                    "dev.bedrockchat.function.Main"));
+                    .hasValueSatisfying(arguments -> assertThat(arguments).contains("dev.bedrockchat.function.Main"));
+            assertThat(Files.readString(stderr)).contains("Picked up JAVA_TOOL_OPTIONS: " + JAVA_TOOL_OPTIONS);
             HttpResponse<String> health = HttpClient.newHttpClient()
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))

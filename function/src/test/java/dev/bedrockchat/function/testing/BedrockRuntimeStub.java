@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,7 @@ import software.amazon.awssdk.eventstream.Message;
  *   <tr><td>[slow]</td><td>a long reply of 60 deltas, 150 ms apart</td></tr>
  *   <tr><td>[cached]</td><td>the default reply, with a fixed usage that includes prompt-cache tokens
  *       ({@link #CACHED_USAGE}: 1000 input, 500 output, 2000 cache-read, 400 cache-write)</td></tr>
+ *   <tr><td>[burst]</td><td>"Stub reply to: &lt;message&gt;", every delta at once (a model that answers at once)</td></tr>
  *   <tr><td>[markdown]</td><td>a heading, a list, a table and a fenced code block</td></tr>
  *   <tr><td>[xss]</td><td>an {@code <img onerror>} and a {@code <script>} in the text</td></tr>
  *   <tr><td>[gated]</td><td>one delta, then waits for {@link #releaseGate()} before the rest</td></tr>
@@ -91,7 +93,9 @@ import software.amazon.awssdk.eventstream.Message;
  * {@code x-amzn-RequestId}, and the status Bedrock uses (403 for credential and access failures, 400 for validation,
  * 404 for an unknown model and the missing use-case form).
  *
- * <p>Every request is recorded ({@link #requests()}), retries included, for assertions on what the SDK sent.
+ * <p>Every request is recorded ({@link #requests()}), retries included, for assertions on what the SDK sent (the
+ * benchmark turns that off, {@link #recordRequests(boolean)}). With {@link #recordTimings(boolean)} on, the moments
+ * the first and the last delta of each stream left are kept by the stream's last user message ({@link #timing}).
  */
 public final class BedrockRuntimeStub implements AutoCloseable {
     private static final Pattern ROUTE = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
@@ -155,6 +159,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     private final Map<String, String> scripts = new ConcurrentHashMap<>();
     private final Map<Integer, CountDownLatch> gatherings = new ConcurrentHashMap<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Map<String, StreamTiming> timings = new ConcurrentHashMap<>();
+    private volatile boolean recording = true;
+    private volatile boolean timing;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -242,6 +249,27 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         scripts.clear();
     }
 
+    /**
+     * When a stream's first and its last {@code contentBlockDelta} frame were flushed to the socket, in
+     * {@link System#nanoTime()} of this process.
+     */
+    public record StreamTiming(long firstDeltaNanos, long lastDeltaNanos) {}
+
+    /** Whether requests are kept for {@link #requests()} (on by default; off for long benchmark runs). */
+    public void recordRequests(boolean on) {
+        recording = on;
+    }
+
+    /** Whether each stream's {@link StreamTiming} is kept (off by default). */
+    public void recordTimings(boolean on) {
+        timing = on;
+    }
+
+    /** The timing of the stream whose last user message was {@code message}, taken out of the record. */
+    public Optional<StreamTiming> timing(String message) {
+        return Optional.ofNullable(timings.remove(message));
+    }
+
     /** Lets one waiting {@code [gated]} stream send the rest of its reply. */
     public void releaseGate() {
         gate.release();
@@ -265,7 +293,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         JsonNode body = mapper.readTree(exchange.getRequestBody().readAllBytes());
         var headers = new LinkedHashMap<String, List<String>>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-        requests.add(new RecordedRequest(route.group(2), modelId, body, headers));
+        if (recording) {
+            requests.add(new RecordedRequest(route.group(2), modelId, body, headers));
+        }
 
         String message = lastUserMessage(body);
         String keyword = scripts.getOrDefault(modelId, keyword(message));
@@ -293,7 +323,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         List<String> deltas = replyFor(keyword, message);
         int inputTokens = Math.max(1, (body.toString().length() + 3) / 4);
         if (streaming) {
-            stream(exchange, keyword, deltas, inputTokens);
+            stream(exchange, keyword, message, deltas, inputTokens);
         } else {
             converse(exchange, keyword, String.join("", deltas), deltas.size(), inputTokens);
         }
@@ -326,7 +356,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
-    private void stream(HttpExchange exchange, String keyword, List<String> deltas, int inputTokens)
+    private void stream(HttpExchange exchange, String keyword, String message, List<String> deltas, int inputTokens)
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/vnd.amazon.eventstream");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
@@ -334,16 +364,27 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         // taken for the end of a chunked body.
         exchange.sendResponseHeaders(200, keyword.equals("[cut]") ? 1 << 20 : 0);
         OutputStream out = exchange.getResponseBody();
-        long gap = keyword.equals("[slow]") ? SLOW_GAP_MS : DEFAULT_GAP_MS;
+        long gap = switch (keyword) {
+            case "[slow]" -> SLOW_GAP_MS;
+            case "[burst]" -> 0;
+            default -> DEFAULT_GAP_MS;
+        };
+        long firstDelta = 0;
 
         event(out, "messageStart", mapper.createObjectNode().put("role", "assistant"));
         for (int i = 0; i < deltas.size(); i++) {
-            if (i > 0) {
+            if (i > 0 && gap > 0) {
                 pause(gap);
             }
             ObjectNode delta = mapper.createObjectNode().put("contentBlockIndex", 0);
             delta.putObject("delta").put("text", deltas.get(i));
             event(out, "contentBlockDelta", delta);
+            if (i == 0) {
+                firstDelta = System.nanoTime();
+            }
+            if (timing && i == deltas.size() - 1) {
+                timings.put(message, new StreamTiming(firstDelta, System.nanoTime()));
+            }
             if (keyword.equals("[gated]") && i == 0) {
                 awaitGate();
             }
@@ -588,6 +629,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         for (String keyword : List.of(
                 "[slow]",
                 "[cached]",
+                "[burst]",
                 "[markdown]",
                 "[xss]",
                 "[gated]",

@@ -252,7 +252,14 @@ class BackendStackTest {
                         Map.entry("AWS_LWA_READINESS_CHECK_PATH", "/api/health"),
                         // The warm-up call is no HTTP request: the adapter posts it here.
                         Map.entry("AWS_LWA_PASS_THROUGH_PATH", "/events"),
+                        // SnapStart is on: the adapter calls the function's hooks around the snapshot.
+                        Map.entry("AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH", "/snapstart/before-checkpoint"),
+                        Map.entry("AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH", "/snapstart/after-restore"),
                         Map.entry("PORT", "8080"),
+                        Map.entry(
+                                "JAVA_TOOL_OPTIONS",
+                                "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+                                        + " -XX:MaxRAMPercentage=60"),
                         // dev signs in with the shared token; both secrets are read at start-up, never set here.
                         Map.entry("AUTH_MODE", "token"),
                         Map.entry("AUTH_TOKEN_SECRET_ARN", "${" + secret("AuthToken") + "}"),

@@ -40,7 +40,14 @@ class VariantsTest {
                 .containsEntry("Handler", ChatFunction.BUFFERED_HANDLER)
                 .doesNotContainKey("Layers");
         assertThat(map(map(function.get("Environment")).get("Variables")))
-                .doesNotContainKeys("AWS_LAMBDA_EXEC_WRAPPER", "AWS_LWA_INVOKE_MODE", "PORT")
+                .doesNotContainKeys(
+                        "AWS_LAMBDA_EXEC_WRAPPER",
+                        "AWS_LWA_INVOKE_MODE",
+                        "AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH",
+                        "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH",
+                        "PORT")
+                // The managed runtime's JVM takes the same settings as the one run.sh starts.
+                .containsEntry("JAVA_TOOL_OPTIONS", ChatFunction.JAVA_TOOL_OPTIONS)
                 .containsEntry("CHAT_MODE", "bedrock")
                 // A whole answer ends (saved, with its error) before API Gateway's 29 s limit cuts it off.
                 .containsEntry("ANSWER_TIMEOUT_SECONDS", "24");
@@ -59,6 +66,24 @@ class VariantsTest {
         assertThat(flatten(integration.get("Uri")))
                 .contains("/2015-03-31/functions/")
                 .endsWith("/invocations");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withoutSnapStartTheAdapterHasNoSnapshotHooksToCall() {
+        Template backend = Synthesized.variant(
+                        "no-snapstart",
+                        "dev",
+                        dev -> ((Map<String, Object>) dev.get("function")).put("snapStart", false))
+                .backend();
+
+        Map<String, Object> function = properties(only(
+                backend.findResources("AWS::Lambda::Function", Map.of("Properties", Map.of("Runtime", "java25")))));
+        assertThat(function).doesNotContainKey("SnapStart");
+        assertThat(map(map(function.get("Environment")).get("Variables")))
+                .doesNotContainKeys("AWS_LWA_SNAPSTART_BEFORE_CHECKPOINT_PATH", "AWS_LWA_SNAPSTART_AFTER_RESTORE_PATH")
+                .containsEntry("AWS_LWA_INVOKE_MODE", "response_stream")
+                .containsEntry("JAVA_TOOL_OPTIONS", ChatFunction.JAVA_TOOL_OPTIONS);
     }
 
     @Test

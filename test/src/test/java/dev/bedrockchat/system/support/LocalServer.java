@@ -70,7 +70,7 @@ public final class LocalServer implements AutoCloseable {
      * sign-in setting (AUTH_MODE, AUTH_TOKEN and AUTH_TOKEN_SECRET_ARN, the OIDC_* provider settings,
      * ORIGIN_VERIFY_SECRET and ORIGIN_VERIFY_SECRET_ARN), so that a test runs as it says whatever the shell holds.
      */
-    static void clean(Map<String, String> env) {
+    public static void clean(Map<String, String> env) {
         env.keySet()
                 .removeIf(variable -> variable.startsWith("AWS_")
                         || variable.equals("CHAT_MODE")
