@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.HealthInfo;
+import dev.bedrockchat.function.auth.AuthMode;
+import dev.bedrockchat.function.auth.ProgramCallers;
 import dev.bedrockchat.function.auth.SecretSource;
 import dev.bedrockchat.function.auth.SignIn;
 import dev.bedrockchat.function.auth.SignInSetupException;
@@ -17,16 +19,19 @@ import dev.bedrockchat.function.chat.ArtifactStore;
 import dev.bedrockchat.function.chat.ChatModel;
 import dev.bedrockchat.function.chat.ChatService;
 import dev.bedrockchat.function.chat.ChatSettings;
+import dev.bedrockchat.function.chat.CompletionService;
 import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.chat.SystemPrompt;
 import dev.bedrockchat.function.http.StaticFiles;
+import dev.bedrockchat.function.keys.ApiKeys;
 import dev.bedrockchat.function.log.JsonLog;
 import dev.bedrockchat.function.offline.OfflineChatModel;
 import dev.bedrockchat.function.store.ConversationCodec;
 import dev.bedrockchat.function.store.ObjectConversationStore;
+import dev.bedrockchat.function.store.ObjectStore;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
 import dev.bedrockchat.function.store.local.LocalObjectStore;
 import dev.bedrockchat.function.store.s3.S3ArtifactStore;
@@ -251,18 +256,25 @@ public final class Application implements AutoCloseable {
             var codec = new ConversationCodec(mapper);
             ConversationStore conversations;
             ArtifactStore artifactStore;
+            ObjectStore objects;
             if (config.artifactBucket().isPresent()) {
                 S3Client s3 = aws.s3(config.s3Endpoint());
-                var objects =
+                objects =
                         new S3ObjectStore(s3, config.artifactBucket().get(), storageCallTimeout, storageAttemptTimeout);
                 conversations = new ObjectConversationStore("s3", objects, codec, clock);
                 artifactStore = new S3ArtifactStore(s3, config.artifactBucket().get());
             } else {
-                conversations =
-                        new ObjectConversationStore("local", new LocalObjectStore(config.dataDir()), codec, clock);
+                objects = new LocalObjectStore(config.dataDir());
+                conversations = new ObjectConversationStore("local", objects, codec, clock);
                 artifactStore = new LocalArtifactStore(config.dataDir());
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
+            var chatSettings = new ChatSettings(
+                    config.maxMessageChars(),
+                    config.maxTokens(),
+                    config.temperature(),
+                    config.environmentName(),
+                    config.answerTimeout());
             var chat = new ChatService(
                     model,
                     catalog,
@@ -270,12 +282,15 @@ public final class Application implements AutoCloseable {
                     recorder,
                     systemPrompt,
                     new HistoryWindow(config.historyBudgetChars()),
-                    new ChatSettings(
-                            config.maxMessageChars(),
-                            config.maxTokens(),
-                            config.temperature(),
-                            config.environmentName(),
-                            config.answerTimeout()),
+                    chatSettings,
+                    clock);
+            // The OpenAI-compatible API: the whole conversation comes with each request, as much as a chat turn sends.
+            var completions = new CompletionService(
+                    model,
+                    catalog,
+                    recorder,
+                    chatSettings,
+                    config.maxMessageChars() + config.historyBudgetChars(),
                     clock);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
@@ -291,9 +306,17 @@ public final class Application implements AutoCloseable {
                             : Optional.empty(),
                     signIn.mode().wireName());
             var check = new ModelCheck(model, catalog, config.modelTimeout(), clock, log);
+            // API keys belong to signed-in people: only in oidc mode; they live beside the conversations.
+            Optional<ApiKeys> keys = signIn.mode() == AuthMode.OIDC
+                    ? Optional.of(new ApiKeys(objects, mapper, clock))
+                    : Optional.empty();
+            var programs = new ProgramCallers(
+                    signIn.authenticator(),
+                    keys.<ProgramCallers.KeyOwners>map(owners -> owners),
+                    config.auth().apiIamAuth());
             Api api;
             try {
-                api = new Api(chat, check, health, signIn, staticFiles, log, mapper);
+                api = new Api(chat, completions, check, health, signIn, keys, programs, staticFiles, log, mapper);
             } catch (RuntimeException e) {
                 signIn.close();
                 throw e;
@@ -310,6 +333,7 @@ public final class Application implements AutoCloseable {
             startup.put("bedrockMaxConcurrency", config.bedrockMaxConcurrency());
             startup.put("version", version());
             startup.putAll(signIn.description());
+            startup.put("apiIamAuth", config.auth().apiIamAuth());
             startup.put("behindWebAdapter", config.behindWebAdapter());
             startup.put("personaFiles", systemPrompt.personaFiles());
             startup.put(

@@ -2,21 +2,26 @@ package dev.bedrockchat.function.api;
 
 import static dev.bedrockchat.function.api.Route.ANY;
 import static dev.bedrockchat.function.api.Route.Access.OPEN;
+import static dev.bedrockchat.function.api.Route.Access.PROGRAM;
 import static dev.bedrockchat.function.api.Route.Access.SIGNED_IN;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.api.openai.OpenAiInvalidRequest;
 import dev.bedrockchat.function.auth.AuthenticationFailed;
 import dev.bedrockchat.function.auth.Caller;
 import dev.bedrockchat.function.auth.Credentials;
 import dev.bedrockchat.function.auth.OriginCheck;
+import dev.bedrockchat.function.auth.ProgramCallers;
 import dev.bedrockchat.function.auth.SignIn;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatService;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
+import dev.bedrockchat.function.chat.CompletionService;
 import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.http.StaticFiles;
+import dev.bedrockchat.function.keys.ApiKeys;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,7 +50,12 @@ import java.util.regex.Pattern;
  * <p>Sign-in ({@link SignIn}): a route open to anyone still identifies a signed-in caller; every other route answers
  * 401 (with the failed check as {@code reason} and {@code WWW-Authenticate}) to a caller who is not signed in. Before
  * any route, the one way in: with an origin secret configured, a request without {@code X-Origin-Verify: <secret>} is
- * answered 403, except {@code GET|HEAD /api/health} (for smoke tests) and the function's own Lambda events.
+ * answered 403, except {@code GET|HEAD /api/health} (for smoke tests), the function's own Lambda events, and with
+ * IAM authorization of {@code /v1} the {@code /v1} requests API Gateway verified (programs call API Gateway directly).
+ *
+ * <p>The OpenAI-compatible API ({@code /v1}) answers its errors in the OpenAI API's shape
+ * {@code {"error":{"message","type","param","code"}}}, from the same error table ({@link ProgramCallers} says who may
+ * call it).
  */
 public final class Api {
     /** The largest request body read; beyond it the answer is 413 and the rest is not read. */
@@ -56,21 +66,31 @@ public final class Api {
     private final Routes routes;
     private final ChatService chat;
     private final SignIn signIn;
+    private final ProgramCallers programs;
     private final Map<String, String> securityHeaders;
     private final ResponseBodies bodies;
     private final JsonLog log;
     private final ObjectMapper mapper;
 
+    /**
+     * @param completions the stateless completions of {@code /v1}
+     * @param keys        the people's API keys ({@code oidc} mode)
+     * @param programs    who may call {@code /v1}
+     */
     public Api(
             ChatService chat,
+            CompletionService completions,
             ModelCheck check,
             HealthInfo health,
             SignIn signIn,
+            Optional<ApiKeys> keys,
+            ProgramCallers programs,
             Optional<StaticFiles> staticFiles,
             JsonLog log,
             ObjectMapper mapper) {
         this.chat = chat;
         this.signIn = signIn;
+        this.programs = programs;
         this.securityHeaders = SecurityHeaders.local(signIn.connectOrigins());
         this.bodies = new ResponseBodies(mapper);
         this.log = log;
@@ -82,6 +102,8 @@ public final class Api {
         var events = new EventsHandler(health.mode(), health.version(), bodies, mapper);
         var page = new PageHandler(staticFiles);
         var account = new SignInHandler(signIn, bodies);
+        var apiKeys = new KeysHandler(keys, signIn.mode(), bodies, mapper);
+        var openAi = new OpenAiHandler(completions, mapper, Clock.systemUTC());
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
@@ -96,7 +118,15 @@ public final class Api {
                 .route("PATCH", "/api/conversations/{conversationId}", SIGNED_IN, conversations::rename)
                 .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
                 .route("GET", "/api/conversations/{conversationId}/export", SIGNED_IN, conversations::export)
+                // A person's API keys for programs (oidc mode).
+                .route("GET", "/api/keys", SIGNED_IN, apiKeys::list)
+                .route("POST", "/api/keys", SIGNED_IN, apiKeys::create)
+                .route("DELETE", "/api/keys/{keyId}", SIGNED_IN, apiKeys::revoke)
                 .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
+                // The OpenAI-compatible API for programs.
+                .route("GET", "/v1/models", PROGRAM, openAi::models)
+                .route("POST", "/v1/chat/completions", PROGRAM, openAi::completions)
+                .route(ANY, "/v1/**", PROGRAM, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
                 .route("GET", "/**", OPEN, page::file)
                 .build();
@@ -118,6 +148,8 @@ public final class Api {
             }
             x.fail(Failure.of(e));
         } catch (ApiException e) {
+            x.fail(Failure.of(e));
+        } catch (OpenAiInvalidRequest e) {
             x.fail(Failure.of(e));
         } catch (Rejection e) {
             // The transport could not read the request (its body stalled or broke off): answer what it found.
@@ -247,6 +279,12 @@ public final class Api {
         if (health) {
             return;
         }
+        if (Exchange.isOpenAiPath(request.path())
+                && programs.signedByIam(request.gateway().iamUserArn())) {
+            // API Gateway verified the caller's signature: programs call it directly, not through CloudFront.
+            x.log("iamAuth", true);
+            return;
+        }
         OriginCheck.Verdict verdict = check.check(request.header(OriginCheck.HEADER));
         if (verdict != OriginCheck.Verdict.ADMITTED) {
             x.log("originVerify", verdict == OriginCheck.Verdict.MISSING ? "missing" : "mismatch");
@@ -264,6 +302,9 @@ public final class Api {
             return signIn.authenticator().identify(credentials);
         }
         try {
+            if (access == PROGRAM) {
+                return programs.authenticate(credentials, x.request().gateway().iamUserArn());
+            }
             return signIn.authenticator().authenticate(credentials);
         } catch (AuthenticationFailed e) {
             throw ApiException.unauthorized(e);

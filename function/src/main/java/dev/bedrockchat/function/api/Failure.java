@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.api;
 
+import dev.bedrockchat.function.api.openai.OpenAiInvalidRequest;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ErrorReason;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.OptionalInt;
  *
  * @param reason      the envelope's {@code reason}, as sent
  * @param diagnostics fields for the operators' log line (the failure's class, an AWS error code, …)
+ * @param param       on {@code /v1}: the request field the error is about (the OpenAI error's {@code param})
+ * @param openAiCode  on {@code /v1}: the OpenAI error's {@code code}, when the error table does not give it
  */
 record Failure(
         HttpError error,
@@ -20,7 +23,9 @@ record Failure(
         Optional<String> reason,
         OptionalInt retryAfterSeconds,
         List<String> allowedMethods,
-        Map<String, String> diagnostics) {
+        Map<String, String> diagnostics,
+        Optional<String> param,
+        Optional<String> openAiCode) {
 
     static Failure of(ChatException e) {
         return new Failure(
@@ -29,16 +34,47 @@ record Failure(
                 e.reason().map(ErrorReason::wireName),
                 e.retryAfterSeconds(),
                 List.of(),
-                e.diagnostics());
+                e.diagnostics(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     static Failure of(ApiException e) {
-        return new Failure(e.error(), e.getMessage(), e.reason(), OptionalInt.empty(), e.allowedMethods(), Map.of());
+        return new Failure(
+                e.error(),
+                e.getMessage(),
+                e.reason(),
+                OptionalInt.empty(),
+                e.allowedMethods(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** A request the transport refused (a server without room says when to come back). */
     static Failure of(Api.Rejection e) {
-        return new Failure(e.error(), e.getMessage(), Optional.empty(), e.retryAfterSeconds(), List.of(), Map.of());
+        return new Failure(
+                e.error(),
+                e.getMessage(),
+                Optional.empty(),
+                e.retryAfterSeconds(),
+                List.of(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** A {@code /v1} request refused for one of its fields (400, naming it). */
+    static Failure of(OpenAiInvalidRequest e) {
+        return new Failure(
+                HttpError.VALIDATION_ERROR,
+                e.getMessage(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                Map.of(),
+                Optional.of(e.param()),
+                Optional.of(e.code()));
     }
 
     /** The headers a response with this error carries besides the usual ones (Retry-After, Allow, …). */

@@ -14,22 +14,37 @@ import java.util.Optional;
  * @param invocationEvent  the request is one of the function's own Lambda events (the warm-up), not an HTTP request
  *                         from anyone: it came in the invocation itself, not through API Gateway
  * @param authorizerClaims the claims API Gateway's authorizer verified ({@code requestContext.authorizer.claims})
+ * @param iamUserArn       the caller's IAM ARN, when API Gateway verified the request's AWS Signature Version 4
+ *                         ({@code requestContext.identity.userArn}, set only by IAM authorization)
  */
-public record GatewayContext(boolean invocationEvent, Optional<Map<String, String>> authorizerClaims) {
+public record GatewayContext(
+        boolean invocationEvent, Optional<Map<String, String>> authorizerClaims, Optional<String> iamUserArn) {
     /** Nothing vouched for: a plain HTTP request. */
-    public static final GatewayContext NONE = new GatewayContext(false, Optional.empty());
+    public static final GatewayContext NONE = new GatewayContext(false, Optional.empty(), Optional.empty());
 
     /** One of the function's own Lambda events. */
-    public static final GatewayContext INVOCATION_EVENT = new GatewayContext(true, Optional.empty());
+    public static final GatewayContext INVOCATION_EVENT = new GatewayContext(true, Optional.empty(), Optional.empty());
 
     public GatewayContext {
         Objects.requireNonNull(authorizerClaims, "authorizerClaims");
+        Objects.requireNonNull(iamUserArn, "iamUserArn");
         authorizerClaims = authorizerClaims.map(Map::copyOf);
     }
 
     /** A request API Gateway forwarded, with the claims its authorizer passed (if any). */
     public static GatewayContext apiGateway(Optional<Map<String, String>> authorizerClaims) {
-        return new GatewayContext(false, authorizerClaims);
+        return new GatewayContext(false, authorizerClaims, Optional.empty());
+    }
+
+    /** A request API Gateway forwarded, with what its request context vouches for (claims, an IAM identity). */
+    public static GatewayContext apiGateway(JsonNode requestContext) {
+        return new GatewayContext(false, authorizerClaims(requestContext), iamUserArn(requestContext));
+    }
+
+    /** {@code identity.userArn} of an API Gateway request context; empty when the request was not IAM-signed. */
+    public static Optional<String> iamUserArn(JsonNode requestContext) {
+        JsonNode arn = requestContext.path("identity").path("userArn");
+        return arn.isTextual() && arn.asText().startsWith("arn:") ? Optional.of(arn.asText()) : Optional.empty();
     }
 
     /**

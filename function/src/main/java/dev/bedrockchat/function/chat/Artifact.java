@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * The record of one exchange, kept whole: what was asked, what was answered, and how it went. When the turn could not
  * be stored in its conversation, this record is where it is kept ({@code stored} false, {@code storeError} why).
  *
+ * @param api           the programming interface the exchange came through: {@code openai} for the OpenAI-compatible
+ *                      {@code /v1} (stateless: no conversation, {@code conversationId} null); null for the chat API
  * @param partialReason why the answer kept in the conversation is not complete ({@link PartialReason#wireName()});
  *                      null for a complete one
  * @param stored        whether the turn is kept in the conversation
@@ -18,6 +20,7 @@ public record Artifact(
         String time,
         String environment,
         String mode,
+        String api,
         String conversationId,
         Principal principal,
         String model,
@@ -32,6 +35,51 @@ public record Artifact(
         boolean stored,
         String storeError,
         Error error) {
+
+    /** The value of {@code api} for an exchange of the OpenAI-compatible API. */
+    public static final String OPENAI_API = "openai";
+
+    /** The record of a chat API exchange ({@code api} null). */
+    public Artifact(
+            String requestId,
+            String time,
+            String environment,
+            String mode,
+            String conversationId,
+            Principal principal,
+            String model,
+            boolean streamed,
+            String message,
+            String reply,
+            String stopReason,
+            Usage usage,
+            long latencyMs,
+            Long timeToFirstTokenMs,
+            String partialReason,
+            boolean stored,
+            String storeError,
+            Error error) {
+        this(
+                requestId,
+                time,
+                environment,
+                mode,
+                null,
+                conversationId,
+                principal,
+                model,
+                streamed,
+                message,
+                reply,
+                stopReason,
+                usage,
+                latencyMs,
+                timeToFirstTokenMs,
+                partialReason,
+                stored,
+                storeError,
+                error);
+    }
 
     /**
      * What went wrong, in the words the client was given.

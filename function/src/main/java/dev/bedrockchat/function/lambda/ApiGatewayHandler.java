@@ -185,7 +185,7 @@ public final class ApiGatewayHandler implements RequestStreamHandler {
                         new ByteArrayInputStream(body),
                         transportId,
                         timeLimit(context),
-                        GatewayContext.apiGateway(GatewayContext.authorizerClaims(event.path("requestContext")))),
+                        GatewayContext.apiGateway(event.path("requestContext"))),
                 sink);
     }
 

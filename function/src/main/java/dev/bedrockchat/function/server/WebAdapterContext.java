@@ -52,7 +52,7 @@ record WebAdapterContext(Optional<String> requestId, Optional<Deadline> timeLimi
         Optional<Deadline> limit = lambda.flatMap(node -> deadline(node, nowMillis.getAsLong()));
         GatewayContext gateway = requestContext.isEmpty()
                 ? GatewayContext.INVOCATION_EVENT
-                : GatewayContext.apiGateway(request.flatMap(GatewayContext::authorizerClaims));
+                : request.map(GatewayContext::apiGateway).orElseGet(() -> GatewayContext.apiGateway(Optional.empty()));
         return new WebAdapterContext(apiGatewayId.or(() -> lambdaId), limit, gateway);
     }
 
