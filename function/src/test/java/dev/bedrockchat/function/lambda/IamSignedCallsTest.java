@@ -118,6 +118,34 @@ class IamSignedCallsTest {
     }
 
     @Test
+    void behindTheWebAdapterTheRequestContextHeaderCarriesTheIdentityAndNowhereElse() {
+        var env = new HashMap<String, String>(Map.of(
+                "CHAT_MODE", "offline",
+                "AUTH_TOKEN", "the-shared-token",
+                "ORIGIN_VERIFY_SECRET", SECRET,
+                "API_IAM_AUTH", "true"));
+        String context =
+                "{\"requestId\":\"6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\",\"identity\":{\"userArn\":\"" + ARN + "\"}}";
+        try (TestApp direct = TestApp.start(env)) {
+            assertThat(direct.get("/v1/models", "x-amzn-request-context", context)
+                            .statusCode())
+                    .as("a client's own header vouches for nothing")
+                    .isEqualTo(403);
+        }
+        env.put("AWS_LAMBDA_EXEC_WRAPPER", "/opt/bootstrap");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "chat-dev");
+        try (TestApp adapted = TestApp.start(env)) {
+            var response = adapted.get("/v1/models", "x-amzn-request-context", context);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(adapted.requestLog(TestApp.requestId(response))
+                            .path("principal")
+                            .asText())
+                    .isEqualTo("iam");
+        }
+    }
+
+    @Test
     void withoutTheSettingAnIdentityCountsForNothing() throws IOException {
         try (Deployed deployed = deploy(false)) {
             JsonNode response = invoke(deployed, "/v1/models", "GET", null, ARN);
