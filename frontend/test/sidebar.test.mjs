@@ -19,7 +19,7 @@ function drawerPage() {
     openButton: $('open-drawer'),
     closeButton: $('close-drawer'),
     backdrop: $('backdrop'),
-    keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog')],
+    keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog'), $('keys-dialog')],
   });
   const list = createConversationListView({
     list: $('conversation-list'), heading: $('conversations-heading'), status: $('conversations-status'), moreButton: $('load-more'),
@@ -42,7 +42,7 @@ test('the open drawer makes everything else on the page inert, except the backdr
   assert.equal($('sidebar').getAttribute('aria-modal'), 'true');
   assert.ok($('sidebar').contains(document.activeElement), 'focus moved into the drawer');
   assert.deepEqual(inert().sort(), ['main', 'signin', 'skip-link', 'toasts'].sort());
-  for (const id of ['app', 'sidebar', 'backdrop', 'announcer', 'confirm-dialog', 'token-dialog']) {
+  for (const id of ['app', 'sidebar', 'backdrop', 'announcer', 'confirm-dialog', 'token-dialog', 'keys-dialog']) {
     assert.equal($(id).hasAttribute('inert'), false, id);
   }
   assert.equal(document.activeElement.textContent.trim(), 'First', 'the open conversation has focus');

@@ -3,7 +3,7 @@
 // OIDC_PASSWORD; without them (the open-mode run) this file is skipped.
 //
 // The steps share one browser tab, in order: signed out → sign in → chat and list → search, rename, export →
-// reload and a new tab → a 401 mid-session → sign out.
+// reload and a new tab → a 401 mid-session → an API key → sign out.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -208,6 +208,49 @@ describe('sign-in with OpenID Connect', { skip: OIDC_USERNAME ? false : 'set BAS
     assert.equal(await page.evaluate(() => sessionStorage.getItem('bedrock-chat.draft')), null, 'and no longer kept');
     await page.locator('.msg--user .msg__bubble', { hasText: target }).waitFor();
     assert.equal(await page.locator('#chat-title').textContent(), target, 'the conversation being opened is open');
+    await assertClean(page, problems);
+  });
+
+  test('the API keys panel shows a new key once; the key calls /v1 until it is revoked there', TIMEOUT, async () => {
+    const token = await idToken();
+    for (const key of (await (await api('/api/keys', { token })).json()).keys) {
+      await api(`/api/keys/${key.id}`, { method: 'DELETE', token }); // keys of earlier runs
+    }
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const panel = page.getByRole('dialog', { name: 'API keys' });
+    await panel.waitFor();
+    assert.equal(await panel.locator('#key-base-url').textContent(), `${BASE_URL}/v1`);
+    await panel.getByRole('textbox', { name: 'Name of a new key' }).fill('browser scenario');
+    await panel.getByRole('button', { name: 'Create key' }).click();
+    const shown = panel.getByRole('textbox', { name: 'Your new key' });
+    await shown.waitFor();
+    const key = await shown.inputValue();
+    assert.match(key, /^bck_[A-Za-z0-9_-]{43}$/);
+    assert.match(await panel.locator('#key-created-warning').textContent(), /shown only this once/);
+    await panel.getByRole('button', { name: 'Copy', exact: true }).click();
+    await panel.getByRole('button', { name: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), key);
+    const item = panel.locator('#key-list li', { hasText: 'browser scenario' });
+    await item.waitFor();
+    assert.ok((await item.textContent()).includes(`${key.slice(0, 12)}…`));
+    assert.ok(!(await panel.locator('#key-list').textContent()).includes(key), 'the list never shows the key');
+
+    const models = await fetch(`${BASE_URL}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(models.status, 200);
+    assert.equal((await models.json()).object, 'list');
+
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'API keys' }).click();
+    await item.waitFor();
+    assert.equal(await panel.locator('#key-created').isVisible(), false, 'a key is shown once');
+    await panel.getByRole('button', { name: 'Revoke the key “browser scenario”' }).click();
+    await page.locator('#confirm-dialog').getByRole('button', { name: 'Revoke' }).click();
+    await panel.locator('#key-empty').waitFor();
+    const refused = await fetch(`${BASE_URL}/v1/models`, { headers: { Authorization: `Bearer ${key}` } });
+    assert.equal(refused.status, 401);
+    assert.equal((await refused.json()).error.type, 'authentication_error');
+    await panel.getByRole('button', { name: 'Close' }).click();
     await assertClean(page, problems);
   });
 

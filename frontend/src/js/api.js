@@ -112,6 +112,19 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), credentia
       return Number.isInteger(body?.deleted) ? body.deleted : 0;
     },
 
+    /** The person's live API keys: {keys: [{id, name, prefix, createdAt, lastUsedAt}]}. */
+    apiKeys: (init) => json('/api/keys', init),
+
+    /** Creates an API key; resolves to {id, name, key, createdAt}, the only time `key` is given. */
+    createApiKey(name) {
+      return json('/api/keys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    },
+
+    /** Revokes one of the person's API keys. */
+    async revokeApiKey(id) {
+      await json(`/api/keys/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+
     /**
      * Sends a message and follows the streamed answer.
      * Calls onStart({conversationId, title, model}) once and onDelta(text) per piece; resolves to the `done` payload.

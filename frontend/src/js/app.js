@@ -9,6 +9,7 @@ import { createOidcClient } from './oidc-client.js';
 import { createOidcSession } from './oidc-session.js';
 import { createDraftKeeper } from './drafts.js';
 import { createAccountView } from './account-view.js';
+import { createApiKeysView } from './api-keys-view.js';
 import { createConversationList, dropLegacyList } from './conversations.js';
 import { createConversationListView } from './conversation-list-view.js';
 import { createSearchBox } from './search-box.js';
@@ -72,7 +73,7 @@ const drawer = createDrawer({
   closeButton: $('close-drawer'),
   backdrop: $('backdrop'),
   // Everything else stays usable while the phone drawer is open: the live region, and the dialogs it may open.
-  keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog')],
+  keepActive: [$('announcer'), $('confirm-dialog'), $('token-dialog'), $('keys-dialog')],
 });
 /** Set in OIDC mode once the server says so. */
 let oidc = null;
@@ -91,6 +92,17 @@ const account = createAccountView({
     drafts.keep('');
     if (!oidc?.signOut()) account.showSignedOut();
   },
+});
+
+const apiKeys = createApiKeysView({
+  dialog: $('keys-dialog'),
+  openButton: $('open-keys'),
+  api,
+  confirm,
+  copy: (text) => copyText(text),
+  announce,
+  describe: (error) => describeError(error).message,
+  baseUrl: `${window.location.origin}/v1`,
 });
 
 // ---- Title, address and list ------------------------------------------------------------------------------
@@ -399,6 +411,7 @@ async function signInWithOidc(config) {
     return false;
   }
   account.showSignedIn(null);
+  apiKeys.enable();
   api.me().then(({ principal } = {}) => account.showSignedIn(principal), () => {});
   return true;
 }

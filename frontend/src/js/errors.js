@@ -56,6 +56,7 @@ const CODE_BY_STATUS = {
 const STATUS_BY_CODE = {
   ...Object.fromEntries(Object.entries(CODE_BY_STATUS).map(([status, code]) => [code, Number(status)])),
   ModelNotAllowed: 400,
+  Conflict: 409,
   QuotaExceeded: 429,
   ModelAccessDenied: 502,
   ModelNotFound: 502,
@@ -70,6 +71,7 @@ const FALLBACK_MESSAGES = {
   Unauthorized: 'An access token is needed to use this chat.',
   Forbidden: 'This chat can only be used through its own web address.',
   NotFound: 'That was not found on the server.',
+  Conflict: 'That cannot be done as things stand. Check and try again.',
   MethodNotAllowed: 'The server does not accept this request.',
   PayloadTooLarge: 'The message is too long. Shorten it and send it again.',
   UnsupportedMediaType: 'The server did not understand the request.',

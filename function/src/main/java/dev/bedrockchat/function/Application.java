@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.function.api.Api;
 import dev.bedrockchat.function.api.HealthInfo;
+import dev.bedrockchat.function.auth.AuthMode;
+import dev.bedrockchat.function.auth.ProgramCallers;
 import dev.bedrockchat.function.auth.SecretSource;
 import dev.bedrockchat.function.auth.SignIn;
 import dev.bedrockchat.function.auth.SignInSetupException;
@@ -17,6 +19,7 @@ import dev.bedrockchat.function.chat.ArtifactStore;
 import dev.bedrockchat.function.chat.ChatModel;
 import dev.bedrockchat.function.chat.ChatService;
 import dev.bedrockchat.function.chat.ChatSettings;
+import dev.bedrockchat.function.chat.CompletionService;
 import dev.bedrockchat.function.chat.ConversationStore;
 import dev.bedrockchat.function.chat.HistoryWindow;
 import dev.bedrockchat.function.chat.ModelCatalog;
@@ -26,6 +29,7 @@ import dev.bedrockchat.function.chat.RandomIds;
 import dev.bedrockchat.function.chat.SystemPrompt;
 import dev.bedrockchat.function.chat.UsageMeter;
 import dev.bedrockchat.function.http.StaticFiles;
+import dev.bedrockchat.function.keys.ApiKeys;
 import dev.bedrockchat.function.log.JsonLog;
 import dev.bedrockchat.function.metrics.EmfRequestMetrics;
 import dev.bedrockchat.function.offline.OfflineChatModel;
@@ -302,6 +306,12 @@ public final class Application implements AutoCloseable {
             }
             var recorder = new ArtifactRecorder(artifactStore, mapper, log, artifactBackoff);
             var ids = new RandomIds();
+            var chatSettings = new ChatSettings(
+                    config.maxMessageChars(),
+                    config.maxTokens(),
+                    config.temperature(),
+                    config.environmentName(),
+                    config.answerTimeout());
             var chat = new ChatService(
                     model,
                     catalog,
@@ -309,15 +319,19 @@ public final class Application implements AutoCloseable {
                     recorder,
                     systemPrompt,
                     new HistoryWindow(config.historyBudgetChars()),
-                    new ChatSettings(
-                            config.maxMessageChars(),
-                            config.maxTokens(),
-                            config.temperature(),
-                            config.environmentName(),
-                            config.answerTimeout()),
+                    chatSettings,
                     clock,
                     meter,
                     ids);
+            // The OpenAI-compatible API: the whole conversation comes with each request, as much as a chat turn sends.
+            var completions = new CompletionService(
+                    model,
+                    catalog,
+                    recorder,
+                    chatSettings,
+                    config.maxMessageChars() + config.historyBudgetChars(),
+                    clock,
+                    meter);
 
             Optional<StaticFiles> staticFiles = staticFiles(log);
             SignIn signIn = signIn(aws, mapper, log);
@@ -332,13 +346,24 @@ public final class Application implements AutoCloseable {
                             : Optional.empty(),
                     signIn.mode().wireName());
             var check = new ModelCheck(model, catalog, config.modelTimeout(), clock, log);
+            // API keys belong to signed-in people: only in oidc mode; they live beside the conversations.
+            Optional<ApiKeys> keys = signIn.mode() == AuthMode.OIDC
+                    ? Optional.of(new ApiKeys(objects, mapper, clock))
+                    : Optional.empty();
+            var programs = new ProgramCallers(
+                    signIn.authenticator(),
+                    keys.<ProgramCallers.KeyOwners>map(owners -> owners),
+                    config.auth().apiIamAuth());
             Api api;
             try {
                 api = new Api(
                         chat,
+                        completions,
                         check,
                         health,
                         signIn,
+                        keys,
+                        programs,
                         staticFiles,
                         log,
                         mapper,
@@ -362,6 +387,7 @@ public final class Application implements AutoCloseable {
             config.quota().tokens().ifPresent(tokens -> startup.put("dailyTokenQuota", tokens));
             config.quota().usd().ifPresent(usd -> startup.put("dailyUsdQuota", usd.toPlainString()));
             startup.putAll(signIn.description());
+            startup.put("apiIamAuth", config.auth().apiIamAuth());
             startup.put("behindWebAdapter", config.behindWebAdapter());
             startup.put("personaFiles", systemPrompt.personaFiles());
             startup.put(

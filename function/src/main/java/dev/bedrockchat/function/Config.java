@@ -311,7 +311,8 @@ public record Config(
                 oidc,
                 originSecret.map(Secret::of),
                 originArn,
-                endpoint(env, systemProperties, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "aws.endpointUrlSecretsManager"));
+                endpoint(env, systemProperties, "AWS_ENDPOINT_URL_SECRETS_MANAGER", "aws.endpointUrlSecretsManager"),
+                reader.bool("API_IAM_AUTH", false));
     }
 
     private static OidcSettings oidc(Reader reader) {
@@ -488,6 +489,16 @@ public record Config(
                 throw new ConfigException(
                         name + " must be a whole number from " + min + " to " + max + ", not '" + value.get() + "'");
             }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return text(name)
+                    .map(value -> switch (value.toLowerCase(Locale.ROOT)) {
+                        case "true" -> true;
+                        case "false" -> false;
+                        default -> throw new ConfigException(name + " must be 'true' or 'false', not '" + value + "'");
+                    })
+                    .orElse(fallback);
         }
 
         Duration seconds(String name, Duration fallback, int max) {

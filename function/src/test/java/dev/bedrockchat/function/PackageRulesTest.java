@@ -125,6 +125,7 @@ class PackageRulesTest {
                         Map.entry("Unauthorized", 401),
                         Map.entry("Forbidden", 403),
                         Map.entry("NotFound", 404),
+                        Map.entry("Conflict", 409),
                         Map.entry("MethodNotAllowed", 405),
                         Map.entry("RequestTimeout", 408),
                         Map.entry("PayloadTooLarge", 413),

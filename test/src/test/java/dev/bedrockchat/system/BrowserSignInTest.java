@@ -22,7 +22,8 @@ import org.junit.jupiter.api.TestInstance;
  * The chat page's sign-in in headless Chromium: Keycloak as the OpenID Connect provider, the real function jar in
  * {@code oidc} mode serving the page, and {@code test/browser/signin.test.mjs} signing alice in through Keycloak's own
  * login form (authorization code with PKCE), then chatting, listing, searching, renaming and exporting, a 401 in the
- * middle of the session that signs in again and keeps the draft, and the sign-out that ends Keycloak's session too.
+ * middle of the session that signs in again and keeps the draft, an API key made in the page's panel that calls
+ * {@code /v1} until it is revoked there, and the sign-out that ends Keycloak's session too.
  *
  * <p>Page and provider are both on 127.0.0.1 over plain HTTP, on different ports; Keycloak marks its cookies
  * {@code Secure}, which Chromium keeps for a loopback address as for {@code localhost} (both are secure contexts), so
@@ -81,7 +82,7 @@ class BrowserSignInTest {
                         run.tail(), server.log(), keycloak.log())
                 .isZero();
         assertThat(run.count("skipped")).as("scenarios skipped").isZero();
-        assertThat(run.count("pass")).as("scenarios passed").isEqualTo(7).isEqualTo(run.count("tests"));
+        assertThat(run.count("pass")).as("scenarios passed").isEqualTo(8).isEqualTo(run.count("tests"));
 
         // What the page did is on the server, under alice's own principal: her two conversations, one renamed.
         KeycloakLogin.Tokens alice = KeycloakLogin.signIn(keycloak, keycloak.alice(), server.uri("/"));

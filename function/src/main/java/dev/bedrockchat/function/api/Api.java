@@ -2,21 +2,26 @@ package dev.bedrockchat.function.api;
 
 import static dev.bedrockchat.function.api.Route.ANY;
 import static dev.bedrockchat.function.api.Route.Access.OPEN;
+import static dev.bedrockchat.function.api.Route.Access.PROGRAM;
 import static dev.bedrockchat.function.api.Route.Access.SIGNED_IN;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.api.openai.OpenAiInvalidRequest;
 import dev.bedrockchat.function.auth.AuthenticationFailed;
 import dev.bedrockchat.function.auth.Caller;
 import dev.bedrockchat.function.auth.Credentials;
 import dev.bedrockchat.function.auth.OriginCheck;
+import dev.bedrockchat.function.auth.ProgramCallers;
 import dev.bedrockchat.function.auth.SignIn;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatService;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
+import dev.bedrockchat.function.chat.CompletionService;
 import dev.bedrockchat.function.chat.ErrorCode;
 import dev.bedrockchat.function.chat.ModelCheck;
 import dev.bedrockchat.function.http.SecurityHeaders;
 import dev.bedrockchat.function.http.StaticFiles;
+import dev.bedrockchat.function.keys.ApiKeys;
 import dev.bedrockchat.function.log.JsonLog;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,8 +50,13 @@ import java.util.regex.Pattern;
  * <p>Sign-in ({@link SignIn}): a route open to anyone still identifies a signed-in caller; every other route answers
  * 401 (with the failed check as {@code reason} and {@code WWW-Authenticate}) to a caller who is not signed in. Before
  * any route, the one way in: with an origin secret configured, a request without {@code X-Origin-Verify: <secret>} is
- * answered 403, except {@code GET|HEAD /api/health} (for smoke tests), the function's own Lambda events and the Lambda
- * Web Adapter's SnapStart hooks ({@link SnapshotHooks}).
+ * answered 403, except {@code GET|HEAD /api/health} (for smoke tests), the function's own Lambda events, the Lambda
+ * Web Adapter's SnapStart hooks ({@link SnapshotHooks}), and with IAM authorization of {@code /v1} the {@code /v1}
+ * requests API Gateway verified (programs call API Gateway directly).
+ *
+ * <p>The OpenAI-compatible API ({@code /v1}) answers its errors in the OpenAI API's shape
+ * {@code {"error":{"message","type","param","code"}}}, from the same error table ({@link ProgramCallers} says who may
+ * call it).
  */
 public final class Api {
     /** The largest request body read; beyond it the answer is 413 and the rest is not read. */
@@ -57,35 +67,48 @@ public final class Api {
     private final Routes routes;
     private final ChatService chat;
     private final SignIn signIn;
+    private final ProgramCallers programs;
     private final Map<String, String> securityHeaders;
     private final ResponseBodies bodies;
     private final JsonLog log;
     private final ObjectMapper mapper;
     private final SnapshotHandler snapshots;
 
+    /**
+     * @param completions the stateless completions of {@code /v1}
+     * @param keys        the people's API keys ({@code oidc} mode)
+     * @param programs    who may call {@code /v1}
+     */
     public Api(
             ChatService chat,
+            CompletionService completions,
             ModelCheck check,
             HealthInfo health,
             SignIn signIn,
+            Optional<ApiKeys> keys,
+            ProgramCallers programs,
             Optional<StaticFiles> staticFiles,
             JsonLog log,
             ObjectMapper mapper) {
-        this(chat, check, health, signIn, staticFiles, log, mapper, SnapshotHooks.NONE);
+        this(chat, completions, check, health, signIn, keys, programs, staticFiles, log, mapper, SnapshotHooks.NONE);
     }
 
     /** @param snapshots the SnapStart hooks the Lambda Web Adapter calls ({@link SnapshotHooks#NONE}: none) */
     public Api(
             ChatService chat,
+            CompletionService completions,
             ModelCheck check,
             HealthInfo health,
             SignIn signIn,
+            Optional<ApiKeys> keys,
+            ProgramCallers programs,
             Optional<StaticFiles> staticFiles,
             JsonLog log,
             ObjectMapper mapper,
             SnapshotHooks snapshots) {
         this.chat = chat;
         this.signIn = signIn;
+        this.programs = programs;
         this.securityHeaders = SecurityHeaders.local(signIn.connectOrigins());
         this.bodies = new ResponseBodies(mapper);
         this.log = log;
@@ -99,6 +122,8 @@ public final class Api {
         var account = new SignInHandler(signIn, bodies);
         var usage = new UsageHandler(chat.meter(), bodies);
         this.snapshots = new SnapshotHandler(snapshots, bodies);
+        var apiKeys = new KeysHandler(keys, signIn.mode(), bodies, mapper);
+        var openAi = new OpenAiHandler(completions, mapper, Clock.systemUTC());
         // The whole HTTP surface. The first pattern that matches a path owns it; a GET row answers HEAD too.
         this.routes = Routes.builder()
                 .route("GET", "/api/health", OPEN, healthHandler::get)
@@ -114,7 +139,15 @@ public final class Api {
                 .route("PATCH", "/api/conversations/{conversationId}", SIGNED_IN, conversations::rename)
                 .route("DELETE", "/api/conversations/{conversationId}", SIGNED_IN, conversations::delete)
                 .route("GET", "/api/conversations/{conversationId}/export", SIGNED_IN, conversations::export)
+                // A person's API keys for programs (oidc mode).
+                .route("GET", "/api/keys", SIGNED_IN, apiKeys::list)
+                .route("POST", "/api/keys", SIGNED_IN, apiKeys::create)
+                .route("DELETE", "/api/keys/{keyId}", SIGNED_IN, apiKeys::revoke)
                 .route(ANY, "/api/**", SIGNED_IN, Api::noSuchRoute)
+                // The OpenAI-compatible API for programs.
+                .route("GET", "/v1/models", PROGRAM, openAi::models)
+                .route("POST", "/v1/chat/completions", PROGRAM, openAi::completions)
+                .route(ANY, "/v1/**", PROGRAM, Api::noSuchRoute)
                 .route("POST", "/events", OPEN, events::post)
                 // The Lambda Web Adapter's SnapStart hooks: its own calls only, never through API Gateway.
                 .route("POST", SnapshotHooks.BEFORE_CHECKPOINT_PATH, OPEN, this.snapshots::beforeCheckpoint)
@@ -139,6 +172,8 @@ public final class Api {
             }
             x.fail(Failure.of(e));
         } catch (ApiException e) {
+            x.fail(Failure.of(e));
+        } catch (OpenAiInvalidRequest e) {
             x.fail(Failure.of(e));
         } catch (Rejection e) {
             // The transport could not read the request (its body stalled or broke off): answer what it found.
@@ -269,6 +304,12 @@ public final class Api {
         if (health) {
             return;
         }
+        if (Exchange.isOpenAiPath(request.path())
+                && programs.signedByIam(request.gateway().iamUserArn())) {
+            // API Gateway verified the caller's signature: programs call it directly, not through CloudFront.
+            x.log("iamAuth", true);
+            return;
+        }
         OriginCheck.Verdict verdict = check.check(request.header(OriginCheck.HEADER));
         if (verdict != OriginCheck.Verdict.ADMITTED) {
             x.log("originVerify", verdict == OriginCheck.Verdict.MISSING ? "missing" : "mismatch");
@@ -286,6 +327,9 @@ public final class Api {
             return signIn.authenticator().identify(credentials);
         }
         try {
+            if (access == PROGRAM) {
+                return programs.authenticate(credentials, x.request().gateway().iamUserArn());
+            }
             return signIn.authenticator().authenticate(credentials);
         } catch (AuthenticationFailed e) {
             throw ApiException.unauthorized(e);

@@ -3,6 +3,7 @@ package dev.bedrockchat.function.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bedrockchat.function.api.openai.OpenAiErrors;
 import dev.bedrockchat.function.auth.Caller;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
@@ -25,6 +26,7 @@ final class Exchange {
     private final ResponseBodies bodies;
     private final ObjectMapper mapper;
     private final Map<String, String> securityHeaders;
+    private final boolean openAi;
     private final long startNanos = System.nanoTime();
     private final Map<String, Object> logFields = new LinkedHashMap<>();
     private String route = "unmatched";
@@ -52,6 +54,12 @@ final class Exchange {
         this.bodies = bodies;
         this.mapper = mapper;
         this.securityHeaders = securityHeaders;
+        this.openAi = isOpenAiPath(request.path());
+    }
+
+    /** Whether a path belongs to the OpenAI-compatible API ({@code /v1}), whose errors take the OpenAI shape. */
+    static boolean isOpenAiPath(String path) {
+        return path.equals("/v1") || path.startsWith("/v1/");
     }
 
     ApiRequest request() {
@@ -133,7 +141,7 @@ final class Exchange {
 
     void send(int statusCode, Map<String, String> headers, byte[] body) throws IOException {
         var all = baseHeaders();
-        if (route.startsWith("/api")) {
+        if (openAi || route.startsWith("/api")) {
             all.put("Cache-Control", "no-store");
         }
         all.putAll(headers);
@@ -185,22 +193,37 @@ final class Exchange {
      */
     void fail(Failure error) {
         failure = error;
-        JsonNode envelope = bodies.error(error, requestId);
+        JsonNode envelope = openAi ? openAiError(error) : bodies.error(error, requestId);
         try {
             if (events != null) {
-                events.send("error", mapper.writeValueAsString(envelope));
+                // An OpenAI client reads an error inside a stream as an unnamed event carrying {"error":…}.
+                events.send(openAi ? null : "error", mapper.writeValueAsString(envelope));
                 finishEvents();
                 return;
             }
             if (status != null) {
                 return;
             }
-            sendJson(error.error().status(), envelope, error.headers());
+            int errorStatus = openAi
+                    ? OpenAiErrors.status(error.error().code(), error.error().status())
+                    : error.error().status();
+            sendJson(errorStatus, envelope, error.headers());
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         } catch (IOException closed) {
             clientClosed = true;
         }
+    }
+
+    /** A failure in the OpenAI API's shape, from the same error table (the request id is in {@code x-request-id}). */
+    private JsonNode openAiError(Failure error) {
+        String code = error.error().code();
+        return OpenAiErrors.envelope(
+                mapper,
+                OpenAiErrors.status(code, error.error().status()),
+                error.message(),
+                error.param().or(() -> OpenAiErrors.param(code)),
+                error.openAiCode().orElseGet(() -> OpenAiErrors.code(code)));
     }
 
     /**
@@ -220,6 +243,7 @@ final class Exchange {
         if (failure != null) {
             line.put("errorCode", failure.error().code());
             failure.reason().ifPresent(reason -> line.put("errorReason", reason));
+            failure.param().ifPresent(param -> line.put("errorParam", param));
             if (failure.error().status() >= 500) {
                 line.putAll(failure.diagnostics());
             }

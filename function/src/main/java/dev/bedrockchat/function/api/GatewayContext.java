@@ -17,41 +17,59 @@ import java.util.Optional;
  * @param sourceIp         the client's address: API Gateway's {@code requestContext.identity.sourceIp}, or where the
  *                         function's own server is reached directly, the connection's remote address; the person a
  *                         quota counts when nobody signs in
+ * @param iamUserArn       the caller's IAM ARN, when API Gateway verified the request's AWS Signature Version 4
+ *                         ({@code requestContext.identity.userArn}, set only by IAM authorization)
  */
 public record GatewayContext(
-        boolean invocationEvent, Optional<Map<String, String>> authorizerClaims, Optional<String> sourceIp) {
+        boolean invocationEvent,
+        Optional<Map<String, String>> authorizerClaims,
+        Optional<String> sourceIp,
+        Optional<String> iamUserArn) {
     /** Nothing vouched for: a plain HTTP request. */
-    public static final GatewayContext NONE = new GatewayContext(false, Optional.empty());
+    public static final GatewayContext NONE =
+            new GatewayContext(false, Optional.empty(), Optional.empty(), Optional.empty());
 
     /** One of the function's own Lambda events. */
-    public static final GatewayContext INVOCATION_EVENT = new GatewayContext(true, Optional.empty());
+    public static final GatewayContext INVOCATION_EVENT =
+            new GatewayContext(true, Optional.empty(), Optional.empty(), Optional.empty());
 
     public GatewayContext {
         Objects.requireNonNull(authorizerClaims, "authorizerClaims");
         Objects.requireNonNull(sourceIp, "sourceIp");
+        Objects.requireNonNull(iamUserArn, "iamUserArn");
         authorizerClaims = authorizerClaims.map(Map::copyOf);
     }
 
-    /** A context without a known client address. */
+    /** A context without a known client address or IAM identity. */
     public GatewayContext(boolean invocationEvent, Optional<Map<String, String>> authorizerClaims) {
-        this(invocationEvent, authorizerClaims, Optional.empty());
+        this(invocationEvent, authorizerClaims, Optional.empty(), Optional.empty());
     }
 
     /** A request API Gateway forwarded, with the claims its authorizer passed (if any). */
     public static GatewayContext apiGateway(Optional<Map<String, String>> authorizerClaims) {
-        return new GatewayContext(false, authorizerClaims);
+        return new GatewayContext(false, authorizerClaims, Optional.empty(), Optional.empty());
     }
 
-    /** A request API Gateway forwarded: the claims its authorizer passed and the client's address, from its context. */
+    /** {@code identity.userArn} of an API Gateway request context; empty when the request was not IAM-signed. */
+    public static Optional<String> iamUserArn(JsonNode requestContext) {
+        JsonNode arn = requestContext.path("identity").path("userArn");
+        return arn.isTextual() && arn.asText().startsWith("arn:") ? Optional.of(arn.asText()) : Optional.empty();
+    }
+
+    /**
+     * A request API Gateway forwarded, with what its request context vouches for: the claims its authorizer passed,
+     * the client's address and an IAM identity.
+     */
     public static GatewayContext apiGateway(JsonNode requestContext) {
-        return new GatewayContext(false, authorizerClaims(requestContext), sourceIp(requestContext));
+        return new GatewayContext(
+                false, authorizerClaims(requestContext), sourceIp(requestContext), iamUserArn(requestContext));
     }
 
     /** This context with the client's address the transport saw (kept when the platform already named one). */
     public GatewayContext withSourceIp(Optional<String> address) {
         return sourceIp.isPresent() || address.isEmpty()
                 ? this
-                : new GatewayContext(invocationEvent, authorizerClaims, address);
+                : new GatewayContext(invocationEvent, authorizerClaims, address, iamUserArn);
     }
 
     /** {@code identity.sourceIp} of an API Gateway request context, when it is a non-blank string. */

@@ -20,6 +20,7 @@ public enum HttpError {
     UNAUTHORIZED("Unauthorized", 401),
     FORBIDDEN("Forbidden", 403),
     NOT_FOUND(ErrorCode.NOT_FOUND, 404),
+    CONFLICT(ErrorCode.CONFLICT, 409),
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405),
     REQUEST_TIMEOUT("RequestTimeout", 408),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", 413),

@@ -17,6 +17,9 @@ import dev.bedrockchat.function.chat.StoredMessage;
 import dev.bedrockchat.function.chat.Usage;
 import dev.bedrockchat.function.chat.UsageReport;
 import dev.bedrockchat.function.chat.UsageTotals;
+import dev.bedrockchat.function.keys.ApiKey;
+import dev.bedrockchat.function.keys.CreatedKey;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -207,6 +210,30 @@ final class ResponseBodies {
     /** {@code DELETE /api/conversations}. */
     ObjectNode deleted(int count) {
         return mapper.createObjectNode().put("deleted", count);
+    }
+
+    /** {@code POST /api/keys}: the new key, shown this once. */
+    ObjectNode createdKey(CreatedKey key) {
+        return mapper.createObjectNode()
+                .put("id", key.id())
+                .put("name", key.name())
+                .put("key", key.key())
+                .put("createdAt", key.createdAt());
+    }
+
+    /** {@code GET /api/keys}: the live keys, newest first (prefix and dates; never the key or its hash). */
+    ObjectNode keys(List<ApiKey> keys) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode items = body.putArray("keys");
+        for (ApiKey key : keys) {
+            items.addObject()
+                    .put("id", key.id())
+                    .put("name", key.name())
+                    .put("prefix", key.prefix())
+                    .put("createdAt", key.createdAt())
+                    .put("lastUsedAt", key.lastUsedAt());
+        }
+        return body;
     }
 
     /** The answer to the warm-up event ({@code POST /events}). */

@@ -18,7 +18,13 @@ record Route(String method, PathPattern path, Access access, Handler handler) {
          * Only a caller who is signed in (in {@code token} and {@code oidc} mode; in {@code none} mode everyone is the
          * anonymous principal); anyone else gets 401.
          */
-        SIGNED_IN
+        SIGNED_IN,
+        /**
+         * A program calling the OpenAI-compatible API: an API key ({@code oidc} mode), the shared token
+         * ({@code token}), anyone ({@code none}), or with IAM authorization the caller API Gateway verified; anyone
+         * else gets 401.
+         */
+        PROGRAM
     }
 
     /** Answers one request of the route. */

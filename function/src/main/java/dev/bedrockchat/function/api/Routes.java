@@ -62,9 +62,12 @@ final class Routes {
                     allowed.add("HEAD");
                 }
             });
-            Route.Access access = owners.stream().anyMatch(owner -> owner.access() == Route.Access.SIGNED_IN)
-                    ? Route.Access.SIGNED_IN
-                    : Route.Access.OPEN;
+            // A path that needs a caller for any of its methods asks for one for the others too.
+            Route.Access access = owners.stream()
+                    .map(Route::access)
+                    .filter(owner -> owner != Route.Access.OPEN)
+                    .findFirst()
+                    .orElse(Route.Access.OPEN);
             return new Match.WrongMethod(row.path().template(), access, List.copyOf(allowed));
         }
         return new Match.NoRoute();

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param originVerifySecretArn  {@code ORIGIN_VERIFY_SECRET_ARN} (AWS): the secret CloudFront sends in
  *                               {@code X-Origin-Verify}
  * @param secretsManagerEndpoint {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, the endpoint override the SDK also honours
+ * @param apiIamAuth             {@code API_IAM_AUTH}: API Gateway authorizes {@code /v1} with IAM (AWS Signature
+ *                               Version 4), so a {@code /v1} request it verified is its IAM caller's
  */
 public record AuthSettings(
         AuthMode mode,
@@ -25,7 +27,8 @@ public record AuthSettings(
         Optional<OidcSettings> oidc,
         Optional<Secret> originVerifySecret,
         Optional<String> originVerifySecretArn,
-        Optional<URI> secretsManagerEndpoint) {
+        Optional<URI> secretsManagerEndpoint,
+        boolean apiIamAuth) {
 
     public AuthSettings {
         Objects.requireNonNull(mode, "mode");

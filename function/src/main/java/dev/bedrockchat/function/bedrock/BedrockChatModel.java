@@ -263,10 +263,14 @@ public final class BedrockChatModel implements ChatModel {
     }
 
     private static InferenceConfiguration inference(ModelRequest request) {
-        return InferenceConfiguration.builder()
+        var inference = InferenceConfiguration.builder()
                 .maxTokens(request.maxTokens())
-                .temperature((float) request.temperature())
-                .build();
+                .temperature((float) request.temperature());
+        request.topP().ifPresent(topP -> inference.topP(topP.floatValue()));
+        if (!request.stopSequences().isEmpty()) {
+            inference.stopSequences(request.stopSequences());
+        }
+        return inference.build();
     }
 
     private static Usage usage(TokenUsage usage) {

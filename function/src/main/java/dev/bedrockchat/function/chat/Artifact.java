@@ -7,6 +7,8 @@ import java.math.BigDecimal;
  * The record of one exchange, kept whole: what was asked, what was answered, and how it went. When the turn could not
  * be stored in its conversation, this record is where it is kept ({@code stored} false, {@code storeError} why).
  *
+ * @param api           the programming interface the exchange came through: {@code openai} for the OpenAI-compatible
+ *                      {@code /v1} (stateless: no conversation, {@code conversationId} null); null for the chat API
  * @param usage         what the model counted; for an answer it did not count (cut short), an estimate
  * @param costUsd       the estimated cost of {@code usage} in US dollars; null when the model has no price
  * @param usageEstimated whether {@code usage} is an estimate; null without usage
@@ -22,6 +24,7 @@ public record Artifact(
         String time,
         String environment,
         String mode,
+        String api,
         String conversationId,
         Principal principal,
         String model,
@@ -39,7 +42,59 @@ public record Artifact(
         String storeError,
         Error error) {
 
-    /** An artifact without cost (a model without a price) and with the model's own count of its usage. */
+    /** The value of {@code api} for an exchange of the OpenAI-compatible API. */
+    public static final String OPENAI_API = "openai";
+
+    /** The record of a chat API exchange ({@code api} null), with its cost. */
+    public Artifact(
+            String requestId,
+            String time,
+            String environment,
+            String mode,
+            String conversationId,
+            Principal principal,
+            String model,
+            boolean streamed,
+            String message,
+            String reply,
+            String stopReason,
+            Usage usage,
+            BigDecimal costUsd,
+            Boolean usageEstimated,
+            long latencyMs,
+            Long timeToFirstTokenMs,
+            String partialReason,
+            boolean stored,
+            String storeError,
+            Error error) {
+        this(
+                requestId,
+                time,
+                environment,
+                mode,
+                null,
+                conversationId,
+                principal,
+                model,
+                streamed,
+                message,
+                reply,
+                stopReason,
+                usage,
+                costUsd,
+                usageEstimated,
+                latencyMs,
+                timeToFirstTokenMs,
+                partialReason,
+                stored,
+                storeError,
+                error);
+    }
+
+    /**
+     * The record of a chat API exchange ({@code api} null) without cost (a model without a price) and with the
+     * model's own count of its usage.
+     */
     public Artifact(
             String requestId,
             String time,
@@ -64,6 +119,7 @@ public record Artifact(
                 time,
                 environment,
                 mode,
+                null,
                 conversationId,
                 principal,
                 model,

@@ -8,6 +8,7 @@ public enum ErrorCode {
     VALIDATION_ERROR("ValidationError"),
     MODEL_NOT_ALLOWED("ModelNotAllowed"),
     NOT_FOUND("NotFound"),
+    CONFLICT("Conflict"),
     THROTTLED("Throttled"),
     QUOTA_EXCEEDED("QuotaExceeded"),
     INTERNAL_ERROR("InternalError"),

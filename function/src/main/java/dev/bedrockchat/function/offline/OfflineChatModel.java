@@ -37,23 +37,39 @@ public final class OfflineChatModel implements ChatModel {
 
     @Override
     public ModelReply converse(ModelRequest request) {
-        String reply = replyTo(request.question());
-        return new ModelReply(reply, "end_turn", usage(request, pieces(reply).size()));
+        Answer answer = answer(request);
+        return new ModelReply(String.join("", answer.pieces()), answer.stopReason(), usage(request, answer));
     }
 
     @Override
     public ModelReply converseStream(ModelRequest request, DeltaListener listener) {
-        String reply = replyTo(request.question());
-        List<String> pieces = pieces(reply);
+        Answer answer = answer(request);
         listener.onOpen(); // nothing can fail here: the answer begins at once
-        for (String piece : pieces) {
+        for (String piece : answer.pieces()) {
             if (request.deadline().passed()) {
                 throw ChatException.answerTimeout(request.modelId());
             }
             listener.onDelta(piece);
             pause();
         }
-        return new ModelReply(reply, "end_turn", usage(request, pieces.size()));
+        return new ModelReply(String.join("", answer.pieces()), answer.stopReason(), usage(request, answer));
+    }
+
+    /** The stand-in's answer, cut at the request's first stop sequence as a model's would be. */
+    private record Answer(List<String> pieces, String stopReason) {}
+
+    private static Answer answer(ModelRequest request) {
+        String reply = replyTo(request.question());
+        String stopReason = "end_turn";
+        int cut = reply.length();
+        for (String stop : request.stopSequences()) {
+            int at = reply.indexOf(stop);
+            if (at >= 0 && at < cut) {
+                cut = at;
+                stopReason = "stop_sequence";
+            }
+        }
+        return new Answer(pieces(reply.substring(0, cut)), stopReason);
     }
 
     /** The reply cut after each space, so the pieces join back to the reply. */
@@ -73,7 +89,8 @@ public final class OfflineChatModel implements ChatModel {
     }
 
     /** A rough count in the spirit of a tokenizer: about four characters of input per token. */
-    private static Usage usage(ModelRequest request, int outputPieces) {
+    private static Usage usage(ModelRequest request, Answer answer) {
+        int outputPieces = answer.pieces().size();
         long chars = request.systemPrompt().length()
                 + request.messages().stream()
                         .map(ChatMessage::content)

@@ -140,6 +140,53 @@ class CostAndQuotaApiTest {
     }
 
     @Test
+    void theOpenAiApiIsMeteredLikeTheChatItsCostInTheArtifactAndMetricsLineAndTheSameQuotaIn429s() {
+        String completion = "{\"model\":\"amazon.nova-lite-v1:0\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"[cached] one\"}]}";
+        try (TestApp app = app(Map.of("USER_DAILY_TOKEN_QUOTA", "1500"))) {
+            HttpResponse<String> answered = app.postJson("/v1/chat/completions", completion);
+
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            assertThat(TestApp.json(answered)
+                            .path("usage")
+                            .path("prompt_tokens")
+                            .asInt())
+                    .isEqualTo(1000);
+            String requestId = TestApp.requestId(answered);
+            JsonNode artifact = app.awaitArtifact(requestId);
+            assertThat(artifact.path("api").asText()).isEqualTo("openai");
+            assertThat(artifact.path("costUsd").decimalValue()).isEqualByComparingTo(CACHED_COST);
+            assertThat(artifact.path("usageEstimated").asBoolean(true)).isFalse();
+            JsonNode emf = metricsLine(app, requestId);
+            assertThat(emf.path("Api").asText()).isEqualTo("openai");
+            assertThat(emf.path("Model").asText()).isEqualTo("amazon.nova-lite-v1:0");
+            assertThat(emf.path("Requests").asInt()).isEqualTo(1);
+            assertThat(emf.path("InputTokens").asInt()).isEqualTo(1000);
+            assertThat(emf.path("OutputTokens").asInt()).isEqualTo(500);
+            assertThat(emf.path("EstimatedCostUsd").decimalValue()).isEqualByComparingTo(CACHED_COST);
+            int calls = stub.requests().size();
+
+            // The person's day is one, whichever API spent it.
+            assertThat(app.postJson("/api/chat", "{\"message\":\"two\"}").statusCode())
+                    .isEqualTo(429);
+            HttpResponse<String> refused = app.postJson("/v1/chat/completions", completion);
+
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("7200");
+            JsonNode error = TestApp.json(refused).path("error");
+            assertThat(error.path("type").asText()).isEqualTo("rate_limit_error");
+            assertThat(error.path("message").asText())
+                    .isEqualTo("You have used your daily quota of 1500 tokens (1500 used today); it resets at "
+                            + "midnight UTC (" + MIDNIGHT + ")");
+            assertThat(stub.requests()).hasSize(calls);
+            JsonNode refusal = metricsLine(app, TestApp.requestId(refused));
+            assertThat(refusal.path("Api").asText()).isEqualTo("openai");
+            assertThat(refusal.path("QuotaRejections").asInt()).isEqualTo(1);
+            assertThat(refusal.path("ErrorCode").asText()).isEqualTo("QuotaExceeded");
+        }
+    }
+
+    @Test
     void aPersonAtTheTokenQuotaGets429BeforeTheModelIsCalledAndUsageShowsTheDay() {
         try (TestApp app = app(Map.of("USER_DAILY_TOKEN_QUOTA", "1500"))) {
             assertThat(app.postJson("/api/chat", "{\"message\":\"[cached] one\"}")

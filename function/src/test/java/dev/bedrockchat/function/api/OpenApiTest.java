@@ -66,9 +66,10 @@ class OpenApiTest {
         var operations = new TreeSet<String>();
         for (Route route : routes.rows()) {
             String path = route.path().template();
-            // Not part of the public API: every other /api path (404), the page, the Lambda events (README) and the
-            // Lambda Web Adapter's SnapStart hooks.
+            // Not part of the public API: every other /api and /v1 path (404), the page, the Lambda events (README)
+            // and the Lambda Web Adapter's SnapStart hooks.
             if (path.equals("/api/**")
+                    || path.equals("/v1/**")
                     || path.equals("/**")
                     || path.equals("/events")
                     || path.equals(SnapshotHooks.BEFORE_CHECKPOINT_PATH)
@@ -179,6 +180,9 @@ class OpenApiTest {
     void everyErrorStatusOfTheChatRouteIsDescribedWithItsCodes() {
         JsonNode responses = spec.at("/paths/~1api~1chat/post/responses");
         for (HttpError code : HttpError.values()) {
+            if (code == HttpError.CONFLICT) {
+                continue; // creating an API key is the only way to it, described there
+            }
             String status = Integer.toString(code.status());
             JsonNode response = responses.path(status);
             if (response.has("$ref")) {
@@ -192,6 +196,40 @@ class OpenApiTest {
         assertThat(responses.at("/429/headers/Retry-After").isMissingNode()).isFalse();
         assertThat(responses.at("/503/headers/Retry-After").isMissingNode())
                 .as("ServerBusy's Retry-After")
+                .isFalse();
+    }
+
+    @Test
+    void theKeyRoutesAndTheOpenAiApiAreDescribed() {
+        assertThat(spec.at("/paths/~1api~1keys/post/responses/409/description").asText())
+                .contains("`Conflict`");
+        assertThat(spec.at("/components/schemas/CreatedApiKey/required").toString())
+                .isEqualTo("[\"id\",\"name\",\"key\",\"createdAt\"]");
+        assertThat(spec.at("/components/schemas/ApiKey/required").toString())
+                .isEqualTo("[\"id\",\"name\",\"prefix\",\"createdAt\",\"lastUsedAt\"]");
+        String completions =
+                spec.at("/paths/~1v1~1chat~1completions/post/description").asText();
+        for (String field : List.of(
+                "`model`",
+                "`messages`",
+                "`max_tokens`",
+                "`max_completion_tokens`",
+                "`temperature`",
+                "`top_p`",
+                "`stop`",
+                "`stream`",
+                "`stream_options.include_usage`",
+                "`n`",
+                "`user`",
+                "data: [DONE]",
+                "\"choices\": []")) {
+            assertThat(completions).contains(field);
+        }
+        assertThat(spec.at("/components/schemas/OpenAiError/properties/error/required")
+                        .toString())
+                .isEqualTo("[\"message\",\"type\",\"param\",\"code\"]");
+        assertThat(spec.at("/paths/~1v1~1chat~1completions/post/responses/429/headers/Retry-After")
+                        .isMissingNode())
                 .isFalse();
     }
 
