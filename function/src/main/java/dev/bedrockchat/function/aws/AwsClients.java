@@ -74,9 +74,11 @@ public final class AwsClients implements AutoCloseable {
      * overall call timeout: a long answer may stream for minutes; the model adapter bounds the wait for each event
      * ({@code idleTimeout}, MODEL_TIMEOUT_SECONDS) instead.
      *
-     * <p>A connection that carries no byte for {@code idleTimeout} is closed by the HTTP client itself: cancelling a
-     * stream that has opened does not close its connection (the CRT client leaves it to the server), so without this
-     * a model that goes quiet mid-answer would hold its connection, and a slot of the pool, for good.
+     * <p>Cancelling a stream that has opened (the model adapter cancels the event stream's subscription) closes its
+     * connection (HTTP/1.1) or resets the stream (HTTP/2), but only when the CRT client receives the stream's next
+     * bytes: it learns of the cancel when it hands them on. So a connection that carries no byte for
+     * {@code idleTimeout} is closed by the HTTP client itself; without this a model that goes quiet mid-answer would
+     * hold its connection, and a slot of the pool, for good.
      */
     public BedrockRuntimeAsyncClient bedrockRuntimeAsync(
             Optional<URI> endpoint, int maxConcurrency, Duration idleTimeout) {

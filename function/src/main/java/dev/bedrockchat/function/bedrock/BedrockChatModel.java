@@ -223,6 +223,11 @@ public final class BedrockChatModel implements ChatModel {
         }
     }
 
+    /**
+     * Stops a stream. Cancelling the event stream's subscription is what ends the HTTP exchange: the cancel reaches
+     * the CRT client's body publisher, which then refuses the next bytes and cancels the HTTP stream, closing its
+     * HTTP/1.1 connection (or resetting the HTTP/2 stream) so that the model stops answering.
+     */
     private static void cancel(CompletableFuture<Void> call, AtomicReference<Subscription> subscription) {
         Subscription current = subscription.get();
         if (current != null) {

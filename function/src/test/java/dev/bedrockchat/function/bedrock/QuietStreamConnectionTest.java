@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A model that goes quiet mid-answer: past MODEL_TIMEOUT_SECONDS the turn ends in a ModelTimeout event, and the
- * connection to Bedrock is closed too, so that it does not hold a slot of the connection pool for good (cancelling an
- * opened stream alone leaves the connection open; the HTTP client's throughput check closes it).
+ * connection to Bedrock is closed too, so that it does not hold a slot of the connection pool for good (the HTTP client
+ * acts on the cancel of an opened stream only when its next bytes arrive, which a quiet stream never sends; the
+ * client's throughput check closes it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuietStreamConnectionTest {

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +41,10 @@ import software.amazon.awssdk.eventstream.Message;
  * function's real AWS SDK talks to it unchanged, and it controls the connection itself: it can send nothing, cut the
  * connection mid-answer, notice when the caller closes it, refuse connections ({@link #down()}) and come back on the
  * same port ({@link #up()}).
+ *
+ * <p>Like Bedrock, it keeps a connection open for further requests once an answer is complete (it never sends
+ * {@code Connection: close}), so the caller's HTTP client pools it; a connection whose answer ended early (cut, left by
+ * the caller, hung) is closed, and so is every idle one when the stand-in goes {@link #down()}.
  *
  * <p>A request is matched to its script by a key contained in its last user message ({@link #script}); each request
  * so matched takes the script's next {@link Step}, and the last step answers every request after it (so an error
@@ -143,6 +148,9 @@ public final class ScriptedBedrock implements AutoCloseable {
     private final Map<String, Deque<Step>> scripts = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    /** Open connections waiting for their next request. */
+    private final Set<Socket> idle = ConcurrentHashMap.newKeySet();
+
     private final CountDownLatch closed = new CountDownLatch(1);
     private final int port;
     private volatile ServerSocket listener;
@@ -184,12 +192,18 @@ public final class ScriptedBedrock implements AutoCloseable {
         return calls.stream().filter(c -> c.lastUserMessage.contains(key)).toList();
     }
 
-    /** Stops listening: connections are refused until {@link #up()}. Connections already open go on. */
+    /**
+     * Stops listening: connections are refused until {@link #up()}. Idle connections are closed; answers under way go
+     * on.
+     */
     public synchronized void down() {
         try {
             listener.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        for (Socket socket : idle) {
+            closeQuietly(socket);
         }
     }
 
@@ -238,11 +252,21 @@ public final class ScriptedBedrock implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            Optional<RawRequest> request = RawRequest.read(in, out);
-            if (request.isEmpty()) {
-                return;
+            boolean more = true;
+            while (more) {
+                socket.setSoTimeout(0);
+                idle.add(socket);
+                Optional<RawRequest> request;
+                try {
+                    request = RawRequest.read(in, out);
+                } finally {
+                    idle.remove(socket);
+                }
+                if (request.isEmpty()) {
+                    return;
+                }
+                more = answer(request.get(), socket, in, out);
             }
-            answer(request.get(), socket, in, out);
         } catch (IOException e) {
             // The caller went away, or the step cut the connection.
         } finally {
@@ -250,11 +274,12 @@ public final class ScriptedBedrock implements AutoCloseable {
         }
     }
 
-    private void answer(RawRequest request, Socket socket, InputStream in, OutputStream out) throws IOException {
+    /** Answers one request; true when the answer is complete and the connection may carry the next request. */
+    private boolean answer(RawRequest request, Socket socket, InputStream in, OutputStream out) throws IOException {
         String[] path = request.path().split("/");
         if (!request.method().equals("POST") || path.length != 4 || !path[1].equals("model")) {
             writeError(out, new ErrorResponse(404, "UnknownOperationException", "Unknown operation"));
-            return;
+            return true;
         }
         String modelId = URLDecoder.decode(path[2], StandardCharsets.UTF_8);
         String operation = path[3];
@@ -265,15 +290,20 @@ public final class ScriptedBedrock implements AutoCloseable {
         calls.add(call);
         boolean streaming = operation.equals("converse-stream");
         switch (step) {
-            case ErrorResponse error -> writeError(out, error);
-            case Hang hang when hang.deltas() == 0 -> awaitCallerLeaving(socket, in, call);
+            case ErrorResponse error -> {
+                writeError(out, error);
+                return true;
+            }
+            case Hang hang
+            when hang.deltas() == 0 -> {
+                awaitCallerLeaving(socket, in, call);
+                return false;
+            }
             default -> {
                 try {
-                    if (streaming) {
-                        stream(step, message, socket, in, out, call);
-                    } else {
-                        converse(step, message, socket, in, out, call);
-                    }
+                    return streaming
+                            ? stream(step, message, socket, in, out, call)
+                            : converse(step, message, socket, in, out, call);
                 } catch (IOException e) {
                     if (!(step instanceof Cut)) {
                         call.closedByCaller.countDown(); // a write failed: the caller had closed the connection
@@ -296,11 +326,11 @@ public final class ScriptedBedrock implements AutoCloseable {
         return Step.reply();
     }
 
-    private void converse(Step step, String message, Socket socket, InputStream in, OutputStream out, Call call)
+    private boolean converse(Step step, String message, Socket socket, InputStream in, OutputStream out, Call call)
             throws IOException {
         if (step instanceof Hang) {
             awaitCallerLeaving(socket, in, call);
-            return;
+            return false;
         }
         List<String> deltas = deltas(step, message);
         ObjectNode response = JSON.createObjectNode();
@@ -319,14 +349,15 @@ public final class ScriptedBedrock implements AutoCloseable {
             out.write(bytes, 0, bytes.length / 2);
             out.flush();
             cut(socket);
-            return;
+            return false;
         }
         head(out, 200, "application/json", Map.of("Content-Length", Integer.toString(bytes.length)));
         out.write(bytes);
         out.flush();
+        return true;
     }
 
-    private void stream(Step step, String message, Socket socket, InputStream in, OutputStream out, Call call)
+    private boolean stream(Step step, String message, Socket socket, InputStream in, OutputStream out, Call call)
             throws IOException {
         head(out, 200, "application/vnd.amazon.eventstream", Map.of("Transfer-Encoding", "chunked"));
         List<String> deltas = deltas(step, message);
@@ -341,7 +372,7 @@ public final class ScriptedBedrock implements AutoCloseable {
         for (int i = 0; i < Math.min(upTo, deltas.size()); i++) {
             if (i > 0 && callerLeftWithin(socket, in, gap)) {
                 call.closedByCaller.countDown();
-                return;
+                return false;
             }
             ObjectNode delta = JSON.createObjectNode().put("contentBlockIndex", 0);
             delta.putObject("delta").put("text", deltas.get(i));
@@ -351,15 +382,15 @@ public final class ScriptedBedrock implements AutoCloseable {
             case ErrorEvent e -> {
                 exception(out, e.exceptionType(), e.message());
                 endChunks(out);
-                return;
+                return true;
             }
             case Cut c -> {
                 cut(socket);
-                return;
+                return false;
             }
             case Hang h -> {
                 awaitCallerLeaving(socket, in, call);
-                return;
+                return false;
             }
             default -> {}
         }
@@ -370,6 +401,7 @@ public final class ScriptedBedrock implements AutoCloseable {
         metadata.putObject("metrics").put("latencyMs", 7);
         event(out, "metadata", metadata);
         endChunks(out);
+        return true;
     }
 
     /** Waits up to {@code wait} for the caller to close its side; true when it did. */
@@ -425,7 +457,6 @@ public final class ScriptedBedrock implements AutoCloseable {
                 .append("\r\n");
         head.append("Content-Type: ").append(contentType).append("\r\n");
         head.append("x-amzn-RequestId: ").append(UUID.randomUUID()).append("\r\n");
-        head.append("Connection: close\r\n");
         headers.forEach(
                 (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
