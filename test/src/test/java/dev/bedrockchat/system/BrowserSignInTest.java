@@ -8,6 +8,7 @@ import dev.bedrockchat.system.support.Http;
 import dev.bedrockchat.system.support.Keycloak;
 import dev.bedrockchat.system.support.KeycloakLogin;
 import dev.bedrockchat.system.support.LocalServer;
+import dev.bedrockchat.system.support.NodeScenarios;
 import dev.bedrockchat.system.support.Repo;
 import dev.bedrockchat.system.support.StubbedChat;
 import java.net.http.HttpRequest;
@@ -69,7 +70,7 @@ class BrowserSignInTest {
 
     @Test
     void aliceSignsInThroughKeycloaksFormInChromiumChatsAndSignsOut() {
-        BrowserScenarios.Result run = BrowserScenarios.run(
+        NodeScenarios.Result run = BrowserScenarios.run(
                 List.of("test/browser/signin.test.mjs"),
                 Map.of(
                         "BASE_URL", server.baseUri().toString(),

@@ -3,6 +3,7 @@ package dev.bedrockchat.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bedrockchat.system.support.BrowserScenarios;
+import dev.bedrockchat.system.support.NodeScenarios;
 import dev.bedrockchat.system.support.Repo;
 import dev.bedrockchat.system.support.StubbedChat;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class BrowserTest {
     void thePageWorksInChromiumAgainstTheLocalServer() throws IOException {
         Instant started = Instant.now().minusSeconds(1);
 
-        BrowserScenarios.Result run = BrowserScenarios.run(
+        NodeScenarios.Result run = BrowserScenarios.run(
                 List.of("test/browser/chat.test.mjs"),
                 Map.of("CHAT_BASE_URL", chat.server().baseUri().toString()));
 

@@ -45,52 +45,6 @@ public record Artifact(
     /** The value of {@code api} for an exchange of the OpenAI-compatible API. */
     public static final String OPENAI_API = "openai";
 
-    /** The record of a chat API exchange ({@code api} null), with its cost. */
-    public Artifact(
-            String requestId,
-            String time,
-            String environment,
-            String mode,
-            String conversationId,
-            Principal principal,
-            String model,
-            boolean streamed,
-            String message,
-            String reply,
-            String stopReason,
-            Usage usage,
-            BigDecimal costUsd,
-            Boolean usageEstimated,
-            long latencyMs,
-            Long timeToFirstTokenMs,
-            String partialReason,
-            boolean stored,
-            String storeError,
-            Error error) {
-        this(
-                requestId,
-                time,
-                environment,
-                mode,
-                null,
-                conversationId,
-                principal,
-                model,
-                streamed,
-                message,
-                reply,
-                stopReason,
-                usage,
-                costUsd,
-                usageEstimated,
-                latencyMs,
-                timeToFirstTokenMs,
-                partialReason,
-                stored,
-                storeError,
-                error);
-    }
-
     /**
      * The record of a chat API exchange ({@code api} null) without cost (a model without a price) and with the
      * model's own count of its usage.

@@ -64,54 +64,6 @@ public final class ChatService {
                 new RandomIds());
     }
 
-    /** @param meter checks each person's quota before the model is called, counts the answer and reports metrics */
-    public ChatService(
-            ChatModel model,
-            ModelCatalog catalog,
-            ConversationStore conversations,
-            ArtifactRecorder artifacts,
-            SystemPrompt systemPrompt,
-            HistoryWindow historyWindow,
-            ChatSettings settings,
-            Clock clock,
-            UsageMeter meter) {
-        this(
-                model,
-                catalog,
-                conversations,
-                artifacts,
-                systemPrompt,
-                historyWindow,
-                settings,
-                clock,
-                meter,
-                new RandomIds());
-    }
-
-    /** @param ids where new conversations get their ids (renewed after a SnapStart restore) */
-    public ChatService(
-            ChatModel model,
-            ModelCatalog catalog,
-            ConversationStore conversations,
-            ArtifactRecorder artifacts,
-            SystemPrompt systemPrompt,
-            HistoryWindow historyWindow,
-            ChatSettings settings,
-            Clock clock,
-            RandomIds ids) {
-        this(
-                model,
-                catalog,
-                conversations,
-                artifacts,
-                systemPrompt,
-                historyWindow,
-                settings,
-                clock,
-                UsageMeter.unmetered(clock),
-                ids);
-    }
-
     /**
      * @param meter checks each person's quota before the model is called, counts the answer and reports metrics
      * @param ids where new conversations get their ids (renewed after a SnapStart restore)
@@ -166,53 +118,21 @@ public final class ChatService {
      * @throws ClientDisconnectedException when the listener reports that the client went away
      */
     public ChatResult chat(Principal principal, ChatCommand command, ChatListener listener) {
-        var metering = new Metering(command.person().orElse(principal), System.nanoTime());
-        try {
-            return answer(principal, command, listener, metering);
-        } catch (ChatException e) {
-            metering.errorCode = e.code().code();
-            throw e;
-        } catch (ClientDisconnectedException e) {
-            throw e; // not an error of the service: the answer is counted as far as it went
-        } catch (RuntimeException e) {
-            metering.errorCode = ErrorCode.INTERNAL_ERROR.code();
-            throw e;
-        } finally {
-            Turn turn = metering.turn;
-            meter.record(new UsageMeter.Metered(
-                    command.requestId(),
-                    UsageMeter.CHAT_API,
-                    metering.person,
-                    metering.modelId,
-                    turn == null ? null : turn.usage(),
-                    metering.errorCode,
-                    turn == null ? null : turn.firstTokenMs,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - metering.startNanos),
-                    metering.admission));
-        }
+        return MeteredRequest.run(
+                meter,
+                command.requestId(),
+                UsageMeter.CHAT_API,
+                command.person().orElse(principal),
+                metering -> answer(principal, command, listener, metering));
     }
 
-    /** What the meter is told of a turn when it ends. */
-    private static final class Metering {
-        final Principal person;
-        final long startNanos;
-        String modelId = RequestMeasurement.NO_MODEL;
-        UsageMeter.Admission admission;
-        Turn turn;
-        String errorCode;
-
-        Metering(Principal person, long startNanos) {
-            this.person = person;
-            this.startNanos = startNanos;
-        }
-    }
-
-    private ChatResult answer(Principal principal, ChatCommand command, ChatListener listener, Metering metering) {
+    private ChatResult answer(
+            Principal principal, ChatCommand command, ChatListener listener, MeteredRequest metering) {
         Deadline ownLimit = Deadline.in(settings.answerTimeout());
         Deadline deadline = command.timeLimit().map(ownLimit::earliest).orElse(ownLimit);
         String message = validMessage(command.message());
         String modelId = catalog.resolve(command.modelId());
-        metering.modelId = modelId;
+        metering.model(modelId);
         Optional<String> requestedId = command.conversationId().map(ConversationIds::parse);
         Optional<Conversation> existing =
                 requestedId.map(id -> conversations.find(principal, id).orElseThrow(ChatService::unknownConversation));
@@ -227,7 +147,7 @@ public final class ChatService {
                 settings.maxTokens(),
                 settings.temperature(),
                 deadline);
-        metering.admission = meter.check(metering.person, command.requestId());
+        metering.admit();
         if (existing.isEmpty()) {
             // It exists from now on, so that deleting it while this first turn runs is for good.
             conversations.create(principal, conversationId, title);
@@ -243,7 +163,7 @@ public final class ChatService {
                 request,
                 clock.instant(),
                 System.nanoTime());
-        metering.turn = turn;
+        metering.progress(turn);
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -432,7 +352,7 @@ public final class ChatService {
     }
 
     /** What is known about the running turn, for its artifact. */
-    private final class Turn {
+    private final class Turn implements MeteredRequest.Progress {
         final ChatCommand command;
         final Principal principal;
         final String conversationId;
@@ -503,37 +423,20 @@ public final class ChatService {
             return List.of(question, reply);
         }
 
-        /**
-         * What the answer used: what the model counted; for an answer the model did not count (cut short by the
-         * client, the deadline or a failure mid-stream, or a model that reports nothing), an estimate from the text
-         * sent and the text streamed ({@link Usage#estimate}); null when nothing was answered.
-         */
-        Usage usage() {
-            String text = reply != null ? reply.text() : partial.toString();
-            if (reply != null && reply.usage() != null && !reply.usage().nothingCounted()) {
-                return reply.usage();
-            }
-            if (text.isEmpty()) {
-                return null;
-            }
-            return Usage.estimate(inputChars(), text.length());
+        /** What the answer used ({@link Usage#ofAnswer}): the model's count, or an estimate; null without an answer. */
+        @Override
+        public Usage usage() {
+            return Usage.ofAnswer(request, reply, partial);
         }
 
-        /** Whether {@link #usage()} is an estimate rather than the model's count. */
+        @Override
+        public Long firstTokenMs() {
+            return firstTokenMs;
+        }
+
+        /** Whether {@link #usage()} is an estimate rather than the model's count; null without usage. */
         Boolean usageEstimated() {
-            Usage usage = usage();
-            if (usage == null) {
-                return null;
-            }
-            return reply == null || reply.usage() == null || reply.usage().nothingCounted();
-        }
-
-        private long inputChars() {
-            long chars = request.systemPrompt().length();
-            for (ChatMessage m : request.messages()) {
-                chars += m.content().length();
-            }
-            return chars;
+            return usage() == null ? null : !Usage.countedBy(reply);
         }
 
         long elapsedMs() {
@@ -547,6 +450,7 @@ public final class ChatService {
                     startedAt.toString(),
                     settings.environmentName(),
                     model.mode(),
+                    null, // the chat API
                     conversationId,
                     principal,
                     modelId,

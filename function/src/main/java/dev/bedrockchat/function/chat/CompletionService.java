@@ -98,56 +98,20 @@ public final class CompletionService {
      */
     public CompletionResult complete(
             Principal principal, Principal person, CompletionRequest command, CompletionListener listener) {
-        var metering = new Metering(person, System.nanoTime());
-        try {
-            return answer(principal, command, listener, metering);
-        } catch (InvalidCompletionException e) {
-            metering.errorCode = ErrorCode.VALIDATION_ERROR.code();
-            throw e;
-        } catch (ChatException e) {
-            metering.errorCode = e.code().code();
-            throw e;
-        } catch (ClientDisconnectedException e) {
-            throw e; // not an error of the service: the answer is counted as far as it went
-        } catch (RuntimeException e) {
-            metering.errorCode = ErrorCode.INTERNAL_ERROR.code();
-            throw e;
-        } finally {
-            Call call = metering.call;
-            meter.record(new UsageMeter.Metered(
-                    command.requestId(),
-                    UsageMeter.OPENAI_API,
-                    metering.person,
-                    metering.modelId,
-                    call == null ? null : call.usage(),
-                    metering.errorCode,
-                    call == null ? null : call.firstTokenMs,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - metering.startNanos),
-                    metering.admission));
-        }
-    }
-
-    /** What the meter is told of a completion when it ends. */
-    private static final class Metering {
-        final Principal person;
-        final long startNanos;
-        String modelId = RequestMeasurement.NO_MODEL;
-        UsageMeter.Admission admission;
-        Call call;
-        String errorCode;
-
-        Metering(Principal person, long startNanos) {
-            this.person = person;
-            this.startNanos = startNanos;
-        }
+        return MeteredRequest.run(
+                meter,
+                command.requestId(),
+                UsageMeter.OPENAI_API,
+                person,
+                metering -> answer(principal, command, listener, metering));
     }
 
     private CompletionResult answer(
-            Principal principal, CompletionRequest command, CompletionListener listener, Metering metering) {
+            Principal principal, CompletionRequest command, CompletionListener listener, MeteredRequest metering) {
         Deadline ownLimit = Deadline.in(settings.answerTimeout());
         Deadline deadline = command.timeLimit().map(ownLimit::earliest).orElse(ownLimit);
         String modelId = catalog.resolve(Optional.of(command.modelId()));
-        metering.modelId = modelId;
+        metering.model(modelId);
         List<ChatMessage> messages = turns(command.messages());
         checkInputLength(command.system(), messages);
         var request = new ModelRequest(
@@ -159,9 +123,9 @@ public final class CompletionService {
                 deadline,
                 command.topP().map(topP -> unitInterval(topP, Part.TOP_P)),
                 stopSequences(command.stopSequences()));
-        metering.admission = meter.check(metering.person, command.requestId());
+        metering.admit();
         var call = new Call(command, principal, request, messages.getLast().content(), clock.instant());
-        metering.call = call;
+        metering.progress(call);
         try {
             ModelReply reply = callModel(request, call, listener);
             call.reply = reply;
@@ -305,7 +269,7 @@ public final class CompletionService {
     }
 
     /** What is known about the running completion, for its artifact. */
-    private final class Call {
+    private final class Call implements MeteredRequest.Progress {
         final CompletionRequest command;
         final Principal principal;
         final String modelId;
@@ -350,31 +314,20 @@ public final class CompletionService {
             }
         }
 
-        /**
-         * What the completion used: what the model counted; for an answer the model did not count (cut short), an
-         * estimate from the text sent and the text streamed ({@link Usage#estimate}); null when nothing was answered.
-         */
-        Usage usage() {
-            if (reply != null && reply.usage() != null && !reply.usage().nothingCounted()) {
-                return reply.usage();
-            }
-            String text = reply != null ? reply.text() : partial.toString();
-            if (text.isEmpty()) {
-                return null;
-            }
-            long inputChars = request.systemPrompt().length();
-            for (ChatMessage m : request.messages()) {
-                inputChars += m.content().length();
-            }
-            return Usage.estimate(inputChars, text.length());
+        /** What the completion used ({@link Usage#ofAnswer}): the model's count, or an estimate; null without one. */
+        @Override
+        public Usage usage() {
+            return Usage.ofAnswer(request, reply, partial);
+        }
+
+        @Override
+        public Long firstTokenMs() {
+            return firstTokenMs;
         }
 
         /** Whether {@link #usage()} is an estimate rather than the model's count; null without usage. */
         Boolean usageEstimated() {
-            if (usage() == null) {
-                return null;
-            }
-            return reply == null || reply.usage() == null || reply.usage().nothingCounted();
+            return usage() == null ? null : !Usage.countedBy(reply);
         }
 
         long elapsedMs() {

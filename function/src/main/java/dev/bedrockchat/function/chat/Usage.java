@@ -36,6 +36,34 @@ public record Usage(int inputTokens, int outputTokens, Integer cacheReadTokens, 
         return new Usage(tokensOf(inputChars), tokensOf(outputChars));
     }
 
+    /**
+     * What an answer used: what the model counted; for an answer the model did not count (cut short by the client,
+     * the deadline or a failure mid-stream, or a model that reports nothing), an {@link #estimate} from the text sent
+     * and the text streamed; null when nothing was answered.
+     *
+     * @param reply    the model's reply; null when the answer stopped before it
+     * @param streamed the text streamed until then
+     */
+    static Usage ofAnswer(ModelRequest request, ModelReply reply, CharSequence streamed) {
+        if (countedBy(reply)) {
+            return reply.usage();
+        }
+        CharSequence text = reply != null ? reply.text() : streamed;
+        if (text.isEmpty()) {
+            return null;
+        }
+        long inputChars = request.systemPrompt().length();
+        for (ChatMessage message : request.messages()) {
+            inputChars += message.content().length();
+        }
+        return estimate(inputChars, text.length());
+    }
+
+    /** Whether the model counted its answer ({@link #ofAnswer} then takes its count, not an estimate). */
+    static boolean countedBy(ModelReply reply) {
+        return reply != null && reply.usage() != null && !reply.usage().nothingCounted();
+    }
+
     private static int tokensOf(long chars) {
         return chars <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (chars + 3) / 4);
     }
