@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The project's pinned CDK CLI ({@code node_modules/aws-cdk}) run as an operator runs it, from the repository root with
@@ -51,9 +53,12 @@ public final class CdkCli {
      * @param context each {@code key=value} is passed as {@code -c key=value}
      */
     public static Synth synth(String name, Path log, List<String> context, Consumer<Map<String, String>> adjust) {
+        Path home = null;
         try {
             Path out = Files.createTempDirectory("cdk-out-" + name + "-");
-            Path home = Files.createTempDirectory("cdk-home-");
+            // A HOME of its own (nothing of the developer's CDK or AWS settings); the jsii runtime unpacks about
+            // 200 MB into it, so it goes again after the synth.
+            home = Files.createTempDirectory("cdk-home-");
             List<String> command = new ArrayList<>(List.of(
                     "node",
                     Repo.root().resolve("node_modules/aws-cdk/bin/cdk").toString(),
@@ -93,6 +98,20 @@ public final class CdkCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            deleteTree(home);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Left in the temporary folder.
         }
     }
 }
