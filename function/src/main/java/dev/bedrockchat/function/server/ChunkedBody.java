@@ -135,26 +135,12 @@ final class ChunkedBody extends RequestBody {
 
     /** The trailer section after the last chunk: field lines within the header limits, then an empty line. */
     private void trailers() throws IOException {
-        int sectionBytes = 0;
-        int fields = 0;
-        while (true) {
-            int length;
-            try {
-                length = in.readLine(Math.max(0, limits.maxHeaderBytes() - sectionBytes - 2));
-            } catch (ConnectionInput.LineTooLong e) {
-                throw Rejections.trailersTooLarge(limits);
-            }
-            if (length < 0) {
-                throw new EOFException("The connection closed inside the trailers of the chunked body");
-            }
-            if (length == 0) {
-                return;
-            }
-            sectionBytes += length + 2;
-            if (++fields > limits.maxHeaderFields()) {
-                throw Rejections.trailersTooLarge(limits);
-            }
-            RequestHeadParser.parseField(new String(in.line(), 0, length, StandardCharsets.ISO_8859_1), "trailer");
-        }
+        RequestHeadParser.readFieldSection(
+                in,
+                limits,
+                Rejections::trailersTooLarge,
+                "The connection closed inside the trailers of the chunked body",
+                (line, length) -> RequestHeadParser.parseField(
+                        new String(line, 0, length, StandardCharsets.ISO_8859_1), "trailer"));
     }
 }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Reads one request head (RFC 9112): the request line, the header fields, and the framing they declare. Whatever it
@@ -156,26 +157,48 @@ final class RequestHeadParser {
     }
 
     private void readFields(ConnectionInput in) throws IOException {
+        readFieldSection(
+                in, limits, Rejections::headersTooLarge, "The stream ended inside the request head", this::addField);
+    }
+
+    /** What a field section's reader is given: each field line (without its CRLF) in turn. */
+    interface FieldLines {
+        void accept(byte[] line, int length) throws Api.Rejection;
+    }
+
+    /**
+     * Reads a field section, a request head's header fields or a chunked body's trailers, up to its empty line, within
+     * the header limits: {@code tooLarge} refuses a section beyond their bytes or fields.
+     *
+     * @throws EOFException with {@code endedInside} when the connection ends before the empty line
+     */
+    static void readFieldSection(
+            ConnectionInput in,
+            HttpLimits limits,
+            Function<HttpLimits, Api.Rejection> tooLarge,
+            String endedInside,
+            FieldLines fields)
+            throws IOException {
         int sectionBytes = 0;
-        int fields = 0;
+        int count = 0;
         while (true) {
             int length;
             try {
                 length = in.readLine(Math.max(0, limits.maxHeaderBytes() - sectionBytes - 2));
             } catch (ConnectionInput.LineTooLong e) {
-                throw Rejections.headersTooLarge(limits);
+                throw tooLarge.apply(limits);
             }
             if (length < 0) {
-                throw new EOFException("The stream ended inside the request head");
+                throw new EOFException(endedInside);
             }
             if (length == 0) {
                 return;
             }
             sectionBytes += length + 2;
-            if (++fields > limits.maxHeaderFields()) {
-                throw Rejections.headersTooLarge(limits);
+            if (++count > limits.maxHeaderFields()) {
+                throw tooLarge.apply(limits);
             }
-            addField(in.line(), length);
+            fields.accept(in.line(), length);
         }
     }
 
