@@ -15,9 +15,11 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The usage counters on an {@link ObjectStore} (the artifact bucket, or the local folder with the same layout): one
@@ -28,6 +30,7 @@ import java.util.Optional;
  *
  * <p>An answer is added by read, add, conditional write ({@code If-None-Match: *} for a new counter, {@code If-Match}
  * for an existing one); a write that loses a race is read and tried again with full-jitter backoff until the deadline.
+ * The answers of this process's concurrent requests to one counter are added in one such write (see {@link #add}).
  * Each counter keeps the ids of the last {@value #KEPT_REQUEST_IDS} requests it counted and skips a request it already
  * holds, so a write repeated after it had succeeded counts once.
  *
@@ -45,6 +48,8 @@ public final class ObjectUsageStore implements UsageStore {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Backoff backoff;
+    /** Striped by key: this process's writers of one counter take turns and add together (see {@link #add}). */
+    private final Stripe[] stripes = new Stripe[64];
 
     public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock) {
         this(objects, mapper, clock, Backoff.standard());
@@ -55,6 +60,9 @@ public final class ObjectUsageStore implements UsageStore {
         this.mapper = mapper;
         this.clock = clock;
         this.backoff = backoff;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe();
+        }
     }
 
     /** {@code usage/<principalKey>/<YYYY-MM-DD>.json}. */
@@ -84,27 +92,134 @@ public final class ObjectUsageStore implements UsageStore {
         add(monthKey(person, month), month.toString(), "month", requestId, answer, deadline);
     }
 
+    /**
+     * Adds one answer to one counter. This process's requests for a counter are added together: each request puts its
+     * answer in the counter's queue, and whoever holds the counter's lock takes every answer waiting there and adds
+     * them in one read-add-write (so concurrent requests of one person write the counter once, not once each, and do
+     * not lose races to one another). The conditional write still settles races with other processes, retried with
+     * full-jitter backoff until the deadline; an answer carried by a write that failed gets that failure.
+     */
     private void add(String key, String period, String kind, String requestId, UsageTotals answer, Deadline deadline) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<ObjectStore.StoredObject> current = objects.get(key);
-            ObjectNode document = current.map(this::document).orElseGet(() -> empty(period));
-            List<String> ids = requestIds(document);
-            if (ids.contains(requestId)) {
-                return; // counted already: a write repeated after it had succeeded
+        var mine = new Waiting(key, requestId, answer);
+        Stripe stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        stripe.enqueue(mine);
+        stripe.lock.lock();
+        try {
+            if (!mine.settled()) {
+                // Only a holder of the lock takes answers from the queue, and settles them before it lets go: so mine
+                // is either settled already or still waiting there now.
+                List<Waiting> batch = stripe.take(key);
+                RuntimeException failure = null;
+                try {
+                    addWithRetries(key, period, kind, batch, deadline);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                for (Waiting waiting : batch) {
+                    waiting.settle(failure);
+                }
             }
-            UsageTotals totals = totals(document).plus(answer);
-            ids.add(requestId);
-            ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
-                    .orElseGet(ObjectStore.Condition::ifAbsent);
+        } finally {
+            stripe.lock.unlock();
+        }
+        mine.outcome();
+    }
+
+    private void addWithRetries(String key, String period, String kind, List<Waiting> batch, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                objects.put(key, bytes(written(period, totals, ids)), condition, Map.of(PERIOD_TAG, kind));
+                addOnce(key, period, kind, batch);
                 return;
             } catch (ConditionFailedException lost) {
+                // Another process wrote the counter meanwhile (this process's writers hold the lock in turn).
                 if (!backoff.pause(attempt, deadline)) {
                     throw ChatException.storageUnavailable(
                             lost, Map.of("errorCause", "usage counter " + kind + " kept changing until the deadline"));
                 }
             }
+        }
+    }
+
+    private void addOnce(String key, String period, String kind, List<Waiting> batch) {
+        Optional<ObjectStore.StoredObject> current = objects.get(key);
+        ObjectNode document = current.map(this::document).orElseGet(() -> empty(period));
+        List<String> ids = requestIds(document);
+        UsageTotals totals = totals(document);
+        boolean added = false;
+        for (Waiting waiting : batch) {
+            if (!ids.contains(waiting.requestId())) { // else counted already: a write repeated after it had succeeded
+                totals = totals.plus(waiting.answer());
+                ids.add(waiting.requestId());
+                added = true;
+            }
+        }
+        if (!added) {
+            return;
+        }
+        ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
+                .orElseGet(ObjectStore.Condition::ifAbsent);
+        objects.put(key, bytes(written(period, totals, ids)), condition, Map.of(PERIOD_TAG, kind));
+    }
+
+    /** One request's answer on its way into a counter. */
+    private static final class Waiting {
+        private final String key;
+        private final String requestId;
+        private final UsageTotals answer;
+        private boolean settled;
+        private RuntimeException failure;
+
+        Waiting(String key, String requestId, UsageTotals answer) {
+            this.key = key;
+            this.requestId = requestId;
+            this.answer = answer;
+        }
+
+        String requestId() {
+            return requestId;
+        }
+
+        UsageTotals answer() {
+            return answer;
+        }
+
+        synchronized boolean settled() {
+            return settled;
+        }
+
+        synchronized void settle(RuntimeException failure) {
+            this.settled = true;
+            this.failure = failure;
+        }
+
+        /** Returns once added; throws what made the write that carried it fail. */
+        synchronized void outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** The counters whose keys hash alike: one lock for their writers, one queue for their waiting answers. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        private final List<Waiting> queue = new ArrayList<>();
+
+        synchronized void enqueue(Waiting waiting) {
+            queue.add(waiting);
+        }
+
+        /** Takes every answer waiting for this counter, in the order they came. */
+        synchronized List<Waiting> take(String key) {
+            var taken = new ArrayList<Waiting>();
+            for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
+                Waiting waiting = it.next();
+                if (waiting.key.equals(key)) {
+                    taken.add(waiting);
+                    it.remove();
+                }
+            }
+            return taken;
         }
     }
 

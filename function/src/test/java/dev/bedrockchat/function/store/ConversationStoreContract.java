@@ -98,6 +98,9 @@ abstract class ConversationStoreContract {
         assertThat(conversation.title()).isEqualTo("Hello there, how are you?");
         assertThat(conversation.revision()).isEqualTo(2);
         String folder = "conversations/" + ada.key() + "/";
+        // A turn writes its document only; the index is written by the next listing.
+        assertThat(keys(folder)).containsExactly(folder + id + ".json");
+        assertThat(ids(store.list(ada, ConversationQuery.firstPage()))).containsExactly(id);
         assertThat(keys(folder)).containsExactlyInAnyOrder(folder + id + ".json", folder + "index.json");
         JsonNode document = storedJson(folder + id + ".json");
         assertThat(document.path("owner").path("kind").asText()).isEqualTo("oidc");
@@ -364,8 +367,9 @@ abstract class ConversationStoreContract {
         Principal ada = person();
         String id = UUID.randomUUID().toString();
         store.append(ada, id, turn("remember me"), true, soon());
+        store.list(ada, ConversationQuery.firstPage());
         String index = "conversations/" + ada.key() + "/index.json";
-        // The index is lost (its write failed after the document's): write a stranger's index over it.
+        // The index is lost (a write of it failed): write an empty one over it.
         String tag = objects().get(index).orElseThrow().etag();
         objects().put(index, "{\"conversations\":[]}".getBytes(StandardCharsets.UTF_8), Condition.ifMatch(tag));
 
@@ -383,8 +387,13 @@ abstract class ConversationStoreContract {
         Principal ada = person();
         String id = UUID.randomUUID().toString();
         store.append(ada, id, turn("first"), true, soon());
+        assertThat(store.list(ada, ConversationQuery.firstPage())
+                        .conversations()
+                        .getFirst()
+                        .messageCount())
+                .isEqualTo(2);
         String key = "conversations/" + ada.key() + "/" + id + ".json";
-        // The document changes behind the index's back (as when the index update after a write failed).
+        // The document changes behind the index's back (as a turn of another process's does).
         var stale = objects().get(key).orElseThrow();
         Conversation updated = CODEC.decode(stale.content())
                 .conversation()

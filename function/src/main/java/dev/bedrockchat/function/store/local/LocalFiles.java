@@ -1,10 +1,13 @@
 package dev.bedrockchat.function.store.local;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Whole-file writes that readers never see half done: write to a temporary file beside the target, then move. */
 final class LocalFiles {
@@ -12,17 +15,31 @@ final class LocalFiles {
 
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        // A name of its own beside the target (".<name>.<random>.tmp": listings skip dot files), created and written
+        // through one open.
+        Path temp = dir.resolve("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        boolean created = false;
+        boolean moved = false;
         try {
-            Files.write(temp, content);
+            try (OutputStream out =
+                    Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                created = true;
+                out.write(content);
+            }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            moved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (created && !moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 }
