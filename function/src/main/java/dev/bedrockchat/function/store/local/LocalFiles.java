@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,9 +16,6 @@ final class LocalFiles {
 
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-        }
         // A name of its own beside the target (".<name>.<random>.tmp": listings skip dot files), created and written
         // through one open.
         Path temp = dir.resolve("." + target.getFileName() + "."
@@ -25,8 +23,7 @@ final class LocalFiles {
         boolean created = false;
         boolean moved = false;
         try {
-            try (OutputStream out =
-                    Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out = newFile(temp)) {
                 created = true;
                 out.write(content);
             }
@@ -40,6 +37,16 @@ final class LocalFiles {
             if (created && !moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** Creates the file (which must not exist yet), and its folders when they do not exist (asked only then). */
+    private static OutputStream newFile(Path file) throws IOException {
+        try {
+            return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(file.getParent());
+            return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
     }
 }
