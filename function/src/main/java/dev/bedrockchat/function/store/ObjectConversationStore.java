@@ -485,8 +485,8 @@ public final class ObjectConversationStore implements ConversationStore {
     }
 
     /**
-     * The last versions of documents this process read or wrote, by key, the most recently used kept. Only a start for
-     * a conditional write: whatever is read for an answer is read from the store.
+     * The last versions of documents this process read or wrote, by key, the most recently used kept: the start of a
+     * conditional write, and the version a read names (so that an unchanged document is not sent and decoded again).
      */
     private static final class RecentDocuments {
         private final Map<String, Located> byKey;
@@ -512,6 +512,10 @@ public final class ObjectConversationStore implements ConversationStore {
                 own = byKey.get(legacyKey(conversationId));
             }
             return Optional.ofNullable(own);
+        }
+
+        synchronized Optional<Located> at(String key) {
+            return Optional.ofNullable(byKey.get(key));
         }
 
         synchronized void forget(String key) {
@@ -543,22 +547,35 @@ public final class ObjectConversationStore implements ConversationStore {
     /** The principal's document with this id: in its folder, else (for the anonymous principal) the legacy one. */
     private Optional<Located> locate(Principal owner, String conversationId) {
         String id = ConversationIds.parse(conversationId);
-        String own = documentKey(owner, id);
-        Optional<StoredObject> object = objects.get(own);
-        if (object.isPresent()) {
-            return Optional.of(recent.remember(new Located(
-                    own,
-                    false,
-                    codec.decode(object.get().content()),
-                    object.get().etag())));
+        Optional<Located> own = read(documentKey(owner, id), false);
+        if (own.isPresent() || !ownsLegacy(owner)) {
+            return own;
         }
-        if (ownsLegacy(owner)) {
-            String legacy = legacyKey(id);
-            return objects.get(legacy)
-                    .map(found ->
-                            recent.remember(new Located(legacy, true, codec.decode(found.content()), found.etag())));
+        return read(legacyKey(id), true);
+    }
+
+    /**
+     * The document under the key as it is now. When this process has a version of it, the read names that version, and
+     * a document still at it is neither sent again nor decoded again.
+     */
+    private Optional<Located> read(String key, boolean legacy) {
+        Optional<Located> known = recent.at(key);
+        if (known.isPresent()) {
+            return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
+                case ObjectStore.Reread.Unchanged unchanged -> known;
+                case ObjectStore.Reread.Changed changed ->
+                    Optional.of(recent.remember(decoded(key, legacy, changed.object())));
+                case ObjectStore.Reread.Absent absent -> {
+                    recent.forget(key);
+                    yield Optional.empty();
+                }
+            };
         }
-        return Optional.empty();
+        return objects.get(key).map(object -> recent.remember(decoded(key, legacy, object)));
+    }
+
+    private Located decoded(String key, boolean legacy, StoredObject object) {
+        return new Located(key, legacy, codec.decode(object.content()), object.etag());
     }
 
     /** Applies the function to every item, up to {@link #PARALLEL_READS} at once, keeping the order. */

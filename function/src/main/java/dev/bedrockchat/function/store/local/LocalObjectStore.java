@@ -48,6 +48,24 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public Reread getUnlessUnchanged(String key, String etag) {
+        try {
+            Path file = file(key);
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isPresent()
+                    && versions.etag(key, version.get()).filter(etag::equals).isPresent()) {
+                return new Reread.Unchanged();
+            }
+            return read(key, file)
+                    .<Reread>map(
+                            object -> object.etag().equals(etag) ? new Reread.Unchanged() : new Reread.Changed(object))
+                    .orElseGet(Reread.Absent::new);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
+    }
+
     /**
      * The file's content and entity tag. The tag remembered for the file's version is used only when the file is the
      * same version before and after its content was read (a writer replaces a file by a new one, so a write between

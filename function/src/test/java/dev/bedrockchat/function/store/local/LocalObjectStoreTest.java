@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bedrockchat.function.store.ConditionFailedException;
 import dev.bedrockchat.function.store.ObjectStore.Condition;
 import dev.bedrockchat.function.store.ObjectStore.Listed;
+import dev.bedrockchat.function.store.ObjectStore.Reread;
 import dev.bedrockchat.function.store.ObjectStore.StoredObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,26 @@ class LocalObjectStoreTest {
         assertThat(again).isEqualTo(second);
         assertThat(new String(store.get(KEY).orElseThrow().content(), StandardCharsets.UTF_8))
                 .isEqualTo("two");
+    }
+
+    @Test
+    void aReadNamingTheVersionItHasLearnsWhetherTheFileChanged() throws IOException {
+        var store = new LocalObjectStore(dataDir);
+        String first = store.put(KEY, bytes("one"), Condition.ifAbsent());
+
+        assertThat(store.getUnlessUnchanged(KEY, first)).isInstanceOf(Reread.Unchanged.class);
+        assertThat(new LocalObjectStore(dataDir).getUnlessUnchanged(KEY, first))
+                .as("a store that has not seen the file reads it, and finds the same version")
+                .isInstanceOf(Reread.Unchanged.class);
+        Files.write(dataDir.resolve(KEY), bytes("two"), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.setLastModifiedTime(
+                dataDir.resolve(KEY), FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(store.getUnlessUnchanged(KEY, first)).isInstanceOfSatisfying(Reread.Changed.class, changed -> {
+            assertThat(changed.object().content()).isEqualTo(bytes("two"));
+            assertThat(changed.object().etag()).isEqualTo(LocalObjectStore.etag(bytes("two")));
+        });
+        Files.delete(dataDir.resolve(KEY));
+        assertThat(store.getUnlessUnchanged(KEY, first)).isInstanceOf(Reread.Absent.class);
     }
 
     @Test
