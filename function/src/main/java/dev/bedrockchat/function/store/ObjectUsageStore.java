@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>An answer is added by read, add, conditional write ({@code If-None-Match: *} for a new counter, {@code If-Match}
  * for an existing one); a write that loses a race is read and tried again with full-jitter backoff until the deadline.
- * The answers of this process's concurrent requests to one counter are added in one such write (see {@link #add}).
+ * The answers of this process's concurrent requests to one counter are added in one such write (see {@link #add}),
+ * which starts from the version this process last read or wrote (on the condition that it is still that one), and a
+ * read of a counter names that version (so that an unchanged counter is not sent and parsed again).
  * Each counter keeps the ids of the last {@value #KEPT_REQUEST_IDS} requests it counted and skips a request it already
  * holds, so a write repeated after it had succeeded counts once.
  *
@@ -50,6 +53,8 @@ public final class ObjectUsageStore implements UsageStore {
     private final Backoff backoff;
     /** Striped by key: this process's writers of one counter take turns and add together (see {@link #add}). */
     private final Stripe[] stripes = new Stripe[64];
+    /** The counters this process last read or wrote (two per person: the day's and the month's). */
+    private final RecentCounters recent = new RecentCounters(256);
 
     public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock) {
         this(objects, mapper, clock, Backoff.standard());
@@ -77,12 +82,31 @@ public final class ObjectUsageStore implements UsageStore {
 
     @Override
     public UsageTotals day(Principal person, LocalDate day) {
-        return objects.get(dayKey(person, day)).map(this::totals).orElse(UsageTotals.ZERO);
+        return current(dayKey(person, day));
     }
 
     @Override
     public UsageTotals month(Principal person, YearMonth month) {
-        return objects.get(monthKey(person, month)).map(this::totals).orElse(UsageTotals.ZERO);
+        return current(monthKey(person, month));
+    }
+
+    /** The counter's totals now; a read that names the version this process has, when it has one. */
+    private UsageTotals current(String key) {
+        Optional<Counter> known = recent.at(key);
+        if (known.isPresent()) {
+            return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
+                case ObjectStore.Reread.Unchanged unchanged -> known.get().totals();
+                case ObjectStore.Reread.Changed changed ->
+                    recent.remember(key, counterOf(changed.object())).totals();
+                case ObjectStore.Reread.Absent absent -> {
+                    recent.forget(key);
+                    yield UsageTotals.ZERO;
+                }
+            };
+        }
+        return objects.get(key)
+                .map(object -> recent.remember(key, counterOf(object)).totals())
+                .orElse(UsageTotals.ZERO);
     }
 
     @Override
@@ -140,11 +164,49 @@ public final class ObjectUsageStore implements UsageStore {
         }
     }
 
+    /**
+     * Adds the batch to the counter, starting from the version this process last read or wrote of it (on the condition
+     * that it is still that version); when another process wrote it since, from a fresh read.
+     *
+     * @throws ConditionFailedException when the write from the fresh read lost a race too
+     */
     private void addOnce(String key, String period, String kind, List<Waiting> batch) {
+        Optional<Counter> known = recent.at(key);
+        if (known.isPresent()) {
+            try {
+                addTo(
+                        key,
+                        period,
+                        kind,
+                        known.get(),
+                        ObjectStore.Condition.ifMatch(known.get().etag()),
+                        batch);
+                return;
+            } catch (ConditionFailedException changed) {
+                recent.forget(key);
+            }
+        }
         Optional<ObjectStore.StoredObject> current = objects.get(key);
-        ObjectNode document = current.map(this::document).orElseGet(() -> empty(period));
-        List<String> ids = requestIds(document);
-        UsageTotals totals = totals(document);
+        Counter read = current.map(this::counterOf).orElse(Counter.NONE);
+        ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
+                .orElseGet(ObjectStore.Condition::ifAbsent);
+        try {
+            addTo(key, period, kind, read, condition, batch);
+        } catch (ConditionFailedException lost) {
+            recent.forget(key);
+            throw lost;
+        }
+    }
+
+    private void addTo(
+            String key,
+            String period,
+            String kind,
+            Counter from,
+            ObjectStore.Condition condition,
+            List<Waiting> batch) {
+        var ids = new ArrayList<>(from.requestIds());
+        UsageTotals totals = from.totals();
         boolean added = false;
         for (Waiting waiting : batch) {
             if (!ids.contains(waiting.requestId())) { // else counted already: a write repeated after it had succeeded
@@ -156,9 +218,46 @@ public final class ObjectUsageStore implements UsageStore {
         if (!added) {
             return;
         }
-        ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
-                .orElseGet(ObjectStore.Condition::ifAbsent);
-        objects.put(key, bytes(written(period, totals, ids)), condition, Map.of(PERIOD_TAG, kind));
+        List<String> kept = List.copyOf(ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size()));
+        String etag = objects.put(key, bytes(written(period, totals, kept)), condition, Map.of(PERIOD_TAG, kind));
+        recent.remember(key, new Counter(etag, totals, kept));
+    }
+
+    /** A counter as this process last read or wrote it: its version, totals and the request ids it keeps. */
+    private record Counter(String etag, UsageTotals totals, List<String> requestIds) {
+        static final Counter NONE = new Counter(null, UsageTotals.ZERO, List.of());
+    }
+
+    private Counter counterOf(ObjectStore.StoredObject object) {
+        ObjectNode document = document(object);
+        return new Counter(object.etag(), totals(document), List.copyOf(requestIds(document)));
+    }
+
+    /** The counters this process last read or wrote, by key, the most recently used kept. */
+    private static final class RecentCounters {
+        private final Map<String, Counter> byKey;
+
+        RecentCounters(int capacity) {
+            this.byKey = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Counter> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized Optional<Counter> at(String key) {
+            return Optional.ofNullable(byKey.get(key));
+        }
+
+        synchronized Counter remember(String key, Counter counter) {
+            byKey.put(key, counter);
+            return counter;
+        }
+
+        synchronized void forget(String key) {
+            byKey.remove(key);
+        }
     }
 
     /** One request's answer on its way into a counter. */
@@ -240,10 +339,6 @@ public final class ObjectUsageStore implements UsageStore {
 
     private ObjectNode empty(String period) {
         return mapper.createObjectNode().put("period", period);
-    }
-
-    private UsageTotals totals(ObjectStore.StoredObject object) {
-        return totals(document(object));
     }
 
     private static UsageTotals totals(JsonNode document) {
