@@ -213,7 +213,15 @@ public final class BedrockChatModel implements ChatModel {
                     listener.onDelta(delta.text());
                 }
                 case StreamItem.Stopped stopped -> stopReason = stopped.stopReason();
-                case StreamItem.Metadata metadata -> usage = metadata.usage();
+                case StreamItem.Metadata metadata -> {
+                    usage = metadata.usage();
+                    if (stopReason != null) {
+                        // ConverseStream's last event, after messageStop: the answer is whole. The response itself
+                        // ends a moment later; the subscriber goes on reading it to its end, which frees the
+                        // connection, but the turn need not wait for that.
+                        return new ModelReply(text.toString(), stopReason, usage);
+                    }
+                }
                 case StreamItem.Failed failed ->
                     throw BedrockErrors.translate(failed.error(), modelId, region, opened.get());
                 case StreamItem.Ended ended -> {
