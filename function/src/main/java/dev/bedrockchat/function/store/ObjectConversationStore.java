@@ -62,8 +62,8 @@ public final class ObjectConversationStore implements ConversationStore {
             Pattern.compile("([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
     /** How many documents a listing reads at once (to repair the index, or to search messages). */
     private static final int PARALLEL_READS = 16;
-    /** How many documents' last versions are kept in memory (each a whole conversation). */
-    private static final int RECENT_DOCUMENTS = 64;
+    /** How many bytes (as stored) of documents' last versions are kept in memory at most. */
+    private static final int RECENT_DOCUMENTS = 4 * 1024 * 1024;
 
     private final String kind;
     private final ObjectStore objects;
@@ -131,8 +131,9 @@ public final class ObjectConversationStore implements ConversationStore {
                 clock.instant().toString());
         try {
             String key = documentKey(owner, begun.conversationId());
-            String etag = objects.put(key, codec.write(begun), Condition.ifAbsent());
-            recent.remember(new Located(key, false, new Document(begun, begun.revision(), null), etag));
+            byte[] json = codec.write(begun);
+            String etag = objects.put(key, json, Condition.ifAbsent());
+            recent.remember(new Located(key, false, new Document(begun, begun.revision(), null), etag), json.length);
         } catch (ConditionFailedException e) {
             throw new IllegalStateException("Conversation id " + conversationId + " is taken", e);
         }
@@ -168,7 +169,11 @@ public final class ObjectConversationStore implements ConversationStore {
      */
     private Conversation appendOnce(
             Principal owner, String conversationId, List<StoredMessage> turn, String turnId, boolean create) {
-        Optional<Located> remembered = recent.of(owner, conversationId);
+        // A remembered version that already holds the turn (a repeated write) is confirmed by a fresh read: the
+        // conversation may have been deleted by another process since.
+        Optional<Located> remembered = recent.of(owner, conversationId)
+                .filter(located -> located.document().deleted()
+                        || !located.document().conversation().holdsTurn(turnId));
         if (remembered.isPresent()) {
             try {
                 return appendTo(remembered, owner, conversationId, turn, turnId, create);
@@ -217,12 +222,15 @@ public final class ObjectConversationStore implements ConversationStore {
             condition = Condition.ifMatch(located.etag());
             updated = current.withTurn(turn, now);
         }
-        String etag = objects.put(key, codec.write(updated), condition);
-        recent.remember(new Located(
-                key,
-                !key.equals(documentKey(owner, conversationId)),
-                new Document(updated, updated.revision(), null),
-                etag));
+        byte[] json = codec.write(updated);
+        String etag = objects.put(key, json, condition);
+        recent.remember(
+                new Located(
+                        key,
+                        !key.equals(documentKey(owner, conversationId)),
+                        new Document(updated, updated.revision(), null),
+                        etag),
+                json.length);
         return updated;
     }
 
@@ -489,37 +497,52 @@ public final class ObjectConversationStore implements ConversationStore {
      * conditional write, and the version a read names (so that an unchanged document is not sent and decoded again).
      */
     private static final class RecentDocuments {
-        private final Map<String, Located> byKey;
+        /** Documents larger than this are not kept (they are read again each time). */
+        private static final int LARGEST = 256 * 1024;
 
+        private record Kept(Located located, int bytes) {}
+
+        private final int capacity;
+        private final Map<String, Kept> byKey = new LinkedHashMap<>(16, 0.75f, true);
+        private long bytes;
+
+        /** @param capacity the most bytes (as stored) of all documents kept */
         RecentDocuments(int capacity) {
-            this.byKey = new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Located> eldest) {
-                    return size() > capacity;
-                }
-            };
+            this.capacity = capacity;
         }
 
-        synchronized Located remember(Located located) {
-            byKey.put(located.key(), located);
+        /** Keeps the version (a document of {@code size} bytes as stored), the least recently used making room. */
+        synchronized Located remember(Located located, int size) {
+            forget(located.key());
+            if (size <= LARGEST) {
+                byKey.put(located.key(), new Kept(located, size));
+                bytes += size;
+                for (var eldest = byKey.entrySet().iterator(); bytes > capacity && eldest.hasNext(); ) {
+                    bytes -= eldest.next().getValue().bytes();
+                    eldest.remove();
+                }
+            }
             return located;
         }
 
         /** The principal's document with this id as last seen: in its folder, else (anonymous) the legacy one. */
         synchronized Optional<Located> of(Principal owner, String conversationId) {
-            Located own = byKey.get(documentKey(owner, conversationId));
+            Kept own = byKey.get(documentKey(owner, conversationId));
             if (own == null && ownsLegacy(owner)) {
                 own = byKey.get(legacyKey(conversationId));
             }
-            return Optional.ofNullable(own);
+            return Optional.ofNullable(own).map(Kept::located);
         }
 
         synchronized Optional<Located> at(String key) {
-            return Optional.ofNullable(byKey.get(key));
+            return Optional.ofNullable(byKey.get(key)).map(Kept::located);
         }
 
         synchronized void forget(String key) {
-            byKey.remove(key);
+            Kept gone = byKey.remove(key);
+            if (gone != null) {
+                bytes -= gone.bytes();
+            }
         }
     }
 
@@ -564,14 +587,16 @@ public final class ObjectConversationStore implements ConversationStore {
             return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
                 case ObjectStore.Reread.Unchanged unchanged -> known;
                 case ObjectStore.Reread.Changed changed ->
-                    Optional.of(recent.remember(decoded(key, legacy, changed.object())));
+                    Optional.of(recent.remember(
+                            decoded(key, legacy, changed.object()),
+                            changed.object().content().length));
                 case ObjectStore.Reread.Absent absent -> {
                     recent.forget(key);
                     yield Optional.empty();
                 }
             };
         }
-        return objects.get(key).map(object -> recent.remember(decoded(key, legacy, object)));
+        return objects.get(key).map(object -> recent.remember(decoded(key, legacy, object), object.content().length));
     }
 
     private Located decoded(String key, boolean legacy, StoredObject object) {

@@ -138,9 +138,14 @@ public final class ObjectUsageStore implements UsageStore {
                     addWithRetries(key, period, kind, batch, deadline);
                 } catch (RuntimeException e) {
                     failure = e;
-                }
-                for (Waiting waiting : batch) {
-                    waiting.settle(failure);
+                } catch (Error e) {
+                    failure = new IllegalStateException("The usage counter was not written", e);
+                    throw e;
+                } finally {
+                    // Every answer taken is settled, so that none of their requests goes on as if it were counted.
+                    for (Waiting waiting : batch) {
+                        waiting.settle(failure);
+                    }
                 }
             }
         } finally {
@@ -155,7 +160,10 @@ public final class ObjectUsageStore implements UsageStore {
                 addOnce(key, period, kind, batch);
                 return;
             } catch (ConditionFailedException lost) {
-                // Another process wrote the counter meanwhile (this process's writers hold the lock in turn).
+                // Another process wrote the counter meanwhile (this process's writers hold the lock in turn). The wait
+                // holds the counter's lock: this process's other requests for it wait too, and are added by the next
+                // attempt (a process with concurrent requests and other processes on one counter is a local server on
+                // a shared bucket; in Lambda an environment serves one request at a time).
                 if (!backoff.pause(attempt, deadline)) {
                     throw ChatException.storageUnavailable(
                             lost, Map.of("errorCause", "usage counter " + kind + " kept changing until the deadline"));

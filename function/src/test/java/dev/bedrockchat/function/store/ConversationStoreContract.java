@@ -135,6 +135,44 @@ abstract class ConversationStoreContract {
         assertThat(store.find(ada, id)).isEmpty();
     }
 
+    /**
+     * A process that wrote a turn remembers the document; when another process deletes the conversation, the same turn
+     * written again (a repeated write) finds the deletion instead of the remembered version.
+     */
+    @Test
+    void aTurnWrittenAgainAfterAnotherProcessDeletedItsConversationFindsItDeleted() {
+        ConversationStore mine = store();
+        ConversationStore other = store();
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        List<StoredMessage> turn = turn("written twice");
+        mine.append(ada, id, turn, true, soon());
+
+        assertThat(other.delete(ada, id, soon())).isTrue();
+
+        assertThatThrownBy(() -> mine.append(ada, id, turn, false, soon()))
+                .isInstanceOf(ConversationDeletedException.class);
+        assertThat(mine.find(ada, id)).isEmpty();
+    }
+
+    /** Another process's turn in between: this process's next turn is written from the document as it is then. */
+    @Test
+    void aTurnAfterAnotherProcessesTurnKeepsBoth() {
+        ConversationStore mine = store();
+        ConversationStore other = store();
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        mine.append(ada, id, turn("mine first"), true, soon());
+        other.append(ada, id, turn("theirs"), false, soon());
+
+        Conversation last = mine.append(ada, id, turn("mine again"), false, soon());
+
+        assertThat(contents(last))
+                .containsExactly(
+                        "mine first", "re: mine first", "theirs", "re: theirs", "mine again", "re: mine again");
+        assertThat(other.find(ada, id)).contains(last);
+    }
+
     @Test
     void aTurnAppendedTwiceIsStoredOnceAndALaterTurnStillIs() {
         ConversationStore store = store();

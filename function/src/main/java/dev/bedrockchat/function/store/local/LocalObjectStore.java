@@ -50,8 +50,10 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public Reread getUnlessUnchanged(String key, String etag) {
+        Path file = file(key);
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
         try {
-            Path file = file(key);
             Optional<FileVersions.Version> version = FileVersions.versionOf(file);
             if (version.isPresent()
                     && versions.etag(key, version.get()).filter(etag::equals).isPresent()) {
@@ -63,53 +65,69 @@ public final class LocalObjectStore implements ObjectStore {
                     .orElseGet(Reread.Absent::new);
         } catch (IOException e) {
             throw unavailable(e);
+        } finally {
+            lock.unlock();
         }
     }
 
     /**
-     * The file's content and entity tag. The tag remembered for the file's version is used only when the file is the
-     * same version before and after its content was read (a writer replaces a file by a new one, so a write between
-     * the two looks is seen); otherwise the content read is hashed.
+     * The file's content and entity tag: the tag remembered for the file's version, else the content's (then
+     * remembered). Under the key's lock, which every writer of the key holds while it replaces the file: the version
+     * looked at and the content read are one.
      */
     private Optional<StoredObject> read(String key, Path file) throws IOException {
-        Optional<FileVersions.Version> before = FileVersions.versionOf(file);
-        if (before.isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] content;
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
         try {
-            content = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return Optional.empty(); // removed from outside the process meanwhile
+            }
+            Optional<String> known = versions.etag(key, version.get());
+            if (known.isPresent()) {
+                return Optional.of(new StoredObject(content, known.get()));
+            }
+            String etag = etag(content);
+            versions.remember(key, version.get(), etag);
+            return Optional.of(new StoredObject(content, etag));
+        } finally {
+            lock.unlock();
         }
-        Optional<String> known = versions.etag(key, before.get());
-        if (known.isPresent() && before.equals(FileVersions.versionOf(file))) {
-            return Optional.of(new StoredObject(content, known.get()));
-        }
-        String etag = etag(content);
-        if (before.equals(FileVersions.versionOf(file))) {
-            versions.remember(key, before.get(), etag);
-        }
-        return Optional.of(new StoredObject(content, etag));
     }
 
     /** The entity tag of the file's current version (hashing its content only when the version is new to this process). */
     private Optional<String> currentEtag(String key, Path file) throws IOException {
-        Optional<FileVersions.Version> version = FileVersions.versionOf(file);
-        if (version.isEmpty()) {
-            return Optional.empty();
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
+        try {
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<String> known = versions.etag(key, version.get());
+            if (known.isPresent()) {
+                return known;
+            }
+            return read(key, file).map(StoredObject::etag);
+        } finally {
+            lock.unlock();
         }
-        Optional<String> known = versions.etag(key, version.get());
-        if (known.isPresent()) {
-            return known;
-        }
-        return read(key, file).map(StoredObject::etag);
+    }
+
+    private ReentrantLock lockOf(String key) {
+        return locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
     }
 
     @Override
     public String put(String key, byte[] content, Condition condition) {
         Path file = file(key);
-        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+        ReentrantLock lock = lockOf(key);
         lock.lock();
         try {
             Optional<String> current = currentEtag(key, file);

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +104,19 @@ class LocalObjectStoreTest {
         });
         Files.delete(dataDir.resolve(KEY));
         assertThat(store.getUnlessUnchanged(KEY, first)).isInstanceOf(Reread.Absent.class);
+    }
+
+    @Test
+    void filesAreTheOwnersOnly() throws IOException {
+        var store = new LocalObjectStore(dataDir);
+        store.put(KEY, bytes("private"), Condition.ifAbsent());
+        store.put("artifacts/date=2026-12-01/a.json", bytes("{}"), Condition.ifAbsent());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(KEY))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dataDir.resolve("artifacts/date=2026-12-01/a.json"))))
+                .isEqualTo("rw-------");
     }
 
     @Test
