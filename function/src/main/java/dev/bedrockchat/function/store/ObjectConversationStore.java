@@ -62,8 +62,10 @@ public final class ObjectConversationStore implements ConversationStore {
             Pattern.compile("([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
     /** How many documents a listing reads at once (to repair the index, or to search messages). */
     private static final int PARALLEL_READS = 16;
-    /** How many bytes (as stored) of documents' last versions are kept in memory at most. */
-    private static final int RECENT_DOCUMENTS = 4 * 1024 * 1024;
+    /** How many documents' last versions are kept in memory at most, and how many bytes (as stored) of them. */
+    private static final int RECENT_DOCUMENTS = 64;
+
+    private static final int RECENT_BYTES = 2 * 1024 * 1024;
 
     private final String kind;
     private final ObjectStore objects;
@@ -73,7 +75,7 @@ public final class ObjectConversationStore implements ConversationStore {
     /** Striped by key: this process's writers of one document or index take turns (see {@link #append}). */
     private final ReentrantLock[] writeLocks = new ReentrantLock[64];
     /** The version of each document this process last read or wrote, the most recent ones (see {@link #appendOnce}). */
-    private final RecentDocuments recent = new RecentDocuments(RECENT_DOCUMENTS);
+    private final RecentDocuments recent = new RecentDocuments(RECENT_DOCUMENTS, RECENT_BYTES);
 
     public ObjectConversationStore(String kind, ObjectStore objects, ConversationCodec codec, Clock clock) {
         this(kind, objects, codec, clock, Backoff.standard());
@@ -503,11 +505,17 @@ public final class ObjectConversationStore implements ConversationStore {
         private record Kept(Located located, int bytes) {}
 
         private final int capacity;
+        private final int documents;
         private final Map<String, Kept> byKey = new LinkedHashMap<>(16, 0.75f, true);
         private long bytes;
 
-        /** @param capacity the most bytes (as stored) of all documents kept */
-        RecentDocuments(int capacity) {
+        /**
+         * @param documents how many documents are kept at most (the ones being talked in: a turn's write follows its
+         *     read within seconds)
+         * @param capacity the most bytes (as stored) of all documents kept
+         */
+        RecentDocuments(int documents, int capacity) {
+            this.documents = documents;
             this.capacity = capacity;
         }
 
@@ -517,7 +525,8 @@ public final class ObjectConversationStore implements ConversationStore {
             if (size <= LARGEST) {
                 byKey.put(located.key(), new Kept(located, size));
                 bytes += size;
-                for (var eldest = byKey.entrySet().iterator(); bytes > capacity && eldest.hasNext(); ) {
+                for (var eldest = byKey.entrySet().iterator();
+                        (bytes > capacity || byKey.size() > documents) && eldest.hasNext(); ) {
                     bytes -= eldest.next().getValue().bytes();
                     eldest.remove();
                 }
