@@ -636,6 +636,9 @@ describe('chat page', { skip: OIDC_USERNAME ? 'OIDC run: see signin.test.mjs' : 
 
     await page.reload();
     await listSettled(page);
+    // The list and the conversation load apart: wait for the conversation's own title (the page shows a placeholder
+    // until then), then check it is the one saved.
+    await page.waitForFunction(() => document.getElementById('chat-title').textContent !== 'Conversation');
     assert.equal(await page.locator('#chat-title').textContent(), 'Weekend: hiking and a museum', 'the server keeps it');
   }));
 

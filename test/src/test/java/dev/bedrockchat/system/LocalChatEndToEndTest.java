@@ -117,9 +117,16 @@ class LocalChatEndToEndTest {
         assertThat(conversation.path("messages").get(1).path("content").asText())
                 .isEqualTo(streamed);
 
-        // Each person's conversations in a folder of their own (here the anonymous principal's), with an index.
+        // Each person's conversations in a folder of their own (here the anonymous principal's), with an index, which
+        // the listing writes (a turn writes its document only).
         Path folder = dataDir.resolve("conversations").resolve(Principal.ANONYMOUS.key());
         assertThat(Files.exists(folder.resolve(conversationId + ".json"))).isTrue();
+        assertThat(Files.exists(folder.resolve("index.json"))).isFalse();
+        assertThat(http.get(server.uri("/api/conversations"))
+                        .json()
+                        .path("conversations")
+                        .findValuesAsText("id"))
+                .containsExactly(conversationId);
         assertThat(Files.exists(folder.resolve("index.json"))).isTrue();
         try (Stream<Path> files = Files.walk(dataDir.resolve("artifacts"))) {
             List<Path> artifacts = files.filter(Files::isRegularFile).toList();

@@ -128,12 +128,20 @@ public final class BedrockChatModel implements ChatModel {
 
     @Override
     public ModelReply converseStream(ModelRequest request, DeltaListener listener) {
-        try (ModelCallLimit.Slot slot = limit.acquire(request.modelId(), request.deadline())) {
-            return converseStreamNow(request, listener);
+        ModelCallLimit.Slot slot = limit.acquire(request.modelId(), request.deadline());
+        try {
+            return converseStreamNow(request, listener, slot);
+        } catch (RuntimeException | Error e) {
+            slot.close();
+            throw e;
         }
     }
 
-    private ModelReply converseStreamNow(ModelRequest request, DeltaListener listener) {
+    /**
+     * @param slot freed when the call's HTTP exchange has ended (which may be a moment after the answer is whole:
+     *     the connection it holds is not free before), or at once when the call fails
+     */
+    private ModelReply converseStreamNow(ModelRequest request, DeltaListener listener, ModelCallLimit.Slot slot) {
         var events = new LinkedBlockingQueue<StreamItem>();
         var subscription = new AtomicReference<Subscription>();
         ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
@@ -151,6 +159,7 @@ public final class BedrockChatModel implements ChatModel {
         // The end of a good stream is signalled by the subscriber (after its last event); the call's future only
         // adds failures, e.g. an error response before the stream opened, once the SDK's retries are spent.
         call.whenComplete((ignored, error) -> {
+            slot.close();
             if (error != null) {
                 events.add(new StreamItem.Failed(error));
             }
@@ -213,7 +222,15 @@ public final class BedrockChatModel implements ChatModel {
                     listener.onDelta(delta.text());
                 }
                 case StreamItem.Stopped stopped -> stopReason = stopped.stopReason();
-                case StreamItem.Metadata metadata -> usage = metadata.usage();
+                case StreamItem.Metadata metadata -> {
+                    usage = metadata.usage();
+                    if (stopReason != null) {
+                        // ConverseStream's last event, after messageStop: the answer is whole. The response itself
+                        // ends a moment later; the subscriber goes on reading it to its end, which frees the
+                        // connection, but the turn need not wait for that.
+                        return new ModelReply(text.toString(), stopReason, usage);
+                    }
+                }
                 case StreamItem.Failed failed ->
                     throw BedrockErrors.translate(failed.error(), modelId, region, opened.get());
                 case StreamItem.Ended ended -> {

@@ -97,10 +97,17 @@ public record Conversation(
 
     /** Where a turn whose first message is {@code first} goes: before the first turn that arrived after it. */
     private int insertionPoint(StoredMessage first) {
+        Instant incoming = instant(first.at());
+        // Turns are kept in the order they came in, so a turn that came after every other one (the usual case) goes
+        // last: the last turn's start is looked at first.
+        int last = lastTurnStart();
+        if (last < 0 || !arrivedAfter(messages.get(last), first, incoming)) {
+            return messages.size();
+        }
         int i = 0;
         while (i < messages.size()) {
             StoredMessage start = messages.get(i);
-            if (arrivedAfter(start, first)) {
+            if (arrivedAfter(start, first, incoming)) {
                 return i;
             }
             i++;
@@ -114,13 +121,25 @@ public record Conversation(
         return messages.size();
     }
 
-    private static boolean arrivedAfter(StoredMessage existing, StoredMessage incoming) {
+    /** Where the last turn begins (the first of the messages that share the last one's turn id); -1 when empty. */
+    private int lastTurnStart() {
+        int i = messages.size() - 1;
+        if (i < 0) {
+            return -1;
+        }
+        String turn = messages.get(i).turn();
+        while (turn != null && i > 0 && turn.equals(messages.get(i - 1).turn())) {
+            i--;
+        }
+        return i;
+    }
+
+    private static boolean arrivedAfter(StoredMessage existing, StoredMessage incoming, Instant incomingAt) {
         Instant a = instant(existing.at());
-        Instant b = instant(incoming.at());
-        if (a == null || b == null) {
+        if (a == null || incomingAt == null) {
             return false;
         }
-        int byTime = a.compareTo(b);
+        int byTime = a.compareTo(incomingAt);
         if (byTime != 0) {
             return byTime > 0;
         }

@@ -48,9 +48,12 @@ import java.util.regex.Pattern;
  * by its arrival (a write that loses the race is retried, with full-jitter waits, until the turn's deadline), a turn
  * the document already holds is not added twice, and a deleted conversation's tombstone is never written over.
  *
- * <p>The index is updated after every turn, rename and delete (conditionally too). When such an update fails, or the
- * index is missing, the next listing repairs it: it lists the person's folder, re-reads every document whose entity
- * tag differs from its entry (or has none), drops entries of documents that are gone, and writes the index back.
+ * <p>The index is what a listing reads; a turn does not write it (a turn's answer waits only for its own document, and
+ * concurrent turns of one person do not queue on their one index). A listing brings it up to date: it lists the
+ * person's folder, re-reads every document whose entity tag differs from its entry (or has none: the conversations
+ * written to since the last listing), drops entries of documents that are gone, and writes the index back
+ * (conditionally). A rename or delete updates the index at once, and when that update fails the next listing repairs
+ * it the same way.
  */
 public final class ObjectConversationStore implements ConversationStore {
     static final String PREFIX = "conversations/";
@@ -59,6 +62,10 @@ public final class ObjectConversationStore implements ConversationStore {
             Pattern.compile("([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.json");
     /** How many documents a listing reads at once (to repair the index, or to search messages). */
     private static final int PARALLEL_READS = 16;
+    /** How many documents' last versions are kept in memory at most, and how many bytes (as stored) of them. */
+    private static final int RECENT_DOCUMENTS = 64;
+
+    private static final int RECENT_BYTES = 2 * 1024 * 1024;
 
     private final String kind;
     private final ObjectStore objects;
@@ -67,6 +74,8 @@ public final class ObjectConversationStore implements ConversationStore {
     private final Backoff backoff;
     /** Striped by key: this process's writers of one document or index take turns (see {@link #append}). */
     private final ReentrantLock[] writeLocks = new ReentrantLock[64];
+    /** The version of each document this process last read or wrote, the most recent ones (see {@link #appendOnce}). */
+    private final RecentDocuments recent = new RecentDocuments(RECENT_DOCUMENTS, RECENT_BYTES);
 
     public ObjectConversationStore(String kind, ObjectStore objects, ConversationCodec codec, Clock clock) {
         this(kind, objects, codec, clock, Backoff.standard());
@@ -123,7 +132,10 @@ public final class ObjectConversationStore implements ConversationStore {
                 title,
                 clock.instant().toString());
         try {
-            objects.put(documentKey(owner, begun.conversationId()), codec.write(begun), Condition.ifAbsent());
+            String key = documentKey(owner, begun.conversationId());
+            byte[] json = codec.write(begun);
+            String etag = objects.put(key, json, Condition.ifAbsent());
+            recent.remember(new Located(key, false, new Document(begun, begun.revision(), null), etag), json.length);
         } catch (ConditionFailedException e) {
             throw new IllegalStateException("Conversation id " + conversationId + " is taken", e);
         }
@@ -136,36 +148,59 @@ public final class ObjectConversationStore implements ConversationStore {
             Principal owner, String conversationId, List<StoredMessage> turn, boolean create, Deadline deadline) {
         String turnId = turn.getFirst().turn();
         for (int attempt = 1; ; attempt++) {
-            Appended appended = null;
-            ConditionFailedException lost = null;
             // Writers of this process take turns on the document, so that they do not lose races to one another (and
-            // back off); the conditional write still settles races with other processes. The index is refreshed
-            // after the document's turn is over.
+            // back off); the conditional write still settles races with other processes. The index is left to the
+            // next listing (see the class comment).
+            ConditionFailedException lost;
             ReentrantLock lock = writeLock(documentKey(owner, conversationId));
             lock.lock();
             try {
-                appended = appendOnce(owner, conversationId, turn, turnId, create);
+                return appendOnce(owner, conversationId, turn, turnId, create);
             } catch (ConditionFailedException e) {
                 lost = e;
             } finally {
                 lock.unlock();
             }
-            if (lost != null) {
-                retryOrGiveUp(attempt, deadline, lost);
-                continue;
-            }
-            refreshIndex(owner, appended.entry(), deadline);
-            return appended.conversation();
+            retryOrGiveUp(attempt, deadline, lost); // waits outside the lock
         }
     }
 
-    /** A turn written (or found already there), with the index entry it calls for. */
-    private record Appended(Conversation conversation, Entry entry) {}
-
-    private Appended appendOnce(
+    /**
+     * Writes the turn into the document, starting from the version this process last read or wrote of it (on the
+     * condition that it is still that version); when another writer came since, from a fresh read.
+     */
+    private Conversation appendOnce(
             Principal owner, String conversationId, List<StoredMessage> turn, String turnId, boolean create) {
+        // A remembered version that already holds the turn (a repeated write) is confirmed by a fresh read: the
+        // conversation may have been deleted by another process since.
+        Optional<Located> remembered = recent.of(owner, conversationId)
+                .filter(located -> located.document().deleted()
+                        || !located.document().conversation().holdsTurn(turnId));
+        if (remembered.isPresent()) {
+            try {
+                return appendTo(remembered, owner, conversationId, turn, turnId, create);
+            } catch (ConditionFailedException changed) {
+                recent.forget(remembered.get().key()); // another writer came since: read it afresh
+            }
+        }
+        Optional<Located> fresh = locate(owner, conversationId);
+        try {
+            return appendTo(fresh, owner, conversationId, turn, turnId, create);
+        } catch (ConditionFailedException lost) {
+            fresh.ifPresent(located -> recent.forget(located.key()));
+            recent.forget(documentKey(owner, conversationId));
+            throw lost;
+        }
+    }
+
+    private Conversation appendTo(
+            Optional<Located> found,
+            Principal owner,
+            String conversationId,
+            List<StoredMessage> turn,
+            String turnId,
+            boolean create) {
         String now = clock.instant().toString();
-        Optional<Located> found = locate(owner, conversationId);
         String key;
         Condition condition;
         Conversation updated;
@@ -183,14 +218,22 @@ public final class ObjectConversationStore implements ConversationStore {
             }
             Conversation current = located.document().conversation();
             if (current.holdsTurn(turnId)) {
-                return new Appended(current, Entry.of(current, located.etag(), located.legacy()));
+                return current;
             }
             key = located.key();
             condition = Condition.ifMatch(located.etag());
             updated = current.withTurn(turn, now);
         }
-        String etag = objects.put(key, codec.write(updated), condition);
-        return new Appended(updated, Entry.of(updated, etag, !key.equals(documentKey(owner, conversationId))));
+        byte[] json = codec.write(updated);
+        String etag = objects.put(key, json, condition);
+        recent.remember(
+                new Located(
+                        key,
+                        !key.equals(documentKey(owner, conversationId)),
+                        new Document(updated, updated.revision(), null),
+                        etag),
+                json.length);
+        return updated;
     }
 
     @Override
@@ -206,6 +249,7 @@ public final class ObjectConversationStore implements ConversationStore {
                     .renamedTo(title, clock.instant().toString());
             try {
                 String etag = objects.put(located.key(), codec.write(renamed), Condition.ifMatch(located.etag()));
+                recent.forget(located.key());
                 refreshIndex(owner, Entry.of(renamed, etag, located.legacy()), deadline);
                 return Optional.of(renamed);
             } catch (ConditionFailedException e) {
@@ -380,6 +424,7 @@ public final class ObjectConversationStore implements ConversationStore {
                         located.key(),
                         codec.tombstone(conversationId, deletedAt, revision),
                         Condition.ifMatch(located.etag()));
+                recent.forget(located.key());
                 return Optional.of(Entry.tombstone(conversationId, revision, etag, located.legacy(), deletedAt));
             } catch (ConditionFailedException e) {
                 retryOrGiveUp(attempt, deadline, e);
@@ -449,6 +494,67 @@ public final class ObjectConversationStore implements ConversationStore {
         }
     }
 
+    /**
+     * The last versions of documents this process read or wrote, by key, the most recently used kept: the start of a
+     * conditional write, and the version a read names (so that an unchanged document is not sent and decoded again).
+     */
+    private static final class RecentDocuments {
+        /** Documents larger than this are not kept (they are read again each time). */
+        private static final int LARGEST = 256 * 1024;
+
+        private record Kept(Located located, int bytes) {}
+
+        private final int capacity;
+        private final int documents;
+        private final Map<String, Kept> byKey = new LinkedHashMap<>(16, 0.75f, true);
+        private long bytes;
+
+        /**
+         * @param documents how many documents are kept at most (the ones being talked in: a turn's write follows its
+         *     read within seconds)
+         * @param capacity the most bytes (as stored) of all documents kept
+         */
+        RecentDocuments(int documents, int capacity) {
+            this.documents = documents;
+            this.capacity = capacity;
+        }
+
+        /** Keeps the version (a document of {@code size} bytes as stored), the least recently used making room. */
+        synchronized Located remember(Located located, int size) {
+            forget(located.key());
+            if (size <= LARGEST) {
+                byKey.put(located.key(), new Kept(located, size));
+                bytes += size;
+                for (var eldest = byKey.entrySet().iterator();
+                        (bytes > capacity || byKey.size() > documents) && eldest.hasNext(); ) {
+                    bytes -= eldest.next().getValue().bytes();
+                    eldest.remove();
+                }
+            }
+            return located;
+        }
+
+        /** The principal's document with this id as last seen: in its folder, else (anonymous) the legacy one. */
+        synchronized Optional<Located> of(Principal owner, String conversationId) {
+            Kept own = byKey.get(documentKey(owner, conversationId));
+            if (own == null && ownsLegacy(owner)) {
+                own = byKey.get(legacyKey(conversationId));
+            }
+            return Optional.ofNullable(own).map(Kept::located);
+        }
+
+        synchronized Optional<Located> at(String key) {
+            return Optional.ofNullable(byKey.get(key)).map(Kept::located);
+        }
+
+        synchronized void forget(String key) {
+            Kept gone = byKey.remove(key);
+            if (gone != null) {
+                bytes -= gone.bytes();
+            }
+        }
+    }
+
     /** A document of the principal's, where it was found. */
     private record Located(String key, boolean legacy, Document document, String etag) {
         Entry entry() {
@@ -473,21 +579,37 @@ public final class ObjectConversationStore implements ConversationStore {
     /** The principal's document with this id: in its folder, else (for the anonymous principal) the legacy one. */
     private Optional<Located> locate(Principal owner, String conversationId) {
         String id = ConversationIds.parse(conversationId);
-        String own = documentKey(owner, id);
-        Optional<StoredObject> object = objects.get(own);
-        if (object.isPresent()) {
-            return Optional.of(new Located(
-                    own,
-                    false,
-                    codec.decode(object.get().content()),
-                    object.get().etag()));
+        Optional<Located> own = read(documentKey(owner, id), false);
+        if (own.isPresent() || !ownsLegacy(owner)) {
+            return own;
         }
-        if (ownsLegacy(owner)) {
-            String legacy = legacyKey(id);
-            return objects.get(legacy)
-                    .map(found -> new Located(legacy, true, codec.decode(found.content()), found.etag()));
+        return read(legacyKey(id), true);
+    }
+
+    /**
+     * The document under the key as it is now. When this process has a version of it, the read names that version, and
+     * a document still at it is neither sent again nor decoded again.
+     */
+    private Optional<Located> read(String key, boolean legacy) {
+        Optional<Located> known = recent.at(key);
+        if (known.isPresent()) {
+            return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
+                case ObjectStore.Reread.Unchanged unchanged -> known;
+                case ObjectStore.Reread.Changed changed ->
+                    Optional.of(recent.remember(
+                            decoded(key, legacy, changed.object()),
+                            changed.object().content().length));
+                case ObjectStore.Reread.Absent absent -> {
+                    recent.forget(key);
+                    yield Optional.empty();
+                }
+            };
         }
-        return Optional.empty();
+        return objects.get(key).map(object -> recent.remember(decoded(key, legacy, object), object.content().length));
+    }
+
+    private Located decoded(String key, boolean legacy, StoredObject object) {
+        return new Located(key, legacy, codec.decode(object.content()), object.etag());
     }
 
     /** Applies the function to every item, up to {@link #PARALLEL_READS} at once, keeping the order. */

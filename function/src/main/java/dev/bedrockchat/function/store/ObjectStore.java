@@ -41,6 +41,28 @@ public interface ObjectStore {
     /** The object under the key; empty when there is none. */
     Optional<StoredObject> get(String key);
 
+    /** What a read that names the version the reader already has finds. */
+    sealed interface Reread {
+        /** Another version: this one. */
+        record Changed(StoredObject object) implements Reread {}
+
+        /** Still the version the reader has (its content was not sent again). */
+        record Unchanged() implements Reread {}
+
+        /** No object under the key any more. */
+        record Absent() implements Reread {}
+    }
+
+    /**
+     * The object under the key unless it is still the version with this entity tag (S3: {@code If-None-Match}, a 304
+     * without the content; the local folder: the version's remembered tag, without reading the file).
+     */
+    default Reread getUnlessUnchanged(String key, String etag) {
+        return get(key).<Reread>map(
+                        object -> object.etag().equals(etag) ? new Reread.Unchanged() : new Reread.Changed(object))
+                .orElseGet(Reread.Absent::new);
+    }
+
     /**
      * Writes the object, when the condition holds.
      *

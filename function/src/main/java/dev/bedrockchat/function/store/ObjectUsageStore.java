@@ -15,9 +15,12 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The usage counters on an {@link ObjectStore} (the artifact bucket, or the local folder with the same layout): one
@@ -28,6 +31,9 @@ import java.util.Optional;
  *
  * <p>An answer is added by read, add, conditional write ({@code If-None-Match: *} for a new counter, {@code If-Match}
  * for an existing one); a write that loses a race is read and tried again with full-jitter backoff until the deadline.
+ * The answers of this process's concurrent requests to one counter are added in one such write (see {@link #add}),
+ * which starts from the version this process last read or wrote (on the condition that it is still that one), and a
+ * read of a counter names that version (so that an unchanged counter is not sent and parsed again).
  * Each counter keeps the ids of the last {@value #KEPT_REQUEST_IDS} requests it counted and skips a request it already
  * holds, so a write repeated after it had succeeded counts once.
  *
@@ -45,6 +51,10 @@ public final class ObjectUsageStore implements UsageStore {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Backoff backoff;
+    /** Striped by key: this process's writers of one counter take turns and add together (see {@link #add}). */
+    private final Stripe[] stripes = new Stripe[64];
+    /** The counters this process last read or wrote (two per person: the day's and the month's). */
+    private final RecentCounters recent = new RecentCounters(256);
 
     public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock) {
         this(objects, mapper, clock, Backoff.standard());
@@ -55,6 +65,9 @@ public final class ObjectUsageStore implements UsageStore {
         this.mapper = mapper;
         this.clock = clock;
         this.backoff = backoff;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe();
+        }
     }
 
     /** {@code usage/<principalKey>/<YYYY-MM-DD>.json}. */
@@ -69,12 +82,31 @@ public final class ObjectUsageStore implements UsageStore {
 
     @Override
     public UsageTotals day(Principal person, LocalDate day) {
-        return objects.get(dayKey(person, day)).map(this::totals).orElse(UsageTotals.ZERO);
+        return current(dayKey(person, day));
     }
 
     @Override
     public UsageTotals month(Principal person, YearMonth month) {
-        return objects.get(monthKey(person, month)).map(this::totals).orElse(UsageTotals.ZERO);
+        return current(monthKey(person, month));
+    }
+
+    /** The counter's totals now; a read that names the version this process has, when it has one. */
+    private UsageTotals current(String key) {
+        Optional<Counter> known = recent.at(key);
+        if (known.isPresent()) {
+            return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
+                case ObjectStore.Reread.Unchanged unchanged -> known.get().totals();
+                case ObjectStore.Reread.Changed changed ->
+                    recent.remember(key, counterOf(changed.object())).totals();
+                case ObjectStore.Reread.Absent absent -> {
+                    recent.forget(key);
+                    yield UsageTotals.ZERO;
+                }
+            };
+        }
+        return objects.get(key)
+                .map(object -> recent.remember(key, counterOf(object)).totals())
+                .orElse(UsageTotals.ZERO);
     }
 
     @Override
@@ -84,27 +116,217 @@ public final class ObjectUsageStore implements UsageStore {
         add(monthKey(person, month), month.toString(), "month", requestId, answer, deadline);
     }
 
+    /**
+     * Adds one answer to one counter. This process's requests for a counter are added together: each request puts its
+     * answer in the counter's queue, and whoever holds the counter's lock takes every answer waiting there and adds
+     * them in one read-add-write (so concurrent requests of one person write the counter once, not once each, and do
+     * not lose races to one another). The conditional write still settles races with other processes, retried with
+     * full-jitter backoff until the deadline; an answer carried by a write that failed gets that failure.
+     */
     private void add(String key, String period, String kind, String requestId, UsageTotals answer, Deadline deadline) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<ObjectStore.StoredObject> current = objects.get(key);
-            ObjectNode document = current.map(this::document).orElseGet(() -> empty(period));
-            List<String> ids = requestIds(document);
-            if (ids.contains(requestId)) {
-                return; // counted already: a write repeated after it had succeeded
+        var mine = new Waiting(key, requestId, answer);
+        Stripe stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
+        stripe.enqueue(mine);
+        stripe.lock.lock();
+        try {
+            if (!mine.settled()) {
+                // Only a holder of the lock takes answers from the queue, and settles them before it lets go: so mine
+                // is either settled already or still waiting there now.
+                List<Waiting> batch = stripe.take(key);
+                RuntimeException failure = null;
+                try {
+                    addWithRetries(key, period, kind, batch, deadline);
+                } catch (RuntimeException e) {
+                    failure = e;
+                } catch (Error e) {
+                    failure = new IllegalStateException("The usage counter was not written", e);
+                    throw e;
+                } finally {
+                    // Every answer taken is settled, so that none of their requests goes on as if it were counted.
+                    for (Waiting waiting : batch) {
+                        waiting.settle(failure);
+                    }
+                }
             }
-            UsageTotals totals = totals(document).plus(answer);
-            ids.add(requestId);
-            ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
-                    .orElseGet(ObjectStore.Condition::ifAbsent);
+        } finally {
+            stripe.lock.unlock();
+        }
+        mine.outcome();
+    }
+
+    private void addWithRetries(String key, String period, String kind, List<Waiting> batch, Deadline deadline) {
+        for (int attempt = 1; ; attempt++) {
             try {
-                objects.put(key, bytes(written(period, totals, ids)), condition, Map.of(PERIOD_TAG, kind));
+                addOnce(key, period, kind, batch);
                 return;
             } catch (ConditionFailedException lost) {
+                // Another process wrote the counter meanwhile (this process's writers hold the lock in turn). The wait
+                // holds the counter's lock: this process's other requests for it wait too, and are added by the next
+                // attempt (a process with concurrent requests and other processes on one counter is a local server on
+                // a shared bucket; in Lambda an environment serves one request at a time).
                 if (!backoff.pause(attempt, deadline)) {
                     throw ChatException.storageUnavailable(
                             lost, Map.of("errorCause", "usage counter " + kind + " kept changing until the deadline"));
                 }
             }
+        }
+    }
+
+    /**
+     * Adds the batch to the counter, starting from the version this process last read or wrote of it (on the condition
+     * that it is still that version); when another process wrote it since, from a fresh read.
+     *
+     * @throws ConditionFailedException when the write from the fresh read lost a race too
+     */
+    private void addOnce(String key, String period, String kind, List<Waiting> batch) {
+        Optional<Counter> known = recent.at(key);
+        if (known.isPresent()) {
+            try {
+                addTo(
+                        key,
+                        period,
+                        kind,
+                        known.get(),
+                        ObjectStore.Condition.ifMatch(known.get().etag()),
+                        batch);
+                return;
+            } catch (ConditionFailedException changed) {
+                recent.forget(key);
+            }
+        }
+        Optional<ObjectStore.StoredObject> current = objects.get(key);
+        Counter read = current.map(this::counterOf).orElse(Counter.NONE);
+        ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
+                .orElseGet(ObjectStore.Condition::ifAbsent);
+        try {
+            addTo(key, period, kind, read, condition, batch);
+        } catch (ConditionFailedException lost) {
+            recent.forget(key);
+            throw lost;
+        }
+    }
+
+    private void addTo(
+            String key,
+            String period,
+            String kind,
+            Counter from,
+            ObjectStore.Condition condition,
+            List<Waiting> batch) {
+        var ids = new ArrayList<>(from.requestIds());
+        UsageTotals totals = from.totals();
+        boolean added = false;
+        for (Waiting waiting : batch) {
+            if (!ids.contains(waiting.requestId())) { // else counted already: a write repeated after it had succeeded
+                totals = totals.plus(waiting.answer());
+                ids.add(waiting.requestId());
+                added = true;
+            }
+        }
+        if (!added) {
+            return;
+        }
+        List<String> kept = List.copyOf(ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size()));
+        String etag = objects.put(key, bytes(written(period, totals, kept)), condition, Map.of(PERIOD_TAG, kind));
+        recent.remember(key, new Counter(etag, totals, kept));
+    }
+
+    /** A counter as this process last read or wrote it: its version, totals and the request ids it keeps. */
+    private record Counter(String etag, UsageTotals totals, List<String> requestIds) {
+        static final Counter NONE = new Counter(null, UsageTotals.ZERO, List.of());
+    }
+
+    private Counter counterOf(ObjectStore.StoredObject object) {
+        ObjectNode document = document(object);
+        return new Counter(object.etag(), totals(document), List.copyOf(requestIds(document)));
+    }
+
+    /** The counters this process last read or wrote, by key, the most recently used kept. */
+    private static final class RecentCounters {
+        private final Map<String, Counter> byKey;
+
+        RecentCounters(int capacity) {
+            this.byKey = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Counter> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized Optional<Counter> at(String key) {
+            return Optional.ofNullable(byKey.get(key));
+        }
+
+        synchronized Counter remember(String key, Counter counter) {
+            byKey.put(key, counter);
+            return counter;
+        }
+
+        synchronized void forget(String key) {
+            byKey.remove(key);
+        }
+    }
+
+    /** One request's answer on its way into a counter. */
+    private static final class Waiting {
+        private final String key;
+        private final String requestId;
+        private final UsageTotals answer;
+        private boolean settled;
+        private RuntimeException failure;
+
+        Waiting(String key, String requestId, UsageTotals answer) {
+            this.key = key;
+            this.requestId = requestId;
+            this.answer = answer;
+        }
+
+        String requestId() {
+            return requestId;
+        }
+
+        UsageTotals answer() {
+            return answer;
+        }
+
+        synchronized boolean settled() {
+            return settled;
+        }
+
+        synchronized void settle(RuntimeException failure) {
+            this.settled = true;
+            this.failure = failure;
+        }
+
+        /** Returns once added; throws what made the write that carried it fail. */
+        synchronized void outcome() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** The counters whose keys hash alike: one lock for their writers, one queue for their waiting answers. */
+    private static final class Stripe {
+        final ReentrantLock lock = new ReentrantLock();
+        private final List<Waiting> queue = new ArrayList<>();
+
+        synchronized void enqueue(Waiting waiting) {
+            queue.add(waiting);
+        }
+
+        /** Takes every answer waiting for this counter, in the order they came. */
+        synchronized List<Waiting> take(String key) {
+            var taken = new ArrayList<Waiting>();
+            for (Iterator<Waiting> it = queue.iterator(); it.hasNext(); ) {
+                Waiting waiting = it.next();
+                if (waiting.key.equals(key)) {
+                    taken.add(waiting);
+                    it.remove();
+                }
+            }
+            return taken;
         }
     }
 
@@ -125,10 +347,6 @@ public final class ObjectUsageStore implements UsageStore {
 
     private ObjectNode empty(String period) {
         return mapper.createObjectNode().put("period", period);
-    }
-
-    private UsageTotals totals(ObjectStore.StoredObject object) {
-        return totals(document(object));
     }
 
     private static UsageTotals totals(JsonNode document) {

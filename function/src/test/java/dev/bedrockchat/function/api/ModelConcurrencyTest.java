@@ -50,6 +50,35 @@ class ModelConcurrencyTest {
         return held;
     }
 
+    /**
+     * A streamed turn is done at the model's last event, but its call holds its slot until the model's response has
+     * ended: the connection is not free before.
+     */
+    @Test
+    void aStreamDoneBeforeItsResponseEndedHoldsItsSlotUntilItEnds() {
+        try (TestApp app = app(Duration.ofMillis(300))) {
+            List<HttpResponse<String>> done = List.of(
+                    app.chatStream("{\"message\":\"[held-end] one\"}"),
+                    app.chatStream("{\"message\":\"[held-end] two\"}"));
+            assertThat(done).allSatisfy(stream -> {
+                assertThat(stream.statusCode()).isEqualTo(200);
+                assertThat(stream.body()).contains("event: done", "data: [DONE]");
+            });
+            assertThat(stub.holding()).isTrue();
+
+            HttpResponse<String> refused = app.postJson("/api/chat", "{\"message\":\"one more\"}");
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(TestApp.json(refused).path("error").path("code").asText())
+                    .isEqualTo("ModelBusy");
+            stub.releaseGate();
+            stub.releaseGate();
+            assertThat(app.postJson("/api/chat", "{\"message\":\"now there is room\"}")
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
     @Test
     void aCallBeyondThePoolIsRefusedWithModelBusyAfterABoundedWait() {
         try (TestApp app = app(Duration.ofMillis(300))) {

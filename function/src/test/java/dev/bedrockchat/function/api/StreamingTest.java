@@ -93,6 +93,43 @@ class StreamingTest {
                 .isLessThan(artifact.path("latencyMs").asLong());
     }
 
+    /**
+     * The answer is whole at ConverseStream's last event ({@code metadata}, after {@code messageStop}): the turn is
+     * stored and {@code done} sent then, while the model's response has yet to end.
+     */
+    @Test
+    void theTurnIsDoneAtTheModelsLastEventWithoutWaitingForItsResponseToEnd() throws Exception {
+        HttpResponse<InputStream> response = openStream("[held-end] whole answer");
+        String conversationId;
+        try (InputStream body = response.body();
+                var reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            List<String> events = readUntil(reader, "event: done");
+            String done = reader.readLine();
+
+            // The stub holds its response open until released: this done did not wait for its end.
+            assertThat(stub.holding()).isTrue();
+            assertThat(events).anyMatch(line -> line.startsWith("data: {\"content\":\"Stub "));
+            assertThat(done).startsWith("data: {").contains("\"stored\":true").contains("\"stopReason\":\"end_turn\"");
+            conversationId = TestApp.json(events.stream()
+                            .filter(line -> line.startsWith("data: {\"conversationId\""))
+                            .findFirst()
+                            .orElseThrow()
+                            .substring("data: ".length()))
+                    .path("conversationId")
+                    .asText();
+            assertThat(TestApp.json(app.get("/api/conversations/" + conversationId))
+                            .path("messages")
+                            .findValuesAsText("content"))
+                    .containsExactly("[held-end] whole answer", "Stub reply to: [held-end] whole answer");
+            stub.releaseGate();
+            assertThat(readUntil(reader, "data: [DONE]")).isNotEmpty();
+        }
+        // The model's connection was read to its end and is free: the next turn goes through.
+        JsonNode next = TestApp.json(app.postJson(
+                "/api/chat", "{\"message\":\"after [burst]\",\"conversationId\":\"" + conversationId + "\"}"));
+        assertThat(next.path("reply").asText()).isEqualTo("Stub reply to: after [burst]");
+    }
+
     @Test
     void aClientThatLeavesStopsTheModelCallAndThePartialTurnIsKept() throws Exception {
         String conversationId;

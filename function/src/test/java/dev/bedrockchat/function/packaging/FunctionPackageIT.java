@@ -48,16 +48,25 @@ class FunctionPackageIT {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /** function.jar runs where it was built: the CRT's library of that platform is its only native code. */
     @Test
-    void theShadedJarHasTheManifestAndOnlyTheLinuxNatives() throws Exception {
+    void theShadedJarHasTheManifestAndOnlyTheNativesOfTheBuildMachine() throws Exception {
+        String platform = System.getProperty("crt.native");
+        if (System.getProperty("os.name").equals("Linux")) {
+            assertThat(platform)
+                    .isEqualTo(
+                            System.getProperty("os.arch").equals("aarch64")
+                                    ? "linux/armv8/glibc"
+                                    : "linux/x86_64/glibc");
+        }
         try (var jar = new JarFile(JAR.toFile())) {
             var attributes = jar.getManifest().getMainAttributes();
             assertThat(attributes.getValue("Main-Class")).isEqualTo("dev.bedrockchat.function.Main");
             assertThat(attributes.getValue("Implementation-Version")).isEqualTo(System.getProperty("project.version"));
             List<String> names = jar.stream().map(ZipEntry::getName).toList();
             assertThat(names.stream().filter(n -> n.endsWith(".so") || n.endsWith(".dylib") || n.endsWith(".dll")))
-                    .containsExactlyInAnyOrder(
-                            "linux/x86_64/glibc/libaws-crt-jni.so", "linux/armv8/glibc/libaws-crt-jni.so");
+                    .singleElement()
+                    .satisfies(library -> assertThat(library).startsWith(platform + "/libaws-crt-jni."));
             assertThat(names)
                     .contains(
                             "dev/bedrockchat/function/lambda/ApiGatewayHandler.class",

@@ -98,6 +98,9 @@ abstract class ConversationStoreContract {
         assertThat(conversation.title()).isEqualTo("Hello there, how are you?");
         assertThat(conversation.revision()).isEqualTo(2);
         String folder = "conversations/" + ada.key() + "/";
+        // A turn writes its document only; the index is written by the next listing.
+        assertThat(keys(folder)).containsExactly(folder + id + ".json");
+        assertThat(ids(store.list(ada, ConversationQuery.firstPage()))).containsExactly(id);
         assertThat(keys(folder)).containsExactlyInAnyOrder(folder + id + ".json", folder + "index.json");
         JsonNode document = storedJson(folder + id + ".json");
         assertThat(document.path("owner").path("kind").asText()).isEqualTo("oidc");
@@ -130,6 +133,44 @@ abstract class ConversationStoreContract {
         assertThatThrownBy(() -> store.append(ada, id, turn("Its first question"), true, soon()))
                 .isInstanceOf(ConversationDeletedException.class);
         assertThat(store.find(ada, id)).isEmpty();
+    }
+
+    /**
+     * A process that wrote a turn remembers the document; when another process deletes the conversation, the same turn
+     * written again (a repeated write) finds the deletion instead of the remembered version.
+     */
+    @Test
+    void aTurnWrittenAgainAfterAnotherProcessDeletedItsConversationFindsItDeleted() {
+        ConversationStore mine = store();
+        ConversationStore other = store();
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        List<StoredMessage> turn = turn("written twice");
+        mine.append(ada, id, turn, true, soon());
+
+        assertThat(other.delete(ada, id, soon())).isTrue();
+
+        assertThatThrownBy(() -> mine.append(ada, id, turn, false, soon()))
+                .isInstanceOf(ConversationDeletedException.class);
+        assertThat(mine.find(ada, id)).isEmpty();
+    }
+
+    /** Another process's turn in between: this process's next turn is written from the document as it is then. */
+    @Test
+    void aTurnAfterAnotherProcessesTurnKeepsBoth() {
+        ConversationStore mine = store();
+        ConversationStore other = store();
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        mine.append(ada, id, turn("mine first"), true, soon());
+        other.append(ada, id, turn("theirs"), false, soon());
+
+        Conversation last = mine.append(ada, id, turn("mine again"), false, soon());
+
+        assertThat(contents(last))
+                .containsExactly(
+                        "mine first", "re: mine first", "theirs", "re: theirs", "mine again", "re: mine again");
+        assertThat(other.find(ada, id)).contains(last);
     }
 
     @Test
@@ -364,8 +405,9 @@ abstract class ConversationStoreContract {
         Principal ada = person();
         String id = UUID.randomUUID().toString();
         store.append(ada, id, turn("remember me"), true, soon());
+        store.list(ada, ConversationQuery.firstPage());
         String index = "conversations/" + ada.key() + "/index.json";
-        // The index is lost (its write failed after the document's): write a stranger's index over it.
+        // The index is lost (a write of it failed): write an empty one over it.
         String tag = objects().get(index).orElseThrow().etag();
         objects().put(index, "{\"conversations\":[]}".getBytes(StandardCharsets.UTF_8), Condition.ifMatch(tag));
 
@@ -383,8 +425,13 @@ abstract class ConversationStoreContract {
         Principal ada = person();
         String id = UUID.randomUUID().toString();
         store.append(ada, id, turn("first"), true, soon());
+        assertThat(store.list(ada, ConversationQuery.firstPage())
+                        .conversations()
+                        .getFirst()
+                        .messageCount())
+                .isEqualTo(2);
         String key = "conversations/" + ada.key() + "/" + id + ".json";
-        // The document changes behind the index's back (as when the index update after a write failed).
+        // The document changes behind the index's back (as a turn of another process's does).
         var stale = objects().get(key).orElseThrow();
         Conversation updated = CODEC.decode(stale.content())
                 .conversation()

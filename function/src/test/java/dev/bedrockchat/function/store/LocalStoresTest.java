@@ -5,6 +5,7 @@ import static dev.bedrockchat.function.store.Turns.turn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bedrockchat.function.chat.ConversationQuery;
 import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.store.local.LocalArtifactStore;
 import dev.bedrockchat.function.store.local.LocalObjectStore;
@@ -39,6 +40,7 @@ class LocalStoresTest extends ConversationStoreContract {
         Principal ada = person();
         String id = UUID.randomUUID().toString();
         store().append(ada, id, turn("hello"), true, soon());
+        store().list(ada, ConversationQuery.firstPage());
 
         Path folder = dataDir.resolve("conversations").resolve(ada.key());
         try (var files = Files.list(folder)) {

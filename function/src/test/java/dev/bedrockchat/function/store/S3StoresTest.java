@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +51,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -113,6 +115,43 @@ class S3StoresTest extends ConversationStoreContract {
 
     private static boolean isDocument(Object request, String id) {
         return request instanceof PutObjectRequest put && put.key().endsWith("/" + id + ".json");
+    }
+
+    /**
+     * A read names the version this process already has: S3 answers 304 without the document (which is not decoded
+     * again) until another writer changes it; then the new version comes in full.
+     */
+    @Test
+    void aDocumentThisProcessHasIsNotSentAgainUntilAnotherWriterChangesIt() {
+        Principal ada = person();
+        String id = UUID.randomUUID().toString();
+        var statuses = new CopyOnWriteArrayList<Integer>();
+        S3Client watched = client(new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof GetObjectRequest get
+                        && get.key().endsWith("/" + id + ".json")) {
+                    statuses.add(context.httpResponse().statusCode());
+                }
+            }
+        });
+        ConversationStore mine = store(watched);
+
+        Conversation written = mine.append(ada, id, turn("first"), true, soon());
+        Conversation found = mine.find(ada, id).orElseThrow();
+        Conversation theirs = store(s3).append(ada, id, turn("theirs"), false, soon());
+        Conversation changed = mine.find(ada, id).orElseThrow();
+        Conversation again = mine.find(ada, id).orElseThrow();
+
+        assertThat(statuses)
+                .as("GET of the document: none yet, mine, theirs, theirs")
+                .containsExactly(404, 304, 200, 304);
+        assertThat(found).isEqualTo(written);
+        assertThat(changed).isEqualTo(theirs).isEqualTo(again);
+        assertThat(changed.messages())
+                .extracting(StoredMessage::content)
+                .containsExactly("first", "re: first", "theirs", "re: theirs");
+        watched.close();
     }
 
     @Test

@@ -49,6 +49,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.Tag;
 
@@ -170,6 +171,54 @@ class UsageStoreTest {
 
         assertThat(conditions).containsExactly("If-None-Match", "If-Match");
         assertThat(store(moto).day(cy, DAY)).isEqualTo(new UsageTotals(27, 13, 0, 0, new BigDecimal("0.000005"), 2));
+    }
+
+    /**
+     * Two processes count one person: each starts its write from the version it last wrote (the other's write in
+     * between fails that condition, and the counter is read afresh), and a read names the version it has (S3 answers
+     * 304 while it is still that one).
+     */
+    @Test
+    void twoProcessesCountingOnePersonEachStartFromTheirLastVersionAndBothCount() {
+        Principal eve = person("eve");
+        String dayKey = ObjectUsageStore.dayKey(eve, DAY);
+        List<String> requests = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor watch = new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+                String status = Integer.toString(context.httpResponse().statusCode());
+                if (context.request() instanceof PutObjectRequest put
+                        && put.key().equals(dayKey)) {
+                    requests.add("PUT " + (put.ifNoneMatch() != null ? "If-None-Match" : "If-Match") + " " + status);
+                } else if (context.request() instanceof GetObjectRequest get
+                        && get.key().equals(dayKey)) {
+                    requests.add("GET " + (get.ifNoneMatch() != null ? "If-None-Match" : "") + " " + status);
+                }
+            }
+        };
+        try (S3Client watched = client(MOTO.endpoint(), watch)) {
+            ObjectUsageStore mine = store(watched);
+            ObjectUsageStore other = store(moto);
+
+            mine.add(eve, "req-eve-0001", DAY, answer(1, 1, "0.000001"), soon());
+            UsageTotals afterMine = mine.day(eve, DAY);
+            other.add(eve, "req-eve-0002", DAY, answer(2, 2, "0.000002"), soon());
+            mine.add(eve, "req-eve-0003", DAY, answer(4, 4, "0.000004"), soon());
+            UsageTotals afterAll = mine.day(eve, DAY);
+
+            assertThat(afterMine).isEqualTo(new UsageTotals(1, 1, 0, 0, new BigDecimal("0.000001"), 1));
+            assertThat(afterAll).isEqualTo(new UsageTotals(7, 7, 0, 0, new BigDecimal("0.000007"), 3));
+            assertThat(other.day(eve, DAY)).isEqualTo(afterAll);
+        }
+        assertThat(requests)
+                .containsExactly(
+                        "GET  404", // nothing counted yet
+                        "PUT If-None-Match 200",
+                        "GET If-None-Match 304", // the day's totals: still the version written
+                        "PUT If-Match 412", // from the version written, which the other process replaced
+                        "GET  200",
+                        "PUT If-Match 200",
+                        "GET If-None-Match 304");
     }
 
     /**

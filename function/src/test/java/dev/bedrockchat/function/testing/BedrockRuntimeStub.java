@@ -54,6 +54,8 @@ import software.amazon.awssdk.eventstream.Message;
  *   <tr><td>[markdown]</td><td>a heading, a list, a table and a fenced code block</td></tr>
  *   <tr><td>[xss]</td><td>an {@code <img onerror>} and a {@code <script>} in the text</td></tr>
  *   <tr><td>[gated]</td><td>one delta, then waits for {@link #releaseGate()} before the rest</td></tr>
+ *   <tr><td>[held-end]</td><td>the default reply at once, every event up to {@code metadata} included; then waits
+ *       for {@link #releaseGate()} before it ends the response</td></tr>
  *   <tr><td>[throttle]</td><td>ThrottlingException, HTTP 429, on every attempt</td></tr>
  *   <tr><td>[denied]</td><td>AccessDeniedException, 403: the account has no access to the model</td></tr>
  *   <tr><td>[marketplace]</td><td>AccessDeniedException, 403: the model's AWS Marketplace subscription is missing</td></tr>
@@ -270,6 +272,11 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         return Optional.ofNullable(timings.remove(message));
     }
 
+    /** Whether a {@code [gated]} or {@code [held-end]} stream is waiting for {@link #releaseGate()} now. */
+    public boolean holding() {
+        return gate.hasQueuedThreads();
+    }
+
     /** Lets one waiting {@code [gated]} stream send the rest of its reply. */
     public void releaseGate() {
         gate.release();
@@ -366,7 +373,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         OutputStream out = exchange.getResponseBody();
         long gap = switch (keyword) {
             case "[slow]" -> SLOW_GAP_MS;
-            case "[burst]" -> 0;
+            case "[burst]", "[held-end]" -> 0;
             default -> DEFAULT_GAP_MS;
         };
         long firstDelta = 0;
@@ -402,6 +409,9 @@ public final class BedrockRuntimeStub implements AutoCloseable {
         metadata.set("usage", usage(keyword, inputTokens, deltas.size()));
         metadata.putObject("metrics").put("latencyMs", 42);
         event(out, "metadata", metadata);
+        if (keyword.equals("[held-end]")) {
+            awaitGate(); // the last event is out; the response itself ends only when released
+        }
         out.close();
     }
 
@@ -633,6 +643,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
                 "[markdown]",
                 "[xss]",
                 "[gated]",
+                "[held-end]",
                 "[throttle]",
                 "[denied]",
                 "[marketplace]",

@@ -58,11 +58,12 @@ public final class Bench {
             Duration streamsFor,
             int leakRounds,
             int leakTurnsPerRound,
+            int lambdaStarts,
             boolean synth) {
         static final Plan FULL =
-                new Plan(20, 300, 1000, Duration.ofSeconds(15), 200, Duration.ofSeconds(60), 10, 1000, true);
+                new Plan(20, 300, 1000, Duration.ofSeconds(15), 200, Duration.ofSeconds(60), 10, 1000, 3, true);
         static final Plan QUICK =
-                new Plan(5, 100, 200, Duration.ofSeconds(5), 200, Duration.ofSeconds(15), 4, 500, false);
+                new Plan(5, 100, 200, Duration.ofSeconds(5), 200, Duration.ofSeconds(15), 4, 500, 1, false);
     }
 
     private final Plan plan;
@@ -110,6 +111,7 @@ public final class Bench {
                 server.awaitHealthy();
                 leakCheck(server);
             }
+            lambdaSettings(stub);
         }
         if (plan.synth()) {
             for (String environment : List.of("dev", "prod")) {
@@ -487,6 +489,83 @@ public final class Bench {
         notes.add("leak check, heap after GC by round (MiB): "
                 + heap.stream().map(Bench::fmt).toList() + "; resident: "
                 + rss.stream().map(Bench::fmt).toList());
+    }
+
+    /**
+     * The JVM settings for Lambda, compared as Lambda would run them (one core, the memory of a 1,024 MB function, the
+     * package's command line, no ahead-of-time cache): for each, {@code plan.lambdaStarts()} fresh processes, each
+     * timed from start to its first answered turn, then 100 turns one after another, and its resident size after.
+     */
+    private void lambdaSettings(BedrockRuntimeStub stub) throws Exception {
+        if (!commandExists("taskset")) {
+            notes.add("Lambda JVM settings not compared: `taskset` is not installed (util-linux)");
+            return;
+        }
+        for (LambdaSettings settings : LambdaSettings.values()) {
+            List<Double> first = new ArrayList<>();
+            List<Double> early = new ArrayList<>();
+            List<Double> late = new ArrayList<>();
+            List<Double> resident = new ArrayList<>();
+            for (int start = 0; start < plan.lambdaStarts(); start++) {
+                String name = "bench-lambda-" + settings.name().toLowerCase(Locale.ROOT) + "-" + start;
+                try (BenchServer server = BenchServer.launchAsInLambda(name, stub.endpoint(), settings.options())) {
+                    server.awaitHealthy();
+                    try (BenchClient client = new BenchClient(server.port())) {
+                        var conversation = new Rotation();
+                        List<Double> turns = new ArrayList<>();
+                        for (int i = 0; i < 100; i++) {
+                            long t0 = System.nanoTime();
+                            conversation.took(client.postJson("/api/chat", conversation.body("lambda turn " + i)));
+                            turns.add(millis(System.nanoTime() - t0));
+                            if (i == 0) {
+                                first.add(millis(System.nanoTime() - server.startedNanos()));
+                            }
+                        }
+                        early.add(percentile(turns.subList(0, 20), 50));
+                        late.add(percentile(turns.subList(80, 100), 50));
+                    }
+                    resident.add(server.residentMiB());
+                }
+            }
+            row(
+                    "Lambda JVM settings, one core, 1,024 MB (" + plan.lambdaStarts() + " starts): " + settings.label()
+                            + " (`" + settings.options() + "`)",
+                    String.format(
+                            Locale.ROOT,
+                            "first turn after start median %s ms; turns 1–20 p50 %s ms, 81–100 p50 %s ms; "
+                                    + "resident %s MiB",
+                            fmt(median(first)),
+                            fmt(median(early)),
+                            fmt(median(late)),
+                            fmt(median(resident))),
+                    settings == LambdaSettings.CHOSEN ? "chosen" : "",
+                    null);
+        }
+    }
+
+    /** The JVM settings compared for Lambda; the first is ChatFunction.JAVA_TOOL_OPTIONS. */
+    private enum LambdaSettings {
+        CHOSEN(
+                "C1 only, serial",
+                "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAMPercentage=60"),
+        TIERED("C1 and C2, serial", "-XX:+TieredCompilation -XX:+UseSerialGC -XX:MaxRAMPercentage=60"),
+        G1("C1 only, G1", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1 -XX:+UseG1GC -XX:MaxRAMPercentage=60");
+
+        private final String label;
+        private final String options;
+
+        LambdaSettings(String label, String options) {
+            this.label = label;
+            this.options = options;
+        }
+
+        String label() {
+            return label;
+        }
+
+        String options() {
+            return options;
+        }
     }
 
     /** Makes the ahead-of-time cache the way the local command does ({@code scripts/run.sh --train}). */

@@ -39,11 +39,43 @@ final class BenchServer implements AutoCloseable {
 
     /** Starts the process and returns at once (before it listens); {@link #awaitHealthy()} waits for it. */
     static BenchServer launch(String name, URI bedrock, Map<String, String> settings) throws IOException {
+        return launch(
+                name,
+                bedrock,
+                settings,
+                List.of("bash", Repo.root().resolve("scripts/run.sh").toString()));
+    }
+
+    /**
+     * Starts the process as Lambda's package does ({@code run.sh} in function-lambda.zip: the JVM's settings from
+     * {@code JAVA_TOOL_OPTIONS}, no ahead-of-time cache), on one core ({@code taskset -c 0}) with the memory of a
+     * 1,024 MB function ({@code -XX:MaxRAM=1g}); the local function.jar, which carries this machine's CRT library.
+     */
+    static BenchServer launchAsInLambda(String name, URI bedrock, String javaToolOptions) throws IOException {
+        return launch(
+                name,
+                bedrock,
+                Map.of("JAVA_TOOL_OPTIONS", javaToolOptions),
+                List.of(
+                        "taskset",
+                        "-c",
+                        "0",
+                        Repo.javaHome().resolve("bin/java").toString(),
+                        "-XX:MaxRAM=1g",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xshare:auto",
+                        "-Djava.net.preferIPv4Stack=true",
+                        "-cp",
+                        Repo.functionJar().toString(),
+                        "dev.bedrockchat.function.Main"));
+    }
+
+    private static BenchServer launch(String name, URI bedrock, Map<String, String> settings, List<String> command)
+            throws IOException {
         int port = freePort();
         Path home = Files.createTempDirectory("bench-home-");
         Path log = Repo.outputDir("bench").resolve(name + ".log");
-        var builder = new ProcessBuilder(
-                        "bash", Repo.root().resolve("scripts/run.sh").toString())
+        var builder = new ProcessBuilder(command)
                 .directory(Repo.root().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -7,26 +7,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * An {@link ObjectStore} on a local folder, with the bucket's layout: a key is a path under the folder. Conditional
  * writes hold a lock per key (striped) while they compare and replace the file, which is written beside its target and
- * moved into place, so readers never see half a file. Entity tags are content hashes. One process per folder.
+ * moved into place, so readers never see half a file. One process per folder.
+ *
+ * <p>Entity tags are content checksums ({@link #etag}), remembered per file version ({@link FileVersions}: a file's identity, size and
+ * modification time), so that a read, a conditional write or a listing hashes a file only when it is a version this
+ * process has not seen yet, and a listing reads no file's content at all for the versions it has.
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final int LOCK_STRIPES = 64;
 
     private final Path root;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    private final FileVersions versions = new FileVersions(FileVersions.DEFAULT_CAPACITY);
 
     public LocalObjectStore(Path dataDir) {
         this.root = dataDir.toAbsolutePath().normalize();
@@ -38,32 +42,108 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(String key) {
         try {
-            byte[] content = Files.readAllBytes(file(key));
-            return Optional.of(new StoredObject(content, etag(content)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return read(key, file(key));
         } catch (IOException e) {
             throw unavailable(e);
         }
     }
 
     @Override
-    public String put(String key, byte[] content, Condition condition) {
+    public Reread getUnlessUnchanged(String key, String etag) {
         Path file = file(key);
-        ReentrantLock lock = locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+        ReentrantLock lock = lockOf(key);
         lock.lock();
         try {
-            Optional<StoredObject> current = get(key);
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isPresent()
+                    && versions.etag(key, version.get()).filter(etag::equals).isPresent()) {
+                return new Reread.Unchanged();
+            }
+            return read(key, file)
+                    .<Reread>map(
+                            object -> object.etag().equals(etag) ? new Reread.Unchanged() : new Reread.Changed(object))
+                    .orElseGet(Reread.Absent::new);
+        } catch (IOException e) {
+            throw unavailable(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The file's content and entity tag: the tag remembered for the file's version, else the content's (then
+     * remembered). Under the key's lock, which every writer of the key holds while it replaces the file: the version
+     * looked at and the content read are one.
+     */
+    private Optional<StoredObject> read(String key, Path file) throws IOException {
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
+        try {
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] content;
+            try {
+                content = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                return Optional.empty(); // removed from outside the process meanwhile
+            }
+            Optional<String> known = versions.etag(key, version.get());
+            if (known.isPresent()) {
+                return Optional.of(new StoredObject(content, known.get()));
+            }
+            String etag = etag(content);
+            versions.remember(key, version.get(), etag);
+            return Optional.of(new StoredObject(content, etag));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The entity tag of the file's current version (hashing its content only when the version is new to this process). */
+    private Optional<String> currentEtag(String key, Path file) throws IOException {
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
+        try {
+            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
+            if (version.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<String> known = versions.etag(key, version.get());
+            if (known.isPresent()) {
+                return known;
+            }
+            return read(key, file).map(StoredObject::etag);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock lockOf(String key) {
+        return locks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+    }
+
+    @Override
+    public String put(String key, byte[] content, Condition condition) {
+        Path file = file(key);
+        ReentrantLock lock = lockOf(key);
+        lock.lock();
+        try {
+            Optional<String> current = currentEtag(key, file);
             boolean holds = switch (condition) {
                 case Condition.IfAbsent ignored -> current.isEmpty();
                 case Condition.IfMatch match ->
-                    current.map(object -> object.etag().equals(match.etag())).orElse(false);
+                    current.map(match.etag()::equals).orElse(false);
             };
             if (!holds) {
                 throw new ConditionFailedException(key, null);
             }
             LocalFiles.writeAtomically(file, content);
-            return etag(content);
+            String etag = etag(content);
+            // Written under the key's lock, so the version now there is the one written.
+            FileVersions.versionOf(file).ifPresent(version -> versions.remember(key, version, etag));
+            return etag;
         } catch (IOException e) {
             throw unavailable(e);
         } finally {
@@ -90,15 +170,12 @@ public final class LocalObjectStore implements ObjectStore {
                 if (name.startsWith(".") || !Files.isRegularFile(path)) {
                     continue; // a file still being written, or a folder below
                 }
-                try {
-                    byte[] content = Files.readAllBytes(path);
+                Optional<FileVersions.Version> version = FileVersions.versionOf(path);
+                Optional<String> etag = currentEtag(prefix + name, path);
+                if (version.isPresent() && etag.isPresent()) {
                     listed.add(new Listed(
-                            prefix + name,
-                            etag(content),
-                            Files.getLastModifiedTime(path).toInstant()));
-                } catch (NoSuchFileException gone) {
-                    // replaced or removed since the folder was listed
-                }
+                            prefix + name, etag.get(), version.get().modified().toInstant()));
+                } // else replaced or removed since the folder was listed
             }
         } catch (IOException e) {
             throw unavailable(e);
@@ -114,13 +191,18 @@ public final class LocalObjectStore implements ObjectStore {
         return file;
     }
 
-    /** The first 32 hex digits of the content's SHA-256. */
+    /**
+     * The content's entity tag: its length, CRC-32C and CRC-32, in hex. Only for telling versions apart (two different
+     * contents share a tag by a chance of about one in 2^64), not a check against tampering; both checksums are
+     * computed by the CPU's own instructions, so hashing a file costs next to nothing.
+     */
     static String etag(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        var crc32c = new CRC32C();
+        crc32c.update(content);
+        var crc32 = new CRC32();
+        crc32.update(content);
+        return Integer.toHexString(content.length) + "-" + Long.toHexString(crc32c.getValue()) + "-"
+                + Long.toHexString(crc32.getValue());
     }
 
     private static ChatException unavailable(IOException e) {

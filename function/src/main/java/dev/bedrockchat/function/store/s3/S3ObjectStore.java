@@ -70,6 +70,28 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public Reread getUnlessUnchanged(String key, String etag) {
+        return guarded(() -> {
+            try {
+                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(request -> request.bucket(bucket)
+                        .key(key)
+                        .ifNoneMatch("\"" + etag + "\"")
+                        .overrideConfiguration(
+                                o -> o.apiCallTimeout(callTimeout).apiCallAttemptTimeout(attemptTimeout)));
+                return new Reread.Changed(new StoredObject(
+                        object.asByteArray(), etag(object.response().eTag())));
+            } catch (NoSuchKeyException e) {
+                return new Reread.Absent();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 304) {
+                    return new Reread.Unchanged();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public String put(String key, byte[] content, Condition condition) {
         return put(key, content, condition, Map.of());
     }
