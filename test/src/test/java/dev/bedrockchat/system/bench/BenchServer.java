@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,27 +48,50 @@ final class BenchServer implements AutoCloseable {
     }
 
     /**
-     * Starts the process as Lambda's package does ({@code run.sh} in function-lambda.zip: the JVM's settings from
-     * {@code JAVA_TOOL_OPTIONS}, no ahead-of-time cache), on one core ({@code taskset -c 0}) with the memory of a
-     * 1,024 MB function ({@code -XX:MaxRAM=1g}); the local function.jar, which carries this machine's CRT library.
+     * Starts the process with the Lambda package's own start script ({@code function/src/main/lambda/run.sh}, the
+     * {@code run.sh} of function-lambda.zip: the JVM's settings from {@code JAVA_TOOL_OPTIONS}, no ahead-of-time
+     * cache), on one core ({@code taskset -c 0}) and with the memory of a 1,024 MB function ({@code -XX:MaxRAM=1g});
+     * its {@code lib/function.jar} is the local one, which carries this machine's CRT library.
      */
     static BenchServer launchAsInLambda(String name, URI bedrock, String javaToolOptions) throws IOException {
+        Path taskRoot = Files.createTempDirectory("bench-lambda-");
+        Files.createDirectories(taskRoot.resolve("lib"));
+        Files.createSymbolicLink(taskRoot.resolve("lib/function.jar"), Repo.functionJar());
         return launch(
                 name,
                 bedrock,
-                Map.of("JAVA_TOOL_OPTIONS", javaToolOptions),
+                Map.of(
+                        "JAVA_TOOL_OPTIONS", javaToolOptions + " -XX:MaxRAM=1g",
+                        "LAMBDA_TASK_ROOT", taskRoot.toString(),
+                        "PATH", Repo.javaHome().resolve("bin") + ":" + System.getenv("PATH")),
                 List.of(
                         "taskset",
                         "-c",
                         "0",
-                        Repo.javaHome().resolve("bin/java").toString(),
-                        "-XX:MaxRAM=1g",
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xshare:auto",
-                        "-Djava.net.preferIPv4Stack=true",
-                        "-cp",
-                        Repo.functionJar().toString(),
-                        "dev.bedrockchat.function.Main"));
+                        "sh",
+                        Repo.root().resolve("function/src/main/lambda/run.sh").toString()));
+    }
+
+    /** CPU time the process has used so far, and the part of it in the kernel (from {@code /proc/<pid>/stat}). */
+    record Cpu(Duration total, long userTicks, long kernelTicks) {
+        /** The share of the time since {@code before} spent in the kernel. */
+        double kernelShareSince(Cpu before) {
+            long user = userTicks - before.userTicks;
+            long kernel = kernelTicks - before.kernelTicks;
+            return user + kernel == 0 ? 0 : (double) kernel / (user + kernel);
+        }
+    }
+
+    Cpu cpu() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+            // After the command name in parentheses: state is field 3, utime 14, stime 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            Duration total = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+            return new Cpu(total, Long.parseLong(fields[11]), Long.parseLong(fields[12]));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/" + pid() + "/stat", e);
+        }
     }
 
     private static BenchServer launch(String name, URI bedrock, Map<String, String> settings, List<String> command)
