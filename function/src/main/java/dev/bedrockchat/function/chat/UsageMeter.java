@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Objects;
@@ -94,7 +93,9 @@ public final class UsageMeter {
         Instant now = clock.instant();
         UsageTotals today;
         try {
-            today = store.get().day(person, LocalDate.ofInstant(now, ZoneOffset.UTC));
+            today = store.get()
+                    .counted(person, LocalDate.ofInstant(now, ZoneOffset.UTC))
+                    .day();
         } catch (RuntimeException e) {
             storeFailed("check", requestId, e);
             return new Admission(true);
@@ -196,8 +197,9 @@ public final class UsageMeter {
     public UsageReport report(Principal person) {
         Instant now = clock.instant();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        UsageTotals today = store.map(s -> s.day(person, day)).orElse(UsageTotals.ZERO);
-        UsageTotals month = store.map(s -> s.month(person, YearMonth.from(day))).orElse(UsageTotals.ZERO);
+        UsageStore.Counted counted = store.map(s -> s.counted(person, day)).orElse(UsageStore.Counted.NONE);
+        UsageTotals today = counted.day();
+        UsageTotals month = counted.month();
         Optional<Long> remainingTokens = quota.tokens().isPresent()
                 ? Optional.of(Math.max(0, quota.tokens().getAsLong() - today.totalTokens()))
                 : Optional.empty();

@@ -2,7 +2,6 @@ package dev.bedrockchat.function.store;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -70,21 +69,6 @@ public interface ObjectStore {
      * @throws ConditionFailedException when it does not hold (another writer came first)
      */
     String put(String key, byte[] content, Condition condition);
-
-    /**
-     * Writes the object with object tags (which S3's lifecycle rules can select by), when the condition holds. A
-     * store without tags (a local folder) writes the object alone.
-     *
-     * @return the entity tag of the version written
-     * @throws ConditionFailedException when it does not hold (another writer came first)
-     */
-    default String put(String key, byte[] content, Condition condition, Map<String, String> tags) {
-        if (!tags.isEmpty()) {
-            throw new UnsupportedOperationException(
-                    "This store cannot tag objects: " + getClass().getSimpleName());
-        }
-        return put(key, content, condition);
-    }
 
     /** Every object directly in the folder {@code prefix} (which ends with {@code /}), not those of folders below. */
     List<Listed> list(String prefix);

@@ -15,19 +15,23 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The usage counters on an {@link ObjectStore} (the artifact bucket, or the local folder with the same layout): one
- * small JSON object per person and UTC day, {@code usage/<principalKey>/<YYYY-MM-DD>.json}, and one per person and
- * month, {@code usage/<principalKey>/<YYYY-MM>.json}:
+ * small JSON object per person and UTC month, {@code usage/<principalKey>/<YYYY-MM>.json}, with the month's totals and
+ * each day's:
  * {@code {"period","inputTokens","outputTokens","cacheReadTokens","cacheWriteTokens","costUsd","requests",
- * "requestIds":[…],"updatedAt"}}.
+ * "days":{"<YYYY-MM-DD>":{…the same totals…}},"requestIds":[…],"updatedAt"}}. So an answer is one write and a check
+ * one read, whether it needs the day's totals (the quota) or the month's too (the usage report).
  *
  * <p>An answer is added by read, add, conditional write ({@code If-None-Match: *} for a new counter, {@code If-Match}
  * for an existing one); a write that loses a race is read and tried again with full-jitter backoff until the deadline.
@@ -37,15 +41,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each counter keeps the ids of the last {@value #KEPT_REQUEST_IDS} requests it counted and skips a request it already
  * holds, so a write repeated after it had succeeded counts once.
  *
- * <p>Each object is written with the tag {@code usage-period=day} or {@code usage-period=month} in the PutObject
- * itself: the bucket's lifecycle rules expire day counters after 40 days and month counters after 400 by that tag
- * (S3 lifecycle filters select by prefix and tags only, and both share the person's prefix).
+ * <p>The bucket's lifecycle rule expires the counters by their prefix, {@code usage/}, a while after their last write.
  */
 public final class ObjectUsageStore implements UsageStore {
     /** How many of the latest request ids each counter keeps, to skip a repeated write. */
     public static final int KEPT_REQUEST_IDS = 64;
-    /** The object tag the bucket's lifecycle rules select by. */
-    public static final String PERIOD_TAG = "usage-period";
 
     private final ObjectStore objects;
     private final ObjectMapper mapper;
@@ -53,7 +53,7 @@ public final class ObjectUsageStore implements UsageStore {
     private final Backoff backoff;
     /** Striped by key: this process's writers of one counter take turns and add together (see {@link #add}). */
     private final Stripe[] stripes = new Stripe[64];
-    /** The counters this process last read or wrote (two per person: the day's and the month's). */
+    /** The counters this process last read or wrote (one per person and month). */
     private final RecentCounters recent = new RecentCounters(256);
 
     public ObjectUsageStore(ObjectStore objects, ObjectMapper mapper, Clock clock) {
@@ -70,50 +70,40 @@ public final class ObjectUsageStore implements UsageStore {
         }
     }
 
-    /** {@code usage/<principalKey>/<YYYY-MM-DD>.json}. */
-    public static String dayKey(Principal person, LocalDate day) {
-        return "usage/" + person.key() + "/" + day + ".json";
-    }
-
     /** {@code usage/<principalKey>/<YYYY-MM>.json}. */
-    public static String monthKey(Principal person, YearMonth month) {
+    public static String key(Principal person, YearMonth month) {
         return "usage/" + person.key() + "/" + month + ".json";
     }
 
     @Override
-    public UsageTotals day(Principal person, LocalDate day) {
-        return current(dayKey(person, day));
+    public Counted counted(Principal person, LocalDate day) {
+        Counter counter = current(key(person, YearMonth.from(day)));
+        return new Counted(counter.day(day.toString()), counter.totals());
     }
 
-    @Override
-    public UsageTotals month(Principal person, YearMonth month) {
-        return current(monthKey(person, month));
-    }
-
-    /** The counter's totals now; a read that names the version this process has, when it has one. */
-    private UsageTotals current(String key) {
+    /** The counter as it is now; a read that names the version this process has, when it has one. */
+    private Counter current(String key) {
         Optional<Counter> known = recent.at(key);
         if (known.isPresent()) {
             return switch (objects.getUnlessUnchanged(key, known.get().etag())) {
-                case ObjectStore.Reread.Unchanged unchanged -> known.get().totals();
-                case ObjectStore.Reread.Changed changed ->
-                    recent.remember(key, counterOf(changed.object())).totals();
+                case ObjectStore.Reread.Unchanged unchanged -> known.get();
+                case ObjectStore.Reread.Changed changed -> recent.remember(key, counterOf(changed.object()));
                 case ObjectStore.Reread.Absent absent -> {
                     recent.forget(key);
-                    yield UsageTotals.ZERO;
+                    yield Counter.NONE;
                 }
             };
         }
         return objects.get(key)
-                .map(object -> recent.remember(key, counterOf(object)).totals())
-                .orElse(UsageTotals.ZERO);
+                .map(object -> recent.remember(key, counterOf(object)))
+                .orElse(Counter.NONE);
     }
 
     @Override
     public void add(Principal person, String requestId, LocalDate day, UsageTotals answer, Deadline deadline) {
-        add(dayKey(person, day), day.toString(), "day", requestId, answer, deadline);
         YearMonth month = YearMonth.from(day);
-        add(monthKey(person, month), month.toString(), "month", requestId, answer, deadline);
+        String key = key(person, month);
+        add(key, month.toString(), new Waiting(key, requestId, day.toString(), answer), deadline);
     }
 
     /**
@@ -123,8 +113,7 @@ public final class ObjectUsageStore implements UsageStore {
      * not lose races to one another). The conditional write still settles races with other processes, retried with
      * full-jitter backoff until the deadline; an answer carried by a write that failed gets that failure.
      */
-    private void add(String key, String period, String kind, String requestId, UsageTotals answer, Deadline deadline) {
-        var mine = new Waiting(key, requestId, answer);
+    private void add(String key, String period, Waiting mine, Deadline deadline) {
         Stripe stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
         stripe.enqueue(mine);
         stripe.lock.lock();
@@ -135,7 +124,7 @@ public final class ObjectUsageStore implements UsageStore {
                 List<Waiting> batch = stripe.take(key);
                 RuntimeException failure = null;
                 try {
-                    addWithRetries(key, period, kind, batch, deadline);
+                    addWithRetries(key, period, batch, deadline);
                 } catch (RuntimeException e) {
                     failure = e;
                 } catch (Error e) {
@@ -154,10 +143,10 @@ public final class ObjectUsageStore implements UsageStore {
         mine.outcome();
     }
 
-    private void addWithRetries(String key, String period, String kind, List<Waiting> batch, Deadline deadline) {
+    private void addWithRetries(String key, String period, List<Waiting> batch, Deadline deadline) {
         for (int attempt = 1; ; attempt++) {
             try {
-                addOnce(key, period, kind, batch);
+                addOnce(key, period, batch);
                 return;
             } catch (ConditionFailedException lost) {
                 // Another process wrote the counter meanwhile (this process's writers hold the lock in turn). The wait
@@ -166,7 +155,8 @@ public final class ObjectUsageStore implements UsageStore {
                 // a shared bucket; in Lambda an environment serves one request at a time).
                 if (!backoff.pause(attempt, deadline)) {
                     throw ChatException.storageUnavailable(
-                            lost, Map.of("errorCause", "usage counter " + kind + " kept changing until the deadline"));
+                            lost,
+                            Map.of("errorCause", "usage counter " + period + " kept changing until the deadline"));
                 }
             }
         }
@@ -178,14 +168,13 @@ public final class ObjectUsageStore implements UsageStore {
      *
      * @throws ConditionFailedException when the write from the fresh read lost a race too
      */
-    private void addOnce(String key, String period, String kind, List<Waiting> batch) {
+    private void addOnce(String key, String period, List<Waiting> batch) {
         Optional<Counter> known = recent.at(key);
         if (known.isPresent()) {
             try {
                 addTo(
                         key,
                         period,
-                        kind,
                         known.get(),
                         ObjectStore.Condition.ifMatch(known.get().etag()),
                         batch);
@@ -199,26 +188,22 @@ public final class ObjectUsageStore implements UsageStore {
         ObjectStore.Condition condition = current.map(object -> ObjectStore.Condition.ifMatch(object.etag()))
                 .orElseGet(ObjectStore.Condition::ifAbsent);
         try {
-            addTo(key, period, kind, read, condition, batch);
+            addTo(key, period, read, condition, batch);
         } catch (ConditionFailedException lost) {
             recent.forget(key);
             throw lost;
         }
     }
 
-    private void addTo(
-            String key,
-            String period,
-            String kind,
-            Counter from,
-            ObjectStore.Condition condition,
-            List<Waiting> batch) {
+    private void addTo(String key, String period, Counter from, ObjectStore.Condition condition, List<Waiting> batch) {
         var ids = new ArrayList<>(from.requestIds());
         UsageTotals totals = from.totals();
+        var days = new TreeMap<>(from.days());
         boolean added = false;
         for (Waiting waiting : batch) {
             if (!ids.contains(waiting.requestId())) { // else counted already: a write repeated after it had succeeded
                 totals = totals.plus(waiting.answer());
+                days.merge(waiting.day(), waiting.answer(), UsageTotals::plus);
                 ids.add(waiting.requestId());
                 added = true;
             }
@@ -226,19 +211,41 @@ public final class ObjectUsageStore implements UsageStore {
         if (!added) {
             return;
         }
-        List<String> kept = List.copyOf(ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size()));
-        String etag = objects.put(key, bytes(written(period, totals, kept)), condition, Map.of(PERIOD_TAG, kind));
-        recent.remember(key, new Counter(etag, totals, kept));
+        var counter = new Counter(
+                null,
+                totals,
+                Collections.unmodifiableSortedMap(days),
+                List.copyOf(ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size())));
+        String etag = objects.put(key, bytes(written(period, counter)), condition);
+        recent.remember(key, counter.at(etag));
     }
 
-    /** A counter as this process last read or wrote it: its version, totals and the request ids it keeps. */
-    private record Counter(String etag, UsageTotals totals, List<String> requestIds) {
-        static final Counter NONE = new Counter(null, UsageTotals.ZERO, List.of());
+    /**
+     * A counter as this process last read or wrote it: its version, the month's totals, each day's, and the request
+     * ids it keeps.
+     */
+    private record Counter(
+            String etag, UsageTotals totals, SortedMap<String, UsageTotals> days, List<String> requestIds) {
+        static final Counter NONE = new Counter(null, UsageTotals.ZERO, Collections.emptySortedMap(), List.of());
+
+        UsageTotals day(String day) {
+            return days.getOrDefault(day, UsageTotals.ZERO);
+        }
+
+        Counter at(String version) {
+            return new Counter(version, totals, days, requestIds);
+        }
     }
 
     private Counter counterOf(ObjectStore.StoredObject object) {
         ObjectNode document = document(object);
-        return new Counter(object.etag(), totals(document), List.copyOf(requestIds(document)));
+        var days = new TreeMap<String, UsageTotals>();
+        document.path("days").properties().forEach(day -> days.put(day.getKey(), totals(day.getValue())));
+        return new Counter(
+                object.etag(),
+                totals(document),
+                Collections.unmodifiableSortedMap(days),
+                List.copyOf(requestIds(document)));
     }
 
     /** The counters this process last read or wrote, by key, the most recently used kept. */
@@ -272,18 +279,24 @@ public final class ObjectUsageStore implements UsageStore {
     private static final class Waiting {
         private final String key;
         private final String requestId;
+        private final String day;
         private final UsageTotals answer;
         private boolean settled;
         private RuntimeException failure;
 
-        Waiting(String key, String requestId, UsageTotals answer) {
+        Waiting(String key, String requestId, String day, UsageTotals answer) {
             this.key = key;
             this.requestId = requestId;
+            this.day = day;
             this.answer = answer;
         }
 
         String requestId() {
             return requestId;
+        }
+
+        String day() {
+            return day;
         }
 
         UsageTotals answer() {
@@ -330,23 +343,24 @@ public final class ObjectUsageStore implements UsageStore {
         }
     }
 
-    private ObjectNode written(String period, UsageTotals totals, List<String> ids) {
-        ObjectNode document = mapper.createObjectNode()
-                .put("period", period)
-                .put("inputTokens", totals.inputTokens())
+    private ObjectNode written(String period, Counter counter) {
+        ObjectNode document = mapper.createObjectNode().put("period", period);
+        putTotals(document, counter.totals());
+        ObjectNode days = document.putObject("days");
+        counter.days().forEach((day, totals) -> putTotals(days.putObject(day), totals));
+        ArrayNode kept = document.putArray("requestIds");
+        counter.requestIds().forEach(kept::add);
+        document.put("updatedAt", clock.instant().toString());
+        return document;
+    }
+
+    private static void putTotals(ObjectNode node, UsageTotals totals) {
+        node.put("inputTokens", totals.inputTokens())
                 .put("outputTokens", totals.outputTokens())
                 .put("cacheReadTokens", totals.cacheReadTokens())
                 .put("cacheWriteTokens", totals.cacheWriteTokens())
                 .put("costUsd", totals.costUsd())
                 .put("requests", totals.requests());
-        ArrayNode kept = document.putArray("requestIds");
-        ids.subList(Math.max(0, ids.size() - KEPT_REQUEST_IDS), ids.size()).forEach(kept::add);
-        document.put("updatedAt", clock.instant().toString());
-        return document;
-    }
-
-    private ObjectNode empty(String period) {
-        return mapper.createObjectNode().put("period", period);
     }
 
     private static UsageTotals totals(JsonNode document) {

@@ -12,6 +12,7 @@ import dev.bedrockchat.function.chat.Principal;
 import dev.bedrockchat.function.chat.RequestMeasurement;
 import dev.bedrockchat.function.chat.Usage;
 import dev.bedrockchat.function.chat.UsageMeter;
+import dev.bedrockchat.function.chat.UsageStore;
 import dev.bedrockchat.function.chat.UsageTotals;
 import dev.bedrockchat.function.log.JsonLog;
 import dev.bedrockchat.function.store.local.LocalObjectStore;
@@ -51,11 +52,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The usage counters on S3 through the real SDK: against moto, each counter's PutObject carries its lifecycle tag
- * and a write that loses a race is retried and counts both; an answer added twice counts once; concurrent writers
+ * The usage counters on S3 through the real SDK: against moto, an answer is one PutObject of the person's month (its
+ * day's totals inside), and a write that loses a race is retried and counts both; an answer added twice counts once; concurrent writers
  * all count; and a bucket that cannot be reached leaves the
  * chat going, with a log line and the request's metric.
  */
@@ -111,25 +112,33 @@ class UsageStoreTest {
     }
 
     @Test
-    void eachCounterIsWrittenWithItsLifecycleTagAndItsTotals() throws Exception {
+    void anAnswerIsOneWriteOfThePersonsMonthWithItsDayInside() throws Exception {
         Principal ada = person("ada");
-        store(moto).add(ada, "req-00000001", DAY, answer(100, 50, "0.000018"), soon());
+        ObjectUsageStore store = store(moto);
+        store.add(ada, "req-00000001", DAY, answer(100, 50, "0.000018"), soon());
+        store.add(ada, "req-00000011", DAY.plusDays(1), answer(1, 2, "0.000001"), soon());
 
-        String dayKey = "usage/" + ada.key() + "/2026-12-01.json";
-        String monthKey = "usage/" + ada.key() + "/2026-12.json";
-        assertThat(ObjectUsageStore.dayKey(ada, DAY)).isEqualTo(dayKey);
-        assertThat(ObjectUsageStore.monthKey(ada, YearMonth.of(2026, 12))).isEqualTo(monthKey);
-        assertThat(moto.getObjectTagging(r -> r.bucket(BUCKET).key(dayKey)).tagSet())
-                .containsExactly(Tag.builder().key("usage-period").value("day").build());
-        assertThat(moto.getObjectTagging(r -> r.bucket(BUCKET).key(monthKey)).tagSet())
-                .containsExactly(
-                        Tag.builder().key("usage-period").value("month").build());
-        assertThat(moto.getObjectAsBytes(r -> r.bucket(BUCKET).key(dayKey)).asUtf8String())
-                .isEqualTo("{\"period\":\"2026-12-01\",\"inputTokens\":100,\"outputTokens\":50,\"cacheReadTokens\":0,"
-                        + "\"cacheWriteTokens\":0,\"costUsd\":0.000018,\"requests\":1,\"requestIds\":[\"req-00000001\"],"
-                        + "\"updatedAt\":\"2026-12-01T10:00:00Z\"}");
-        assertThat(store(moto).month(ada, YearMonth.of(2026, 12)))
-                .isEqualTo(new UsageTotals(100, 50, 0, 0, new BigDecimal("0.000018"), 1));
+        String key = "usage/" + ada.key() + "/2026-12.json";
+        assertThat(ObjectUsageStore.key(ada, YearMonth.of(2026, 12))).isEqualTo(key);
+        assertThat(moto.listObjectsV2(r -> r.bucket(BUCKET).prefix("usage/" + ada.key() + "/"))
+                        .contents())
+                .extracting(S3Object::key)
+                .containsExactly(key);
+        assertThat(moto.getObjectTagging(r -> r.bucket(BUCKET).key(key)).tagSet())
+                .isEmpty();
+        assertThat(moto.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String())
+                .isEqualTo("{\"period\":\"2026-12\",\"inputTokens\":101,\"outputTokens\":52,\"cacheReadTokens\":0,"
+                        + "\"cacheWriteTokens\":0,\"costUsd\":0.000019,\"requests\":2,\"days\":{"
+                        + "\"2026-12-01\":{\"inputTokens\":100,\"outputTokens\":50,\"cacheReadTokens\":0,"
+                        + "\"cacheWriteTokens\":0,\"costUsd\":0.000018,\"requests\":1},"
+                        + "\"2026-12-02\":{\"inputTokens\":1,\"outputTokens\":2,\"cacheReadTokens\":0,"
+                        + "\"cacheWriteTokens\":0,\"costUsd\":0.000001,\"requests\":1}},"
+                        + "\"requestIds\":[\"req-00000001\",\"req-00000011\"],\"updatedAt\":\"2026-12-01T10:00:00Z\"}");
+        assertThat(store(moto).counted(ada, DAY))
+                .isEqualTo(new UsageStore.Counted(
+                        new UsageTotals(100, 50, 0, 0, new BigDecimal("0.000018"), 1),
+                        new UsageTotals(101, 52, 0, 0, new BigDecimal("0.000019"), 2)));
+        assertThat(store(moto).counted(ada, DAY.plusMonths(1))).isEqualTo(UsageStore.Counted.NONE);
     }
 
     @Test
@@ -140,15 +149,17 @@ class UsageStoreTest {
         store.add(bob, "req-00000002", DAY, answer(10, 5, "0.000002"), soon());
         store.add(bob, "req-00000003", DAY, answer(1, 1, "0.000001"), soon());
 
-        assertThat(store.day(bob, DAY)).isEqualTo(new UsageTotals(11, 6, 0, 0, new BigDecimal("0.000003"), 2));
-        assertThat(store.month(bob, YearMonth.from(DAY)).requests()).isEqualTo(2);
-        assertThat(store.day(bob, DAY.plusDays(1))).isEqualTo(UsageTotals.ZERO);
+        assertThat(store.counted(bob, DAY).day())
+                .isEqualTo(new UsageTotals(11, 6, 0, 0, new BigDecimal("0.000003"), 2));
+        assertThat(store.counted(bob, DAY).month().requests()).isEqualTo(2);
+        assertThat(store.counted(bob, DAY.plusDays(1)).day()).isEqualTo(UsageTotals.ZERO);
+        assertThat(store.counted(bob, DAY.plusDays(1)).month().requests()).isEqualTo(2);
     }
 
     @Test
     void aWriteThatLosesTheRaceIsReadAgainAndBothAnswersCount() {
         Principal cy = person("cy");
-        String dayKey = ObjectUsageStore.dayKey(cy, DAY);
+        String key = ObjectUsageStore.key(cy, YearMonth.from(DAY));
         ObjectUsageStore other = store(moto);
         var interfered = new AtomicBoolean();
         List<String> conditions = new CopyOnWriteArrayList<>();
@@ -156,7 +167,7 @@ class UsageStoreTest {
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
                 if (context.request() instanceof PutObjectRequest put
-                        && put.key().equals(dayKey)) {
+                        && put.key().equals(key)) {
                     conditions.add(put.ifNoneMatch() != null ? "If-None-Match" : "If-Match");
                     if (interfered.compareAndSet(false, true)) {
                         // Another request of the same person is counted between this one's read and its write.
@@ -170,7 +181,8 @@ class UsageStoreTest {
         }
 
         assertThat(conditions).containsExactly("If-None-Match", "If-Match");
-        assertThat(store(moto).day(cy, DAY)).isEqualTo(new UsageTotals(27, 13, 0, 0, new BigDecimal("0.000005"), 2));
+        assertThat(store(moto).counted(cy, DAY).day())
+                .isEqualTo(new UsageTotals(27, 13, 0, 0, new BigDecimal("0.000005"), 2));
     }
 
     /**
@@ -181,17 +193,17 @@ class UsageStoreTest {
     @Test
     void twoProcessesCountingOnePersonEachStartFromTheirLastVersionAndBothCount() {
         Principal eve = person("eve");
-        String dayKey = ObjectUsageStore.dayKey(eve, DAY);
+        String key = ObjectUsageStore.key(eve, YearMonth.from(DAY));
         List<String> requests = new CopyOnWriteArrayList<>();
         ExecutionInterceptor watch = new ExecutionInterceptor() {
             @Override
             public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
                 String status = Integer.toString(context.httpResponse().statusCode());
                 if (context.request() instanceof PutObjectRequest put
-                        && put.key().equals(dayKey)) {
+                        && put.key().equals(key)) {
                     requests.add("PUT " + (put.ifNoneMatch() != null ? "If-None-Match" : "If-Match") + " " + status);
                 } else if (context.request() instanceof GetObjectRequest get
-                        && get.key().equals(dayKey)) {
+                        && get.key().equals(key)) {
                     requests.add("GET " + (get.ifNoneMatch() != null ? "If-None-Match" : "") + " " + status);
                 }
             }
@@ -201,14 +213,14 @@ class UsageStoreTest {
             ObjectUsageStore other = store(moto);
 
             mine.add(eve, "req-eve-0001", DAY, answer(1, 1, "0.000001"), soon());
-            UsageTotals afterMine = mine.day(eve, DAY);
+            UsageTotals afterMine = mine.counted(eve, DAY).day();
             other.add(eve, "req-eve-0002", DAY, answer(2, 2, "0.000002"), soon());
             mine.add(eve, "req-eve-0003", DAY, answer(4, 4, "0.000004"), soon());
-            UsageTotals afterAll = mine.day(eve, DAY);
+            UsageTotals afterAll = mine.counted(eve, DAY).day();
 
             assertThat(afterMine).isEqualTo(new UsageTotals(1, 1, 0, 0, new BigDecimal("0.000001"), 1));
             assertThat(afterAll).isEqualTo(new UsageTotals(7, 7, 0, 0, new BigDecimal("0.000007"), 3));
-            assertThat(other.day(eve, DAY)).isEqualTo(afterAll);
+            assertThat(other.counted(eve, DAY).day()).isEqualTo(afterAll);
         }
         assertThat(requests)
                 .containsExactly(
@@ -222,8 +234,8 @@ class UsageStoreTest {
     }
 
     /**
-     * Concurrent writers on the local folder, whose conditional writes are atomic as S3's are (s3proxy, the other
-     * in-process S3 of the tests, does not implement object tags; moto checks conditions apart from its write).
+     * Concurrent writers on the local folder, whose conditional writes are atomic as S3's are (moto checks
+     * conditions apart from its write).
      */
     @Test
     void concurrentWritersOfOnePersonAreAllCounted() throws Exception {
@@ -240,8 +252,10 @@ class UsageStoreTest {
                 future.get();
             }
         }
-        assertThat(store.day(dee, DAY)).isEqualTo(new UsageTotals(60, 60, 0, 0, new BigDecimal("0.000006"), 6));
-        assertThat(store.month(dee, YearMonth.from(DAY)).requests()).isEqualTo(6);
+        assertThat(store.counted(dee, DAY))
+                .isEqualTo(new UsageStore.Counted(
+                        new UsageTotals(60, 60, 0, 0, new BigDecimal("0.000006"), 6),
+                        new UsageTotals(60, 60, 0, 0, new BigDecimal("0.000006"), 6)));
     }
 
     @Test
@@ -289,20 +303,21 @@ class UsageStoreTest {
     }
 
     @Test
-    void theLocalFolderKeepsTheSameCountersWithoutTags() throws Exception {
+    void theLocalFolderKeepsTheSameCounters() throws Exception {
         var dir = java.nio.file.Files.createTempDirectory("usage");
         var store = new ObjectUsageStore(new LocalObjectStore(dir), mapper, CLOCK);
         Principal fay = person("fay");
         store.add(fay, "req-00000006", DAY, answer(3, 4, "0.000001"), soon());
         store.add(fay, "req-00000006", DAY, answer(3, 4, "0.000001"), soon());
 
-        assertThat(java.nio.file.Files.exists(dir.resolve(ObjectUsageStore.dayKey(fay, DAY))))
-                .isTrue();
-        assertThat(store.day(fay, DAY)).isEqualTo(new UsageTotals(3, 4, 0, 0, new BigDecimal("0.000001"), 1));
+        try (var files = java.nio.file.Files.list(dir.resolve("usage/" + fay.key()))) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("2026-12.json");
+        }
+        assertThat(store.counted(fay, DAY).day()).isEqualTo(new UsageTotals(3, 4, 0, 0, new BigDecimal("0.000001"), 1));
     }
 
     @Test
-    void theFunctionOnABucketCountsEachAnswerInTaggedCounters() throws Exception {
+    void theFunctionOnABucketCountsEachAnswerInThePersonsMonth() throws Exception {
         try (var stub = dev.bedrockchat.function.testing.BedrockRuntimeStub.start();
                 TestApp app = TestApp.againstStub(
                         stub.endpoint(),
@@ -318,15 +333,11 @@ class UsageStoreTest {
 
             Principal client = new Principal("ip", "127.0.0.1");
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            String dayKey = ObjectUsageStore.dayKey(client, today);
-            assertThat(moto.getObjectTagging(r -> r.bucket(BUCKET).key(dayKey)).tagSet())
-                    .containsExactly(
-                            Tag.builder().key("usage-period").value("day").build());
-            assertThat(moto.getObjectTagging(
-                                    r -> r.bucket(BUCKET).key(ObjectUsageStore.monthKey(client, YearMonth.from(today))))
-                            .tagSet())
-                    .containsExactly(
-                            Tag.builder().key("usage-period").value("month").build());
+            JsonNode counter = mapper.readTree(moto.getObjectAsBytes(
+                            r -> r.bucket(BUCKET).key(ObjectUsageStore.key(client, YearMonth.from(today))))
+                    .asByteArray());
+            assertThat(counter.at("/days/" + today + "/requests").asLong()).isEqualTo(1);
+            assertThat(counter.path("requests").asLong()).isGreaterThanOrEqualTo(1);
             JsonNode usage = TestApp.json(app.get("/api/usage"));
             assertThat(usage.path("today").path("totalTokens").asLong()).isEqualTo(1500);
             assertThat(app.logLines())

@@ -51,8 +51,7 @@ import software.constructs.Construct;
  * Buffered: the plain Java handler of the same package. Either way the JVM takes {@link #JAVA_TOOL_OPTIONS}.
  *
  * <p>The role can do exactly this: invoke the allowed Bedrock models, read and write objects under
- * {@code conversations/}, {@code artifacts/}, {@code usage/} and {@code keys/} of the artifact bucket (and tag the usage
- * counters) and list it, read its own secrets (the origin
+ * {@code conversations/}, {@code artifacts/}, {@code usage/} and {@code keys/} of the artifact bucket and list it, read its own secrets (the origin
  * secret, and the shared token in token mode), write to its own log group, manage its network interfaces in the VPC
  * and send traces. It has a fixed name ({@link #roleName}), so that other
  * stacks (such as a budget action in the cost stack) can name it without a reference to the backend stack.

@@ -2,7 +2,6 @@ package dev.bedrockchat.infra.storage;
 
 import dev.bedrockchat.infra.config.EnvironmentConfig.ArtifactLifecycle;
 import dev.bedrockchat.infra.logs.Retention;
-import dev.bedrockchat.infra.support.Ordered;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -17,14 +16,10 @@ import software.constructs.Construct;
  * The artifact bucket: conversations under {@code conversations/} (each person's under
  * {@code conversations/<principalKey>/}, which the function keeps apart; the role's grant is the whole prefix),
  * generated artifacts under {@code artifacts/}, each person's usage counters under {@code usage/<principalKey>/}
- * ({@code <YYYY-MM-DD>.json} per day, {@code <YYYY-MM>.json} per month) and the API key records under {@code keys/}.
+ * ({@code <YYYY-MM>.json} per month, each day's totals inside) and the API key records under {@code keys/}.
  *
- * <p>Usage counters expire: day objects {@value #USAGE_DAY_EXPIRY_DAYS} days and month objects
- * {@value #USAGE_MONTH_EXPIRY_DAYS} days after their last write. A lifecycle rule filters by key prefix and object
- * tags only, and both kinds share the person's prefix, so the function tags each counter it writes with
- * {@value #USAGE_PERIOD_TAG}{@code =}{@value #USAGE_PERIOD_DAY} or {@code =}{@value #USAGE_PERIOD_MONTH} (the
- * {@code x-amz-tagging} header of the PutObject, which needs {@code s3:PutObjectTagging}); one rule per tag value
- * expires them. An untagged counter never expires. API key records never expire: a revoked key stays a record.
+ * <p>Usage counters expire {@value #USAGE_EXPIRY_DAYS} days after their last write (the rule selects them by their
+ * prefix). API key records never expire: a revoked key stays a record.
  *
  * <p>A {@link PrivateBucket}. Its encryption is S3-managed (SSE-S3): data is encrypted at rest with no per-request KMS
  * cost, no key policy to keep in step with the function role, and no KMS endpoint needed in a VPC without internet
@@ -41,15 +36,8 @@ public final class ArtifactStorage extends Construct {
     /** Every key prefix the function uses: nothing outside them is read, written or listed. */
     public static final List<String> KEY_PREFIXES =
             List.of(CONVERSATIONS_PREFIX, ARTIFACTS_PREFIX, USAGE_PREFIX, KEYS_PREFIX);
-    /** The object tag that tells a day's usage counter from a month's. */
-    public static final String USAGE_PERIOD_TAG = "usage-period";
-
-    public static final String USAGE_PERIOD_DAY = "day";
-    public static final String USAGE_PERIOD_MONTH = "month";
-    /** Days a day's usage counter is kept after its last write: the quota needs today's, the page this month's. */
-    public static final int USAGE_DAY_EXPIRY_DAYS = 40;
     /** Days a month's usage counter is kept after its last write: a year of months and some. */
-    public static final int USAGE_MONTH_EXPIRY_DAYS = 400;
+    public static final int USAGE_EXPIRY_DAYS = 400;
 
     private final Bucket bucket;
 
@@ -78,8 +66,11 @@ public final class ArtifactStorage extends Construct {
                                         .build()))
                                 .expiration(Duration.days(lifecycle.expireAfterDays()))
                                 .build(),
-                        usageExpiry("UsageDays", USAGE_PERIOD_DAY, USAGE_DAY_EXPIRY_DAYS),
-                        usageExpiry("UsageMonths", USAGE_PERIOD_MONTH, USAGE_MONTH_EXPIRY_DAYS),
+                        LifecycleRule.builder()
+                                .id("Usage")
+                                .prefix(USAGE_PREFIX)
+                                .expiration(Duration.days(USAGE_EXPIRY_DAYS))
+                                .build(),
                         LifecycleRule.builder()
                                 .id("NoncurrentVersions")
                                 .noncurrentVersionExpiration(
@@ -90,18 +81,9 @@ public final class ArtifactStorage extends Construct {
                 .build();
     }
 
-    private static LifecycleRule usageExpiry(String id, String period, int days) {
-        return LifecycleRule.builder()
-                .id(id)
-                .prefix(USAGE_PREFIX)
-                .tagFilters(Ordered.map(USAGE_PERIOD_TAG, period))
-                .expiration(Duration.days(days))
-                .build();
-    }
-
     /**
-     * The function's access to the bucket: read and write objects under {@link #KEY_PREFIXES}, tag the usage
-     * counters it writes (see the class comment), and list the bucket.
+     * The function's access to the bucket: read and write objects under {@link #KEY_PREFIXES} and list the
+     * bucket.
      *
      * <p>Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and an unknown conversation
      * could not be told from a denied one. No s3:prefix condition: a GetObject request carries no prefix, so a
@@ -117,20 +99,15 @@ public final class ArtifactStorage extends Construct {
                 .resources(KEY_PREFIXES.stream()
                         .map(prefix -> bucket.arnForObjects(prefix + "*"))
                         .toList());
-        PolicyStatement.Builder tagging = PolicyStatement.Builder.create()
-                .sid("ArtifactBucketUsageTags")
-                .actions(List.of("s3:PutObjectTagging"))
-                .resources(List.of(bucket.arnForObjects(USAGE_PREFIX + "*")));
         PolicyStatement.Builder listing = PolicyStatement.Builder.create()
                 .sid("ArtifactBucketListing")
                 .actions(List.of("s3:ListBucket"))
                 .resources(List.of(bucket.getBucketArn()));
         if (principal != null) {
             objects.principals(List.of(principal));
-            tagging.principals(List.of(principal));
             listing.principals(List.of(principal));
         }
-        return List.of(objects.build(), tagging.build(), listing.build());
+        return List.of(objects.build(), listing.build());
     }
 
     public Bucket bucket() {

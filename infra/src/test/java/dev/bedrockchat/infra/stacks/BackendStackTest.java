@@ -108,7 +108,7 @@ class BackendStackTest {
     }
 
     @Test
-    void theRoleReachesOnlyItsFourPrefixesOfItsBucketAndTagsOnlyUsageCounters() {
+    void theRoleReachesOnlyItsFourPrefixesOfItsBucket() {
         String bucketArn = "${"
                 + template.getResourceId(
                         "AWS::S3::Bucket",
@@ -116,7 +116,7 @@ class BackendStackTest {
                 + ".Arn}";
         List<Map<String, Object>> statements = rolePolicy("ArtifactBucket");
 
-        assertThat(statements).hasSize(3);
+        assertThat(statements).hasSize(2);
         assertThat(strings(statements.get(0).get("Resource")))
                 .containsExactlyInAnyOrder(
                         bucketArn + "/conversations/*",
@@ -124,12 +124,8 @@ class BackendStackTest {
                         bucketArn + "/usage/*",
                         bucketArn + "/keys/*");
         assertThat(strings(statements.get(0).get("Action"))).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject");
-        // The usage counters carry the tag their lifecycle rule filters by, set in the PutObject itself.
-        assertThat(statements.get(1)).containsEntry("Sid", "ArtifactBucketUsageTags");
-        assertThat(strings(statements.get(1).get("Resource"))).containsExactly(bucketArn + "/usage/*");
-        assertThat(strings(statements.get(1).get("Action"))).containsExactly("s3:PutObjectTagging");
-        assertThat(strings(statements.get(2).get("Resource"))).containsExactly(bucketArn);
-        assertThat(strings(statements.get(2).get("Action"))).containsExactly("s3:ListBucket");
+        assertThat(strings(statements.get(1).get("Resource"))).containsExactly(bucketArn);
+        assertThat(strings(statements.get(1).get("Action"))).containsExactly("s3:ListBucket");
         // No delete anywhere: a revoked key stays a record, old counters expire by lifecycle.
         assertThat(statements)
                 .flatExtracting(statement -> strings(statement.get("Action")))
@@ -561,14 +557,13 @@ class BackendStackTest {
         List<String> resources = statements(endpoint.get("PolicyDocument")).stream()
                 .flatMap(statement -> strings(statement.get("Resource")).stream())
                 .toList();
-        // The same objects as the role's: the four prefixes, the usage counters' tags, the listing.
+        // The same objects as the role's: the four prefixes and the listing.
         assertThat(resources)
                 .containsExactlyInAnyOrder(
                         bucketArn + "/conversations/*",
                         bucketArn + "/artifacts/*",
                         bucketArn + "/usage/*",
                         bucketArn + "/keys/*",
-                        bucketArn + "/usage/*",
                         bucketArn);
     }
 

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockchat.infra.ChatApp;
 import dev.bedrockchat.infra.config.ConfigException;
-import dev.bedrockchat.infra.storage.ArtifactStorage;
 import dev.bedrockchat.infra.support.Acknowledgements;
 import dev.bedrockchat.infra.support.CdkJson;
 import dev.bedrockchat.infra.support.Cfn;
@@ -108,22 +107,11 @@ class CostControlTest {
 
         assertThat(rules)
                 .filteredOn(rule -> "usage/".equals(rule.get("Prefix")))
-                .containsExactly(
-                        Map.of(
-                                "Id", "UsageDays",
-                                "Prefix", "usage/",
-                                "TagFilters", List.of(Map.of("Key", "usage-period", "Value", "day")),
-                                "ExpirationInDays", 40,
-                                "Status", "Enabled"),
-                        Map.of(
-                                "Id", "UsageMonths",
-                                "Prefix", "usage/",
-                                "TagFilters", List.of(Map.of("Key", "usage-period", "Value", "month")),
-                                "ExpirationInDays", 400,
-                                "Status", "Enabled"));
-        assertThat(ArtifactStorage.USAGE_PERIOD_TAG).isEqualTo("usage-period");
-        assertThat(List.of(ArtifactStorage.USAGE_PERIOD_DAY, ArtifactStorage.USAGE_PERIOD_MONTH))
-                .containsExactly("day", "month");
+                .containsExactly(Map.of(
+                        "Id", "Usage",
+                        "Prefix", "usage/",
+                        "ExpirationInDays", 400,
+                        "Status", "Enabled"));
         // No rule expires keys/ (the whole-bucket rule only removes overwritten versions).
         assertThat(rules)
                 .allSatisfy(

@@ -151,12 +151,6 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    /** A local file has no tags: the object is written alone (a local folder has no lifecycle rules to select by). */
-    @Override
-    public String put(String key, byte[] content, Condition condition, Map<String, String> tags) {
-        return put(key, content, condition);
-    }
-
     @Override
     public List<Listed> list(String prefix) {
         Path dir = root.resolve(prefix).normalize();

@@ -7,7 +7,6 @@ import dev.bedrockchat.function.store.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -20,8 +19,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.Tag;
-import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
  * An {@link ObjectStore} on an S3 bucket: GetObject, PutObject with {@code If-None-Match: *} or {@code If-Match:
@@ -93,27 +90,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public String put(String key, byte[] content, Condition condition) {
-        return put(key, content, condition, Map.of());
-    }
-
-    /** The tags travel in the PutObject itself ({@code x-amz-tagging}), so the object never exists untagged. */
-    @Override
-    public String put(String key, byte[] content, Condition condition, Map<String, String> tags) {
         var put = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
                 .contentType("application/json")
                 .overrideConfiguration(o -> o.apiCallTimeout(callTimeout).apiCallAttemptTimeout(attemptTimeout));
-        if (!tags.isEmpty()) {
-            put.tagging(Tagging.builder()
-                    .tagSet(tags.entrySet().stream()
-                            .map(tag -> Tag.builder()
-                                    .key(tag.getKey())
-                                    .value(tag.getValue())
-                                    .build())
-                            .toList())
-                    .build());
-        }
         switch (condition) {
             case Condition.IfAbsent ignored -> put.ifNoneMatch("*");
             case Condition.IfMatch match -> put.ifMatch("\"" + match.etag() + "\"");
