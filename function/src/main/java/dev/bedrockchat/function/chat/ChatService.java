@@ -2,10 +2,8 @@ package dev.bedrockchat.function.chat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The chat use case, independent of any transport: validates a turn, builds the model request from the system prompt
@@ -152,18 +150,9 @@ public final class ChatService {
             // It exists from now on, so that deleting it while this first turn runs is for good.
             conversations.create(principal, conversationId, title);
         }
-        var turn = new Turn(
-                command,
-                principal,
-                conversationId,
-                existing.isEmpty(),
-                title,
-                modelId,
-                message,
-                request,
-                clock.instant(),
-                System.nanoTime());
-        metering.progress(turn);
+        var progress = new AnswerProgress(request, clock.instant());
+        var turn = new Turn(command, principal, conversationId, existing.isEmpty(), title, modelId, message, progress);
+        metering.progress(progress);
         try {
             listener.accepted(conversationId, modelId);
             ModelReply reply;
@@ -177,7 +166,7 @@ public final class ChatService {
                     @Override
                     public void onDelta(String text) {
                         turn.open(listener);
-                        turn.delta(text);
+                        progress.delta(text);
                         listener.delta(text);
                     }
                 });
@@ -186,7 +175,7 @@ public final class ChatService {
                 turn.open(listener);
                 reply = model.converse(request);
             }
-            turn.reply = reply;
+            progress.replied(reply);
             PartialReason cut = "max_tokens".equals(reply.stopReason()) ? PartialReason.MAX_TOKENS : null;
             boolean stored = store(turn, reply.text(), cut, deadline);
             ChatResult result = new ChatResult(
@@ -196,10 +185,10 @@ public final class ChatService {
                     reply.text(),
                     reply.stopReason(),
                     reply.usage(),
-                    turn.elapsedMs(),
-                    turn.firstTokenMs,
+                    progress.elapsedMs(),
+                    progress.firstTokenMs(),
                     stored,
-                    meter.cost(modelId, turn.usage()).orElse(null));
+                    meter.cost(modelId, progress.usage()).orElse(null));
             listener.completed(result);
             return result;
         } catch (ChatException e) {
@@ -230,7 +219,7 @@ public final class ChatService {
      * is removed again, so that it does not linger empty; best effort, its artifact keeps the exchange.
      */
     private void discardIfNothingWasKept(Turn turn) {
-        if (!turn.creates || turn.saved || turn.reply != null) {
+        if (!turn.creates || turn.saved || turn.progress.hasReply()) {
             return;
         }
         try {
@@ -335,10 +324,11 @@ public final class ChatService {
      */
     private void keepPartialAnswer(Turn turn, PartialReason reason, Deadline deadline) {
         // A complete answer was already offered to the store, whatever came of it.
-        if (turn.saved || turn.reply != null || turn.partial.toString().isBlank()) {
+        String streamed = turn.progress.streamed();
+        if (turn.saved || turn.progress.hasReply() || streamed.isBlank()) {
             return;
         }
-        store(turn, turn.partial.toString(), reason, deadline);
+        store(turn, streamed, reason, deadline);
     }
 
     private static ChatException unknownConversation() {
@@ -351,8 +341,8 @@ public final class ChatService {
         return clock.instant().toString();
     }
 
-    /** What is known about the running turn, for its artifact. */
-    private final class Turn implements MeteredRequest.Progress {
+    /** What is known about the running turn, for its artifact: its conversation, and how far its answer got. */
+    private final class Turn {
         final ChatCommand command;
         final Principal principal;
         final String conversationId;
@@ -360,13 +350,8 @@ public final class ChatService {
         final String title;
         final String modelId;
         final String message;
-        final ModelRequest request;
-        final Instant startedAt;
-        final long startNanos;
-        final StringBuilder partial = new StringBuilder();
-        Long firstTokenMs;
+        final AnswerProgress progress;
         boolean opened;
-        ModelReply reply;
         boolean saved;
         PartialReason partialReason;
         String storeError;
@@ -380,9 +365,7 @@ public final class ChatService {
                 String title,
                 String modelId,
                 String message,
-                ModelRequest request,
-                Instant startedAt,
-                long startNanos) {
+                AnswerProgress progress) {
             this.command = command;
             this.principal = principal;
             this.conversationId = conversationId;
@@ -390,9 +373,7 @@ public final class ChatService {
             this.title = title;
             this.modelId = modelId;
             this.message = message;
-            this.request = request;
-            this.startedAt = startedAt;
-            this.startNanos = startNanos;
+            this.progress = progress;
         }
 
         /** Tells the listener, once, that the answer has begun. */
@@ -403,51 +384,24 @@ public final class ChatService {
             }
         }
 
-        void delta(String text) {
-            if (firstTokenMs == null) {
-                firstTokenMs = elapsedMs();
-            }
-            partial.append(text);
-        }
-
         /**
          * The question (at its arrival) and the answer as stored, marked with the turn's request id; an answer that
          * stopped mid-way carries its reason.
          */
         List<StoredMessage> messages(String answer, PartialReason reason) {
             String user = ChatMessage.Role.USER.wireName();
-            StoredMessage question = new StoredMessage(user, message, startedAt.toString(), command.requestId());
+            StoredMessage question =
+                    new StoredMessage(user, message, progress.startedAt().toString(), command.requestId());
             StoredMessage reply = reason == null
                     ? new StoredMessage(ChatMessage.Role.ASSISTANT.wireName(), answer, now(), command.requestId())
                     : StoredMessage.partialAnswer(answer, now(), command.requestId(), reason);
             return List.of(question, reply);
         }
 
-        /** What the answer used ({@link Usage#ofAnswer}): the model's count, or an estimate; null without an answer. */
-        @Override
-        public Usage usage() {
-            return Usage.ofAnswer(request, reply, partial);
-        }
-
-        @Override
-        public Long firstTokenMs() {
-            return firstTokenMs;
-        }
-
-        /** Whether {@link #usage()} is an estimate rather than the model's count; null without usage. */
-        Boolean usageEstimated() {
-            return usage() == null ? null : !Usage.countedBy(reply);
-        }
-
-        long elapsedMs() {
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        }
-
         Artifact artifact() {
-            String replyText = reply != null ? reply.text() : partial.isEmpty() ? null : partial.toString();
             return new Artifact(
                     command.requestId(),
-                    startedAt.toString(),
+                    progress.startedAt().toString(),
                     settings.environmentName(),
                     model.mode(),
                     null, // the chat API
@@ -456,13 +410,13 @@ public final class ChatService {
                     modelId,
                     command.streamed(),
                     message,
-                    replyText,
-                    reply == null ? null : reply.stopReason(),
-                    usage(),
-                    meter.cost(modelId, usage()).orElse(null),
-                    usageEstimated(),
-                    elapsedMs(),
-                    firstTokenMs,
+                    progress.replyText(),
+                    progress.stopReason(),
+                    progress.usage(),
+                    meter.cost(modelId, progress.usage()).orElse(null),
+                    progress.usageEstimated(),
+                    progress.elapsedMs(),
+                    progress.firstTokenMs(),
                     partialReason == null ? null : partialReason.wireName(),
                     saved,
                     storeError,

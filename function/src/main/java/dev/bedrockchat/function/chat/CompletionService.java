@@ -2,11 +2,9 @@ package dev.bedrockchat.function.chat;
 
 import dev.bedrockchat.function.chat.InvalidCompletionException.Part;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Stateless completions for programs: the caller sends the whole conversation, the model answers (whole or streamed),
@@ -124,13 +122,19 @@ public final class CompletionService {
                 command.topP().map(topP -> unitInterval(topP, Part.TOP_P)),
                 stopSequences(command.stopSequences()));
         metering.admit();
-        var call = new Call(command, principal, request, messages.getLast().content(), clock.instant());
-        metering.progress(call);
+        var progress = new AnswerProgress(request, clock.instant());
+        var call = new Call(command, principal, modelId, messages.getLast().content(), progress);
+        metering.progress(progress);
         try {
             ModelReply reply = callModel(request, call, listener);
-            call.reply = reply;
+            progress.replied(reply);
             return new CompletionResult(
-                    modelId, reply.text(), reply.stopReason(), reply.usage(), call.elapsedMs(), call.firstTokenMs);
+                    modelId,
+                    reply.text(),
+                    reply.stopReason(),
+                    reply.usage(),
+                    progress.elapsedMs(),
+                    progress.firstTokenMs());
         } catch (ChatException e) {
             call.error = new Artifact.Error(
                     e.code().code(),
@@ -171,7 +175,7 @@ public final class CompletionService {
             @Override
             public void onDelta(String text) {
                 call.open(listener);
-                call.delta(text);
+                call.progress.delta(text);
                 listener.delta(text);
             }
         });
@@ -268,29 +272,23 @@ public final class CompletionService {
         return PartialReason.MODEL_ERROR;
     }
 
-    /** What is known about the running completion, for its artifact. */
-    private final class Call implements MeteredRequest.Progress {
+    /** What is known about the running completion, for its artifact: its caller and question, and its answer. */
+    private final class Call {
         final CompletionRequest command;
         final Principal principal;
         final String modelId;
-        final ModelRequest request;
         final String question;
-        final Instant startedAt;
-        final long startNanos = System.nanoTime();
-        final StringBuilder partial = new StringBuilder();
+        final AnswerProgress progress;
         boolean opened;
-        Long firstTokenMs;
-        ModelReply reply;
         PartialReason partialReason;
         Artifact.Error error;
 
-        Call(CompletionRequest command, Principal principal, ModelRequest request, String question, Instant startedAt) {
+        Call(CompletionRequest command, Principal principal, String modelId, String question, AnswerProgress progress) {
             this.command = command;
             this.principal = principal;
-            this.modelId = request.modelId();
-            this.request = request;
+            this.modelId = modelId;
             this.question = question;
-            this.startedAt = startedAt;
+            this.progress = progress;
         }
 
         void open(CompletionListener listener) {
@@ -300,48 +298,20 @@ public final class CompletionService {
             }
         }
 
-        void delta(String text) {
-            if (firstTokenMs == null) {
-                firstTokenMs = elapsedMs();
-            }
-            partial.append(text);
-        }
-
         /** The answer stopped before it was complete: with some text sent, why it is partial. */
         void cutShort(PartialReason reason) {
-            if (!partial.isEmpty()) {
+            if (!progress.streamed().isEmpty()) {
                 partialReason = reason;
             }
         }
 
-        /** What the completion used ({@link Usage#ofAnswer}): the model's count, or an estimate; null without one. */
-        @Override
-        public Usage usage() {
-            return Usage.ofAnswer(request, reply, partial);
-        }
-
-        @Override
-        public Long firstTokenMs() {
-            return firstTokenMs;
-        }
-
-        /** Whether {@link #usage()} is an estimate rather than the model's count; null without usage. */
-        Boolean usageEstimated() {
-            return usage() == null ? null : !Usage.countedBy(reply);
-        }
-
-        long elapsedMs() {
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        }
-
         Artifact artifact() {
-            String replyText = reply != null ? reply.text() : partial.isEmpty() ? null : partial.toString();
-            String partialWireName = reply != null && "max_tokens".equals(reply.stopReason())
+            String partialWireName = "max_tokens".equals(progress.stopReason())
                     ? PartialReason.MAX_TOKENS.wireName()
                     : partialReason == null ? null : partialReason.wireName();
             return new Artifact(
                     command.requestId(),
-                    startedAt.toString(),
+                    progress.startedAt().toString(),
                     settings.environmentName(),
                     model.mode(),
                     Artifact.OPENAI_API,
@@ -350,13 +320,15 @@ public final class CompletionService {
                     modelId,
                     command.streamed(),
                     question,
-                    replyText,
-                    reply == null ? null : reply.stopReason(),
-                    usage(),
-                    usage() == null ? null : meter.cost(modelId, usage()).orElse(null),
-                    usageEstimated(),
-                    elapsedMs(),
-                    firstTokenMs,
+                    progress.replyText(),
+                    progress.stopReason(),
+                    progress.usage(),
+                    progress.usage() == null
+                            ? null
+                            : meter.cost(modelId, progress.usage()).orElse(null),
+                    progress.usageEstimated(),
+                    progress.elapsedMs(),
+                    progress.firstTokenMs(),
                     partialWireName,
                     false,
                     null,

@@ -2,12 +2,12 @@ package dev.bedrockchat.system.bench;
 
 import dev.bedrockchat.system.support.LocalServer;
 import dev.bedrockchat.system.support.Repo;
+import dev.bedrockchat.system.support.ServerProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * watched through {@code /proc} (resident size, threads) and {@code jcmd} (heap after a full collection).
  */
 final class BenchServer implements AutoCloseable {
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\S.*?total \\d+K, used (\\d+)K");
 
     private final Process process;
@@ -96,7 +97,7 @@ final class BenchServer implements AutoCloseable {
 
     private static BenchServer launch(String name, URI bedrock, Map<String, String> settings, List<String> command)
             throws IOException {
-        int port = freePort();
+        int port = ServerProcesses.freePort();
         Path home = Files.createTempDirectory("bench-home-");
         Path log = Repo.outputDir("bench").resolve(name + ".log");
         var builder = new ProcessBuilder(command)
@@ -104,17 +105,9 @@ final class BenchServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        LocalServer.clean(env);
+        LocalServer.isolate(env, home, port);
         env.put("JAVA_HOME", Repo.javaHome().toString());
-        env.put("HOME", home.toString());
-        env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-        env.put(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.resolve("no-aws-credentials").toString());
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.putAll(LocalServer.bedrockAt(bedrock));
-        env.put("PORT", Integer.toString(port));
-        env.put("CHAT_DATA_DIR", home.resolve("chat-data").toString());
         env.put("ENVIRONMENT_NAME", "bench");
         env.putAll(settings);
         long t0 = System.nanoTime();
@@ -223,19 +216,6 @@ final class BenchServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServerProcesses.stop(process, STOP_GRACE);
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -127,7 +126,7 @@ public final class Keycloak implements AutoCloseable {
 
     private static Keycloak launch(String name, Settings settings) throws IOException {
         Path home = home();
-        int port = freePort();
+        int port = ServerProcesses.freePort();
         URI baseUri = URI.create("http://127.0.0.1:" + port);
         User alice = new User("alice", newSecret(), "alice@example.com", "Alice Example");
         User bob = new User("bob", newSecret(), "bob@example.com", "Bob Example");
@@ -461,12 +460,6 @@ public final class Keycloak implements AutoCloseable {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void sleep(Duration duration) {

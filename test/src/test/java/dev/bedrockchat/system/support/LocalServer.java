@@ -2,7 +2,6 @@ package dev.bedrockchat.system.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real function jar started as its own process, as {@code java -jar function/target/function.jar} runs on a laptop.
@@ -23,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final Process process;
     private final URI baseUri;
@@ -37,7 +36,7 @@ public final class LocalServer implements AutoCloseable {
     /** Starts the server with these settings on top of a clean environment and waits until /api/health answers. */
     public static LocalServer start(String name, Map<String, String> settings) {
         try {
-            int port = freePort();
+            int port = ServerProcesses.freePort();
             Path home = Files.createTempDirectory("chat-home-");
             Path log = Repo.outputDir("server-logs").resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(
@@ -46,15 +45,7 @@ public final class LocalServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
-            clean(env);
-            env.put("HOME", home.toString());
-            env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
-            env.put(
-                    "AWS_SHARED_CREDENTIALS_FILE",
-                    home.resolve("no-aws-credentials").toString());
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            env.put("PORT", Integer.toString(port));
-            env.put("CHAT_DATA_DIR", home.resolve("chat-data").toString());
+            isolate(env, home, port);
             env.putAll(settings);
             Process process = builder.start();
             LocalServer server = new LocalServer(process, URI.create("http://127.0.0.1:" + port), log);
@@ -77,6 +68,22 @@ public final class LocalServer implements AutoCloseable {
                         || variable.startsWith("AUTH_")
                         || variable.startsWith("OIDC_")
                         || variable.startsWith("ORIGIN_VERIFY_SECRET"));
+    }
+
+    /**
+     * Makes {@code env} that of a server on {@code port} that cannot reach real AWS: {@link #clean cleaned}, its HOME
+     * the given folder (without AWS files, no instance metadata), its data in that folder.
+     */
+    public static void isolate(Map<String, String> env, Path home, int port) {
+        clean(env);
+        env.put("HOME", home.toString());
+        env.put("AWS_CONFIG_FILE", home.resolve("no-aws-config").toString());
+        env.put(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.resolve("no-aws-credentials").toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("PORT", Integer.toString(port));
+        env.put("CHAT_DATA_DIR", home.resolve("chat-data").toString());
     }
 
     /** Settings of a server whose Bedrock is the given local stand-in, with fake credentials. */
@@ -146,20 +153,7 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServerProcesses.stop(process, STOP_GRACE);
     }
 
     private static void sleep(Duration duration) {
