@@ -25,6 +25,31 @@ class PrincipalTest {
     }
 
     @Test
+    void principalsOfTheSameKindAndIdAreEqualWhetherOrNotTheirKeysWereAskedFor() {
+        var asked = new Principal("oidc", "alice@example.com");
+        String key = asked.key();
+        var fresh = new Principal("oidc", "alice@example.com");
+
+        assertThat(fresh).isEqualTo(asked).hasSameHashCodeAs(asked);
+        assertThat(fresh.key()).isEqualTo(key);
+        assertThat(new Principal("oidc", "bob@example.com")).isNotEqualTo(asked);
+        assertThat(new Principal("iam", "alice@example.com")).isNotEqualTo(asked);
+        assertThat(asked).hasToString("Principal[kind=oidc, id=alice@example.com]");
+    }
+
+    @Test
+    void storedDocumentsNameAPrincipalByItsKindAndIdAlone() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var alice = new Principal("oidc", "alice@example.com");
+        alice.key();
+
+        String json = mapper.writeValueAsString(alice);
+
+        assertThat(json).isEqualTo("{\"kind\":\"oidc\",\"id\":\"alice@example.com\"}");
+        assertThat(mapper.readValue(json, Principal.class)).isEqualTo(alice);
+    }
+
+    @Test
     void kindMustBeLowercaseLetters() {
         assertThatThrownBy(() -> new Principal("../x", "id")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Principal("", "id")).isInstanceOf(IllegalArgumentException.class);
