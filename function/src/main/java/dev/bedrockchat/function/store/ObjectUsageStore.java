@@ -363,15 +363,26 @@ public final class ObjectUsageStore implements UsageStore {
                 .put("requests", totals.requests());
     }
 
+    /** Totals as stored; a field that is not a number counts as zero (and is replaced by the next write). */
     private static UsageTotals totals(JsonNode document) {
-        JsonNode cost = document.path("costUsd");
         return new UsageTotals(
                 document.path("inputTokens").asLong(0),
                 document.path("outputTokens").asLong(0),
                 document.path("cacheReadTokens").asLong(0),
                 document.path("cacheWriteTokens").asLong(0),
-                cost.isNumber() ? cost.decimalValue() : new BigDecimal(cost.asText("0")),
+                cost(document.path("costUsd")),
                 document.path("requests").asLong(0));
+    }
+
+    private static BigDecimal cost(JsonNode cost) {
+        if (cost.isNumber()) {
+            return cost.decimalValue();
+        }
+        try {
+            return new BigDecimal(cost.asText("0"));
+        } catch (NumberFormatException notANumber) {
+            return BigDecimal.ZERO;
+        }
     }
 
     private static List<String> requestIds(JsonNode document) {

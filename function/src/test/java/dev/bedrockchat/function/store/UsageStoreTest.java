@@ -317,6 +317,34 @@ class UsageStoreTest {
     }
 
     @Test
+    void aCounterWithFieldsThatAreNotNumbersReadsThemAsZeroAndTheNextAnswerReplacesThem() throws Exception {
+        var dir = java.nio.file.Files.createTempDirectory("usage");
+        var objects = new LocalObjectStore(dir);
+        var store = new ObjectUsageStore(objects, mapper, CLOCK);
+        Principal gus = person("gus");
+        String key = ObjectUsageStore.key(gus, YearMonth.from(DAY));
+        objects.put(
+                key,
+                ("{\"period\":\"2026-12\",\"inputTokens\":5,\"costUsd\":\"x\",\"requests\":1,"
+                                + "\"days\":{\"2026-12-01\":{\"inputTokens\":5,\"costUsd\":{},\"requests\":1},"
+                                + "\"2026-12-02\":7},\"requestIds\":[\"req-old-0001\"]}")
+                        .getBytes(StandardCharsets.UTF_8),
+                ObjectStore.Condition.ifAbsent());
+
+        assertThat(store.counted(gus, DAY))
+                .isEqualTo(new UsageStore.Counted(
+                        new UsageTotals(5, 0, 0, 0, BigDecimal.ZERO, 1),
+                        new UsageTotals(5, 0, 0, 0, BigDecimal.ZERO, 1)));
+        store.add(gus, "req-00000012", DAY, answer(1, 1, "0.000001"), soon());
+
+        JsonNode written = mapper.readTree(java.nio.file.Files.readAllBytes(dir.resolve(key)));
+        assertThat(written.path("costUsd").decimalValue()).isEqualByComparingTo("0.000001");
+        assertThat(written.at("/days/2026-12-01/costUsd").decimalValue()).isEqualByComparingTo("0.000001");
+        assertThat(written.at("/days/2026-12-02/requests").asLong()).isZero();
+        assertThat(store.counted(gus, DAY).day()).isEqualTo(new UsageTotals(6, 1, 0, 0, new BigDecimal("0.000001"), 2));
+    }
+
+    @Test
     void theFunctionOnABucketCountsEachAnswerInThePersonsMonth() throws Exception {
         try (var stub = dev.bedrockchat.function.testing.BedrockRuntimeStub.start();
                 TestApp app = TestApp.againstStub(
