@@ -42,7 +42,7 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(String key) {
         try {
-            return read(key, file(key));
+            return current(key, file(key), true).map(Current::object);
         } catch (IOException e) {
             throw unavailable(e);
         }
@@ -51,37 +51,41 @@ public final class LocalObjectStore implements ObjectStore {
     @Override
     public Reread getUnlessUnchanged(String key, String etag) {
         Path file = file(key);
-        ReentrantLock lock = lockOf(key);
-        lock.lock();
         try {
-            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
-            if (version.isPresent()
-                    && versions.etag(key, version.get()).filter(etag::equals).isPresent()) {
+            Optional<Current> current = current(key, file, false);
+            if (current.isEmpty()) {
+                return new Reread.Absent();
+            }
+            if (current.get().etag().equals(etag)) {
                 return new Reread.Unchanged();
             }
-            return read(key, file)
-                    .<Reread>map(
-                            object -> object.etag().equals(etag) ? new Reread.Unchanged() : new Reread.Changed(object))
+            if (current.get().content() == null) { // a version this process knows, but not the caller's: read it
+                current = current(key, file, true);
+            }
+            return current.<Reread>map(changed -> new Reread.Changed(changed.object()))
                     .orElseGet(Reread.Absent::new);
         } catch (IOException e) {
             throw unavailable(e);
-        } finally {
-            lock.unlock();
         }
     }
 
     /**
-     * The file's content and entity tag: the tag remembered for the file's version, else the content's (then
-     * remembered). Under the key's lock, which every writer of the key holds while it replaces the file: the version
-     * looked at and the content read are one.
+     * The file as it is now: its version, its entity tag (the one remembered for that version, else the content's,
+     * then remembered) and its content, which is read when {@code withContent} or when the tag must be worked out
+     * (null otherwise). Under the key's lock, which every writer of the key holds while it replaces the file: the
+     * version looked at and the content read are one.
      */
-    private Optional<StoredObject> read(String key, Path file) throws IOException {
+    private Optional<Current> current(String key, Path file, boolean withContent) throws IOException {
         ReentrantLock lock = lockOf(key);
         lock.lock();
         try {
             Optional<FileVersions.Version> version = FileVersions.versionOf(file);
             if (version.isEmpty()) {
                 return Optional.empty();
+            }
+            Optional<String> known = versions.etag(key, version.get());
+            if (known.isPresent() && !withContent) {
+                return Optional.of(new Current(version.get(), known.get(), null));
             }
             byte[] content;
             try {
@@ -89,34 +93,20 @@ public final class LocalObjectStore implements ObjectStore {
             } catch (NoSuchFileException e) {
                 return Optional.empty(); // removed from outside the process meanwhile
             }
-            Optional<String> known = versions.etag(key, version.get());
-            if (known.isPresent()) {
-                return Optional.of(new StoredObject(content, known.get()));
+            String etag = known.orElseGet(() -> etag(content));
+            if (known.isEmpty()) {
+                versions.remember(key, version.get(), etag);
             }
-            String etag = etag(content);
-            versions.remember(key, version.get(), etag);
-            return Optional.of(new StoredObject(content, etag));
+            return Optional.of(new Current(version.get(), etag, content));
         } finally {
             lock.unlock();
         }
     }
 
-    /** The entity tag of the file's current version (hashing its content only when the version is new to this process). */
-    private Optional<String> currentEtag(String key, Path file) throws IOException {
-        ReentrantLock lock = lockOf(key);
-        lock.lock();
-        try {
-            Optional<FileVersions.Version> version = FileVersions.versionOf(file);
-            if (version.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<String> known = versions.etag(key, version.get());
-            if (known.isPresent()) {
-                return known;
-            }
-            return read(key, file).map(StoredObject::etag);
-        } finally {
-            lock.unlock();
+    /** A file's version and entity tag, and its content when it was read (else null). */
+    private record Current(FileVersions.Version version, String etag, byte[] content) {
+        StoredObject object() {
+            return new StoredObject(content, etag);
         }
     }
 
@@ -130,7 +120,7 @@ public final class LocalObjectStore implements ObjectStore {
         ReentrantLock lock = lockOf(key);
         lock.lock();
         try {
-            Optional<String> current = currentEtag(key, file);
+            Optional<String> current = current(key, file, false).map(Current::etag);
             boolean holds = switch (condition) {
                 case Condition.IfAbsent ignored -> current.isEmpty();
                 case Condition.IfMatch match ->
@@ -164,12 +154,11 @@ public final class LocalObjectStore implements ObjectStore {
                 if (name.startsWith(".") || !Files.isRegularFile(path)) {
                     continue; // a file still being written, or a folder below
                 }
-                Optional<FileVersions.Version> version = FileVersions.versionOf(path);
-                Optional<String> etag = currentEtag(prefix + name, path);
-                if (version.isPresent() && etag.isPresent()) {
-                    listed.add(new Listed(
-                            prefix + name, etag.get(), version.get().modified().toInstant()));
-                } // else replaced or removed since the folder was listed
+                current(prefix + name, path, false)
+                        .ifPresent(current -> listed.add(new Listed(
+                                prefix + name,
+                                current.etag(),
+                                current.version().modified().toInstant()))); // else removed since the listing
             }
         } catch (IOException e) {
             throw unavailable(e);

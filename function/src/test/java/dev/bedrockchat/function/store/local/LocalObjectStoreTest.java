@@ -107,6 +107,19 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void aReadNamingAnOlderVersionThanTheOneThisStoreWroteGetsTheNewContent() {
+        var store = new LocalObjectStore(dataDir);
+        String first = store.put(KEY, bytes("one"), Condition.ifAbsent());
+        String second = store.put(KEY, bytes("two"), Condition.ifMatch(first));
+
+        assertThat(store.getUnlessUnchanged(KEY, first)).isInstanceOfSatisfying(Reread.Changed.class, changed -> {
+            assertThat(changed.object().content()).isEqualTo(bytes("two"));
+            assertThat(changed.object().etag()).isEqualTo(second);
+        });
+        assertThat(store.getUnlessUnchanged(KEY, second)).isInstanceOf(Reread.Unchanged.class);
+    }
+
+    @Test
     void filesAreTheOwnersOnly() throws IOException {
         var store = new LocalObjectStore(dataDir);
         store.put(KEY, bytes("private"), Condition.ifAbsent());
