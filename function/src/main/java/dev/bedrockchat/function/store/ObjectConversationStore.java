@@ -504,19 +504,19 @@ public final class ObjectConversationStore implements ConversationStore {
 
         private record Kept(Located located, int bytes) {}
 
-        private final int capacity;
-        private final int documents;
+        private final int maxDocuments;
+        private final int maxBytes;
         private final Map<String, Kept> byKey = new LinkedHashMap<>(16, 0.75f, true);
         private long bytes;
 
         /**
-         * @param documents how many documents are kept at most (the ones being talked in: a turn's write follows its
-         *     read within seconds)
-         * @param capacity the most bytes (as stored) of all documents kept
+         * @param maxDocuments how many documents are kept at most (the ones being talked in: a turn's write follows
+         *     its read within seconds)
+         * @param maxBytes the most bytes (as stored) of all documents kept
          */
-        RecentDocuments(int documents, int capacity) {
-            this.documents = documents;
-            this.capacity = capacity;
+        RecentDocuments(int maxDocuments, int maxBytes) {
+            this.maxDocuments = maxDocuments;
+            this.maxBytes = maxBytes;
         }
 
         /** Keeps the version (a document of {@code size} bytes as stored), the least recently used making room. */
@@ -526,7 +526,7 @@ public final class ObjectConversationStore implements ConversationStore {
                 byKey.put(located.key(), new Kept(located, size));
                 bytes += size;
                 for (var eldest = byKey.entrySet().iterator();
-                        (bytes > capacity || byKey.size() > documents) && eldest.hasNext(); ) {
+                        (bytes > maxBytes || byKey.size() > maxDocuments) && eldest.hasNext(); ) {
                     bytes -= eldest.next().getValue().bytes();
                     eldest.remove();
                 }
