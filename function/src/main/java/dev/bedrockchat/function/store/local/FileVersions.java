@@ -13,9 +13,10 @@ import java.util.Optional;
  * The entity tags of the file versions this process has hashed, by key, the most recently used kept (a bounded number,
  * so that a folder of many files costs a fixed amount of memory; a version forgotten is hashed again when needed).
  *
- * <p>A version is a file's identity (its inode, where the file system has one), size and modification time. Every
- * write replaces a file by a new one (written beside it and moved into place), so each write makes a new identity; a
- * file system without identities ({@code fileKey()} null) gets nothing remembered, and every version is hashed.
+ * <p>A version is a file's identity (its inode, where the file system has one), size and modification time. A write
+ * moves another file into place (a new one, or the spare the previous write moved out, written again with a later
+ * modification time), and the store remembers the version it wrote in place of the one before; a file system without
+ * identities ({@code fileKey()} null) gets nothing remembered, and every version is hashed.
  */
 final class FileVersions {
     static final int DEFAULT_CAPACITY = 4_096;

@@ -2,7 +2,9 @@ package dev.bedrockchat.function.store.local;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,11 +27,7 @@ final class LocalFiles {
     private LocalFiles() {}
 
     static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.getParent();
-        // A name of its own beside the target (".<name>.<random>.tmp": listings skip dot files), created and written
-        // through one open.
-        Path temp = dir.resolve("." + target.getFileName() + "."
-                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        Path temp = tempBeside(target);
         boolean created = false;
         boolean moved = false;
         try {
@@ -37,17 +35,108 @@ final class LocalFiles {
                 created = true;
                 out.write(content);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveInPlace(temp, target);
             moved = true;
         } finally {
             if (created && !moved) {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /**
+     * Replaces the content of a file that is there, as {@link #writeAtomically} does, but without creating or removing
+     * a file: the file the last replacement moved out is kept beside the target (".&lt;name&gt;.spare", a second name
+     * given to the target's file just before the new one is moved over it), and the next replacement writes its
+     * content into that spare and moves it into place. Where the file system has no hard links, this is
+     * {@link #writeAtomically}.
+     *
+     * <p>Why: a file created and another removed per write make a file system allocate and free an inode each time;
+     * ext4 without a journal looks past every inode freed in the last minutes before it allocates one, so that cost
+     * grows with the rate of writes. And ext4 writes a moved file's data out at once when the move replaces another
+     * file, unless that data already has its blocks on disk, which a reused file mostly does.
+     *
+     * <p>A spare is claimed by moving it to a name of this write's own, so two writers never write into one spare;
+     * one that still has a second name (a replacement stopped between naming the spare and moving the new file in) is
+     * the target's own file and is never written into.
+     */
+    static void replace(Path target, byte[] content) throws IOException {
+        if (!target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            writeAtomically(target, content);
+            return;
+        }
+        Path spare = target.resolveSibling("." + target.getFileName() + ".spare");
+        Path temp = tempBeside(target);
+        boolean claimed = claim(spare, temp);
+        boolean created = claimed;
+        boolean moved = false;
+        try {
+            if (claimed) {
+                overwrite(temp, content);
+            } else {
+                try (OutputStream out = newFile(temp)) {
+                    created = true;
+                    out.write(content);
+                }
+            }
+            keepAsSpare(target, spare);
+            moveInPlace(temp, target);
+            moved = true;
+        } finally {
+            if (created && !moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /** Moves the spare to {@code temp}; false (and nothing at {@code temp}) when there is none to write into. */
+    private static boolean claim(Path spare, Path temp) throws IOException {
+        try {
+            Files.move(spare, temp, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        if (((Number) Files.getAttribute(temp, "unix:nlink")).intValue() != 1) {
+            Files.delete(temp); // still the target's file too: only this name goes
+            return false;
+        }
+        return true;
+    }
+
+    private static void overwrite(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
+            // Shortened after the write, so that the file is never emptied on the way (an emptied file makes ext4
+            // write its data out when it is closed).
+            channel.truncate(content.length);
+        }
+    }
+
+    /** Gives the target's file the spare's name too, so that moving the new file over the target keeps it. */
+    private static void keepAsSpare(Path target, Path spare) {
+        try {
+            Files.createLink(spare, target);
+        } catch (IOException | UnsupportedOperationException e) {
+            // No spare this time (the target was removed meanwhile, another writer left one, or no hard links here):
+            // the target's file goes when the new one replaces it, and the next replacement creates its file.
+        }
+    }
+
+    private static void moveInPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A name of its own beside the target (".&lt;name&gt;.&lt;random&gt;.tmp": listings skip dot files). */
+    private static Path tempBeside(Path target) {
+        return target.resolveSibling("." + target.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.zip.CRC32C;
 /**
  * An {@link ObjectStore} on a local folder, with the bucket's layout: a key is a path under the folder. Conditional
  * writes hold a lock per key (striped) while they compare and replace the file, which is written beside its target and
- * moved into place, so readers never see half a file. One process per folder.
+ * moved into place, so readers never see half a file. A replacement writes into the file the previous one moved out,
+ * kept beside the target as a dot file ({@link LocalFiles#replace}), so that turn after turn no file is created or
+ * removed. One process per folder.
  *
  * <p>Entity tags are content checksums ({@link #etag}), remembered per file version ({@link FileVersions}: a file's identity, size and
  * modification time), so that a read, a conditional write or a listing hashes a file only when it is a version this
@@ -129,7 +131,11 @@ public final class LocalObjectStore implements ObjectStore {
             if (!holds) {
                 throw new ConditionFailedException(key, null);
             }
-            LocalFiles.writeAtomically(file, content);
+            if (current.isPresent()) {
+                LocalFiles.replace(file, content);
+            } else {
+                LocalFiles.writeAtomically(file, content);
+            }
             String etag = etag(content);
             // Written under the key's lock, so the version now there is the one written.
             FileVersions.versionOf(file).ifPresent(version -> versions.remember(key, version, etag));

@@ -144,6 +144,118 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void aReplacementWritesIntoTheFileTheOneBeforeMovedOutAndCreatesNoFile() throws IOException {
+        var store = new LocalObjectStore(dataDir);
+        Path file = dataDir.resolve(KEY);
+        Path spare = dataDir.resolve("conversations/p/.one.json.spare");
+        String first = store.put(KEY, bytes("{\"a\":\"the first, and longest, version\"}"), Condition.ifAbsent());
+        Object firstFile = fileKey(file);
+
+        String second = store.put(KEY, bytes("{\"a\":2}"), Condition.ifMatch(first));
+        assertThat(Files.readString(file)).isEqualTo("{\"a\":2}");
+        assertThat(Files.readString(spare)).as("the first version, kept").contains("the first, and longest, version");
+        assertThat(fileKey(spare)).isEqualTo(firstFile);
+        Object secondFile = fileKey(file);
+
+        String third = store.put(KEY, bytes("{\"a\":3}"), Condition.ifMatch(second));
+        assertThat(fileKey(file)).as("the first file, written again").isEqualTo(firstFile);
+        assertThat(Files.readString(file)).as("shortened to the new content").isEqualTo("{\"a\":3}");
+        assertThat(fileKey(spare)).isEqualTo(secondFile);
+        assertThat(Files.readString(spare)).isEqualTo("{\"a\":2}");
+        assertThat(third).isEqualTo(LocalObjectStore.etag(bytes("{\"a\":3}")));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        try (var files = Files.list(dataDir.resolve("conversations/p"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("one.json", ".one.json.spare");
+        }
+        assertThat(store.list("conversations/p/")).extracting(Listed::key).containsExactly(KEY);
+        // A store that has seen none of it reads the same.
+        assertThat(new LocalObjectStore(dataDir).get(KEY).map(StoredObject::etag))
+                .contains(third);
+    }
+
+    @Test
+    void aSpareThatIsStillTheTargetsOwnFileIsNeverWrittenInto() throws IOException {
+        var store = new LocalObjectStore(dataDir);
+        Path file = dataDir.resolve(KEY);
+        Path spare = dataDir.resolve("conversations/p/.one.json.spare");
+        String first = store.put(KEY, bytes("{\"a\":1}"), Condition.ifAbsent());
+        // As a replacement leaves it when it stops between naming the spare and moving the new file in.
+        Files.createLink(spare, file);
+
+        store.put(KEY, bytes("{\"a\":2}"), Condition.ifMatch(first));
+
+        assertThat(Files.readString(file)).isEqualTo("{\"a\":2}");
+        assertThat(Files.readString(spare)).as("the old version, untouched").isEqualTo("{\"a\":1}");
+        assertThat(fileKey(spare)).isNotEqualTo(fileKey(file));
+    }
+
+    @Test
+    void concurrentReplacementsAndReadsSeeOnlyWholeVersions() throws Exception {
+        var store = new LocalObjectStore(dataDir);
+        store.put(KEY, bytes(version(0, 0)), Condition.ifAbsent());
+        int writers = 4;
+        int writes = 150;
+        var torn = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var done = new java.util.concurrent.atomic.AtomicBoolean();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(writers + 2)) {
+            var readers = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    while (!done.get()) {
+                        String read = new String(store.get(KEY).orElseThrow().content(), StandardCharsets.UTF_8);
+                        if (!read.matches("\\{\"w\":\\d+,\"i\":\\d+,\"pad\":\"x*\"}")) {
+                            torn.add(read);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            var writing = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int w = 1; w <= writers; w++) {
+                int writer = w;
+                writing.add(pool.submit(() -> {
+                    for (int i = 0; i < writes; i++) {
+                        while (true) { // read, then write if nobody wrote meanwhile, as the conversation store does
+                            String tag = store.get(KEY).orElseThrow().etag();
+                            try {
+                                store.put(KEY, bytes(version(writer, i)), Condition.ifMatch(tag));
+                                break;
+                            } catch (ConditionFailedException e) {
+                                // another writer's version came first: read it and try again
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var future : writing) {
+                future.get();
+            }
+            done.set(true);
+            for (var future : readers) {
+                future.get();
+            }
+        }
+        assertThat(torn).isEmpty();
+        try (var files = Files.list(dataDir.resolve("conversations/p"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("one.json", ".one.json.spare");
+        }
+    }
+
+    /** A version of a different length per write, so that a file written over a longer one must be shortened. */
+    private static String version(int writer, int i) {
+        return "{\"w\":" + writer + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat((writer * 37 + i * 11) % 300) + "\"}";
+    }
+
+    private static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
+    }
+
+    @Test
     void theRememberedVersionsAreBoundedTheMostRecentlyUsedKept() throws IOException {
         var versions = new FileVersions(2);
         Path a = Files.writeString(dataDir.resolve("a"), "a");
