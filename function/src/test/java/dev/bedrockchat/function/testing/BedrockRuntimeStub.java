@@ -202,6 +202,7 @@ public final class BedrockRuntimeStub implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         BedrockRuntimeStub stub = start(port);
+        stub.recordRequests(false); // nothing in another process can ask for them, and they would fill its memory
         Runtime.getRuntime().addShutdownHook(new Thread(stub::close, "stub-shutdown"));
         System.out.println("BEDROCK_STUB_PORT=" + stub.port());
         System.out.flush();
