@@ -267,9 +267,15 @@ public final class Application implements AutoCloseable {
             ChatModel model;
             if (chatMode == Config.ChatMode.BEDROCK) {
                 int concurrency = config.bedrockMaxConcurrency();
+                // Built while the server starts to listen (nothing before the first chat needs them).
                 model = new BedrockChatModel(
-                        aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency),
-                        aws.bedrockRuntimeAsync(config.bedrockEndpoint(), concurrency, config.modelTimeout()),
+                        aws.inBackground(
+                                "Bedrock client",
+                                () -> aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency)),
+                        aws.inBackground(
+                                "Bedrock streaming client",
+                                () -> aws.bedrockRuntimeAsync(
+                                        config.bedrockEndpoint(), concurrency, config.modelTimeout())),
                         config.region(),
                         config.modelTimeout(),
                         new ModelCallLimit(concurrency, modelQueueWait));

@@ -6,6 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
@@ -25,6 +31,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK also reads by itself) is passed on unchanged;
  * a plain http:// endpoint (a local stand-in) gets HTTP/1.1 on the streaming client, which otherwise speaks HTTP/2 to
  * Bedrock.
+ *
+ * <p>A client that the server does not need before it listens can be built {@link #inBackground}: loading the CRT's
+ * native library and setting up the SDK's clients take a good part of a start, and a health check needs neither.
  */
 public final class AwsClients implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -40,7 +49,9 @@ public final class AwsClients implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final List<AutoCloseable> created = new ArrayList<>();
     private final List<RenewableHttpClients.Renewable> renewables = new ArrayList<>();
+    private final List<CompletableFuture<?>> building = new ArrayList<>();
     private SdkHttpClient sharedHttpClient;
+    private boolean closed;
 
     public AwsClients(Region region, AwsCredentialsProvider credentials) {
         this.region = region;
@@ -131,18 +142,76 @@ public final class AwsClients implements AutoCloseable {
         return track(builder.build());
     }
 
-    /** Closes every client made here, newest first. */
+    /**
+     * Starts {@code factory} (one of the builders here) on a thread of its own and returns at once; the supplier
+     * returned waits for the client, and throws an {@link IllegalStateException} naming it when it could not be built.
+     */
+    public <T> Supplier<T> inBackground(String name, Supplier<T> factory) {
+        var client = new CompletableFuture<T>();
+        synchronized (this) {
+            building.add(client);
+        }
+        Thread.ofPlatform().name(name).daemon().start(() -> {
+            try {
+                client.complete(factory.get());
+            } catch (Throwable e) {
+                client.completeExceptionally(e);
+            }
+        });
+        return () -> {
+            try {
+                return client.join();
+            } catch (CompletionException e) {
+                throw new IllegalStateException(
+                        "The " + name + " could not be built: " + e.getCause().getMessage(), e.getCause());
+            }
+        };
+    }
+
+    /**
+     * Waits until every client started {@link #inBackground} is built (or has failed), at most {@code timeout}: before
+     * a SnapStart snapshot, so that it holds them built.
+     *
+     * @return whether all of them are done
+     */
+    public boolean awaitBuilt(Duration timeout) {
+        List<CompletableFuture<?>> started;
+        synchronized (this) {
+            started = List.copyOf(building);
+        }
+        try {
+            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return true; // one failed: its supplier says so to whoever asks for it
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Closes every client made here, newest first; one still being built is closed as soon as it is done. */
     @Override
     public void close() {
-        for (AutoCloseable client : created.reversed()) {
-            try {
-                client.close();
-            } catch (Exception e) {
-                // Shutting down: nothing left to do about it.
-            }
+        List<AutoCloseable> toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = List.copyOf(created.reversed());
+            created.clear();
+            renewables.clear();
         }
-        created.clear();
-        renewables.clear();
+        toClose.forEach(AwsClients::closeQuietly);
+    }
+
+    private static void closeQuietly(AutoCloseable client) {
+        try {
+            client.close();
+        } catch (Exception e) {
+            // Shutting down: nothing left to do about it.
+        }
     }
 
     static boolean isPlainHttp(URI endpoint) {
@@ -166,9 +235,12 @@ public final class AwsClients implements AutoCloseable {
      *
      * @return how many HTTP clients were renewed
      */
-    public synchronized int renewConnections() {
-        renewables.forEach(RenewableHttpClients.Renewable::renew);
-        return renewables.size();
+    public int renewConnections() {
+        awaitBuilt(Duration.ofSeconds(30)); // a client still being built would keep its pool otherwise
+        synchronized (this) {
+            renewables.forEach(RenewableHttpClients.Renewable::renew);
+            return renewables.size();
+        }
     }
 
     /** The HTTP clients in use now, oldest first (for the check that {@link #renewConnections()} replaced them). */
@@ -188,7 +260,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {
-        created.add(client);
+        if (closed) {
+            closeQuietly(client); // built in the background after the shutdown began
+        } else {
+            created.add(client);
+        }
         return client;
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -52,20 +53,23 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * pools: a call beyond it waits a bounded time for a free slot and is otherwise refused with ModelBusy.
  */
 public final class BedrockChatModel implements ChatModel {
-    private final BedrockRuntimeClient client;
-    private final BedrockRuntimeAsyncClient streamingClient;
+    private final Supplier<BedrockRuntimeClient> client;
+    private final Supplier<BedrockRuntimeAsyncClient> streamingClient;
     private final String region;
     private final Duration modelTimeout;
     private final ModelCallLimit limit;
 
     /**
+     * @param client          the Converse client, asked for at each call (it may still be being built when the first
+     *                        call comes: the call then waits for it)
+     * @param streamingClient the ConverseStream client, the same way
      * @param modelTimeout MODEL_TIMEOUT_SECONDS: the bound of a whole answer's call (also set on {@code client}) and
      *                     the longest wait for the first or the next event of a stream
      * @param limit        how many calls may be in flight at once (the clients' connection pools are as large)
      */
     public BedrockChatModel(
-            BedrockRuntimeClient client,
-            BedrockRuntimeAsyncClient streamingClient,
+            Supplier<BedrockRuntimeClient> client,
+            Supplier<BedrockRuntimeAsyncClient> streamingClient,
             String region,
             Duration modelTimeout,
             ModelCallLimit limit) {
@@ -105,7 +109,7 @@ public final class BedrockChatModel implements ChatModel {
         }
         ConverseResponse response;
         try {
-            response = client.converse(call.build());
+            response = client.get().converse(call.build());
         } catch (RuntimeException e) {
             ChatException failure = BedrockErrors.translate(e, request.modelId(), region);
             if (deadlineFirst
@@ -152,7 +156,7 @@ public final class BedrockChatModel implements ChatModel {
                 .build();
         CompletableFuture<Void> call;
         try {
-            call = streamingClient.converseStream(streamRequest(request), handler);
+            call = streamingClient.get().converseStream(streamRequest(request), handler);
         } catch (RuntimeException e) {
             throw BedrockErrors.translate(e, request.modelId(), region);
         }

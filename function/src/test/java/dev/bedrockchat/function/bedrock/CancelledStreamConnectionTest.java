@@ -46,9 +46,11 @@ class CancelledStreamConnectionTest {
         bedrock = ScriptedBedrock.start();
         clients = new AwsClients(Region.US_EAST_1, TestApp.FAKE_CREDENTIALS);
         Optional<URI> endpoint = Optional.of(bedrock.endpoint());
+        var client = clients.bedrockRuntime(endpoint, MODEL_TIMEOUT, 1);
+        var streamingClient = clients.bedrockRuntimeAsync(endpoint, 1, MODEL_TIMEOUT);
         model = new BedrockChatModel(
-                clients.bedrockRuntime(endpoint, MODEL_TIMEOUT, 1),
-                clients.bedrockRuntimeAsync(endpoint, 1, MODEL_TIMEOUT),
+                () -> client,
+                () -> streamingClient,
                 "us-east-1",
                 MODEL_TIMEOUT,
                 new ModelCallLimit(1, ModelCallLimit.QUEUE_WAIT));
