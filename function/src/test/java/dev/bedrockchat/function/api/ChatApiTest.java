@@ -180,6 +180,9 @@ class ChatApiTest {
                 .asText();
         Path document = app.dataDir().resolve("conversations/" + Principal.ANONYMOUS.key() + "/" + id + ".json");
         assertThat(Files.exists(document)).isTrue();
+        assertThat(app.postJson("/api/chat", "{\"message\":\"Forget me too\",\"conversationId\":\"" + id + "\"}")
+                        .statusCode())
+                .isEqualTo(200);
 
         HttpResponse<String> deleted = app.delete("/api/conversations/" + id);
 
@@ -188,6 +191,16 @@ class ChatApiTest {
         assertThat(app.get("/api/conversations/" + id).statusCode()).isEqualTo(404);
         // The messages are gone; only a tombstone keeps the id, so that no late turn can bring them back.
         assertThat(Files.readString(document)).doesNotContain("Forget me").contains("deletedAt");
+        // Nor does any file the store keeps beside the document (the spare a replacement writes into next).
+        try (var beside = Files.list(document.getParent())) {
+            List<Path> files = beside.filter(
+                            file -> file.getFileName().toString().contains(id))
+                    .toList();
+            assertThat(files).hasSizeGreaterThan(1);
+            for (Path file : files) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain("Forget me");
+            }
+        }
         assertThat(app.delete("/api/conversations/" + id).statusCode()).isEqualTo(404);
         HttpResponse<String> intoDeleted =
                 app.postJson("/api/chat", "{\"message\":\"still there?\",\"conversationId\":\"" + id + "\"}");

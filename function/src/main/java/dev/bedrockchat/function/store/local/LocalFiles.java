@@ -2,7 +2,6 @@ package dev.bedrockchat.function.store.local;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -46,19 +45,21 @@ final class LocalFiles {
 
     /**
      * Replaces the content of a file that is there, as {@link #writeAtomically} does, but without creating or removing
-     * a file: the file the last replacement moved out is kept beside the target (".&lt;name&gt;.spare", a second name
-     * given to the target's file just before the new one is moved over it), and the next replacement writes its
-     * content into that spare and moves it into place. Where the file system has no hard links, this is
-     * {@link #writeAtomically}.
+     * a file: the target's file is given a second name just before the new one is moved over it
+     * (".&lt;name&gt;.spare"), emptied once the move is done, and the next replacement writes its content into it and
+     * moves it into place. Where the file system has no hard links, this is {@link #writeAtomically}.
      *
-     * <p>Why: a file created and another removed per write make a file system allocate and free an inode each time;
+     * <p>Why: a file created and another removed per write make the file system allocate and free an inode each time;
      * ext4 without a journal looks past every inode freed in the last minutes before it allocates one, so that cost
-     * grows with the rate of writes. And ext4 writes a moved file's data out at once when the move replaces another
-     * file, unless that data already has its blocks on disk, which a reused file mostly does.
+     * grows with the rate of writes.
      *
-     * <p>A spare is claimed by moving it to a name of this write's own, so two writers never write into one spare;
-     * one that still has a second name (a replacement stopped between naming the spare and moving the new file in) is
-     * the target's own file and is never written into.
+     * <p>What stays as it was: the new content is written into an emptied file, so its blocks are new and ext4 writes
+     * them out before it records the move (its {@code auto_da_alloc}; after a power cut the target holds the old
+     * content or the new one, never a mix); the spare holds no content once a replacement is done (a conversation
+     * deleted leaves none of its messages behind). A spare is claimed by moving it to a name of this write's own, so
+     * two writers never write into one spare; one that still has a second name (a replacement stopped between naming
+     * the spare and moving the new file in) is the target's own file and is never written into. Readers must not read
+     * the file while it is replaced (the store's key lock): the moment after the move, the file they opened is emptied.
      */
     static void replace(Path target, byte[] content) throws IOException {
         if (!target.getFileSystem().supportedFileAttributeViews().contains("unix")) {
@@ -67,29 +68,26 @@ final class LocalFiles {
         }
         Path spare = target.resolveSibling("." + target.getFileName() + ".spare");
         Path temp = tempBeside(target);
-        boolean claimed = claim(spare, temp);
-        boolean created = claimed;
         boolean moved = false;
         try {
-            if (claimed) {
-                overwrite(temp, content);
-            } else {
-                try (OutputStream out = newFile(temp)) {
-                    created = true;
-                    out.write(content);
-                }
+            boolean claimed = claim(spare, temp);
+            try (OutputStream out = claimed ? emptied(temp) : newFile(temp)) {
+                out.write(content);
             }
-            keepAsSpare(target, spare);
+            boolean kept = keepAsSpare(target, spare);
             moveInPlace(temp, target);
             moved = true;
+            if (kept) {
+                empty(spare);
+            }
         } finally {
-            if (created && !moved) {
-                Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp); // a claimed spare, or the new file, that did not make it into place
             }
         }
     }
 
-    /** Moves the spare to {@code temp}; false (and nothing at {@code temp}) when there is none to write into. */
+    /** Moves the spare to {@code temp}; false when there is none to write into. */
     private static boolean claim(Path spare, Path temp) throws IOException {
         try {
             Files.move(spare, temp, StandardCopyOption.ATOMIC_MOVE);
@@ -103,25 +101,31 @@ final class LocalFiles {
         return true;
     }
 
-    private static void overwrite(Path file, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, buffer.position());
-            }
-            // Shortened after the write, so that the file is never emptied on the way (an emptied file makes ext4
-            // write its data out when it is closed).
-            channel.truncate(content.length);
+    private static OutputStream emptied(Path file) throws IOException {
+        return Channels.newOutputStream(
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
+    }
+
+    private static void empty(Path file) {
+        try (FileChannel ignored =
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            // emptied by opening
+        } catch (IOException e) {
+            // Removed meanwhile: nothing of the old content is left there either.
         }
     }
 
-    /** Gives the target's file the spare's name too, so that moving the new file over the target keeps it. */
-    private static void keepAsSpare(Path target, Path spare) {
+    /**
+     * Gives the target's file the spare's name too, so that moving the new file over the target keeps the file;
+     * false when there is no spare this time (the target was removed meanwhile, another writer left a spare, or the
+     * file system has no hard links): the target's file then goes when the new one replaces it.
+     */
+    private static boolean keepAsSpare(Path target, Path spare) {
         try {
             Files.createLink(spare, target);
+            return true;
         } catch (IOException | UnsupportedOperationException e) {
-            // No spare this time (the target was removed meanwhile, another writer left one, or no hard links here):
-            // the target's file goes when the new one replaces it, and the next replacement creates its file.
+            return false;
         }
     }
 
