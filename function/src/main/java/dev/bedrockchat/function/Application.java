@@ -245,6 +245,22 @@ public final class Application implements AutoCloseable {
             }
         }
 
+        /** Logs a client that could not be built in the background (every model call fails from then on). */
+        private static java.util.function.Consumer<Throwable> clientFailed(JsonLog log, String client) {
+
+            return e -> {
+                var fields = new LinkedHashMap<String, Object>();
+
+                fields.put("client", client);
+
+                fields.put("errorCause", e.getClass().getName());
+
+                fields.put("message", String.valueOf(e.getMessage()));
+
+                log.error("bedrock_client_failed", fields);
+            };
+        }
+
         private Application assemble(
                 ObjectMapper mapper,
                 JsonLog log,
@@ -271,11 +287,13 @@ public final class Application implements AutoCloseable {
                 model = new BedrockChatModel(
                         aws.inBackground(
                                 "Bedrock client",
-                                () -> aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency)),
+                                () -> aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency),
+                                clientFailed(log, "Bedrock client")),
                         aws.inBackground(
                                 "Bedrock streaming client",
                                 () -> aws.bedrockRuntimeAsync(
-                                        config.bedrockEndpoint(), concurrency, config.modelTimeout())),
+                                        config.bedrockEndpoint(), concurrency, config.modelTimeout()),
+                                clientFailed(log, "Bedrock streaming client")),
                         config.region(),
                         config.modelTimeout(),
                         new ModelCallLimit(concurrency, modelQueueWait));

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -143,10 +143,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * Starts {@code factory} (one of the builders here) on a thread of its own and returns at once; the supplier
-     * returned waits for the client, and throws an {@link IllegalStateException} naming it when it could not be built.
+     * Starts {@code factory} (one of the builders here) on a thread of its own and returns at once; {@code failed}
+     * hears of a client that could not be built as soon as it fails (to log it: whoever asks for the client is told
+     * too).
      */
-    public <T> Supplier<T> inBackground(String name, Supplier<T> factory) {
+    public <T> InBackground<T> inBackground(String name, Supplier<T> factory, Consumer<Throwable> failed) {
         var client = new CompletableFuture<T>();
         synchronized (this) {
             building.add(client);
@@ -155,24 +156,21 @@ public final class AwsClients implements AutoCloseable {
             try {
                 client.complete(factory.get());
             } catch (Throwable e) {
-                client.completeExceptionally(e);
+                try {
+                    failed.accept(e); // told first, so the log has it before any caller hears of it
+                } finally {
+                    client.completeExceptionally(e);
+                }
             }
         });
-        return () -> {
-            try {
-                return client.join();
-            } catch (CompletionException e) {
-                throw new IllegalStateException(
-                        "The " + name + " could not be built: " + e.getCause().getMessage(), e.getCause());
-            }
-        };
+        return new InBackground<>(name, client);
     }
 
     /**
      * Waits until every client started {@link #inBackground} is built (or has failed), at most {@code timeout}: before
      * a SnapStart snapshot, so that it holds them built.
      *
-     * @return whether all of them are done
+     * @return whether all of them are built (false when one is not done in time, or could not be built)
      */
     public boolean awaitBuilt(Duration timeout) {
         List<CompletableFuture<?>> started;
@@ -184,7 +182,7 @@ public final class AwsClients implements AutoCloseable {
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
-            return true; // one failed: its supplier says so to whoever asks for it
+            return false;
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
@@ -256,7 +254,9 @@ public final class AwsClients implements AutoCloseable {
 
     /** A renewable client: renewed by {@link #renewConnections()}; the sync ones are also closed here. */
     private synchronized void remember(RenewableHttpClients.Renewable client) {
-        renewables.add(client);
+        if (!closed) { // (one built after the shutdown began is closed by track, and never renewed)
+            renewables.add(client);
+        }
     }
 
     private synchronized <T extends AutoCloseable> T track(T client) {

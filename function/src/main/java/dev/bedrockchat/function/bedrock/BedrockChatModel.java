@@ -1,5 +1,6 @@
 package dev.bedrockchat.function.bedrock;
 
+import dev.bedrockchat.function.aws.InBackground;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatMessage;
 import dev.bedrockchat.function.chat.ChatModel;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -53,23 +53,23 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * pools: a call beyond it waits a bounded time for a free slot and is otherwise refused with ModelBusy.
  */
 public final class BedrockChatModel implements ChatModel {
-    private final Supplier<BedrockRuntimeClient> client;
-    private final Supplier<BedrockRuntimeAsyncClient> streamingClient;
+    private final InBackground<BedrockRuntimeClient> client;
+    private final InBackground<BedrockRuntimeAsyncClient> streamingClient;
     private final String region;
     private final Duration modelTimeout;
     private final ModelCallLimit limit;
 
     /**
      * @param client          the Converse client, asked for at each call (it may still be being built when the first
-     *                        call comes: the call then waits for it)
+     *                        call comes: the call then waits for it, as long as its deadline allows)
      * @param streamingClient the ConverseStream client, the same way
      * @param modelTimeout MODEL_TIMEOUT_SECONDS: the bound of a whole answer's call (also set on {@code client}) and
      *                     the longest wait for the first or the next event of a stream
      * @param limit        how many calls may be in flight at once (the clients' connection pools are as large)
      */
     public BedrockChatModel(
-            Supplier<BedrockRuntimeClient> client,
-            Supplier<BedrockRuntimeAsyncClient> streamingClient,
+            InBackground<BedrockRuntimeClient> client,
+            InBackground<BedrockRuntimeAsyncClient> streamingClient,
             String region,
             Duration modelTimeout,
             ModelCallLimit limit) {
@@ -107,9 +107,10 @@ public final class BedrockChatModel implements ChatModel {
         if (deadlineFirst) {
             call.overrideConfiguration(override -> override.apiCallTimeout(left));
         }
+        BedrockRuntimeClient built = built(client, request);
         ConverseResponse response;
         try {
-            response = client.get().converse(call.build());
+            response = built.converse(call.build());
         } catch (RuntimeException e) {
             ChatException failure = BedrockErrors.translate(e, request.modelId(), region);
             if (deadlineFirst
@@ -128,6 +129,16 @@ public final class BedrockChatModel implements ChatModel {
             }
         }
         return new ModelReply(text.toString(), response.stopReasonAsString(), usage(response.usage()));
+    }
+
+    /** The client once it is built, waited for no longer than the request may wait. */
+    private static <C> C built(InBackground<C> pending, ModelRequest request) {
+        try {
+            return pending.get(request.deadline().remaining())
+                    .orElseThrow(() -> ChatException.answerTimeout(request.modelId()));
+        } catch (IllegalStateException e) {
+            throw BedrockErrors.clientNotBuilt(e);
+        }
     }
 
     @Override
@@ -156,7 +167,7 @@ public final class BedrockChatModel implements ChatModel {
                 .build();
         CompletableFuture<Void> call;
         try {
-            call = streamingClient.get().converseStream(streamRequest(request), handler);
+            call = built(streamingClient, request).converseStream(streamRequest(request), handler);
         } catch (RuntimeException e) {
             throw BedrockErrors.translate(e, request.modelId(), region);
         }

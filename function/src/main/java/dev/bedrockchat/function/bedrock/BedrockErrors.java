@@ -76,6 +76,16 @@ final class BedrockErrors {
 
     private BedrockErrors() {}
 
+    /** The Bedrock client could not be built (at start, in the background): no call can be made before a restart. */
+    static ChatException clientNotBuilt(IllegalStateException e) {
+        return new Failure(
+                        ErrorCode.INTERNAL_ERROR,
+                        ErrorReason.UNEXPECTED,
+                        "The function could not set up its Amazon Bedrock client, so it cannot call the model until it"
+                                + " is restarted; its log line bedrock_client_failed says why")
+                .toException(e);
+    }
+
     static ChatException translate(Throwable thrown, String modelId, String region) {
         return translate(thrown, modelId, region, false);
     }

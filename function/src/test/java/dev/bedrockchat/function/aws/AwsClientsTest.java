@@ -4,85 +4,132 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Clients built in the background: the server listens meanwhile, and whoever needs one waits for it. */
 class AwsClientsTest {
+    private static final Duration A_WHILE = Duration.ofSeconds(5);
+
     private final AwsClients aws = new AwsClients(
             Region.US_EAST_1, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")));
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        aws.close();
+    }
 
     @Test
     void aClientBuiltInTheBackgroundIsBuiltOnceOnAThreadOfItsOwnAndGivenToEveryoneWhoAsks() {
         var builtOn = new AtomicReference<String>();
-        Supplier<Object> client = aws.inBackground("test client", () -> {
-            builtOn.set(Thread.currentThread().getName());
-            return new Object();
-        });
+        InBackground<Object> client = aws.inBackground(
+                "test client",
+                () -> {
+                    builtOn.set(Thread.currentThread().getName());
+                    return new Object();
+                },
+                failures::add);
 
-        Object first = client.get();
+        Object first = client.get(A_WHILE).orElseThrow();
 
-        assertThat(client.get()).isSameAs(first);
+        assertThat(client.get(A_WHILE)).containsSame(first);
         assertThat(builtOn.get()).isEqualTo("test client");
-        assertThat(aws.awaitBuilt(Duration.ofSeconds(5))).isTrue();
+        assertThat(aws.awaitBuilt(A_WHILE)).isTrue();
+        assertThat(failures).isEmpty();
     }
 
     @Test
-    void whoeverAsksForAClientStillBeingBuiltWaitsForIt() throws Exception {
+    void whoeverAsksForAClientStillBeingBuiltWaitsForItAsLongAsTheySay() throws Exception {
         var release = new CountDownLatch(1);
-        Supplier<String> client = aws.inBackground("slow client", () -> {
-            awaitQuietly(release);
-            return "built";
-        });
+        InBackground<String> client = aws.inBackground(
+                "slow client",
+                () -> {
+                    awaitQuietly(release);
+                    return "built";
+                },
+                failures::add);
 
+        assertThat(client.get(Duration.ofMillis(50))).as("not yet").isEmpty();
         assertThat(aws.awaitBuilt(Duration.ofMillis(50)))
                 .as("still being built")
                 .isFalse();
-        var asked = new AtomicReference<String>();
-        Thread asker = Thread.ofVirtual().start(() -> asked.set(client.get()));
-        asker.join(Duration.ofMillis(50));
-        assertThat(asked.get()).as("waiting").isNull();
-
+        var asked = new AtomicReference<Optional<String>>();
+        Thread asker = Thread.ofVirtual().start(() -> asked.set(client.get(A_WHILE)));
         release.countDown();
-        asker.join(Duration.ofSeconds(5));
-        assertThat(asked.get()).isEqualTo("built");
-        assertThat(aws.awaitBuilt(Duration.ofSeconds(5))).isTrue();
+        asker.join(A_WHILE);
+
+        assertThat(asked.get()).contains("built");
+        assertThat(aws.awaitBuilt(A_WHILE)).isTrue();
     }
 
     @Test
-    void aClientThatCouldNotBeBuiltIsNamedToWhoeverAsksForIt() {
-        Supplier<Object> client = aws.inBackground("Bedrock client", () -> {
-            throw new IllegalArgumentException("no such endpoint");
-        });
+    void aClientThatCouldNotBeBuiltIsLoggedAtOnceAndNamedToWhoeverAsksForIt() {
+        InBackground<Object> client = aws.inBackground(
+                "Bedrock client",
+                () -> {
+                    throw new IllegalArgumentException("no such endpoint");
+                },
+                failures::add);
 
-        assertThat(aws.awaitBuilt(Duration.ofSeconds(5))).as("done, if failed").isTrue();
-        assertThatThrownBy(client::get)
+        assertThat(aws.awaitBuilt(A_WHILE)).as("done, but not built").isFalse();
+        assertThat(failures).singleElement().isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.get(A_WHILE))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("The Bedrock client could not be built: no such endpoint")
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void theHttpClientsOfAClientBuiltInTheBackgroundAreRenewedAfterARestore() {
+    void aRestoreThatComesWhileAClientIsBeingBuiltWaitsForItThenRenewsItsHttpClient() {
         var release = new CountDownLatch(1);
-        Supplier<Object> s3 = aws.inBackground("S3 client", () -> {
-            awaitQuietly(release);
-            return aws.s3(java.util.Optional.empty());
-        });
+        InBackground<S3Client> s3 = aws.inBackground(
+                "S3 client",
+                () -> {
+                    awaitQuietly(release);
+                    return aws.s3(Optional.empty());
+                },
+                failures::add);
         Thread.ofVirtual().start(() -> {
             sleepQuietly(100);
             release.countDown();
         });
 
-        // A restore that comes while the client is still being built waits for it, then renews its HTTP client.
         assertThat(aws.renewConnections()).isEqualTo(1);
-        assertThat(s3.get()).isNotNull();
+
+        assertThat(s3.get(A_WHILE)).isPresent();
+        List<AutoCloseable> renewed = aws.currentHttpClients();
+        assertThat(renewed).hasSize(1);
+        aws.renewConnections();
+        assertThat(aws.currentHttpClients()).singleElement().isNotSameAs(renewed.getFirst());
+    }
+
+    @Test
+    void aClientBuiltAfterTheShutdownBeganIsClosedAndNeverRenewed() {
+        var release = new CountDownLatch(1);
+        InBackground<S3Client> s3 = aws.inBackground(
+                "S3 client",
+                () -> {
+                    awaitQuietly(release);
+                    return aws.s3(Optional.empty());
+                },
+                failures::add);
+
         aws.close();
+        release.countDown();
+
+        assertThat(s3.get(A_WHILE)).isPresent();
+        assertThat(aws.currentHttpClients()).isEmpty();
+        assertThat(aws.renewConnections()).isZero();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bedrockchat.function.TestApp;
 import dev.bedrockchat.function.aws.AwsClients;
+import dev.bedrockchat.function.aws.InBackground;
 import dev.bedrockchat.function.chat.ChatException;
 import dev.bedrockchat.function.chat.ChatMessage;
 import dev.bedrockchat.function.chat.ClientDisconnectedException;
@@ -49,8 +50,8 @@ class CancelledStreamConnectionTest {
         var client = clients.bedrockRuntime(endpoint, MODEL_TIMEOUT, 1);
         var streamingClient = clients.bedrockRuntimeAsync(endpoint, 1, MODEL_TIMEOUT);
         model = new BedrockChatModel(
-                () -> client,
-                () -> streamingClient,
+                InBackground.done("Bedrock client", client),
+                InBackground.done("Bedrock streaming client", streamingClient),
                 "us-east-1",
                 MODEL_TIMEOUT,
                 new ModelCallLimit(1, ModelCallLimit.QUEUE_WAIT));
