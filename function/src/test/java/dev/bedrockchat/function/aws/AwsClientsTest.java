@@ -92,13 +92,7 @@ class AwsClientsTest {
     @Test
     void aRestoreThatComesWhileAClientIsBeingBuiltWaitsForItThenRenewsItsHttpClient() {
         var release = new CountDownLatch(1);
-        InBackground<S3Client> s3 = aws.inBackground(
-                "S3 client",
-                () -> {
-                    awaitQuietly(release);
-                    return aws.s3(Optional.empty());
-                },
-                failures::add);
+        InBackground<S3Client> s3 = s3BuiltOnceReleased(release);
         Thread.ofVirtual().start(() -> {
             sleepQuietly(100);
             release.countDown();
@@ -116,13 +110,7 @@ class AwsClientsTest {
     @Test
     void aClientBuiltAfterTheShutdownBeganIsClosedAndNeverRenewed() {
         var release = new CountDownLatch(1);
-        InBackground<S3Client> s3 = aws.inBackground(
-                "S3 client",
-                () -> {
-                    awaitQuietly(release);
-                    return aws.s3(Optional.empty());
-                },
-                failures::add);
+        InBackground<S3Client> s3 = s3BuiltOnceReleased(release);
 
         aws.close();
         release.countDown();
@@ -130,6 +118,17 @@ class AwsClientsTest {
         assertThat(s3.get(A_WHILE)).isPresent();
         assertThat(aws.currentHttpClients()).isEmpty();
         assertThat(aws.renewConnections()).isZero();
+    }
+
+    /** An S3 client (one of the builders whose HTTP clients are renewed) built once {@code release} counts down. */
+    private InBackground<S3Client> s3BuiltOnceReleased(CountDownLatch release) {
+        return aws.inBackground(
+                "S3 client",
+                () -> {
+                    awaitQuietly(release);
+                    return aws.s3(Optional.empty());
+                },
+                failures::add);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -146,26 +146,24 @@ class LocalObjectStoreTest {
     @Test
     void aReplacementWritesIntoTheFileTheOneBeforeMovedOutAndCreatesNoFile() throws IOException {
         var store = new LocalObjectStore(dataDir);
-        Path file = dataDir.resolve(KEY);
-        Path spare = dataDir.resolve("conversations/p/.one.json.spare");
         String first = store.put(KEY, bytes("{\"a\":\"the first, and longest, version\"}"), Condition.ifAbsent());
-        Object firstFile = fileKey(file);
+        Object firstFile = fileKey(file());
 
         String second = store.put(KEY, bytes("{\"a\":2}"), Condition.ifMatch(first));
-        assertThat(Files.readString(file)).isEqualTo("{\"a\":2}");
-        assertThat(fileKey(spare)).as("the first file, kept").isEqualTo(firstFile);
-        assertThat(Files.size(spare))
+        assertThat(Files.readString(file())).isEqualTo("{\"a\":2}");
+        assertThat(fileKey(spare())).as("the first file, kept").isEqualTo(firstFile);
+        assertThat(Files.size(spare()))
                 .as("and emptied: nothing of an old version stays behind")
                 .isZero();
-        Object secondFile = fileKey(file);
+        Object secondFile = fileKey(file());
 
         String third = store.put(KEY, bytes("{\"a\":3}"), Condition.ifMatch(second));
-        assertThat(fileKey(file)).as("the first file, written again").isEqualTo(firstFile);
-        assertThat(Files.readString(file)).isEqualTo("{\"a\":3}");
-        assertThat(fileKey(spare)).isEqualTo(secondFile);
-        assertThat(Files.size(spare)).isZero();
+        assertThat(fileKey(file())).as("the first file, written again").isEqualTo(firstFile);
+        assertThat(Files.readString(file())).isEqualTo("{\"a\":3}");
+        assertThat(fileKey(spare())).isEqualTo(secondFile);
+        assertThat(Files.size(spare())).isZero();
         assertThat(third).isEqualTo(LocalObjectStore.etag(bytes("{\"a\":3}")));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file())))
                 .isEqualTo("rw-------");
         try (var files = Files.list(dataDir.resolve("conversations/p"))) {
             assertThat(files.map(p -> p.getFileName().toString()))
@@ -180,19 +178,17 @@ class LocalObjectStoreTest {
     @Test
     void aSpareThatIsStillTheTargetsOwnFileIsNeverWrittenInto() throws IOException {
         var store = new LocalObjectStore(dataDir);
-        Path file = dataDir.resolve(KEY);
-        Path spare = dataDir.resolve("conversations/p/.one.json.spare");
         String first = store.put(KEY, bytes("{\"a\":1}"), Condition.ifAbsent());
-        Object firstFile = fileKey(file);
+        Object firstFile = fileKey(file());
         // As a replacement leaves it when it stops between naming the spare and moving the new file in.
-        Files.createLink(spare, file);
+        Files.createLink(spare(), file());
 
         store.put(KEY, bytes("{\"a\":2}"), Condition.ifMatch(first));
 
         // Written into, the target's own file would have been the new file and the emptied spare at once.
-        assertThat(Files.readString(file)).isEqualTo("{\"a\":2}");
-        assertThat(fileKey(file)).isNotEqualTo(firstFile);
-        assertThat(fileKey(spare)).isEqualTo(firstFile);
+        assertThat(Files.readString(file())).isEqualTo("{\"a\":2}");
+        assertThat(fileKey(file())).isNotEqualTo(firstFile);
+        assertThat(fileKey(spare())).isEqualTo(firstFile);
     }
 
     @Test
@@ -252,6 +248,15 @@ class LocalObjectStoreTest {
     /** A version of a different length per write, so that a file written over a longer one must be shortened. */
     private static String version(int writer, int i) {
         return "{\"w\":" + writer + ",\"i\":" + i + ",\"pad\":\"" + "x".repeat((writer * 37 + i * 11) % 300) + "\"}";
+    }
+
+    private Path file() {
+        return dataDir.resolve(KEY);
+    }
+
+    /** Where the store keeps the file the last replacement of {@link #KEY} moved out. */
+    private Path spare() {
+        return dataDir.resolve("conversations/p/.one.json.spare");
     }
 
     private static Object fileKey(Path file) throws IOException {
