@@ -51,6 +51,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -246,17 +247,12 @@ public final class Application implements AutoCloseable {
         }
 
         /** Logs a client that could not be built in the background (every model call fails from then on). */
-        private static java.util.function.Consumer<Throwable> clientFailed(JsonLog log, String client) {
-
-            return e -> {
+        private static BiConsumer<String, Throwable> clientFailed(JsonLog log) {
+            return (client, e) -> {
                 var fields = new LinkedHashMap<String, Object>();
-
                 fields.put("client", client);
-
                 fields.put("errorCause", e.getClass().getName());
-
                 fields.put("message", String.valueOf(e.getMessage()));
-
                 log.error("bedrock_client_failed", fields);
             };
         }
@@ -288,12 +284,12 @@ public final class Application implements AutoCloseable {
                         aws.inBackground(
                                 "Bedrock client",
                                 () -> aws.bedrockRuntime(config.bedrockEndpoint(), config.modelTimeout(), concurrency),
-                                clientFailed(log, "Bedrock client")),
+                                clientFailed(log)),
                         aws.inBackground(
                                 "Bedrock streaming client",
                                 () -> aws.bedrockRuntimeAsync(
                                         config.bedrockEndpoint(), concurrency, config.modelTimeout()),
-                                clientFailed(log, "Bedrock streaming client")),
+                                clientFailed(log)),
                         config.region(),
                         config.modelTimeout(),
                         new ModelCallLimit(concurrency, modelQueueWait));

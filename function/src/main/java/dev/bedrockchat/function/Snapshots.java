@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * The function's SnapStart hooks (behind the Lambda Web Adapter): before the snapshot, {@link Priming} runs the chat
- * path and waits for the SDK clients still being built, so that the snapshot holds them; after a restore, what must differ between the copies restored from one snapshot is renewed: the generator of
- * conversation ids, and every pooled connection of the SDK's HTTP clients (in the snapshot they are dead, or shared
- * with every other copy). Time needs no renewal: every deadline and cache here reads the clock when it is used.
+ * path, and the hook waits for the SDK clients still being built, so that the snapshot holds them; after a restore,
+ * what must differ between the copies restored from one snapshot is renewed: the generator of conversation ids, and
+ * every pooled connection of the SDK's HTTP clients (in the snapshot they are dead, or shared with every other copy).
+ * Time needs no renewal: every deadline and cache here reads the clock when it is used.
  */
 final class Snapshots implements SnapshotHooks {
     private static final Duration CLIENTS_BUILT_WITHIN = Duration.ofSeconds(30);

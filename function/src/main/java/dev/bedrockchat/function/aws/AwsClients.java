@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -143,11 +143,11 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * Starts {@code factory} (one of the builders here) on a thread of its own and returns at once; {@code failed}
-     * hears of a client that could not be built as soon as it fails (to log it: whoever asks for the client is told
-     * too).
+     * Starts {@code factory} (one of the builders here) on a thread named {@code name} and returns at once;
+     * {@code failed} hears (name, reason) of a client that could not be built as soon as it fails (to log it: whoever
+     * asks for the client is told too).
      */
-    public <T> InBackground<T> inBackground(String name, Supplier<T> factory, Consumer<Throwable> failed) {
+    public <T> InBackground<T> inBackground(String name, Supplier<T> factory, BiConsumer<String, Throwable> failed) {
         var client = new CompletableFuture<T>();
         synchronized (this) {
             building.add(client);
@@ -157,7 +157,7 @@ public final class AwsClients implements AutoCloseable {
                 client.complete(factory.get());
             } catch (Throwable e) {
                 try {
-                    failed.accept(e); // told first, so the log has it before any caller hears of it
+                    failed.accept(name, e); // told first, so the log has it before any caller hears of it
                 } finally {
                     client.completeExceptionally(e);
                 }
@@ -181,10 +181,8 @@ public final class AwsClients implements AutoCloseable {
             CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (ExecutionException e) {
-            return false;
-        } catch (TimeoutException e) {
-            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // one could not be built, or is not yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -44,8 +44,4 @@ public final class InBackground<T> {
             return Optional.empty();
         }
     }
-
-    CompletableFuture<T> future() {
-        return value;
-    }
 }

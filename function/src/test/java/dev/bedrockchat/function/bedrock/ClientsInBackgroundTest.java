@@ -33,18 +33,8 @@ class ClientsInBackgroundTest {
 
     @Test
     void aCallToAClientThatCouldNotBeBuiltIsToldSoAndNotToTryAgain() {
-        InBackground<BedrockRuntimeClient> broken = aws.inBackground(
-                "Bedrock client",
-                () -> {
-                    throw new IllegalStateException("no native library");
-                },
-                e -> {});
-        InBackground<BedrockRuntimeAsyncClient> brokenToo = aws.inBackground(
-                "Bedrock streaming client",
-                () -> {
-                    throw new IllegalStateException("no native library");
-                },
-                e -> {});
+        InBackground<BedrockRuntimeClient> broken = failing("Bedrock client");
+        InBackground<BedrockRuntimeAsyncClient> brokenToo = failing("Bedrock streaming client");
         var model = new BedrockChatModel(
                 broken, brokenToo, "us-east-1", Duration.ofSeconds(5), new ModelCallLimit(1, Duration.ofSeconds(1)));
 
@@ -67,20 +57,8 @@ class ClientsInBackgroundTest {
 
     @Test
     void aCallWaitsForAClientStillBeingBuiltNoLongerThanItsDeadline() {
-        InBackground<BedrockRuntimeClient> slow = aws.inBackground(
-                "Bedrock client",
-                () -> {
-                    awaitQuietly(never);
-                    return null;
-                },
-                e -> {});
-        InBackground<BedrockRuntimeAsyncClient> slowToo = aws.inBackground(
-                "Bedrock streaming client",
-                () -> {
-                    awaitQuietly(never);
-                    return null;
-                },
-                e -> {});
+        InBackground<BedrockRuntimeClient> slow = neverBuilt("Bedrock client");
+        InBackground<BedrockRuntimeAsyncClient> slowToo = neverBuilt("Bedrock streaming client");
         var model = new BedrockChatModel(
                 slow, slowToo, "us-east-1", Duration.ofSeconds(5), new ModelCallLimit(1, Duration.ofSeconds(1)));
 
@@ -94,6 +72,27 @@ class ClientsInBackgroundTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0))
                 .as("two waits of 300 ms")
                 .isLessThan(Duration.ofSeconds(4));
+    }
+
+    /** A client whose build fails. */
+    private <C> InBackground<C> failing(String name) {
+        return aws.inBackground(
+                name,
+                () -> {
+                    throw new IllegalStateException("no native library");
+                },
+                (client, e) -> {});
+    }
+
+    /** A client whose build does not end before the test does. */
+    private <C> InBackground<C> neverBuilt(String name) {
+        return aws.inBackground(
+                name,
+                () -> {
+                    awaitQuietly(never);
+                    return null;
+                },
+                (client, e) -> {});
     }
 
     private static ModelRequest request(Duration deadline) {

@@ -106,12 +106,15 @@ final class LocalFiles {
                 FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
     }
 
-    private static void empty(Path file) {
+    /** Empties the spare; one that cannot be emptied is removed, so that no old version stays behind either way. */
+    private static void empty(Path spare) throws IOException {
         try (FileChannel ignored =
-                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileChannel.open(spare, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             // emptied by opening
+        } catch (NoSuchFileException e) {
+            // removed meanwhile
         } catch (IOException e) {
-            // Removed meanwhile: nothing of the old content is left there either.
+            Files.deleteIfExists(spare);
         }
     }
 
