@@ -95,6 +95,33 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU time the JIT compilers' threads have used so far (the threads the JVM names {@code C1 CompilerThread…} and
+     * {@code C2 CompilerThread…}, from {@code /proc/<pid>/task/<tid>/stat}, in clock ticks of 10 ms). While it still
+     * grows, the server is not yet the one that runs for hours: its hot path is being compiled, on the same cores.
+     */
+    Duration compilerCpu() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc/" + pid() + "/task", e);
+        }
+        return Duration.ofMillis(ticks * 10);
+    }
+
     private static BenchServer launch(String name, URI bedrock, Map<String, String> settings, List<String> command)
             throws IOException {
         int port = ServerProcesses.freePort();
