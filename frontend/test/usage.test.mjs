@@ -70,11 +70,12 @@ test('a spent quota reads the envelope’s resetsAt and is not offered for retry
   } });
   assert.equal(error.code, 'QuotaExceeded');
   assert.equal(error.resetsAt, '2026-12-02T00:00:00Z');
-  const shown = describeError(error);
+  const now = new Date('2026-12-01T22:00:00Z');
+  const shown = describeError(error, now);
   assert.equal(shown.retryable, false);
   assert.equal(shown.quota, true);
   assert.equal(shown.reference, 'Reference: r-9');
-  const when = resetTime('2026-12-02T00:00:00Z', new Date('2026-12-01T22:00:00Z'));
+  const when = resetTime('2026-12-02T00:00:00Z', now);
   assert.equal(shown.message, `You have used your daily quota of US$0.50 (an estimated US$0.51 used today). It starts again ${when} (midnight UTC).`);
   assert.equal(quotaSpentMessage(new ApiError({ status: 429, code: 'QuotaExceeded' })), 'You have used your daily quota. It starts again at midnight UTC.');
 });

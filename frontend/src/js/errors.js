@@ -171,10 +171,11 @@ export function quotaSpentMessage(error, now = new Date()) {
 }
 
 /**
- * The sentence to show for an error, plus what the page can offer next.
+ * The sentence to show for an error, plus what the page can offer next (`now`: the clock a quota's reset is told
+ * against, "today" or another day).
  * @returns {{ message: string, retryable: boolean, reference?: string, stopped?: boolean }}
  */
-export function describeError(error) {
+export function describeError(error, now = new Date()) {
   if (isAbort(error)) return { message: 'Stopped.', retryable: true, stopped: true };
   if (error instanceof NetworkError || (error instanceof TypeError && /fetch|network/i.test(error.message))) {
     return { message: 'Can’t reach the chat service. Check your connection, then try again.', retryable: true };
@@ -186,7 +187,7 @@ export function describeError(error) {
     const reference = error.requestId ? `Reference: ${error.requestId}` : undefined;
     if (error.code === 'QuotaExceeded') {
       // Not worth retrying before the reset: the sentence says when (and, from the server, what the limit is).
-      return { message: quotaSpentMessage(error), retryable: false, reference, quota: true };
+      return { message: quotaSpentMessage(error, now), retryable: false, reference, quota: true };
     }
     if (error.status === 429 || error.code === 'Throttled') {
       const wait = error.retryAfterSeconds;
