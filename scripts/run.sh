@@ -9,8 +9,8 @@
 #                            streamed and JSON chats, conversations and the page with curl, then stopped
 #
 # With JDK 25 or newer and a cache newer than the jar, the server starts from the cache (-XX:AOTCache: classes
-# already loaded and linked, profiles of the training run); without one it starts as usual. Extra JVM options for
-# one run: JDK_JAVA_OPTIONS (read by the java launcher itself).
+# already loaded and linked; no method profiles, see train_jvm below); without one it starts as usual. Extra JVM
+# options for one run: JDK_JAVA_OPTIONS (read by the java launcher itself).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 . "$root/scripts/java-home.sh"
