@@ -295,22 +295,33 @@ public final class Bench {
     /** wrk: non-streamed turns, 32 connections. */
     private void throughput(BenchServer server) throws Exception {
         Path script = Repo.outputDir("bench").resolve("chat.lua");
-        // Ten turns into a conversation, then a new one, per wrk thread (as in the other measures).
+        // Ten turns per conversation, one at a time, as a person chats (the page sends the next turn once the last
+        // one is answered): a conversation's id waits in its wrk thread's list of idle ones while its turn runs, and
+        // a connection with none idle starts a new conversation. (wrk keeps one Lua state per thread, not per
+        // connection; a single id per thread sent 16 connections' turns into one conversation at once.)
         Files.writeString(script, """
                 wrk.method = "POST"
                 wrk.headers["Content-Type"] = "application/json"
-                local id = nil
-                local n = 0
+                local idle = {}
+                local turns = {}
                 request = function()
-                  n = n + 1
-                  if id == nil or n % 10 == 0 then
+                  local id = table.remove(idle)
+                  if id == nil then
                     return wrk.format(nil, nil, nil, '{"message":"throughput turn"}')
                   end
                   return wrk.format(nil, nil, nil, '{"message":"throughput turn","conversationId":"' .. id .. '"}')
                 end
                 response = function(status, headers, body)
-                  local found = string.match(body, '"conversationId":"([0-9a-f-]+)"')
-                  if found then id = found end
+                  local id = string.match(body, '"conversationId":"([0-9a-f-]+)"')
+                  if id then
+                    local n = (turns[id] or 0) + 1
+                    if n < 10 then
+                      turns[id] = n
+                      table.insert(idle, id)
+                    else
+                      turns[id] = nil
+                    end
+                  end
                 end
                 """);
         if (!commandExists("wrk")) {
@@ -371,7 +382,7 @@ public final class Bench {
             }
         }
         row(
-                "throughput: non-streamed turns (ten per conversation), wrk -t2 -c32 "
+                "throughput: non-streamed turns (ten per conversation, one at a time), wrk -t2 -c32 "
                         + plan.wrkFor().toSeconds() + " s, warmed by "
                         + warmUp.took().toSeconds()
                         + " s of the same load (" + group(WRK_TOTAL, output) + " turns)",
