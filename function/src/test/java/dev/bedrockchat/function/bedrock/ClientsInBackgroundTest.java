@@ -31,12 +31,20 @@ class ClientsInBackgroundTest {
         aws.close();
     }
 
+    /** A model over the two clients, one call at a time. */
+    private static BedrockChatModel modelOver(
+            InBackground<BedrockRuntimeClient> client, InBackground<BedrockRuntimeAsyncClient> streamingClient) {
+        return new BedrockChatModel(
+                client,
+                streamingClient,
+                "us-east-1",
+                Duration.ofSeconds(5),
+                new ModelCallLimit(1, Duration.ofSeconds(1)));
+    }
+
     @Test
     void aCallToAClientThatCouldNotBeBuiltIsToldSoAndNotToTryAgain() {
-        InBackground<BedrockRuntimeClient> broken = failing("Bedrock client");
-        InBackground<BedrockRuntimeAsyncClient> brokenToo = failing("Bedrock streaming client");
-        var model = new BedrockChatModel(
-                broken, brokenToo, "us-east-1", Duration.ofSeconds(5), new ModelCallLimit(1, Duration.ofSeconds(1)));
+        var model = modelOver(failing("Bedrock client"), failing("Bedrock streaming client"));
 
         for (var call : List.<Runnable>of(
                 () -> model.converse(request(Duration.ofSeconds(5))),
@@ -57,10 +65,7 @@ class ClientsInBackgroundTest {
 
     @Test
     void aCallWaitsForAClientStillBeingBuiltNoLongerThanItsDeadline() {
-        InBackground<BedrockRuntimeClient> slow = neverBuilt("Bedrock client");
-        InBackground<BedrockRuntimeAsyncClient> slowToo = neverBuilt("Bedrock streaming client");
-        var model = new BedrockChatModel(
-                slow, slowToo, "us-east-1", Duration.ofSeconds(5), new ModelCallLimit(1, Duration.ofSeconds(1)));
+        var model = modelOver(neverBuilt("Bedrock client"), neverBuilt("Bedrock streaming client"));
 
         long t0 = System.nanoTime();
         assertThatThrownBy(() -> model.converse(request(Duration.ofMillis(300))))

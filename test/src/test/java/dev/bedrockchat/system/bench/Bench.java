@@ -201,7 +201,9 @@ public final class Bench {
     private void warm(BedrockRuntimeStub stub, BenchServer server) throws Exception {
         int turns = 0;
         var conversation = new Rotation();
-        double[] early = {0, 0}; // resident size and turns after the first round (the target's "after 1,000 turns")
+        // Resident size and turns after the first round (at least the target's 1,000 turns).
+        double[] earlyRss = {0};
+        int[] earlyTurns = {0};
         try (BenchClient client = new BenchClient(server.port())) {
             int[] warmed = {0};
             WarmUp warmUp = warmUntilQuiet(server, plan.warmRound(), plan.warmAtMost(), round -> {
@@ -212,9 +214,9 @@ public final class Bench {
                     conversation.took(client.postJson("/api/chat", conversation.body("warm up json " + warmed[0])));
                     warmed[0]++;
                 }
-                if (early[1] == 0) {
-                    early[0] = server.residentMiB();
-                    early[1] = 2 * warmed[0];
+                if (earlyTurns[0] == 0) {
+                    earlyRss[0] = server.residentMiB();
+                    earlyTurns[0] = 2 * warmed[0];
                 }
             });
             turns += 2 * warmed[0];
@@ -245,10 +247,10 @@ public final class Bench {
                     percentile(last, 50) <= 1 && percentile(last, 99) <= 5);
         }
         row(
-                "memory: resident size after " + (int) early[1] + " turns",
-                fmt(early[0]) + " MiB",
+                "memory: resident size after " + earlyTurns[0] + " turns",
+                fmt(earlyRss[0]) + " MiB",
                 "≤ 160 MB",
-                early[0] * 1.048576 <= 160);
+                earlyRss[0] * 1.048576 <= 160);
         notes.add("resident size after all " + turns + " turns of one client (warm-up and measures): "
                 + fmt(server.residentMiB()) + " MiB");
     }
@@ -345,14 +347,14 @@ public final class Bench {
         row(
                 "throughput while the server warms: the first "
                         + plan.wrkWarmRound().toSeconds() + " s of that load (C2 still compiling)",
-                String.format(Locale.ROOT, "%.0f/s", Double.parseDouble(group(WRK_RATE, rounds.get(0)))),
+                String.format(Locale.ROOT, "%.0f/s", wrkRate(rounds.get(0))),
                 "",
                 null);
         notes.add("throughput: measured after " + rounds.size() + " rounds of "
                 + plan.wrkWarmRound().toSeconds()
                 + " s of the same load ("
                 + rounds.stream()
-                        .map(r -> String.format(Locale.ROOT, "%.0f/s", Double.parseDouble(group(WRK_RATE, r))))
+                        .map(r -> String.format(Locale.ROOT, "%.0f/s", wrkRate(r)))
                         .collect(java.util.stream.Collectors.joining(", "))
                 + "), " + warmUp.describe());
         BenchServer.Cpu before = server.cpu();
@@ -367,7 +369,7 @@ public final class Bench {
                 url));
         BenchServer.Cpu after = server.cpu();
         Files.writeString(Repo.outputDir("bench").resolve("wrk.txt"), output);
-        double rate = Double.parseDouble(group(WRK_RATE, output));
+        double rate = wrkRate(output);
         double p50 = wrkMillis(WRK_P50, output);
         double p99 = wrkMillis(WRK_P99, output);
         long errors = 0;
@@ -822,6 +824,10 @@ public final class Bench {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    private static double wrkRate(String output) {
+        return Double.parseDouble(group(WRK_RATE, output));
     }
 
     private static double wrkMillis(Pattern pattern, String output) {
